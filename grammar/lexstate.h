@@ -1,0 +1,25 @@
+/* State shared by the scanner (lexer.l) and the parser (parser.y). */
+#ifndef QC_LEXSTATE_H
+#define QC_LEXSTATE_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "parse.h"
+
+struct qc_lexstate {
+    qc_arena *arena;
+    const qc_source *src;
+    const char *base;           /* src->text: offsets are relative to it */
+    qc_dialect dialect;
+    int start_token;            /* dialect token, handed out first */
+    uint32_t tok_off;           /* start of the last token */
+    /* A lexical error, set by the scanner before it returns QC_LEX_ERROR. */
+    uint32_t err_off;
+    const char *err_code;
+    const char *err_msg;
+};
+
+#define QC_LEX_ERROR (-2)
+
+#endif

@@ -1,0 +1,158 @@
+/* One pure parser for both dialects (see src/parse.h).  The scanner hands
+ * out a dialect token first, so each dialect has its own start rule while
+ * values share one set of rules. */
+%define api.pure full
+%define api.prefix {qc_yy}
+%define parse.error custom
+%define parse.lac full
+%expect 0
+
+%code requires {
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "value.h"
+struct qc_pstate;
+struct qc_tok {
+    const char *s;
+    size_t len;
+    uint32_t off;
+    int numkind;
+    int64_t i;
+    uint64_t u;
+};
+}
+
+%code {
+#include <string.h>
+
+#include "pstate.h"
+
+static int yylex(QC_YYSTYPE *lval, struct qc_pstate *ps);
+static void yyerror(struct qc_pstate *ps, const char *msg);
+}
+
+%param {struct qc_pstate *ps}
+
+%union {
+    struct qc_tok tok;
+    qc_value *v;
+}
+
+%token <tok> LBRACE "'{'" RBRACE "'}'" LBRACKET "'['" RBRACKET "']'"
+%token <tok> COLON "':'" COMMA "','"
+%token <tok> STRING "string" TRUE "'true'" FALSE "'false'" NUL "'null'"
+%token <tok> NUMBER "number"
+%token <tok> DOC_START "'##'" DOC_LINE "doc line" DOC_END "end of doc block"
+%token <tok> START_SCHEMA START_JSON START_STREAM
+
+%type <v> value object array
+
+%%
+
+start
+    : START_SCHEMA schema_items
+    | START_JSON value              { qc_ps_add_value(ps, $2); }
+    | START_STREAM stream_items
+    ;
+
+schema_items
+    : %empty
+    | schema_items value            { qc_ps_add_value(ps, $2); }
+    | schema_items doc
+    ;
+
+stream_items
+    : %empty
+    | stream_items value            { qc_ps_add_value(ps, $2); }
+    ;
+
+doc
+    : DOC_START                     { qc_ps_doc_begin(ps, &$1); }
+      doc_lines DOC_END             { qc_ps_doc_end(ps, &$4); }
+    ;
+
+doc_lines
+    : %empty
+    | doc_lines DOC_LINE            { qc_ps_doc_line(ps, &$2); }
+    ;
+
+value
+    : object
+    | array
+    | STRING                        { $$ = qc_ps_string(ps, &$1); }
+    | TRUE                          { $$ = qc_ps_bool(ps, &$1, true); }
+    | FALSE                         { $$ = qc_ps_bool(ps, &$1, false); }
+    | NUL                           { $$ = qc_ps_null(ps, &$1); }
+    | NUMBER                        { $$ = qc_ps_number(ps, &$1); }
+    ;
+
+object
+    : LBRACE                        { qc_ps_object_begin(ps, &$1); }
+      members_opt RBRACE            { $$ = qc_ps_object_end(ps); }
+    ;
+
+members_opt
+    : %empty
+    | members
+    ;
+
+members
+    : member
+    | members COMMA member
+    ;
+
+member
+    : STRING COLON                  { qc_ps_key(ps, &$1); }
+      value                         { qc_ps_member_value(ps, $4); }
+    ;
+
+array
+    : LBRACKET                      { qc_ps_array_begin(ps, &$1); }
+      elements_opt RBRACKET         { $$ = qc_ps_array_end(ps); }
+    ;
+
+elements_opt
+    : %empty
+    | elements
+    ;
+
+elements
+    : value                         { qc_ps_element(ps, $1); }
+    | elements COMMA value          { qc_ps_element(ps, $3); }
+    ;
+
+%%
+
+static int yylex(QC_YYSTYPE *lval, struct qc_pstate *ps)
+{
+    return qc_ps_lex(ps, lval);
+}
+
+static void yyerror(struct qc_pstate *ps, const char *msg)
+{
+    qc_ps_internal_error(ps, msg);
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, struct qc_pstate *ps)
+{
+    yysymbol_kind_t expected[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+    unsigned flags = 0;
+    for (int i = 0; i < n; i++) {
+        switch (expected[i]) {
+        case YYSYMBOL_LBRACE: flags |= QC_EXP_VALUE; break;
+        case YYSYMBOL_RBRACE: flags |= QC_EXP_RBRACE; break;
+        case YYSYMBOL_RBRACKET: flags |= QC_EXP_RBRACKET; break;
+        case YYSYMBOL_COLON: flags |= QC_EXP_COLON; break;
+        case YYSYMBOL_COMMA: flags |= QC_EXP_COMMA; break;
+        case YYSYMBOL_STRING: flags |= QC_EXP_STRING; break;
+        case YYSYMBOL_DOC_LINE:
+        case YYSYMBOL_DOC_END: flags |= QC_EXP_DOC; break;
+        case YYSYMBOL_YYEOF: flags |= QC_EXP_EOF; break;
+        default: break;
+        }
+    }
+    qc_ps_syntax_error(ps, flags, yypcontext_token(ctx) == YYSYMBOL_YYEOF);
+    return 0;
+}

@@ -1,0 +1,71 @@
+/* Parser state and the actions the grammar calls (implemented in
+ * src/parse.c). */
+#ifndef QC_PSTATE_H
+#define QC_PSTATE_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "lexstate.h"
+#include "parse.h"
+#include "value.h"
+
+struct qc_tok;
+union QC_YYSTYPE;
+
+/* What the parser expected when it met a syntax error. */
+enum {
+    QC_EXP_VALUE = 1 << 0,
+    QC_EXP_RBRACE = 1 << 1,
+    QC_EXP_RBRACKET = 1 << 2,
+    QC_EXP_COLON = 1 << 3,
+    QC_EXP_COMMA = 1 << 4,
+    QC_EXP_STRING = 1 << 5,
+    QC_EXP_DOC = 1 << 6,
+    QC_EXP_EOF = 1 << 7,
+};
+
+struct qc_frame;
+
+struct qc_pstate {
+    qc_arena *arena;
+    const qc_source *src;
+    qc_dialect dialect;
+    void *scanner;
+    struct qc_lexstate ls;
+    qc_ptrvec items;            /* qc_item * */
+    struct qc_frame *frames;    /* open objects and arrays, innermost first */
+    unsigned depth;
+    unsigned tokens_since_item; /* tokens lexed since the last item ended */
+    bool last_item_is_value;
+    qc_docblock *doc;           /* doc block being read */
+    qc_ptrvec doc_lines;
+    /* A problem found in an action, reported at the next token (QEMU
+     * reports a duplicate key at the token after the ':'). */
+    const char *pending_code, *pending_msg;
+    qc_syntax_error *error;
+};
+
+int qc_ps_lex(struct qc_pstate *ps, union QC_YYSTYPE *lval);
+void qc_ps_syntax_error(struct qc_pstate *ps, unsigned expected, bool at_eof);
+void qc_ps_internal_error(struct qc_pstate *ps, const char *msg);
+
+void qc_ps_add_value(struct qc_pstate *ps, qc_value *v);
+void qc_ps_doc_begin(struct qc_pstate *ps, const struct qc_tok *t);
+void qc_ps_doc_line(struct qc_pstate *ps, const struct qc_tok *t);
+void qc_ps_doc_end(struct qc_pstate *ps, const struct qc_tok *t);
+
+qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t);
+qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b);
+qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t);
+qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
+
+void qc_ps_object_begin(struct qc_pstate *ps, const struct qc_tok *t);
+void qc_ps_key(struct qc_pstate *ps, const struct qc_tok *t);
+void qc_ps_member_value(struct qc_pstate *ps, qc_value *v);
+qc_value *qc_ps_object_end(struct qc_pstate *ps);
+void qc_ps_array_begin(struct qc_pstate *ps, const struct qc_tok *t);
+void qc_ps_element(struct qc_pstate *ps, qc_value *v);
+qc_value *qc_ps_array_end(struct qc_pstate *ps);
+
+#endif
