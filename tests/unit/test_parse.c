@@ -1,0 +1,262 @@
+/* Unit tests for the grammar: tokens, values and locations in both
+ * dialects, each syntax error with its location, number exactness. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+struct run {
+    qc_arena *a;
+    qc_source *src;
+    qc_parse_result r;
+};
+
+static void parse_text(struct run *t, const char *text, qc_dialect d)
+{
+    t->a = qc_arena_new();
+    t->src = qc_source_from_mem(t->a, "t.json", text, strlen(text),
+                                d == QC_DIALECT_SCHEMA);
+    qc_parse(t->a, t->src, d, &t->r);
+}
+
+static void done(struct run *t)
+{
+    qc_arena_free(t->a);
+}
+
+/* Asserts that TEXT fails with an error at LINE:COL whose code is CODE. */
+static void expect_error(const char *text, qc_dialect d, unsigned line,
+                         unsigned col, const char *code)
+{
+    struct run t;
+    parse_text(&t, text, d);
+    ck_assert_msg(t.r.error != NULL, "no error for <%s>", text);
+    ck_assert_msg(qc_source_line(t.src, t.r.error->loc.off) == line
+                  && qc_source_column(t.src, t.r.error->loc.off) == col,
+                  "<%s>: error at %u:%u, expected %u:%u (%s)", text,
+                  qc_source_line(t.src, t.r.error->loc.off),
+                  qc_source_column(t.src, t.r.error->loc.off), line, col,
+                  t.r.error->message);
+    ck_assert_str_eq(t.r.error->code, code);
+    ck_assert_ptr_nonnull(t.r.error->message);
+    done(&t);
+}
+
+START_TEST(schema_values_and_locations)
+{
+    struct run t;
+    parse_text(&t, "# comment\n{ 'enum': 'E',\n  'data': [ 'a', true, false ] }\n",
+               QC_DIALECT_SCHEMA);
+    ck_assert_ptr_null(t.r.error);
+    ck_assert_uint_eq(t.r.nitems, 1);
+    const qc_value *v = t.r.items[0].value;
+    ck_assert_int_eq(v->kind, QC_VOBJECT);
+    ck_assert_uint_eq(qc_source_line(t.src, v->loc.off), 2);
+    ck_assert_uint_eq(qc_source_column(t.src, v->loc.off), 1);
+    ck_assert_uint_eq(v->u.obj.n, 2);
+    ck_assert_str_eq(v->u.obj.members[0].key, "enum");
+    ck_assert_uint_eq(qc_source_column(t.src, v->u.obj.members[0].key_loc.off), 3);
+    const qc_value *data = qc_obj_get(v, "data");
+    ck_assert_int_eq(data->kind, QC_VARRAY);
+    ck_assert_uint_eq(data->u.arr.n, 3);
+    ck_assert_uint_eq(qc_source_line(t.src, data->loc.off), 3);
+    ck_assert_uint_eq(qc_source_column(t.src, data->loc.off), 11);
+    ck_assert_str_eq(data->u.arr.items[0]->u.str.s, "a");
+    ck_assert_int_eq(data->u.arr.items[1]->kind, QC_VBOOL);
+    ck_assert(data->u.arr.items[1]->u.b);
+    ck_assert(!data->u.arr.items[2]->u.b);
+    done(&t);
+}
+
+START_TEST(schema_escape_and_doc_lines)
+{
+    struct run t;
+    parse_text(&t, "##\n# @x:\n#\n# text\n##\n{ 'a': 'b\\\\c' }\n",
+               QC_DIALECT_SCHEMA);
+    ck_assert_ptr_null(t.r.error);
+    ck_assert_uint_eq(t.r.nitems, 2);
+    const qc_docblock *doc = t.r.items[0].doc;
+    ck_assert_ptr_nonnull(doc);
+    ck_assert(doc->complete);
+    ck_assert_uint_eq(doc->n, 5);
+    ck_assert_str_eq(doc->lines[0].text, "##");
+    ck_assert_str_eq(doc->lines[1].text, "# @x:");
+    ck_assert_str_eq(doc->lines[2].text, "#");
+    ck_assert_str_eq(doc->lines[4].text, "##");
+    ck_assert_uint_eq(qc_source_line(t.src, doc->lines[3].loc.off), 4);
+    ck_assert_str_eq(qc_obj_get_str(t.r.items[1].value, "a"), "b\\c");
+    done(&t);
+}
+
+START_TEST(schema_tab_columns)
+{
+    /* QEMU's column rule for tabs barely advances the column. */
+    expect_error("{'a':\tx", QC_DIALECT_SCHEMA, 1, 6, "qapi-stray");
+    expect_error("{ 'a':        \tx", QC_DIALECT_SCHEMA, 1, 7, "qapi-stray");
+}
+
+START_TEST(schema_syntax_errors)
+{
+    const qc_dialect S = QC_DIALECT_SCHEMA;
+    expect_error("{ 'key': [ 'value' ]", S, 1, 21, "syntax-unexpected");
+    expect_error("{ 'key': [ 'value' }", S, 1, 20, "syntax-unexpected");
+    expect_error("{ , 'a': 'b' }", S, 1, 3, "syntax-unexpected");
+    expect_error("{ 'a' 'b' }", S, 1, 7, "syntax-unexpected");
+    expect_error("{ 'a': 'b', }", S, 1, 13, "syntax-unexpected");
+    expect_error("{ 'a': [ , 'b' ] }", S, 1, 10, "syntax-unexpected");
+    expect_error("{ 'a': [ 'b', ] }", S, 1, 15, "syntax-unexpected");
+    expect_error("{ 'a': 'b' 'c': 'd' }", S, 1, 12, "syntax-unexpected");
+    expect_error("}", S, 1, 1, "syntax-unexpected");
+    expect_error("{ 'a': 'b',\n  'a': 'c' }", S, 2, 8, "qapi-duplicate-key");
+    expect_error("##\n# text\n{ 'a': 'b' }", S, 3, 1, "syntax-unexpected");
+}
+
+START_TEST(schema_lexical_errors)
+{
+    const qc_dialect S = QC_DIALECT_SCHEMA;
+    expect_error("{ 'a': 'b\n}", S, 1, 8, "qapi-string-unterminated");
+    expect_error("{ 'a': 'b\\x' }", S, 1, 8, "qapi-string-escape");
+    expect_error("{ 'a': 'b\\'' }", S, 1, 8, "qapi-string-escape");
+    expect_error("{ 'a': 'caf\xc3\xa9' }", S, 1, 8, "qapi-string-character");
+    expect_error("{ 'a': 'b\tc' }", S, 1, 8, "qapi-string-character");
+    expect_error("{ 'a': 123 }", S, 1, 8, "qapi-stray");
+    expect_error("{ 'a': null }", S, 1, 8, "qapi-stray");
+    expect_error("{ 'a': \"b\" }", S, 1, 8, "qapi-stray");
+    expect_error("{ 'a': truex }", S, 1, 12, "qapi-stray");
+    expect_error("{ command: 'x' }", S, 1, 3, "qapi-stray");
+}
+
+START_TEST(error_order_relative_to_items)
+{
+    struct run t;
+    /* A lexical error right after an expression comes before that
+     * expression is processed; a grammar error comes after. */
+    parse_text(&t, "{ 'a': 'b' }\n{ 'c': 'd' } 'x\n", QC_DIALECT_SCHEMA);
+    ck_assert_ptr_nonnull(t.r.error);
+    ck_assert_uint_eq(t.r.nitems, 2);
+    ck_assert_uint_eq(t.r.error->after_item, 1);
+    done(&t);
+    parse_text(&t, "{ 'a': 'b' }\n{ 'c': 'd' } }\n", QC_DIALECT_SCHEMA);
+    ck_assert_ptr_nonnull(t.r.error);
+    ck_assert_uint_eq(t.r.error->after_item, 2);
+    done(&t);
+    parse_text(&t, "##\n# @a:\n{ 'c': 'd' }\n", QC_DIALECT_SCHEMA);
+    ck_assert_ptr_nonnull(t.r.error);
+    ck_assert_ptr_nonnull(t.r.error->partial_doc);
+    ck_assert_uint_eq(t.r.error->partial_doc->n, 2);
+    ck_assert(!t.r.error->partial_doc->complete);
+    done(&t);
+}
+
+START_TEST(json_numbers_exact)
+{
+    struct run t;
+    parse_text(&t, "[0, -1, 9223372036854775807, -9223372036854775808,"
+               " 9223372036854775808, 18446744073709551615,"
+               " 18446744073709551616, 1.5, -0, 1e3, 0.0]",
+               QC_DIALECT_JSON);
+    ck_assert_ptr_null(t.r.error);
+    const qc_value *a = t.r.items[0].value;
+    ck_assert_uint_eq(a->u.arr.n, 11);
+    qc_value **v = a->u.arr.items;
+    ck_assert_int_eq(v[0]->kind, QC_VINT);
+    ck_assert_int_eq(v[1]->u.num.i, -1);
+    ck_assert_int_eq(v[2]->kind, QC_VINT);
+    ck_assert_int_eq(v[2]->u.num.i, INT64_MAX);
+    ck_assert_int_eq(v[3]->kind, QC_VINT);
+    ck_assert_int_eq(v[3]->u.num.i, INT64_MIN);
+    ck_assert_int_eq(v[4]->kind, QC_VUINT);
+    ck_assert_uint_eq(v[4]->u.num.u, (uint64_t)INT64_MAX + 1);
+    ck_assert_int_eq(v[5]->kind, QC_VUINT);
+    ck_assert_uint_eq(v[5]->u.num.u, UINT64_MAX);
+    ck_assert_int_eq(v[6]->kind, QC_VNUMBER);
+    ck_assert_str_eq(v[6]->u.num.text, "18446744073709551616");
+    ck_assert_int_eq(v[7]->kind, QC_VNUMBER);
+    ck_assert_str_eq(v[7]->u.num.text, "1.5");
+    ck_assert_str_eq(v[8]->u.num.text, "-0");
+    ck_assert_str_eq(v[9]->u.num.text, "1e3");
+    ck_assert_str_eq(v[10]->u.num.text, "0.0");
+    done(&t);
+}
+
+START_TEST(json_strings)
+{
+    struct run t;
+    parse_text(&t, "{\"k\\u00e9\": \"a\\n\\\"\\\\\\/\\ud83d\\ude00\\u0000z\"}",
+               QC_DIALECT_JSON);
+    ck_assert_ptr_null(t.r.error);
+    const qc_member *m = &t.r.items[0].value->u.obj.members[0];
+    ck_assert_str_eq(m->key, "k\xc3\xa9");
+    const qc_value *s = m->value;
+    ck_assert_uint_eq(s->u.str.len, 11);
+    ck_assert(!memcmp(s->u.str.s, "a\n\"\\/\xf0\x9f\x98\x80\0z", 11));
+    done(&t);
+}
+
+START_TEST(json_errors)
+{
+    const qc_dialect J = QC_DIALECT_JSON, ST = QC_DIALECT_STREAM;
+    expect_error("", J, 1, 1, "syntax-unexpected");
+    expect_error("{\"a\": 1,}", J, 1, 9, "syntax-unexpected");
+    expect_error("[1 2]", J, 1, 4, "syntax-unexpected");
+    expect_error("{} {}", J, 1, 4, "syntax-unexpected");
+    expect_error("{\"a\": \"\xff\"}", J, 1, 8, "json-invalid-utf8");
+    expect_error("{\"a\": \"\xc0\x80\"}", J, 1, 8, "json-invalid-utf8");
+    expect_error("\"\\ud800\"", J, 1, 2, "json-string-surrogate");
+    expect_error("\"\\udc00\"", J, 1, 2, "json-string-surrogate");
+    expect_error("\"\\x\"", J, 1, 2, "json-string-escape");
+    expect_error("\"a\nb\"", J, 1, 3, "json-string-control");
+    expect_error("\"abc", J, 1, 1, "json-unterminated-string");
+    expect_error("[01]", J, 1, 2, "json-stray");
+    expect_error("[truex]", J, 1, 2, "json-stray");
+    expect_error("{'a': 1}", J, 1, 2, "json-stray");
+    expect_error("{}\n\n{\"a\" 1}", ST, 3, 6, "syntax-unexpected");
+}
+
+START_TEST(stream_values)
+{
+    struct run t;
+    parse_text(&t, "{\"a\": 1}\n\n[]\n  null true \"x\" -2.5e-3", QC_DIALECT_STREAM);
+    ck_assert_ptr_null(t.r.error);
+    ck_assert_uint_eq(t.r.nitems, 6);
+    ck_assert_int_eq(t.r.items[2].value->kind, QC_VNULL);
+    ck_assert_uint_eq(qc_source_line(t.src, t.r.items[1].value->loc.off), 3);
+    ck_assert_str_eq(t.r.items[5].value->u.num.text, "-2.5e-3");
+    done(&t);
+    parse_text(&t, "", QC_DIALECT_STREAM);
+    ck_assert_ptr_null(t.r.error);
+    ck_assert_uint_eq(t.r.nitems, 0);
+    done(&t);
+}
+
+START_TEST(deep_nesting_is_an_error)
+{
+    size_t n = 100000;
+    char *text = malloc(2 * n + 1);
+    memset(text, '[', n);
+    memset(text + n, ']', n);
+    text[2 * n] = '\0';
+    expect_error(text, QC_DIALECT_JSON, 1, QC_MAX_DEPTH + 1, "syntax-too-deep");
+    free(text);
+}
+
+Suite *qc_suite_parse(void)
+{
+    Suite *s = suite_create("parse");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, schema_values_and_locations);
+    tcase_add_test(tc, schema_escape_and_doc_lines);
+    tcase_add_test(tc, schema_tab_columns);
+    tcase_add_test(tc, schema_syntax_errors);
+    tcase_add_test(tc, schema_lexical_errors);
+    tcase_add_test(tc, error_order_relative_to_items);
+    tcase_add_test(tc, json_numbers_exact);
+    tcase_add_test(tc, json_strings);
+    tcase_add_test(tc, json_errors);
+    tcase_add_test(tc, stream_values);
+    tcase_add_test(tc, deep_nesting_is_an_error);
+    suite_add_tcase(s, tc);
+    return s;
+}
