@@ -10,9 +10,6 @@
 #include "parse.h"
 #include "path.h"
 
-/* DEVTEMP: weak until doc.c lands. */
-#pragma weak qc_doc_parse
-
 struct loader {
     qc_arena *a;
     qc_diag *d;
@@ -185,7 +182,7 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
 
     qc_parse_result r;
     qc_parse(L->a, src, QC_DIALECT_SCHEMA, &r);
-    bool docs = !L->opts->no_doc_checks && qc_doc_parse;
+    bool docs = !L->opts->no_doc_checks;
     qc_doc *cur_doc = NULL;
 
     for (size_t i = 0; i < r.nitems; i++) {

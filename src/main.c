@@ -7,12 +7,7 @@
 #include "config.h"
 
 /* DEVTEMP: weak while subcommands are written in parallel. */
-#pragma weak qc_cmd_check
-#pragma weak qc_cmd_dump
-#pragma weak qc_cmd_introspect
-#pragma weak qc_cmd_query
 #pragma weak qc_cmd_replies
-#pragma weak qc_cmd_compat
 
 static const char common_options[] =
     "Options every subcommand accepts:\n"

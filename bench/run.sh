@@ -1,0 +1,154 @@
+#!/bin/bash
+# Benchmarks for qapic.  "make bench" runs this with QAPIC and CORPUS set.
+#
+# For each benchmark: the median wall time of RUNS runs (hyperfine when
+# installed, else a shell loop timed with date +%s%N), the peak RSS of one
+# run (/usr/bin/time -f %M), and the instruction count of one run under
+# callgrind (when valgrind is installed).  A benchmark whose subcommand
+# answers "not implemented" (exit 2) is skipped with a message.
+#
+# Environment:
+#   QAPIC            program to measure [./qapic]
+#   CORPUS           corpus directory [../shared/corpus]
+#   RUNS             runs per benchmark [10]
+#   BENCH_FILTER     only benchmarks whose name contains this string
+#   BENCH_CALLGRIND  set to 0 to skip the (slow) instruction counts
+#   BENCH_ALL_REPLIES set to 1 to time every replies file, not just a few
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${QAPIC:=$top/qapic}"
+: "${CORPUS:=$top/../shared/corpus}"
+: "${RUNS:=10}"
+: "${BENCH_FILTER:=}"
+: "${BENCH_CALLGRIND:=1}"
+: "${BENCH_ALL_REPLIES:=0}"
+
+if [ ! -x "$QAPIC" ]; then
+    echo "bench: $QAPIC is not built; run make first" >&2
+    exit 2
+fi
+if [ ! -d "$CORPUS" ]; then
+    echo "bench: corpus not found (looked in $CORPUS); configure --with-corpus=DIR" >&2
+    exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/qapic-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+have() { command -v "$1" >/dev/null 2>&1; }
+have_time=no
+[ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 && have_time=yes
+have_callgrind=no
+[ "$BENCH_CALLGRIND" != 0 ] && have valgrind && have_callgrind=yes
+
+if have hyperfine; then timer=hyperfine; else timer="shell loop"; fi
+printf 'qapic benchmarks: %s, median of %d runs (%s)%s\n\n' \
+    "$QAPIC" "$RUNS" "$timer" \
+    "$([ $have_callgrind = yes ] || echo '; no instruction counts')"
+
+fmt='%-44s %10s %10s %12s %15s\n'
+# shellcheck disable=SC2059
+printf "$fmt" benchmark "median ms" "target ms" "peak KiB" instructions
+# shellcheck disable=SC2059
+printf "$fmt" "$(printf '%.0s-' {1..44})" ---------- ---------- ------------ ---------------
+
+slow=0
+
+# median_ms CMD...: median wall time in milliseconds, one decimal.
+median_ms() {
+    if have hyperfine; then
+        hyperfine --shell=bash --runs "$RUNS" --warmup 1 --ignore-failure --style none \
+            --export-json "$tmp/h.json" -- "$(printf '%q ' "$@")" \
+            >/dev/null 2>&1 || { echo "?"; return; }
+        sed -n 's/.*"median": *\([0-9.e+-]*\).*/\1/p' "$tmp/h.json" | head -n 1 |
+            awk '{ printf "%.1f", $1 * 1000 }'
+        return
+    fi
+    local i t0 t1
+    : >"$tmp/times"
+    "$@" >/dev/null 2>&1        # warm-up
+    for ((i = 0; i < RUNS; i++)); do
+        t0=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        t1=$(date +%s%N)
+        echo $(((t1 - t0) / 1000)) >>"$tmp/times"
+    done
+    sort -n "$tmp/times" | awk '{ v[NR] = $1 }
+        END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+              printf "%.1f", m / 1000 }'
+}
+
+peak_kib() {
+    if [ $have_time = yes ]; then
+        /usr/bin/time -o "$tmp/rss" -f %M "$@" >/dev/null 2>&1
+        tail -n 1 "$tmp/rss"
+    else
+        echo "-"
+    fi
+}
+
+instructions() {
+    if [ $have_callgrind = yes ]; then
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" \
+            2>&1 >/dev/null | sed -n 's/.*Collected *: *\([0-9]*\).*/\1/p'
+    else
+        echo "-"
+    fi
+}
+
+# bench NAME TARGET_MS CMD...
+bench() {
+    local name=$1 target=$2 status ms
+    shift 2
+    [ -n "$BENCH_FILTER" ] && [[ $name != *"$BENCH_FILTER"* ]] && return
+    "$@" >/dev/null 2>"$tmp/err"
+    status=$?
+    if [ $status -eq 2 ] && grep -qi 'not implemented' "$tmp/err"; then
+        printf '%-44s skipped: %s\n' "$name" "subcommand not implemented yet"
+        return
+    fi
+    if [ $status -gt 1 ]; then
+        printf '%-44s error: exit %d: %s\n' "$name" "$status" "$(head -n 1 "$tmp/err")"
+        return
+    fi
+    ms=$(median_ms "$@")
+    # shellcheck disable=SC2059
+    printf "$fmt" "$name" "$ms" "$target" "$(peak_kib "$@")" "$(instructions "$@")"
+    if [ -n "$target" ] && awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
+        slow=$((slow + 1))
+    fi
+}
+
+schema=$CORPUS/qemu-10.0/qapi/qapi-schema.json
+dump=$CORPUS/replies/caps_10.0.0_x86_64.replies
+
+# Targets (ms) are the goals we set ourselves; adjust them here.
+bench "check qemu-10.0 schema" 100 "$QAPIC" check "$schema"
+bench "check qemu-10.0 guest agent schema" 30 \
+    "$QAPIC" check "$CORPUS/qemu-10.0/qga/qapi-schema.json"
+
+replies=("$CORPUS"/replies/*.replies)
+if [ "$BENCH_ALL_REPLIES" != 1 ]; then
+    # The oldest, the newest and the largest are enough day to day.
+    largest=$(ls -S "$CORPUS"/replies/*.replies | head -n 1)
+    replies=("$CORPUS/replies/caps_6.2.0_x86_64.replies" "$dump")
+    [ "$largest" = "$dump" ] || replies+=("$largest")
+fi
+for f in "${replies[@]}"; do
+    [ -f "$f" ] || continue
+    bench "parse stream $(basename "$f" .replies)" 50 \
+        "$QAPIC" parse --dialect=stream "$f"
+done
+
+bench "introspect qemu-10.0 schema" 150 "$QAPIC" introspect "$schema"
+bench "query libvirt queries" 50 \
+    "$QAPIC" query --replies="$dump" --file="$CORPUS/libvirt-schema-queries.txt"
+bench "replies check caps_10.0.0_x86_64" 100 "$QAPIC" replies check "$dump"
+
+echo
+if [ $slow -gt 0 ]; then
+    echo "$slow benchmark(s) slower than target"
+else
+    echo "all measured benchmarks within target"
+fi

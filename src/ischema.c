@@ -1,0 +1,213 @@
+/* Introspected schemas: an index by name over a query-qmp-schema array,
+ * and loading one from a capability dump or a source schema. */
+#include "ischema.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "introspect.h"
+#include "parse.h"
+#include "source.h"
+
+struct qc_ischema {
+    const qc_value *array;
+    const qc_value **entries;   /* the indexed entries, in array order */
+    size_t n;
+    /* Open addressing, linear probing.  slots[i] is 0 when free, else
+     * 1 + the index of the entry in ENTRIES.  MASK + 1 is a power of two
+     * at least twice N, so a probe always ends. */
+    uint32_t *slots;
+    size_t mask;
+};
+
+/* FNV-1a: short ASCII names, no adversary worth a keyed hash. */
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+qc_ischema *qc_ischema_new(qc_arena *a, const qc_value *array)
+{
+    qc_ischema *s = qc_arena_alloc(a, sizeof *s);
+    s->array = array;
+    size_t total = qc_is_array(array) ? array->u.arr.n : 0;
+    s->entries = qc_arena_alloc(a, (total + 1) * sizeof *s->entries);
+    size_t cap = 16;
+    while (cap < 2 * total + 2)
+        cap *= 2;
+    s->slots = qc_arena_alloc(a, cap * sizeof *s->slots);
+    s->mask = cap - 1;
+
+    for (size_t i = 0; i < total; i++) {
+        const qc_value *e = array->u.arr.items[i];
+        const char *name = qc_obj_get_str(e, "name");
+        if (!name)
+            continue;
+        size_t h = name_hash(name) & s->mask;
+        bool dup = false;
+        while (s->slots[h]) {
+            /* The first of duplicate names wins; the soundness check is
+             * the place to complain about the others. */
+            if (!strcmp(qc_obj_get_str(s->entries[s->slots[h] - 1], "name"),
+                        name)) {
+                dup = true;
+                break;
+            }
+            h = (h + 1) & s->mask;
+        }
+        if (dup)
+            continue;
+        s->entries[s->n] = e;
+        s->slots[h] = (uint32_t)(++s->n);
+    }
+    return s;
+}
+
+const qc_value *qc_ischema_lookup(const qc_ischema *s, const char *name)
+{
+    if (!s || !name)
+        return NULL;
+    size_t h = name_hash(name) & s->mask;
+    while (s->slots[h]) {
+        const qc_value *e = s->entries[s->slots[h] - 1];
+        if (!strcmp(qc_obj_get_str(e, "name"), name))
+            return e;
+        h = (h + 1) & s->mask;
+    }
+    return NULL;
+}
+
+size_t qc_ischema_size(const qc_ischema *s)
+{
+    return s->n;
+}
+
+const qc_value *qc_ischema_entry(const qc_ischema *s, size_t i)
+{
+    return i < s->n ? s->entries[i] : NULL;
+}
+
+const qc_value *qc_ischema_array(const qc_ischema *s)
+{
+    return s->array;
+}
+
+/* Index of the "execute": COMMAND object at or after FROM, or N. */
+static size_t find_execute(qc_value *const *vals, size_t n, size_t from,
+                           const char *command)
+{
+    for (size_t i = from; i < n; i++) {
+        const char *ex = qc_obj_get_str(vals[i], "execute");
+        if (ex && !strcmp(ex, command))
+            return i;
+    }
+    return n;
+}
+
+const qc_value *qc_replies_find_return(qc_value *const *vals, size_t n,
+                                       const char *command)
+{
+    /* The reply is the value right after the command (dumps alternate
+     * strictly); an error reply does not end the search, a later attempt
+     * may have succeeded. */
+    for (size_t i = find_execute(vals, n, 0, command); i < n;
+         i = find_execute(vals, n, i + 1, command)) {
+        if (i + 1 < n) {
+            const qc_value *r = qc_obj_get(vals[i + 1], "return");
+            if (r)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t ls = strlen(s), lx = strlen(suffix);
+    return ls >= lx && !strcmp(s + ls - lx, suffix);
+}
+
+static qc_ischema *load_replies(qc_arena *a, qc_diag *d, const char *path,
+                                bool *io_error)
+{
+    int err = 0;
+    qc_source *src = qc_source_load(a, path, false, &err);
+    if (!src) {
+        *io_error = true;
+        qc_error(d, qc_loc_make(NULL, 0), "io-error",
+                 "cannot read '%s': %s", path, strerror(err));
+        return NULL;
+    }
+    size_t n = 0;
+    qc_value **vals = qc_parse_json(a, src, true, d, &n);
+    if (!vals)
+        return NULL;
+    const qc_value *ret = qc_replies_find_return(vals, n, "query-qmp-schema");
+    if (!ret) {
+        size_t i = find_execute(vals, n, 0, "query-qmp-schema");
+        if (i < n)
+            qc_error(d, vals[i]->loc, "ischema-no-schema-reply",
+                     "the query-qmp-schema command in this dump has no "
+                     "successful reply");
+        else
+            qc_error(d, qc_loc_make(src, 0), "ischema-no-schema-reply",
+                     "this capability dump holds no query-qmp-schema "
+                     "command");
+        return NULL;
+    }
+    if (!qc_is_array(ret)) {
+        qc_error(d, ret->loc, "ischema-not-array",
+                 "the query-qmp-schema reply returns %s, not an array",
+                 qc_value_type_name(ret));
+        return NULL;
+    }
+    return qc_ischema_new(a, ret);
+}
+
+qc_ischema *qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
+                            const char *path, bool *io_error)
+{
+    bool dummy;
+    if (!io_error)
+        io_error = &dummy;
+    *io_error = false;
+    if (ends_with(path, ".replies"))
+        return load_replies(a, d, path, io_error);
+
+    /* Not a dump: either generated introspection (a JSON array, such as
+     * "qapic introspect" writes) or a source schema, which can never
+     * start with '['. */
+    int err = 0;
+    qc_source *src = qc_source_load(a, path, false, &err);
+    if (!src) {
+        *io_error = true;
+        qc_error(d, qc_loc_make(NULL, 0), "io-error",
+                 "cannot read '%s': %s", path, strerror(err));
+        return NULL;
+    }
+    size_t k = 0;
+    while (k < src->len && src->text[k] && strchr(" \t\r\n", src->text[k]))
+        k++;
+    if (k < src->len && src->text[k] == '[') {
+        size_t n = 0;
+        qc_value **vals = qc_parse_json(a, src, false, d, &n);
+        return vals ? qc_ischema_new(a, vals[0]) : NULL;
+    }
+
+    /* A source schema: what could any build of it offer?  Every condition
+     * is taken as true, and names are unmasked so that paths can be
+     * followed by their real type names too. */
+    qc_introspect_opts io = QC_INTROSPECT_OPTS_DEFAULT;
+    io.all_conditions_true = true;
+    io.unmask = true;
+    const qc_value *arr = qc_introspect_file(a, d, opts, path, &io, io_error);
+    if (!arr)
+        return NULL;
+    return qc_ischema_new(a, arr);
+}

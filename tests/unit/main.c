@@ -1,0 +1,197 @@
+/* Runs every unit-test suite (tests/unit/test_NAME.c defines
+ * Suite *qc_suite_NAME(void)) and prints one line per test:
+ *
+ *     PASS: unit/SUITE/TEST
+ *     FAIL: unit/SUITE/TEST: message
+ *
+ * A test added with tcase_add_loop_test gets its iteration appended, as in
+ * unit/SUITE/TEST[2].  Exits 1 if any test failed.
+ *
+ * Usage: unit-tests [SUITE...]   (no argument: all suites)
+ * Check's own variables work too: CK_FORK=no (for gdb), CK_RUN_CASE,
+ * CK_VERBOSITY (when set, Check's own report is printed as well). */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define QC_SUITE(name) Suite *qc_suite_##name(void);
+#include "suites.h"
+#undef QC_SUITE
+
+static const struct {
+    const char *name;
+    Suite *(*make)(void);
+} suites[] = {
+#define QC_SUITE(name) { #name, qc_suite_##name },
+#include "suites.h"
+#undef QC_SUITE
+    { NULL, NULL },
+};
+
+struct result {
+    char *test;
+    char *msg;          /* NULL when passed */
+    int iter;           /* index among results of the same test name */
+};
+
+static void chomp(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+}
+
+/* Parses Check's TAP output: "ok N - FILE:TCASE:TEST: MESSAGE". */
+static size_t read_tap(const char *path, struct result **out)
+{
+    FILE *f = fopen(path, "r");
+    struct result *r = NULL;
+    size_t n = 0, cap = 0;
+    char line[8192];
+
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f)) {
+        bool ok;
+        char *p;
+
+        chomp(line);
+        if (!strncmp(line, "ok ", 3))
+            ok = true;
+        else if (!strncmp(line, "not ok ", 7))
+            ok = false;
+        else
+            continue;
+        p = strstr(line, " - ");
+        if (!p)
+            continue;
+        p += 3;
+        /* Skip FILE and TCASE. */
+        for (int i = 0; i < 2 && p; i++) {
+            p = strchr(p, ':');
+            if (p)
+                p++;
+        }
+        if (!p)
+            continue;
+        char *colon = strstr(p, ": ");
+        if (colon)
+            *colon = '\0';
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            r = realloc(r, cap * sizeof *r);
+            if (!r) {
+                perror("unit-tests");
+                exit(2);
+            }
+        }
+        r[n].test = strdup(p);
+        r[n].msg = ok ? NULL : strdup(colon ? colon + 2 : "failed");
+        r[n].iter = 0;
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(r[j].test, p))
+                r[n].iter++;
+        n++;
+    }
+    fclose(f);
+    *out = r;
+    return n;
+}
+
+static bool is_repeated(const struct result *r, size_t n, size_t i)
+{
+    for (size_t j = 0; j < n; j++)
+        if (j != i && !strcmp(r[j].test, r[i].test))
+            return true;
+    return false;
+}
+
+/* Runs one suite; returns the number of failed tests. */
+static int run_suite(const char *name, Suite *s, const char *tmpdir,
+                     int *npassed)
+{
+    char tap[4096];
+    int fd, failed;
+    SRunner *sr;
+    struct result *r = NULL;
+    size_t n;
+
+    snprintf(tap, sizeof tap, "%s/qapic-unit-XXXXXX", tmpdir);
+    fd = mkstemp(tap);
+    if (fd < 0) {
+        perror(tap);
+        exit(2);
+    }
+    close(fd);
+
+    sr = srunner_create(s);
+    srunner_set_tap(sr, tap);
+    srunner_run_all(sr, getenv("CK_VERBOSITY") ? CK_ENV : CK_SILENT);
+    failed = srunner_ntests_failed(sr);
+
+    n = read_tap(tap, &r);
+    for (size_t i = 0; i < n; i++) {
+        char label[1024];
+        if (is_repeated(r, n, i))
+            snprintf(label, sizeof label, "unit/%s/%s[%d]", name, r[i].test,
+                     r[i].iter);
+        else
+            snprintf(label, sizeof label, "unit/%s/%s", name, r[i].test);
+        if (r[i].msg)
+            printf("FAIL: %s: %s\n", label, r[i].msg);
+        else {
+            printf("PASS: %s\n", label);
+            (*npassed)++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].test);
+        free(r[i].msg);
+    }
+    free(r);
+    /* Should the TAP output be unreadable, still report the failures. */
+    if ((int)n < srunner_ntests_run(sr) && failed) {
+        TestResult **res = srunner_results(sr);
+        for (int i = 0; i < srunner_ntests_run(sr); i++)
+            if (tr_rtype(res[i]) != CK_PASS)
+                printf("FAIL: unit/%s/%s: %s\n", name, tr_tcname(res[i]),
+                       tr_msg(res[i]));
+        free(res);
+    }
+    fflush(stdout);
+    srunner_free(sr);
+    unlink(tap);
+    return failed;
+}
+
+int main(int argc, char **argv)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    int failed = 0, passed = 0;
+
+    if (!tmpdir || !*tmpdir)
+        tmpdir = "/tmp";
+    for (int i = 1; i < argc; i++) {
+        bool found = false;
+        for (size_t j = 0; suites[j].name; j++)
+            if (!strcmp(argv[i], suites[j].name))
+                found = true;
+        if (!found) {
+            fprintf(stderr, "unit-tests: no suite named '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    for (size_t j = 0; suites[j].name; j++) {
+        bool wanted = argc == 1;
+        for (int i = 1; i < argc; i++)
+            if (!strcmp(argv[i], suites[j].name))
+                wanted = true;
+        if (wanted)
+            failed += run_suite(suites[j].name, suites[j].make(), tmpdir,
+                                &passed);
+    }
+    return failed ? 1 : 0;
+}

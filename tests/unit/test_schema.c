@@ -1,0 +1,418 @@
+/* Unit tests for the expression checks and the schema model: implicit
+ * types and definition order, modules, c_name clashes, alternate
+ * conflicts, unions, conditions (printing and evaluation). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dump_testqapi.h"
+#include "expr.h"
+#include "schema.h"
+
+static char dir[] = "/tmp/qapic-schema-XXXXXX";
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/qapic-schema-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+struct build {
+    qc_arena *a;
+    qc_diag *d;
+    qc_schema *s;
+};
+
+static void build(struct build *b, const char *text)
+{
+    char path[512];
+    write_file("t.json", text);
+    snprintf(path, sizeof path, "%s/t.json", dir);
+    qc_options o = QC_OPTIONS_DEFAULT;
+    b->a = qc_arena_new();
+    b->d = qc_diag_new();
+    b->s = qc_schema_build(b->a, b->d, &o, path, NULL);
+    if (!b->s && qc_diag_get(b->d, 0))
+        fprintf(stderr, "build: %s\n",
+                qc_diagnostic_message(qc_diag_get(b->d, 0)));
+}
+
+static void unbuild(struct build *b)
+{
+    qc_diag_free(b->d);
+    qc_arena_free(b->a);
+}
+
+/* The first error's code, or "" when there is none. */
+static const char *first_code(struct build *b)
+{
+    const qc_diagnostic *dg = qc_diag_get(b->d, 0);
+    return dg ? qc_diagnostic_code(dg) : "";
+}
+
+static unsigned first_line(struct build *b)
+{
+    const qc_diagnostic *dg = qc_diag_get(b->d, 0);
+    return dg ? qc_diagnostic_line(dg) : 0;
+}
+
+/* Checks that TEXT fails with CODE on LINE. */
+static void expect_error(const char *text, const char *code, unsigned line)
+{
+    struct build b;
+    build(&b, text);
+    ck_assert_ptr_null(b.s);
+    ck_assert_msg(strcmp(first_code(&b), code) == 0, "got %s: %s",
+                  first_code(&b), qc_diag_get(b.d, 0)
+                  ? qc_diagnostic_message(qc_diag_get(b.d, 0)) : "-");
+    ck_assert_uint_eq(first_line(&b), line);
+    unbuild(&b);
+}
+
+static size_t index_of(const qc_schema *s, const char *name)
+{
+    const qc_entity *e = qc_schema_lookup(s, name);
+    ck_assert_msg(e != NULL, "no entity %s", name);
+    return e->index;
+}
+
+START_TEST(test_predefined_order)
+{
+    struct build b;
+    build(&b, "{ 'struct': 'Foo', 'data': { 'a': 'int' } }\n");
+    ck_assert_ptr_nonnull(b.s);
+    qc_schema *s = b.s;
+    /* builtins, each followed by its array; then q_empty and QType */
+    ck_assert_str_eq(s->entities[0]->name, "str");
+    ck_assert_str_eq(s->entities[1]->name, "strList");
+    ck_assert_int_eq(s->entities[1]->kind, QC_ENT_ARRAY);
+    ck_assert_str_eq(s->entities[30]->name, "q_empty");
+    ck_assert_str_eq(s->entities[31]->name, "QType");
+    ck_assert_str_eq(s->entities[32]->name, "Foo");
+    ck_assert_uint_eq(s->n_modules, 2);
+    ck_assert_str_eq(s->modules[0]->name, "./builtin");
+    ck_assert_str_eq(s->modules[1]->name, "t.json");
+    ck_assert_uint_eq(s->modules[1]->n, 1);
+    ck_assert_str_eq(qc_schema_lookup_type(s, "int")->json_type, "int");
+    ck_assert_ptr_null(qc_schema_lookup_type(s, "nope"));
+    unbuild(&b);
+}
+END_TEST
+
+START_TEST(test_implicit_types)
+{
+    struct build b;
+    build(&b,
+          "{ 'enum': 'Enm', 'data': [ 'a', 'b', 'c' ] }\n"
+          "{ 'struct': 'Str', 'data': { 'x': 'int' } }\n"
+          "{ 'union': 'Uni', 'base': { 'kind': 'Enm', '*opt': 'str' },\n"
+          "  'discriminator': 'kind', 'data': { 'a': 'Str' } }\n"
+          "{ 'command': 'cmd', 'data': { 'l': [ 'Str' ], '*un': 'Uni' },\n"
+          "  'returns': [ 'Str' ] }\n"
+          "{ 'event': 'EV', 'data': { 'n': 'int' } }\n"
+          "{ 'command': 'noargs', 'data': {} }\n");
+    ck_assert_ptr_nonnull(b.s);
+    qc_schema *s = b.s;
+    /* implicit types come right before their owner; arrays first */
+    ck_assert_uint_eq(index_of(s, "q_obj_Uni-base") + 1, index_of(s, "Uni"));
+    ck_assert_uint_eq(index_of(s, "StrList") + 1, index_of(s, "q_obj_cmd-arg"));
+    ck_assert_uint_eq(index_of(s, "q_obj_cmd-arg") + 1, index_of(s, "cmd"));
+    ck_assert_uint_eq(index_of(s, "q_obj_EV-arg") + 1, index_of(s, "EV"));
+    ck_assert_ptr_null(qc_schema_lookup(s, "q_obj_noargs-arg"));
+
+    qc_entity *u = qc_schema_lookup(s, "Uni");
+    ck_assert(qc_entity_is_union(u));
+    ck_assert_str_eq(u->meta, "union");
+    ck_assert_uint_eq(u->nmembers, 2);          /* flat: base members */
+    ck_assert_str_eq(u->members[1]->name, "opt");
+    ck_assert(u->members[1]->optional);
+    ck_assert_str_eq(u->variants->tag_member->name, "kind");
+    /* enum values without a branch get q_empty, in enum order */
+    ck_assert_uint_eq(u->variants->n, 3);
+    ck_assert_str_eq(u->variants->variants[1]->name, "b");
+    ck_assert_str_eq(u->variants->variants[1]->type->name, "q_empty");
+    ck_assert(qc_entity_is_implicit(u->base));
+
+    qc_entity *cmd = qc_schema_lookup(s, "cmd");
+    ck_assert_str_eq(cmd->arg_type->name, "q_obj_cmd-arg");
+    ck_assert_int_eq(cmd->ret_type->kind, QC_ENT_ARRAY);
+    ck_assert_str_eq(cmd->ret_type->element_type->name, "Str");
+    ck_assert(cmd->gen && cmd->success_response && !cmd->boxed);
+    ck_assert_ptr_null(qc_schema_lookup(s, "noargs")->arg_type);
+    unbuild(&b);
+}
+END_TEST
+
+START_TEST(test_dump)
+{
+    struct build b;
+    build(&b,
+          "{ 'enum': 'Enm', 'data': [ { 'name': 'a', 'if': 'HAVE_A' } ],\n"
+          "  'features': [ 'f1' ] }\n"
+          "{ 'command': 'c', 'data': { 'e': 'Enm' }, 'allow-oob': true }\n");
+    ck_assert_ptr_nonnull(b.s);
+    qc_buf out = QC_BUF_INIT;
+    qc_dump_testqapi(&out, b.s);
+    ck_assert_ptr_nonnull(strstr(out.data,
+        "module t.json\nenum Enm\n    member a\n        if HAVE_A\n"
+        "    feature f1\nobject q_obj_c-arg\n"
+        "    member e: Enm optional=False\n"
+        "command c q_obj_c-arg -> None\n"
+        "    gen=True success_response=True boxed=False oob=True "
+        "preconfig=False\n"));
+    qc_buf_free(&out);
+    qc_dump_summary(&out, b.s);
+    ck_assert_ptr_nonnull(strstr(out.data, "c(e: Enm)"));
+    qc_buf_free(&out);
+    ck_assert_uint_eq(b.s->n_feature_names, 3);
+    ck_assert_str_eq(b.s->feature_names[2], "f1");
+    unbuild(&b);
+}
+END_TEST
+
+START_TEST(test_modules)
+{
+    write_file("sub.json", "{ 'struct': 'Sub', 'data': { 'a': 'int' } }\n");
+    struct build b;
+    build(&b, "{ 'include': 'sub.json' }\n"
+              "{ 'struct': 'Top', 'data': { 'l': [ 'Sub' ] } }\n");
+    ck_assert_ptr_nonnull(b.s);
+    ck_assert_uint_eq(b.s->n_modules, 3);
+    ck_assert_str_eq(b.s->modules[2]->name, "sub.json");
+    /* arrays live in the module of their element type */
+    ck_assert_ptr_eq(qc_schema_lookup(b.s, "SubList")->module,
+                     b.s->modules[2]);
+    ck_assert_int_eq(b.s->modules[1]->entities[0]->kind, QC_ENT_INCLUDE);
+    unbuild(&b);
+}
+END_TEST
+
+START_TEST(test_expr_errors)
+{
+    expect_error("{ 'struct': 'Foo', 'enum': 'Bar', 'data': {} }\n",
+                 "qapi-expr-kind", 1);
+    expect_error("\n{ 'struct': 'foo', 'data': {} }\n", "qapi-name-case", 2);
+    expect_error("{ 'struct': 'FooList', 'data': {} }\n",
+                 "qapi-reserved-list-name", 1);
+    expect_error("{ 'enum': 'Foo' }\n", "qapi-missing-key", 1);
+    expect_error("{ 'enum': 'Foo', 'data': [], 'bogus': true }\n",
+                 "qapi-unknown-key", 1);
+    expect_error("{ 'command': 'q-x' }\n", "qapi-invalid-name", 1);
+    expect_error("{ 'struct': 'Foo', 'data': { 'has-x': 'int' } }\n",
+                 "qapi-reserved-name", 1);
+    expect_error("{ 'struct': 'Foo', 'data': {}, 'if': { 'all': [] } }\n",
+                 "qapi-bad-if", 1);
+    expect_error("{ 'command': 'foo', 'allow-oob': true,"
+                 " 'coroutine': true }\n", "qapi-flag-conflict", 1);
+    expect_error("{ 'command': 'foo', 'gen': true }\n", "qapi-bad-flag", 1);
+    expect_error("{ 'struct': 'Foo', 'data': {}, 'features': [ 'Alt' ] }\n",
+                 "qapi-name-case", 1);
+}
+END_TEST
+
+START_TEST(test_expr_continues)
+{
+    /* independent expressions are all checked */
+    struct build b;
+    build(&b, "{ 'struct': 'a', 'data': {} }\n"
+              "{ 'struct': 'b', 'data': {} }\n");
+    ck_assert_ptr_null(b.s);
+    ck_assert_uint_eq(qc_diag_error_count(b.d), 2);
+    unbuild(&b);
+}
+END_TEST
+
+START_TEST(test_schema_errors)
+{
+    expect_error("{ 'struct': 'Foo', 'data': { 'a': 'Nope' } }\n",
+                 "qapi-unknown-type", 1);
+    expect_error("{ 'struct': 'Foo', 'data': {} }\n"
+                 "{ 'enum': 'Foo', 'data': [] }\n",
+                 "qapi-duplicate-definition", 2);
+    expect_error("{ 'enum': 'QType', 'data': [] }\n",
+                 "qapi-duplicate-definition", 1);
+    /* c_name clashes: 'a-b' and 'a_b' */
+    expect_error("{ 'struct': 'Foo', 'data': { 'a-b': 'int', 'a_b': 'str' } }\n",
+                 "qapi-name-case", 1);
+    expect_error("{ 'struct': 'Base', 'data': { 'a-b': 'int' } }\n"
+                 "{ 'struct': 'Foo', 'base': 'Base', 'data': { 'a-b': 'int' } }\n",
+                 "qapi-member-clash", 2);
+    expect_error("{ 'enum': 'Enm', 'data': [ 'x-y', 'x_y' ] }\n",
+                 "qapi-name-case", 1);
+    expect_error("{ 'pragma': { 'member-name-exceptions': [ 'Enm' ] } }\n"
+                 "{ 'enum': 'Enm', 'data': [ 'x-y', 'x_y' ] }\n",
+                 "qapi-member-clash", 2);
+    expect_error("{ 'struct': 'Aaa', 'base': 'Bbb', 'data': {} }\n"
+                 "{ 'struct': 'Bbb', 'base': 'Aaa', 'data': {} }\n",
+                 "qapi-object-contains-itself", 1);
+    expect_error("{ 'command': 'c', 'data': 'int' }\n",
+                 "qapi-bad-data-type", 1);
+    expect_error("{ 'command': 'c', 'returns': 'int' }\n",
+                 "qapi-bad-returns", 1);
+    expect_error("{ 'struct': 'Str', 'data': {}, 'features': [ 'deprecated' ] }\n",
+                 "qapi-special-feature-on-type", 1);
+    expect_error("{ 'command': 'c', 'features': [ '__org.x_foo', '__org-x_foo' ] }\n",
+                 "qapi-feature-clash", 1);
+}
+END_TEST
+
+START_TEST(test_alternate_conflicts)
+{
+    static const char *const bad[] = {
+        "{ 'alternate': 'Alt', 'data': { 'a': 'str', 'b': 'int' } }\n",
+        "{ 'alternate': 'Alt', 'data': { 'a': 'str', 'b': 'bool' } }\n",
+        "{ 'alternate': 'Alt', 'data': { 'a': ['int'], 'b': ['str'] } }\n",
+        "{ 'enum': 'Enm', 'data': [ 'on', 'x' ] }\n"
+        "{ 'alternate': 'Alt', 'data': { 'a': 'Enm', 'b': 'bool' } }\n",
+        "{ 'enum': 'Enm', 'data': [ '1' ] }\n"
+        "{ 'alternate': 'Alt', 'data': { 'a': 'Enm', 'b': 'number' } }\n",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct build b;
+        build(&b, bad[i]);
+        ck_assert_ptr_null(b.s);
+        ck_assert_str_eq(first_code(&b), "qapi-alternate-conflict");
+        unbuild(&b);
+    }
+    struct build b;
+    build(&b, "{ 'enum': 'Enm', 'data': [ 'x' ] }\n"
+              "{ 'struct': 'Str', 'data': {} }\n"
+              "{ 'alternate': 'Alt', 'data': { 'e': 'Enm', 'b': 'bool',"
+              " 'n': 'number', 's': 'Str', 'l': ['int'], 'z': 'null' } }\n");
+    ck_assert_ptr_nonnull(b.s);
+    qc_entity *a = qc_schema_lookup(b.s, "Alt");
+    ck_assert_str_eq(a->json_type, "value");
+    ck_assert_str_eq(a->variants->tag_member->type->name, "QType");
+    unbuild(&b);
+    expect_error("{ 'alternate': 'Alt', 'data': { 'a': 'any' } }\n",
+                 "qapi-alternate-bad-type", 1);
+}
+END_TEST
+
+START_TEST(test_union_errors)
+{
+    const char *pre = "{ 'enum': 'Enm', 'data': [ 'a', 'b' ] }\n"
+                      "{ 'struct': 'Str', 'data': {} }\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s{ 'union': 'Uni', 'base': { 'k': 'Enm' },"
+             " 'discriminator': 'x', 'data': {} }\n", pre);
+    expect_error(text, "qapi-bad-discriminator", 3);
+    snprintf(text, sizeof text, "%s{ 'union': 'Uni', 'base': { '*k': 'Enm' },"
+             " 'discriminator': 'k', 'data': {} }\n", pre);
+    expect_error(text, "qapi-bad-discriminator", 3);
+    snprintf(text, sizeof text, "%s{ 'union': 'Uni', 'base': { 'k': 'Enm' },"
+             " 'discriminator': 'k', 'data': { 'c': 'Str' } }\n", pre);
+    expect_error(text, "qapi-bad-branch", 3);
+    snprintf(text, sizeof text, "%s{ 'union': 'Uni', 'base': { 'k': 'Enm' },"
+             " 'discriminator': 'k', 'data': { 'a': 'int' } }\n", pre);
+    expect_error(text, "qapi-bad-branch-type", 3);
+    snprintf(text, sizeof text, "{ 'enum': 'Enm', 'data': [] }\n"
+             "{ 'union': 'Uni', 'base': { 'k': 'Enm' },"
+             " 'discriminator': 'k', 'data': {} }\n");
+    expect_error(text, "qapi-union-empty", 2);
+    snprintf(text, sizeof text, "%s{ 'union': 'Uni', 'base': { 'k': 'Enm' },"
+             " 'discriminator': 'k', 'data': { 'a': 'Str' } }\n"
+             "{ 'command': 'c', 'data': 'Uni' }\n", pre);
+    expect_error(text, "qapi-union-data-unboxed", 4);
+}
+END_TEST
+
+static bool defined_in_list(void *ctx, const char *sym)
+{
+    for (const char *const *p = ctx; *p; p++)
+        if (strcmp(*p, sym) == 0)
+            return true;
+    return false;
+}
+
+START_TEST(test_conditions)
+{
+    struct build b;
+    build(&b, "{ 'struct': 'Str', 'data': {},\n"
+              "  'if': { 'all': [ 'A', { 'not': { 'any': [ 'B', 'C' ] } } ] } }\n"
+              "{ 'struct': 'Tst', 'data': {}, 'if': 'A' }\n"
+              "{ 'struct': 'Vst', 'data': {}, 'if': { 'not': 'A' } }\n");
+    ck_assert_ptr_nonnull(b.s);
+    const qc_cond *c = qc_schema_lookup(b.s, "Str")->cond;
+    qc_buf out = QC_BUF_INIT;
+    qc_cond_repr(&out, c);
+    ck_assert_str_eq(out.data, "{'all': ['A', {'not': {'any': ['B', 'C']}}]}");
+    qc_buf_reset(&out);
+    qc_cond_cgen(&out, c);
+    ck_assert_str_eq(out.data,
+                     "defined(A) && !(defined(B) || defined(C))");
+    qc_buf_reset(&out);
+    qc_cond_repr(&out, qc_schema_lookup(b.s, "Tst")->cond);
+    ck_assert_str_eq(out.data, "A");
+    qc_buf_free(&out);
+
+    const char *syms_a[] = { "A", NULL };
+    const char *syms_ab[] = { "A", "B", NULL };
+    const char *none[] = { NULL };
+    ck_assert(qc_cond_eval(c, defined_in_list, syms_a));
+    ck_assert(!qc_cond_eval(c, defined_in_list, syms_ab));
+    ck_assert(!qc_cond_eval(c, defined_in_list, none));
+    ck_assert(qc_cond_eval(NULL, defined_in_list, none));
+    ck_assert(qc_cond_eval(qc_schema_lookup(b.s, "Vst")->cond,
+                           defined_in_list, none));
+    ck_assert(!qc_cond_equal(c, qc_schema_lookup(b.s, "Tst")->cond));
+    ck_assert(qc_cond_equal(c, c));
+    unbuild(&b);
+}
+END_TEST
+
+START_TEST(test_c_name)
+{
+    qc_arena *a = qc_arena_new();
+    ck_assert_str_eq(qc_c_name(a, "a-b.c", false), "a_b_c");
+    ck_assert_str_eq(qc_c_name(a, "unix", true), "q_unix");
+    ck_assert_str_eq(qc_c_name(a, "int", true), "q_int");
+    ck_assert_str_eq(qc_c_name(a, "int", false), "int");
+    ck_assert_str_eq(qc_c_name(a, "1x", true), "q_1x");
+    ck_assert_str_eq(qc_name_stem(a, "__org.qemu_x-foo"), "foo");
+    ck_assert_str_eq(qc_name_stem(a, "x-1"), "x-1");
+    ck_assert_ptr_null(qc_name_stem(a, "__org_"));
+    ck_assert_ptr_null(qc_name_stem(a, "q-foo"));
+    ck_assert_ptr_null(qc_name_stem(a, "1abc"));
+    qc_arena_free(a);
+}
+END_TEST
+
+Suite *qc_suite_schema(void)
+{
+    Suite *s = suite_create("schema");
+    TCase *tc = tcase_create("schema");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_predefined_order);
+    tcase_add_test(tc, test_implicit_types);
+    tcase_add_test(tc, test_dump);
+    tcase_add_test(tc, test_modules);
+    tcase_add_test(tc, test_expr_errors);
+    tcase_add_test(tc, test_expr_continues);
+    tcase_add_test(tc, test_schema_errors);
+    tcase_add_test(tc, test_alternate_conflicts);
+    tcase_add_test(tc, test_union_errors);
+    tcase_add_test(tc, test_conditions);
+    tcase_add_test(tc, test_c_name);
+    suite_add_tcase(s, tc);
+    return s;
+}
