@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QC_ARENA_CHUNK (64 * 1024)
+#define QC_ARENA_CHUNK (256 * 1024)
 
 struct chunk {
     struct chunk *next;

@@ -4,22 +4,6 @@
 #include "schema.h"
 
 
-/* Diagnostics point into the arena (source paths and text), and main
- * flushes them after we return: keep an arena that has any. */
-static size_t diag_count(const qc_diag *d)
-{
-    size_t n = 0;
-    while (qc_diag_get(d, n))
-        n++;
-    return n;
-}
-
-static void release(qc_cli *cli, qc_arena *a, size_t before)
-{
-    if (diag_count(cli->diag) == before)
-        qc_arena_free(a);
-}
-
 int qc_cmd_check(qc_cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -34,7 +18,6 @@ int qc_cmd_check(qc_cli *cli, int argc, char **argv)
         return qc_cli_usage_error(cli, "check", "expected at least one SCHEMA");
     rc = QC_EXIT_OK;
     for (int i = first; i < argc; i++) {
-        size_t before = diag_count(cli->diag);
         qc_arena *a = qc_arena_new();
         bool io_error = false;
         qc_schema *s = qc_schema_build(a, cli->diag, &cli->opts, argv[i],
@@ -45,7 +28,7 @@ int qc_cmd_check(qc_cli *cli, int argc, char **argv)
             else if (rc == QC_EXIT_OK)
                 rc = QC_EXIT_PROBLEMS;
         }
-        release(cli, a, before);
+        qc_arena_free(a);
     }
     return rc;
 }

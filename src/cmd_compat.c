@@ -24,10 +24,6 @@
 #include "rules.h"
 #include "validate.h"
 
-/* DEVTEMP: weak while validate.c is being written; calls are then only
- * checked against the rules. */
-#pragma weak qc_validate_command
-
 enum {
     OPT_FORMAT = QC_OPT_FIRST_PRIVATE,
     OPT_RULES,
@@ -148,14 +144,15 @@ static qc_ischema *load_dump(qc_cli *cli, qc_arena *a, source *s, bool *io_error
     return qc_ischema_new(a, ret);
 }
 
-static bool load_source(qc_cli *cli, compat_args *ca, source *s)
+/* Loads the schema of S into arena SA. */
+static bool load_source(qc_cli *cli, compat_args *ca, source *s, qc_arena *sa)
 {
     bool io_error = false;
     s->name = base_name(s->path);
     if (ends_with(s->path, ".replies"))
-        s->schema = load_dump(cli, ca->a, s, &io_error);
+        s->schema = load_dump(cli, sa, s, &io_error);
     else
-        s->schema = qc_ischema_load(ca->a, cli->diag, &cli->opts, s->path, &io_error);
+        s->schema = qc_ischema_load(sa, cli->diag, &cli->opts, s->path, &io_error);
     for (size_t i = 0; i < ca->versions.n; i++) {
         const version_of *vo = ca->versions.items[i];
         if (!strcmp(vo->source, s->path) || !strcmp(vo->source, s->name))
@@ -409,10 +406,16 @@ static int run_matrix(qc_cli *cli, compat_args *ca, const qc_ruleset *rs,
         const qc_rule *r = qc_ruleset_get(rs, ri);
         need_versions |= r->min.set || r->max.set;
     }
+    /* One source at a time, each in its own arena: a schema is dropped as
+     * soon as the rules are evaluated (results are copied to CA->A). */
+    size_t nr = qc_ruleset_size(rs);
     for (size_t i = 0; i < nops; i++) {
         source *s = &src[n];
+        qc_arena *sa = qc_arena_new();
+        memset(s, 0, sizeof *s);
         s->path = operands[i];
-        if (!load_source(cli, ca, s)) {
+        if (!load_source(cli, ca, s, sa)) {
+            qc_arena_free(sa);
             bad = true;
             continue;
         }
@@ -420,20 +423,23 @@ static int run_matrix(qc_cli *cli, compat_args *ca, const qc_ruleset *rs,
             qc_warning(cli->diag, qc_loc_make(NULL, 0), "compat-no-version",
                        "'%s' tells no QEMU version (give --version-of %s=X.Y.Z); "
                        "every rule counts for it", s->path, s->path);
+        s->results = qc_arena_alloc(ca->a, (nr ? nr : 1) * sizeof *s->results);
+        for (size_t ri = 0; ri < nr; ri++) {
+            qc_compat_result res = qc_compat_eval(sa, s->schema, qc_ruleset_get(rs, ri));
+            res.detail = qc_arena_strdup(ca->a, res.detail);
+            s->results[ri] = res;
+        }
+        s->schema = NULL;
+        qc_arena_free(sa);
         n++;
     }
     qsort(src, n, sizeof *src, cmp_sources);
 
     matrix m = { src, n, rs };
     bool failed = false;
-    size_t nr = qc_ruleset_size(rs);
-    for (size_t si = 0; si < n; si++) {
-        src[si].results = qc_arena_alloc(ca->a, (nr ? nr : 1) * sizeof *src[si].results);
-        for (size_t ri = 0; ri < nr; ri++) {
-            src[si].results[ri] = qc_compat_eval(ca->a, src[si].schema, qc_ruleset_get(rs, ri));
+    for (size_t si = 0; si < n; si++)
+        for (size_t ri = 0; ri < nr; ri++)
             failed |= counted_failure(&m, si, ri);
-        }
-    }
 
     if (!n)
         return QC_EXIT_USAGE;   /* nothing loaded; the reasons were reported */
@@ -511,8 +517,9 @@ static int run_calls(qc_cli *cli, compat_args *ca, const qc_ruleset *rs,
     source *src = qc_arena_alloc(ca->a, (nops ? nops : 1) * sizeof *src);
     size_t nsrc = 0;
     for (size_t i = 0; i < nops; i++) {
+        memset(&src[nsrc], 0, sizeof src[nsrc]);
         src[nsrc].path = operands[i];
-        if (load_source(cli, ca, &src[nsrc]))
+        if (load_source(cli, ca, &src[nsrc], ca->a))
             nsrc++;
         else
             bad = true;
@@ -544,7 +551,7 @@ static int run_calls(qc_cli *cli, compat_args *ca, const qc_ruleset *rs,
             if (cmd)
                 ncalls++;
             qc_compat_check_call(ca->a, rs, msg, on_rule_violation, &cc);
-            if (!cmd || !qc_validate_command)
+            if (!cmd)
                 continue;
             cc.msg = msg;
             for (size_t k = 0; k < nsrc; k++) {

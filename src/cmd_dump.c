@@ -26,22 +26,6 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
 }
 
 
-/* Diagnostics point into the arena (source paths and text), and main
- * flushes them after we return: keep an arena that has any. */
-static size_t diag_count(const qc_diag *d)
-{
-    size_t n = 0;
-    while (qc_diag_get(d, n))
-        n++;
-    return n;
-}
-
-static void release(qc_cli *cli, qc_arena *a, size_t before)
-{
-    if (diag_count(cli->diag) == before)
-        qc_arena_free(a);
-}
-
 int qc_cmd_dump(qc_cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -56,13 +40,12 @@ int qc_cmd_dump(qc_cli *cli, int argc, char **argv)
         return rc;
     if (argc - first != 1)
         return qc_cli_usage_error(cli, "dump", "expected exactly one SCHEMA");
-    size_t before = diag_count(cli->diag);
     qc_arena *a = qc_arena_new();
     bool io_error = false;
     qc_schema *s = qc_schema_build(a, cli->diag, &cli->opts, argv[first],
                                    &io_error);
     if (!s) {
-        release(cli, a, before);
+        qc_arena_free(a);
         return io_error ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
     }
     qc_buf b = QC_BUF_INIT;
@@ -73,6 +56,6 @@ int qc_cmd_dump(qc_cli *cli, int argc, char **argv)
     rc = qc_cli_write_output(cli, NULL, b.data ? b.data : "", b.len)
         ? QC_EXIT_OK : QC_EXIT_USAGE;
     qc_buf_free(&b);
-    release(cli, a, before);
+    qc_arena_free(a);
     return rc;
 }

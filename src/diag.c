@@ -143,9 +143,9 @@ void qc_diag_show_column(qc_diagnostic *dg)
 void qc_diag_in_definition(qc_diagnostic *dg, const char *meta,
                            const char *name)
 {
-    if (dg) {
-        dg->meta = meta;
-        dg->name = name;
+    if (dg && meta && name) {
+        dg->meta = qc_arena_strdup(dg->arena, meta);
+        dg->name = qc_arena_strdup(dg->arena, name);
     }
 }
 
@@ -156,8 +156,10 @@ void qc_diag_note(qc_diagnostic *dg, qc_loc loc, const char *meta,
         return;
     struct note *n = qc_arena_alloc(dg->arena, sizeof *n);
     resolve(dg->arena, &n->loc, loc);
-    n->meta = meta;
-    n->name = name;
+    if (meta && name) {
+        n->meta = qc_arena_strdup(dg->arena, meta);
+        n->name = qc_arena_strdup(dg->arena, name);
+    }
     va_list ap;
     va_start(ap, fmt);
     n->message = qc_arena_vprintf(dg->arena, fmt, ap);

@@ -36,7 +36,8 @@ void qc_diag_set_max_errors(qc_diag *d, unsigned n);
 bool qc_diag_parse_format(const char *name, qc_diag_format *fmt);
 
 /* Records a diagnostic.  LOC.src may be NULL for problems with no place in a
- * file.  CODE is a stable identifier such as "qapi-unknown-type" (see
+ * file.  CODE is a stable identifier (a string literal: it is not copied)
+ * such as "qapi-unknown-type" (see
  * doc/diagnostics.md).  Returns a handle for adding context and notes; the
  * handle is NULL when the diagnostic was dropped (error limit reached), and
  * the decorating functions accept NULL. */

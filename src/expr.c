@@ -308,7 +308,8 @@ static bool check_if_cond(ctx *c, const qc_value *cond, const char *source)
         return fail(c, "qapi-bad-if",
                     "'if' condition of %s must be a string or an object",
                     source);
-    char *src2 = qc_arena_printf(c->a, "'if' condition of %s", source);
+    char src2[320];
+    snprintf(src2, sizeof src2, "'if' condition of %s", source);
     if (!check_keys(c, cond, src2, NULL, ops))
         return false;
     if (cond->u.obj.n != 1)
@@ -352,7 +353,8 @@ static bool check_features(ctx *c, const qc_value *features)
         if (!qc_is_string(name))
             return fail(c, "qapi-name-not-string",
                         "'features' member requires a string name");
-        char *source = qc_arena_printf(c->a, "'features' member '%s'",
+        char source[320];
+        snprintf(source, sizeof source, "'features' member '%s'",
                                        name->u.str.s);
         if (!check_name_lower(c, name->u.str.s, source, false, false))
             return false;
@@ -395,7 +397,8 @@ static bool check_type(ctx *c, const qc_value *v, const char *source,
     for (size_t i = 0; i < v->u.obj.n; i++) {
         const qc_member *m = &v->u.obj.members[i];
         const char *key = m->key;
-        char *key_source = qc_arena_printf(c->a, "%s member '%s'", source, key);
+        char key_source[320];
+        snprintf(key_source, sizeof key_source, "%s member '%s'", source, key);
         if (key[0] == '*')
             key++;
         if (!check_name_lower(c, key, key_source, permissive, permissive))
@@ -445,7 +448,8 @@ static bool check_enum(ctx *c, const qc_value *e)
             return fail(c, "qapi-name-not-string",
                         "'data' member requires a string name");
         const char *mname = name->u.str.s;
-        char *source = qc_arena_printf(c->a, "'data' member '%s'", mname);
+        char source[320];
+        snprintf(source, sizeof source, "'data' member '%s'", mname);
         if (mname[0] >= '0' && mname[0] <= '9')
             mname = qc_arena_printf(c->a, "d%s", mname);
         if (!check_name_lower(c, mname, source, permissive, permissive))
@@ -476,7 +480,8 @@ static bool check_branches(ctx *c, const qc_value *data, bool allow_array,
     static const char *const opt[] = { "if", NULL };
     for (size_t i = 0; i < data->u.obj.n; i++) {
         const qc_member *m = &data->u.obj.members[i];
-        char *source = qc_arena_printf(c->a, "'data' member '%s'", m->key);
+        char source[320];
+        snprintf(source, sizeof source, "'data' member '%s'", m->key);
         if (check_names && !check_name_lower(c, m->key, source, false, false))
             return false;
         const qc_value *type = m->value;

@@ -31,7 +31,8 @@ const qc_value *qc_replies_find_return(qc_value *const *vals, size_t n,
                                        const char *command);
 
 /* Loads the schema of a SOURCE: a capability dump (.replies, its
- * query-qmp-schema reply) or a source schema (anything else: loaded,
+ * query-qmp-schema reply), introspection JSON (a file whose first
+ * non-blank character is '['), or a source schema (anything else: loaded,
  * checked, and introspected with real type names and all conditions
  * true).  Returns NULL after reporting; *IO_ERROR tells an unreadable file
  * from a bad one. */

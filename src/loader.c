@@ -5,6 +5,7 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
@@ -245,6 +246,23 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
     return reject_pending_doc(L, cur_doc);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Pragma lists are only ever searched: sort them for bsearch. */
+static void sort_pragma_lists(qc_pragma *p)
+{
+    qc_ptrvec *lists[] = { &p->command_name_exceptions,
+                           &p->command_returns_exceptions,
+                           &p->member_name_exceptions,
+                           &p->documentation_exceptions };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        if (lists[i]->n > 1)
+            qsort(lists[i]->items, lists[i]->n, sizeof(void *), cmp_str);
+}
+
 bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
                     const char *path, qc_schema_ast *out, bool *io_error)
 {
@@ -254,13 +272,13 @@ bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
     struct loader L = { a, d, opts, out, NULL, { 0 }, { 0 } };
     out->root_path = qc_arena_strdup(a, path);
     L.root_dir = qc_path_dirname(a, path);
-    return load_file(&L, path, NULL, NULL, io_error);
+    bool ok = load_file(&L, path, NULL, NULL, io_error);
+    sort_pragma_lists(&out->pragma);
+    return ok;
 }
 
 bool qc_pragma_lists(const qc_ptrvec *list, const char *name)
 {
-    for (size_t i = 0; i < list->n; i++)
-        if (!strcmp(list->items[i], name))
-            return true;
-    return false;
+    return list->n
+        && bsearch(&name, list->items, list->n, sizeof(void *), cmp_str);
 }

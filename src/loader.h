@@ -41,7 +41,8 @@ typedef struct qc_schema_ast {
     qc_ptrvec exprs;         /* qc_expr *, in order */
     qc_ptrvec docs;          /* qc_doc *, every doc block in order */
     qc_ptrvec modules;       /* qc_module *, root first, then first-include order */
-    qc_pragma pragma;        /* one pragma for the whole schema */
+    qc_pragma pragma;        /* one pragma for the whole schema; its lists
+                                are sorted once loading ends */
 } qc_schema_ast;
 
 /* Returns false after reporting the first error (parsing stops at the first

@@ -6,8 +6,6 @@
 #include "cli.h"
 #include "config.h"
 
-/* DEVTEMP: weak while subcommands are written in parallel. */
-#pragma weak qc_cmd_replies
 
 static const char common_options[] =
     "Options every subcommand accepts:\n"
@@ -39,15 +37,24 @@ static const qc_command commands[] = {
       "  --format=test-qapi  the listing of QEMU's test harness, byte for byte\n"
       "  --format=summary    a short overview (default)\n" },
     { "introspect", qc_cmd_introspect, "print query-qmp-schema for a schema",
-      "usage: qapic introspect [--config FILE] [-D SYMBOL]... [--unmask-non-abi-names]\n"
-      "                        [--key-order=sorted|qemu] [-o FILE] SCHEMA\n"
+      "usage: qapic introspect [--config FILE] [-D SYMBOL]... [--all-conditions]\n"
+      "                        [-u|--unmask-non-abi-names] [--key-order=sorted|qemu]\n"
+      "                        [-o FILE] SCHEMA\n"
       "\n"
       "Prints the introspection QEMU would return for SCHEMA built with the\n"
-      "given condition symbols (--config FILE: one symbol per line).\n" },
+      "given condition symbols (none given: no symbol is defined).\n"
+      "  --config FILE          condition symbols, one per line\n"
+      "  -D, --define SYMBOL    define one condition symbol\n"
+      "  --all-conditions       take every 'if' as true\n"
+      "  -u, --unmask-non-abi-names  real type names instead of numbers\n"
+      "  --key-order=sorted     sort object keys (default)\n"
+      "  --key-order=qemu       QEMU's wire order, to compare with a dump\n"
+      "  -o, --output FILE      write FILE atomically instead of stdout\n" },
     { "query", qc_cmd_query, "ask schema questions like libvirt does",
       "usage: qapic query [--format=text|json] SOURCE PATH...\n"
       "\n"
-      "SOURCE is a source schema (.json) or a capability dump (.replies).\n"
+      "SOURCE is a source schema (.json, every 'if' taken as true), a\n"
+      "capability dump (.replies) or introspection JSON (a '[' array).\n"
       "Prints PATH<TAB>true|false for each PATH, e.g.\n"
       "  migrate-incoming/arg-type/exit-on-error\n"
       "Exit status 0 when all are true, 1 when any is false, 2 when a path\n"
@@ -60,8 +67,17 @@ static const qc_command commands[] = {
       "       qapic replies schema FILE\n" },
     { "compat", qc_cmd_compat, "check a client's QMP usage against QEMUs",
       "usage: qapic compat --rules FILE... [--format=text|json|markdown|tsv]\n"
-      "                    [--version-of SOURCE=X.Y.Z] SOURCE...\n"
-      "       qapic compat --rules FILE... --calls FILE...\n" },
+      "                    [--version-of SOURCE=X.Y.Z]... SOURCE...\n"
+      "       qapic compat --rules FILE... --calls LOG... [SOURCE...]\n"
+      "\n"
+      "Evaluates a client's rules (YAML, see rules/README.md) against each\n"
+      "SOURCE: a capability dump (its version from query-version) or a source\n"
+      "schema (give its version with --version-of, repeatable).  With --calls,\n"
+      "checks recorded calls (a dump or a QMP log) against the rules' call\n"
+      "constraints, and against each SOURCE's schema if any is given.\n"
+      "  --allow-deprecated, --allow-unstable  accept such features in calls\n"
+      "Exit status: 0 all good, 1 a rule fails inside its versions or a call\n"
+      "breaks a rule, 2 a bad rule file, usage error or unreadable file.\n" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -123,9 +139,6 @@ int main(int argc, char **argv)
         if (!c) {
             qc_error(cli.diag, (qc_loc){ 0 }, "usage",
                      "'%s' is not a subcommand; run 'qapic --help'", argv[1]);
-            rc = QC_EXIT_USAGE;
-        } else if (!c->run) { /* DEVTEMP */
-            qc_error(cli.diag, (qc_loc){ 0 }, "usage", "'%s' not implemented yet", argv[1]);
             rc = QC_EXIT_USAGE;
         } else {
             rc = c->run(&cli, argc - 1, argv + 1);

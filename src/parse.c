@@ -11,6 +11,7 @@
 #include "lexer.h"
 
 int qc_yyparse(struct qc_pstate *ps);
+void qc_yy_restore_text(void *scanner);
 
 struct qc_frame {
     struct qc_frame *next;
@@ -303,6 +304,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
         if (rc != 0 && !ps.error)
             set_error(&ps, ps.ls.tok_off, "syntax-internal",
                       "the parser gave up (out of memory?)", false);
+        qc_yy_restore_text(ps.scanner);
         qc_yy_delete_buffer(buf, ps.scanner);
     }
     qc_yylex_destroy(ps.scanner);

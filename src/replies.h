@@ -46,6 +46,7 @@ typedef struct qc_rentry {
     const char *execute;      /* command name (replies: their command's) */
     const char *id;           /* its "id" when a string, else NULL */
     const struct qc_syntax_error *error;  /* for QC_RENTRY_BROKEN */
+    bool skimmed;             /* its "return" was checked, not kept */
 } qc_rentry;
 
 typedef struct qc_replies {
@@ -58,8 +59,16 @@ typedef struct qc_replies {
 
 /* Reads SRC (as loaded by qc_source_load, not NEWLINE-ensured).  Syntax
  * errors are reported to D; the entries around them are still read.
- * Never returns NULL. */
-qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_diag *d);
+ * Never returns NULL.
+ *
+ * Unless FULL, the "return" values of successful replies other than
+ * query-qmp-schema's are only checked (syntax, canonical layout, no
+ * duplicate keys) -- about half the text -- and stand as a JSON null in
+ * the tree (the entry's SKIMMED is set).  That is all "replies check"
+ * needs without --check-returns.  SRC's text is changed while reading and
+ * restored before the function returns. */
+qc_replies *qc_replies_read(qc_arena *a, qc_source *src, bool full,
+                            qc_diag *d);
 
 /* "entry 12, reply to 'query-kvm' (libvirt-6)": how messages name entry I
  * (1-based in the text).  Allocated from A. */

@@ -719,6 +719,13 @@ static bool check_definition(builder *b, qc_entity *e)
     return true;
 }
 
+static const char *member_c_name(builder *b, qc_smember *m)
+{
+    if (!m->c_name_)
+        m->c_name_ = qc_c_name(b->a, m->name, true);
+    return m->c_name_;
+}
+
 /* "seen": c_name -> member, insertion ordered (QEMU's dict). */
 typedef struct seen {
     qc_hashmap *map;
@@ -740,13 +747,6 @@ static void seen_copy(builder *b, seen *dst, const seen *src)
         qc_hashmap_put(dst->map, member_c_name(b, m), m);
         qc_ptrvec_push(b->a, &dst->order, m);
     }
-}
-
-static const char *member_c_name(builder *b, qc_smember *m)
-{
-    if (!m->c_name_)
-        m->c_name_ = qc_c_name(b->a, m->name, true);
-    return m->c_name_;
 }
 
 static bool member_clash(builder *b, const qc_entity *ctx, qc_smember *m,

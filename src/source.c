@@ -53,8 +53,30 @@ qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
         close(fd);
         return NULL;
     }
-    /* Regular files are read in one go; pipes and devices by growing. */
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < UINT32_MAX - 4) {
+        /* Regular files are read straight into the arena. */
+        size_t size = (size_t)st.st_size;
+        qc_source *s = make_source(a, path, size);
+        size_t len = 0;
+        while (len < size) {
+            ssize_t n = read(fd, s->text + len, size - len);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                *err = errno;
+                close(fd);
+                return NULL;
+            }
+            if (n == 0)
+                break;          /* the file shrank under us */
+            len += (size_t)n;
+        }
+        close(fd);
+        finish_text(s, len, ensure_newline);
+        return s;
+    }
+    /* Pipes and devices: read by growing a buffer. */
+    size_t cap = 65536;
     size_t len = 0;
     char *buf = malloc(cap + 1);
     if (!buf) {

@@ -440,7 +440,9 @@ size_t qc_validate_command(qc_arena *a, const qc_ischema *s,
         path_restore(&v, mark);
         goto out;
     }
+    size_t mark = path_key(&v, key);
     features(&v, x, e, qc_arena_printf(a, "command '%s'", name));
+    path_restore(&v, mark);
 
     const qc_value *args = qc_obj_get(cmd, "arguments");
     qc_value empty;

@@ -1,0 +1,330 @@
+/* Unit tests for src/validate.c and src/ischema_check.c on small
+ * introspected schemas written inline. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "ischema.h"
+#include "ischema_check.h"
+#include "parse.h"
+#include "validate.h"
+
+/* A schema in the shape of query-qmp-schema: names masked as numbers
+ * except commands and builtins, a union whose branch is a union (like
+ * MigrationAddress -> SocketAddress), an alternate, features. */
+static const char schema_text[] =
+    "["
+    "{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"},"
+    "{\"name\": \"int\", \"meta-type\": \"builtin\", \"json-type\": \"int\"},"
+    "{\"name\": \"number\", \"meta-type\": \"builtin\", \"json-type\": \"number\"},"
+    "{\"name\": \"bool\", \"meta-type\": \"builtin\", \"json-type\": \"boolean\"},"
+    "{\"name\": \"any\", \"meta-type\": \"builtin\", \"json-type\": \"value\"},"
+    "{\"name\": \"0\", \"meta-type\": \"object\", \"members\": []},"
+    "{\"name\": \"go\", \"meta-type\": \"command\", \"arg-type\": \"1\", \"ret-type\": \"0\"},"
+    "{\"name\": \"old\", \"meta-type\": \"command\", \"arg-type\": \"0\", \"ret-type\": \"0\","
+    " \"features\": [\"deprecated\"]},"
+    "{\"name\": \"x-new\", \"meta-type\": \"command\", \"arg-type\": \"0\", \"ret-type\": \"0\","
+    " \"features\": [\"unstable\"]},"
+    "{\"name\": \"1\", \"meta-type\": \"object\", \"members\": ["
+    "  {\"name\": \"name\", \"type\": \"str\"},"
+    "  {\"name\": \"count\", \"type\": \"int\", \"default\": null},"
+    "  {\"name\": \"ratio\", \"type\": \"number\", \"default\": null},"
+    "  {\"name\": \"mode\", \"type\": \"2\", \"default\": null},"
+    "  {\"name\": \"list\", \"type\": \"[3]\", \"default\": null},"
+    "  {\"name\": \"alt\", \"type\": \"4\", \"default\": null},"
+    "  {\"name\": \"blob\", \"type\": \"any\", \"default\": null},"
+    "  {\"name\": \"legacy\", \"type\": \"bool\", \"default\": null, \"features\": [\"deprecated\"]}"
+    "]},"
+    "{\"name\": \"2\", \"meta-type\": \"enum\", \"members\": ["
+    "  {\"name\": \"fast\"}, {\"name\": \"slow\", \"features\": [\"deprecated\"]}],"
+    " \"values\": [\"fast\", \"slow\"]},"
+    "{\"name\": \"[3]\", \"meta-type\": \"array\", \"element-type\": \"3\"},"
+    /* 3: union on 'transport'; branch 'socket' is union 5 on 'type'. */
+    "{\"name\": \"3\", \"meta-type\": \"object\", \"members\": ["
+    "  {\"name\": \"transport\", \"type\": \"6\"}], \"tag\": \"transport\","
+    " \"variants\": [{\"case\": \"socket\", \"type\": \"5\"}, {\"case\": \"exec\", \"type\": \"7\"}]},"
+    "{\"name\": \"6\", \"meta-type\": \"enum\", \"values\": [\"socket\", \"exec\"]},"
+    "{\"name\": \"5\", \"meta-type\": \"object\", \"members\": ["
+    "  {\"name\": \"type\", \"type\": \"8\"}], \"tag\": \"type\","
+    " \"variants\": [{\"case\": \"inet\", \"type\": \"9\"}, {\"case\": \"unix\", \"type\": \"10\"}]},"
+    "{\"name\": \"8\", \"meta-type\": \"enum\", \"values\": [\"inet\", \"unix\"]},"
+    "{\"name\": \"9\", \"meta-type\": \"object\", \"members\": ["
+    "  {\"name\": \"host\", \"type\": \"str\"}, {\"name\": \"port\", \"type\": \"str\"}]},"
+    "{\"name\": \"10\", \"meta-type\": \"object\", \"members\": ["
+    "  {\"name\": \"path\", \"type\": \"str\"}]},"
+    "{\"name\": \"7\", \"meta-type\": \"object\", \"members\": ["
+    "  {\"name\": \"args\", \"type\": \"[str]\"}]},"
+    "{\"name\": \"[str]\", \"meta-type\": \"array\", \"element-type\": \"str\"},"
+    "{\"name\": \"4\", \"meta-type\": \"alternate\", \"members\": ["
+    "  {\"type\": \"str\"}, {\"type\": \"9\"}]}"
+    "]";
+
+static qc_arena *arena;
+static qc_diag *diag;
+static qc_ischema *schema;
+static const qc_value *schema_array;
+
+#define MAXP 16
+static struct problems {
+    size_t n;
+    char path[MAXP][128];
+    char code[MAXP][64];
+    char msg[MAXP][256];
+} got;
+
+static void collect(void *ctx, const char *path, const qc_value *at,
+                    const char *code, const char *message)
+{
+    struct problems *p = ctx;
+    (void)at;
+    if (p->n < MAXP) {
+        snprintf(p->path[p->n], sizeof p->path[0], "%s", path);
+        snprintf(p->code[p->n], sizeof p->code[0], "%s", code);
+        snprintf(p->msg[p->n], sizeof p->msg[0], "%s", message);
+    }
+    p->n++;
+}
+
+static qc_value *parse(const char *text)
+{
+    qc_source *src = qc_source_from_mem(arena, "test.json", text, strlen(text),
+                                        false);
+    size_t n = 0;
+    qc_value **v = qc_parse_json(arena, src, false, diag, &n);
+    ck_assert_msg(v && n == 1, "test JSON does not parse: %s", text);
+    return v[0];
+}
+
+static void setup(void)
+{
+    arena = qc_arena_new();
+    diag = qc_diag_new();
+    schema_array = parse(schema_text);
+    schema = qc_ischema_new(arena, schema_array);
+    memset(&got, 0, sizeof got);
+}
+
+static void teardown(void)
+{
+    qc_diag_free(diag);
+    qc_arena_free(arena);
+}
+
+static size_t run(const char *cmd, bool allow_deprecated, bool allow_unstable)
+{
+    qc_validate_opts o = { allow_deprecated, allow_unstable };
+    memset(&got, 0, sizeof got);
+    size_t n = qc_validate_command(arena, schema, parse(cmd), &o, collect, &got);
+    ck_assert_uint_eq(n, got.n);
+    return n;
+}
+
+/* Exactly one problem, with this path and code. */
+static void expect_one(const char *cmd, const char *path, const char *code)
+{
+    size_t n = run(cmd, false, false);
+    ck_assert_msg(n == 1, "%s: expected 1 problem, got %zu (first: %s: %s)",
+                  cmd, n, got.path[0], got.msg[0]);
+    ck_assert_str_eq(got.path[0], path);
+    ck_assert_str_eq(got.code[0], code);
+}
+
+START_TEST(schema_is_sound)
+{
+    ck_assert_uint_eq(qc_ischema_check(arena, schema_array, NULL, diag), 0);
+}
+END_TEST
+
+START_TEST(valid_commands)
+{
+    ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\"}}", false, false), 0);
+    ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\","
+                          " \"count\": -3, \"ratio\": 1.5, \"mode\": \"fast\","
+                          " \"blob\": [1, {\"x\": null}], \"alt\": \"s\"},"
+                          " \"id\": \"libvirt-1\"}", false, false), 0);
+    /* An integer is a fine number. */
+    ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"ratio\": 2}}", false, false), 0);
+}
+END_TEST
+
+START_TEST(unknown_and_missing_members)
+{
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"bogus\": 1}}",
+               "arguments.bogus", "qmp-unknown-member");
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"count\": 1}}",
+               "arguments", "qmp-missing-member");
+    ck_assert_ptr_nonnull(strstr(got.msg[0], "'name'"));
+    /* No arguments at all: the same as {}. */
+    expect_one("{\"execute\": \"go\"}", "arguments", "qmp-missing-member");
+    expect_one("{\"execute\": \"nope\"}", "execute", "qmp-unknown-command");
+}
+END_TEST
+
+START_TEST(json_types)
+{
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": 5}}",
+               "arguments.name", "qmp-type-mismatch");
+    ck_assert_str_eq(got.msg[0], "expected string, got number");
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"count\": 1.5}}",
+               "arguments.count", "qmp-type-mismatch");
+    ck_assert_ptr_nonnull(strstr(got.msg[0], "expected integer"));
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"count\": \"1\"}}",
+               "arguments.count", "qmp-type-mismatch");
+    expect_one("{\"execute\": \"go\", \"arguments\": []}", "arguments",
+               "qmp-type-mismatch");
+}
+END_TEST
+
+START_TEST(enums)
+{
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"mode\": \"medium\"}}",
+               "arguments.mode", "qmp-bad-enum-value");
+    ck_assert_ptr_nonnull(strstr(got.msg[0], "'fast'"));
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"mode\": 1}}",
+               "arguments.mode", "qmp-type-mismatch");
+}
+END_TEST
+
+START_TEST(nested_unions)
+{
+    /* socket -> inet: members of both union levels are known. */
+    ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": ["
+                          "{\"transport\": \"socket\", \"type\": \"inet\", \"host\": \"h\", \"port\": \"1\"},"
+                          "{\"transport\": \"socket\", \"type\": \"unix\", \"path\": \"/p\"},"
+                          "{\"transport\": \"exec\", \"args\": [\"a\", \"b\"]}]}}",
+                          false, false), 0);
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": ["
+               "{\"transport\": \"socket\", \"type\": \"inet\", \"host\": \"h\", \"port\": 1}]}}",
+               "arguments.list[0].port", "qmp-type-mismatch");
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": [{}]}}",
+               "arguments.list[0]", "qmp-missing-member");
+    ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": ["
+                          "{\"transport\": \"socket\", \"type\": \"unix\", \"host\": \"h\", \"path\": \"/p\"}]}}",
+                          false, false), 1);
+    ck_assert_str_eq(got.path[0], "arguments.list[0].host");
+    ck_assert_str_eq(got.code[0], "qmp-unknown-member");
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": ["
+               "{\"transport\": \"socket\", \"type\": \"tcp\"}]}}",
+               "arguments.list[0].type", "qmp-bad-enum-value");
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": {}}}",
+               "arguments.list", "qmp-type-mismatch");
+}
+END_TEST
+
+START_TEST(alternates)
+{
+    ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\","
+                          " \"alt\": {\"host\": \"h\", \"port\": \"p\"}}}", false, false), 0);
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"alt\": 3}}",
+               "arguments.alt", "qmp-type-mismatch");
+    ck_assert_ptr_nonnull(strstr(got.msg[0], "string, object"));
+    /* The object branch is chosen by JSON type, then checked. */
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"alt\": {\"host\": \"h\"}}}",
+               "arguments.alt", "qmp-missing-member");
+}
+END_TEST
+
+START_TEST(feature_policy)
+{
+    expect_one("{\"execute\": \"old\"}", "execute", "qmp-deprecated");
+    expect_one("{\"execute\": \"x-new\"}", "execute", "qmp-unstable");
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"legacy\": true}}",
+               "arguments.legacy", "qmp-deprecated");
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"mode\": \"slow\"}}",
+               "arguments.mode", "qmp-deprecated");
+    ck_assert_uint_eq(run("{\"execute\": \"old\"}", true, false), 0);
+    ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"mode\": \"slow\", \"legacy\": false}}",
+                          true, false), 0);
+    ck_assert_uint_eq(run("{\"execute\": \"x-new\"}", true, false), 1);
+    ck_assert_uint_eq(run("{\"execute\": \"x-new\"}", false, true), 0);
+}
+END_TEST
+
+START_TEST(validate_value_path)
+{
+    qc_validate_opts o = { false, false };
+    size_t n = qc_validate_value(arena, schema, "[3]",
+                                 parse("[{\"transport\": \"exec\", \"args\": [1]}]"),
+                                 "return", &o, collect, &got);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(got.path[0], "return[0].args[0]");
+    n = qc_validate_value(arena, schema, "no-such-type", parse("1"), "", &o,
+                          collect, &got);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(got.code[1], "qmp-schema-broken");
+}
+END_TEST
+
+START_TEST(odd_commands)
+{
+    expect_one("[1]", "", "qmp-bad-command");
+    expect_one("{\"arguments\": {}}", "", "qmp-bad-command");
+    expect_one("{\"execute\": 1}", "execute", "qmp-bad-command");
+    expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"name\": \"b\"}}",
+               "arguments.name", "qmp-duplicate-member");
+}
+END_TEST
+
+/* Soundness check: one broken schema per case, one problem each. */
+static size_t check_schema(const char *text, const char *code)
+{
+    size_t before = 0;
+    while (qc_diag_get(diag, before))
+        before++;
+    size_t n = qc_ischema_check(arena, parse(text), "ctx", diag);
+    const qc_diagnostic *dg = qc_diag_get(diag, before);
+    ck_assert_msg(dg != NULL, "no diagnostic for %s", text);
+    ck_assert_str_eq(qc_diagnostic_code(dg), code);
+    ck_assert(!strncmp(qc_diagnostic_message(dg), "ctx: ", 5));
+    return n;
+}
+
+START_TEST(schema_problems)
+{
+    ck_assert_uint_eq(check_schema(
+        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\", \"frobnicate\": 1}]",
+        "schema-unknown-key"), 1);
+    ck_assert_uint_eq(check_schema(
+        "[{\"name\": \"str\", \"meta-type\": \"bultin\", \"json-type\": \"string\"}]",
+        "schema-bad-meta-type"), 1);
+    ck_assert_uint_eq(check_schema(
+        "[{\"name\": \"c\", \"meta-type\": \"command\", \"arg-type\": \"0\", \"ret-type\": \"0\"}]",
+        "schema-unresolved"), 2);
+    ck_assert_uint_eq(check_schema(
+        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"},"
+        " {\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"}]",
+        "schema-duplicate-name"), 1);
+    ck_assert_uint_eq(check_schema(
+        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"},"
+        " {\"name\": \"1\", \"meta-type\": \"object\", \"members\": [{\"name\": \"a\", \"type\": \"str\"}],"
+        "  \"tag\": \"b\", \"variants\": []}]",
+        "schema-bad-tag"), 1);
+    ck_assert_uint_eq(check_schema(
+        "[{\"name\": \"1\", \"meta-type\": \"object\", \"members\": [{\"name\": \"a\"}]}]",
+        "schema-missing-key"), 1);
+    ck_assert_uint_eq(check_schema("{}", "schema-not-array"), 1);
+    ck_assert_uint_eq(check_schema("[1]", "schema-bad-entry"), 1);
+}
+END_TEST
+
+Suite *qc_suite_validate(void)
+{
+    Suite *s = suite_create("validate");
+    TCase *tc = tcase_create("validate");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, schema_is_sound);
+    tcase_add_test(tc, valid_commands);
+    tcase_add_test(tc, unknown_and_missing_members);
+    tcase_add_test(tc, json_types);
+    tcase_add_test(tc, enums);
+    tcase_add_test(tc, nested_unions);
+    tcase_add_test(tc, alternates);
+    tcase_add_test(tc, feature_policy);
+    tcase_add_test(tc, validate_value_path);
+    tcase_add_test(tc, odd_commands);
+    tcase_add_test(tc, schema_problems);
+    suite_add_tcase(s, tc);
+    return s;
+}
