@@ -45,7 +45,7 @@ void qc_arena_free(qc_arena *a)
     free(a);
 }
 
-void *qc_arena_alloc(qc_arena *a, size_t size)
+void *qc_arena_alloc_uninit(qc_arena *a, size_t size)
 {
     const size_t align = _Alignof(max_align_t);
     size = (size + align - 1) & ~(align - 1);
@@ -67,13 +67,19 @@ void *qc_arena_alloc(qc_arena *a, size_t size)
     }
     void *p = (char *)c->data + c->used;
     c->used += size;
+    return p;
+}
+
+void *qc_arena_alloc(qc_arena *a, size_t size)
+{
+    void *p = qc_arena_alloc_uninit(a, size);
     memset(p, 0, size);
     return p;
 }
 
 char *qc_arena_strndup(qc_arena *a, const char *s, size_t n)
 {
-    char *p = qc_arena_alloc(a, n + 1);
+    char *p = qc_arena_alloc_uninit(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -92,7 +98,7 @@ char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0)
         n = 0;
-    char *p = qc_arena_alloc(a, (size_t)n + 1);
+    char *p = qc_arena_alloc_uninit(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
@@ -110,7 +116,7 @@ void qc_ptrvec_push(qc_arena *a, qc_ptrvec *v, void *item)
 {
     if (v->n == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 8;
-        void **items = qc_arena_alloc(a, cap * sizeof *items);
+        void **items = qc_arena_alloc_uninit(a, cap * sizeof *items);
         if (v->n)
             memcpy(items, v->items, v->n * sizeof *items);
         v->items = items;

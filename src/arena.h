@@ -14,6 +14,8 @@ void qc_arena_free(qc_arena *a);
 
 /* Zero-filled, aligned for any type.  Aborts on out-of-memory. */
 void *qc_arena_alloc(qc_arena *a, size_t size);
+/* The same without zero-filling, for memory about to be overwritten. */
+void *qc_arena_alloc_uninit(qc_arena *a, size_t size);
 char *qc_arena_strdup(qc_arena *a, const char *s);
 char *qc_arena_strndup(qc_arena *a, const char *s, size_t n);
 char *qc_arena_printf(qc_arena *a, const char *fmt, ...)

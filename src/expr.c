@@ -18,6 +18,23 @@ typedef struct ctx {
     const char *name;
 } ctx;
 
+/* Builds "A'B'C" style descriptions on every member, so it must be cheap:
+ * plain copies, truncated to the buffer. */
+static void cat3(char *buf, size_t size, const char *a, const char *b,
+                 const char *c)
+{
+    const char *parts[3] = { a, b, c };
+    size_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        size_t k = strlen(parts[i]);
+        if (k > size - 1 - n)
+            k = size - 1 - n;
+        memcpy(buf + n, parts[i], k);
+        n += k;
+    }
+    buf[n] = '\0';
+}
+
 static bool fail(ctx *c, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -398,7 +415,8 @@ static bool check_type(ctx *c, const qc_value *v, const char *source,
         const qc_member *m = &v->u.obj.members[i];
         const char *key = m->key;
         char key_source[320];
-        snprintf(key_source, sizeof key_source, "%s member '%s'", source, key);
+        cat3(key_source, sizeof key_source, source, " member '", key);
+        strncat(key_source, "'", sizeof key_source - strlen(key_source) - 1);
         if (key[0] == '*')
             key++;
         if (!check_name_lower(c, key, key_source, permissive, permissive))
@@ -449,7 +467,7 @@ static bool check_enum(ctx *c, const qc_value *e)
                         "'data' member requires a string name");
         const char *mname = name->u.str.s;
         char source[320];
-        snprintf(source, sizeof source, "'data' member '%s'", mname);
+        cat3(source, sizeof source, "'data' member '", mname, "'");
         if (mname[0] >= '0' && mname[0] <= '9')
             mname = qc_arena_printf(c->a, "d%s", mname);
         if (!check_name_lower(c, mname, source, permissive, permissive))
@@ -481,7 +499,7 @@ static bool check_branches(ctx *c, const qc_value *data, bool allow_array,
     for (size_t i = 0; i < data->u.obj.n; i++) {
         const qc_member *m = &data->u.obj.members[i];
         char source[320];
-        snprintf(source, sizeof source, "'data' member '%s'", m->key);
+        cat3(source, sizeof source, "'data' member '", m->key, "'");
         if (check_names && !check_name_lower(c, m->key, source, false, false))
             return false;
         const qc_value *type = m->value;

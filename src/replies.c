@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ischema.h"
@@ -1295,6 +1296,27 @@ static void set_id(qc_arena *a, qc_value *v, const char *id, bool first)
         nm[k++] = (qc_member){ "id", 2, v->loc, s };
     v->u.obj.members = nm;
     v->u.obj.n = k;
+}
+
+bool qc_replies_is_fixed(const qc_replies *r)
+{
+    if (!r->canonical || r->syntax_errors || !r->n || r->n % 2)
+        return false;
+    long seq = 1;
+    char want[32];
+    for (size_t i = 0; i < r->n; i += 2) {
+        const qc_rentry *cmd = &r->e[i], *rep = &r->e[i + 1];
+        if (cmd->kind != QC_RENTRY_COMMAND || !cmd->execute
+            || rep->kind != QC_RENTRY_REPLY)
+            return false;
+        if (!strcmp(cmd->execute, "qmp_capabilities"))
+            seq = 1;
+        snprintf(want, sizeof want, "libvirt-%ld", seq++);
+        if (!cmd->id || !rep->id || strcmp(cmd->id, want)
+            || strcmp(rep->id, want))
+            return false;
+    }
+    return true;
 }
 
 bool qc_replies_render_fixed(qc_arena *a, qc_replies *r, qc_buf *out,

@@ -88,6 +88,11 @@ typedef struct qc_replies_opts {
 size_t qc_replies_check(qc_arena *a, qc_replies *r, const qc_replies_opts *o,
                         qc_diag *d);
 
+/* True when qc_replies_render_fixed would give back R's text unchanged:
+ * the fast reader proved it canonical and every pair already has the id
+ * libvirt's numbering gives it.  Works on a skimmed read too. */
+bool qc_replies_is_fixed(const qc_replies *r);
+
 /* Renders R canonically, with the ids renumbered as libvirt numbers them,
  * into OUT.  Returns false (OUT unspecified) after reporting why the file
  * cannot be rewritten safely: syntax errors, entries that are not a
