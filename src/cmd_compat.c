@@ -135,13 +135,26 @@ static qc_ischema *load_dump(qc_cli *cli, qc_arena *a, source *s, bool *io_error
     if (!vals)
         return NULL;
     qc_compat_dump_version(vals, n, &s->version);
-    const qc_value *ret = qc_replies_find_return(vals, n, "query-qmp-schema");
-    if (!qc_is_array(ret)) {
-        qc_error(cli->diag, qc_loc_make(src, 0), "compat-no-schema",
-                 "this capability dump has no successful query-qmp-schema reply");
-        return NULL;
-    }
-    return qc_ischema_new(a, ret);
+    if (n == 1 || qc_replies_find_return(vals, n, "query-qmp-schema"))
+        return qc_ischema_from_json(a, cli->diag, src, vals, n);
+    qc_error(cli->diag, qc_loc_make(src, 0), "compat-no-schema",
+             "this capability dump has no successful query-qmp-schema reply");
+    return NULL;
+}
+
+/* A dump by its content, whatever its name: JSON objects. */
+static bool is_dump(qc_arena *a, const char *path)
+{
+    if (ends_with(path, ".replies"))
+        return true;
+    int err = 0;
+    qc_source *src = qc_source_load(a, path, false, &err);
+    if (!src || !qc_ischema_text_is_json(src->text, src->len))
+        return false;
+    size_t k = 0;
+    while (k < src->len && src->text[k] != '[' && src->text[k] != '{')
+        k++;
+    return k < src->len && src->text[k] == '{';
 }
 
 /* Loads the schema of S into arena SA. */
@@ -149,7 +162,7 @@ static bool load_source(qc_cli *cli, compat_args *ca, source *s, qc_arena *sa)
 {
     bool io_error = false;
     s->name = base_name(s->path);
-    if (ends_with(s->path, ".replies"))
+    if (is_dump(sa, s->path))
         s->schema = load_dump(cli, sa, s, &io_error);
     else
         s->schema = qc_ischema_load(sa, cli->diag, &cli->opts, s->path, &io_error);

@@ -593,37 +593,38 @@ qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
     static const qc_options defaults = QC_OPTIONS_DEFAULT;
     if (!blk || blk->n == 0)
         return NULL;
-    parser p;
-    memset(&p, 0, sizeof p);
-    p.a = a;
-    p.d = d;
-    p.blk = blk;
-    p.opts = opts ? opts : &defaults;
+    /* The state lives in the arena, not on the stack, so that nothing
+     * changed after setjmp is indeterminate after longjmp. */
+    parser *p = qc_arena_alloc(a, sizeof *p);
+    p->a = a;
+    p->d = d;
+    p->blk = blk;
+    p->opts = opts ? opts : &defaults;
 
-    if (setjmp(p.fail)) {
-        qc_buf_free(&p.buf);
+    if (setjmp(p->fail)) {
+        qc_buf_free(&p->buf);
         return NULL;
     }
 
     const qc_docline *first = &blk->lines[0];
     if (first->len != 2 || memcmp(first->text, "##", 2))
-        fail_at(&p, first->loc, "qapi-doc-junk-start",
+        fail_at(p, first->loc, "qapi-doc-junk-start",
                 "the opening '##' of a doc comment must be alone on its "
                 "line");
 
     qc_doc *doc = qc_arena_alloc(a, sizeof *doc);
-    p.doc = doc;
+    p->doc = doc;
     doc->loc = first->loc;
-    doc->body = start_section(&p, QC_DOC_PLAIN, NULL, first->loc);
+    doc->body = start_section(p, QC_DOC_PLAIN, NULL, first->loc);
 
-    p.i = 1;
-    load_line(&p);
-    if (!p.at_end && p.n && p.s[0] == '@')
-        parse_definition(&p);
+    p->i = 1;
+    load_line(p);
+    if (!p->at_end && p->n && p->s[0] == '@')
+        parse_definition(p);
     else
-        parse_freeform(&p);
-    finish_sections(&p);
-    qc_buf_free(&p.buf);
+        parse_freeform(p);
+    finish_sections(p);
+    qc_buf_free(&p->buf);
     return doc;
 }
 

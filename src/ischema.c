@@ -133,22 +133,15 @@ static bool ends_with(const char *s, const char *suffix)
     return ls >= lx && !strcmp(s + ls - lx, suffix);
 }
 
-static qc_ischema *load_replies(qc_arena *a, qc_diag *d, const char *path,
-                                bool *io_error)
+qc_ischema *qc_ischema_from_json(qc_arena *a, qc_diag *d,
+                                 const qc_source *src, qc_value **vals,
+                                 size_t n)
 {
-    int err = 0;
-    qc_source *src = qc_source_load(a, path, false, &err);
-    if (!src) {
-        *io_error = true;
-        qc_error(d, qc_loc_make(NULL, 0), "io-error",
-                 "cannot read '%s': %s", path, strerror(err));
-        return NULL;
-    }
-    size_t n = 0;
-    qc_value **vals = qc_parse_json(a, src, true, d, &n);
-    if (!vals)
-        return NULL;
+    if (n == 1 && qc_is_array(vals[0]))
+        return qc_ischema_new(a, vals[0]);
     const qc_value *ret = qc_replies_find_return(vals, n, "query-qmp-schema");
+    if (!ret && n == 1 && qc_is_array(qc_obj_get(vals[0], "return")))
+        ret = qc_obj_get(vals[0], "return");
     if (!ret) {
         size_t i = find_execute(vals, n, 0, "query-qmp-schema");
         if (i < n)
@@ -170,6 +163,21 @@ static qc_ischema *load_replies(qc_arena *a, qc_diag *d, const char *path,
     return qc_ischema_new(a, ret);
 }
 
+bool qc_ischema_text_is_json(const char *text, size_t len)
+{
+    size_t k = 0;
+    while (k < len && text[k] && strchr(" \t\r\n", text[k]))
+        k++;
+    if (k < len && text[k] == '[')
+        return true;
+    if (k >= len || text[k] != '{')
+        return false;
+    /* A source schema quotes with ' only. */
+    for (k++; k < len && text[k] && strchr(" \t\r\n", text[k]); k++)
+        ;
+    return k < len && text[k] == '"';
+}
+
 qc_ischema *qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
                             const char *path, bool *io_error)
 {
@@ -177,12 +185,9 @@ qc_ischema *qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
     if (!io_error)
         io_error = &dummy;
     *io_error = false;
-    if (ends_with(path, ".replies"))
-        return load_replies(a, d, path, io_error);
-
-    /* Not a dump: either generated introspection (a JSON array, such as
-     * "qapic introspect" writes) or a source schema, which can never
-     * start with '['. */
+    /* A capability dump (.replies, or any file of JSON objects), generated
+     * introspection (a JSON array, such as "qapic introspect" writes), or
+     * a source schema, which never starts with '[' nor quotes with '"'. */
     int err = 0;
     qc_source *src = qc_source_load(a, path, false, &err);
     if (!src) {
@@ -191,13 +196,11 @@ qc_ischema *qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
                  "cannot read '%s': %s", path, strerror(err));
         return NULL;
     }
-    size_t k = 0;
-    while (k < src->len && src->text[k] && strchr(" \t\r\n", src->text[k]))
-        k++;
-    if (k < src->len && src->text[k] == '[') {
+    if (ends_with(path, ".replies")
+        || qc_ischema_text_is_json(src->text, src->len)) {
         size_t n = 0;
-        qc_value **vals = qc_parse_json(a, src, false, d, &n);
-        return vals ? qc_ischema_new(a, vals[0]) : NULL;
+        qc_value **vals = qc_parse_json(a, src, true, d, &n);
+        return vals ? qc_ischema_from_json(a, d, src, vals, n) : NULL;
     }
 
     /* A source schema: what could any build of it offer?  Every condition

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "options.h"
+#include "source.h"
 #include "value.h"
 
 typedef struct qc_ischema qc_ischema;
@@ -30,12 +31,23 @@ const qc_value *qc_ischema_array(const qc_ischema *s);
 const qc_value *qc_replies_find_return(qc_value *const *vals, size_t n,
                                        const char *command);
 
-/* Loads the schema of a SOURCE: a capability dump (.replies, its
- * query-qmp-schema reply), introspection JSON (a file whose first
- * non-blank character is '['), or a source schema (anything else: loaded,
- * checked, and introspected with real type names and all conditions
- * true).  Returns NULL after reporting; *IO_ERROR tells an unreadable file
- * from a bad one. */
+/* The schema in the JSON values VALS (N > 0) read from SRC: an array
+ * (introspection), a capability dump or QMP log (its query-qmp-schema
+ * reply), or a lone QMP reply {"return": [...]}.  NULL after reporting. */
+qc_ischema *qc_ischema_from_json(qc_arena *a, qc_diag *d,
+                                 const qc_source *src, qc_value **vals,
+                                 size_t n);
+
+/* True when TEXT is JSON rather than a source schema: its first non-blank
+ * character is '[', or '{' followed by '"' (QAPI quotes with '). */
+bool qc_ischema_text_is_json(const char *text, size_t len);
+
+/* Loads the schema of a SOURCE: a capability dump (.replies or any other
+ * JSON stream: its query-qmp-schema reply; also a lone QMP reply
+ * {"return": [...]}), introspection JSON (an array), or a source schema
+ * (anything else: loaded, checked, and introspected with real type names
+ * and all conditions true).  Returns NULL after reporting; *IO_ERROR tells
+ * an unreadable file from a bad one. */
 qc_ischema *qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
                             const char *path, bool *io_error);
 

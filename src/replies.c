@@ -932,6 +932,14 @@ static void check_entry_text(struct ck *c, struct fmt *f, size_t i)
                 REPORT(c, at_off(c, (uint32_t)(ap + k - t)), "replies-format",
                        "%s: not in canonical form: the line continues where a line break is expected; expected `%s`",
                        label(c, i), snip);
+            } else if (k == alen && k > 0 && k < elen
+                       && ((ap[k - 1] == '{' && ep[k] == '}')
+                           || (ap[k - 1] == '[' && ep[k] == ']'))) {
+                /* Libvirt's older JSON writer (yajl) broke empty
+                 * containers over two lines. */
+                REPORT(c, at_off(c, (uint32_t)(ap + k - 1 - t)), "replies-format",
+                       "%s: not in canonical form: empty %s written over two lines (older libvirt layout); expected `%s`",
+                       label(c, i), ap[k - 1] == '{' ? "object" : "array", snip);
             } else {
                 REPORT(c, at_off(c, (uint32_t)(ap + k - t)), "replies-format",
                        "%s: not in canonical form (2-space indent, \": \" after keys, one member or element per line); expected `%s`",
@@ -1221,6 +1229,29 @@ static void check_commands(struct ck *c, const qc_replies_opts *o)
     long si = qc_replies_find(r, "query-qmp-schema");
 
     if (si < 0) {
+        /* QEMU before 2.5 had no query-qmp-schema: nothing is amiss. */
+        long vi = qc_replies_find(r, "query-version");
+        const qc_value *ret = vi < 0 ? NULL : qc_obj_get(r->e[vi].v, "return");
+        if (vi >= 0 && r->e[vi].skimmed) {
+            /* Not built on the fast path: read that one entry again. */
+            const qc_rentry *e = &r->e[vi];
+            qc_source *one = qc_source_from_mem(c->a, r->src->path,
+                                                r->src->text + e->start,
+                                                e->end - e->start, false);
+            size_t n = 0;
+            qc_value **v = qc_parse_json(c->a, one, false, c->d, &n);
+            ret = v && n ? qc_obj_get(v[0], "return") : NULL;
+        }
+        const qc_value *q = qc_obj_get(ret, "qemu");
+        const qc_value *ma = qc_obj_get(q, "major"), *mi = qc_obj_get(q, "minor");
+        if (ma && mi && ma->kind == QC_VINT && mi->kind == QC_VINT
+            && ma->u.num.i >= 0 && mi->u.num.i >= 0
+            && (ma->u.num.i < 2 || (ma->u.num.i == 2 && mi->u.num.i < 5))) {
+            qc_warning(c->d, at_off(c, 0), "replies-no-schema",
+                       "QEMU %lld.%lld predates query-qmp-schema (QEMU 2.5), so the dump's commands are not validated",
+                       (long long)ma->u.num.i, (long long)mi->u.num.i);
+            return;
+        }
         REPORT(c, at_off(c, 0), "replies-no-schema",
                "no successful reply to query-qmp-schema: the dump has no schema, so its commands cannot be validated");
         return;

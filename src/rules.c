@@ -519,6 +519,14 @@ static void rule_pair(loader *L, void *vctx, const char *key,
     } else if (!strcmp(key, "max-version")) {
         rc->maxv = v;
         load_version(L, v, key, &r->max);
+        /* "X.Y" as a maximum covers the stable releases X.Y.Z, not the
+         * X.Y.50 development snapshots (and X.Y.9x release candidates)
+         * that lead to the next release. */
+        const char *mv = v->type == YAML_SCALAR_NODE
+                         ? (const char *)v->data.scalar.value : NULL;
+        const char *dot = mv ? strchr(mv, '.') : NULL;
+        if (r->max.set && dot && !strchr(dot + 1, '.'))
+            r->max.micro = 49;
     } else if (!strcmp(key, "allow")) {
         if (v->type == YAML_SEQUENCE_NODE) {
             for (yaml_node_item_t *it = v->data.sequence.items.start;

@@ -16,8 +16,31 @@ static qc_source *make_source(qc_arena *a, const char *path, size_t len)
     return s;
 }
 
+/* QEMU reads schema files in Python's text mode, whose universal newlines
+ * turn "\r\n" and a lone "\r" into "\n" (schemas from Windows checkouts have
+ * CRLF line ends).  Returns the new length. */
+static size_t universal_newlines(char *t, size_t len)
+{
+    char *r = memchr(t, '\r', len);
+    if (!r)
+        return len;
+    size_t w = (size_t)(r - t);
+    for (size_t i = w; i < len; i++) {
+        if (t[i] != '\r')
+            t[w++] = t[i];
+        else {
+            t[w++] = '\n';
+            if (i + 1 < len && t[i + 1] == '\n')
+                i++;
+        }
+    }
+    return w;
+}
+
 static void finish_text(qc_source *s, size_t len, bool ensure_newline)
 {
+    if (ensure_newline)
+        len = universal_newlines(s->text, len);
     if (ensure_newline && (len == 0 || s->text[len - 1] != '\n'))
         s->text[len++] = '\n';
     s->text[len] = s->text[len + 1] = '\0';

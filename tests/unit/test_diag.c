@@ -188,6 +188,24 @@ START_TEST(source_freed_before_flush)
 }
 END_TEST
 
+/* Schema text is read with Python's universal newlines, as QEMU does:
+ * CR LF and a lone CR become LF; JSON sources keep their bytes. */
+START_TEST(schema_newlines)
+{
+    qc_arena *a2 = qc_arena_new();
+    qc_source *s = qc_source_from_mem(a2, "w.json", "a\r\nb\rc\r\n", 8, true);
+    ck_assert_uint_eq(s->len, 6);
+    ck_assert_str_eq(s->text, "a\nb\nc\n");
+    ck_assert_uint_eq(qc_source_line(s, 4), 3);
+    s = qc_source_from_mem(a2, "e.json", "x\r", 2, true);
+    ck_assert_str_eq(s->text, "x\n");
+    s = qc_source_from_mem(a2, "d.replies", "{}\r\n", 4, false);
+    ck_assert_uint_eq(s->len, 4);
+    ck_assert_str_eq(s->text, "{}\r\n");
+    qc_arena_free(a2);
+}
+END_TEST
+
 Suite *qc_suite_diag(void)
 {
     Suite *s = suite_create("diag");
@@ -204,6 +222,7 @@ Suite *qc_suite_diag(void)
     tcase_add_test(tc, accessors);
     tcase_add_test(tc, no_location);
     tcase_add_test(tc, source_freed_before_flush);
+    tcase_add_test(tc, schema_newlines);
     suite_add_tcase(s, tc);
     return s;
 }
