@@ -79,10 +79,42 @@ static size_t utf8_chars(const char *s, size_t n)
     return c;
 }
 
-static bool is_word_byte(unsigned char c)
+/* Whether the character ending at S + N is a word character of Python's
+ * regular expressions (letters, digits, '_'; Unicode-aware).  Outside
+ * ASCII, punctuation and symbol blocks that doc text plausibly holds
+ * (Latin-1 signs, general punctuation such as dashes and quotes, arrows,
+ * mathematical operators, box drawing) are not word characters; anything
+ * else is taken for a letter. */
+static bool is_word_char_before(const char *s, size_t n)
 {
-    return c >= 0x80 || c == '_' || (c >= '0' && c <= '9')
-        || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return false;
+    unsigned char c = u[n - 1];
+    if (c < 0x80)
+        return c == '_' || (c >= '0' && c <= '9')
+            || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    size_t k = n - 1;
+    while (k > 0 && (u[k] & 0xC0) == 0x80 && n - k < 4)
+        k--;
+    uint32_t cp;
+    if ((u[k] & 0xE0) == 0xC0 && n - k == 2)
+        cp = (uint32_t)(u[k] & 0x1F) << 6 | (u[k + 1] & 0x3F);
+    else if ((u[k] & 0xF0) == 0xE0 && n - k == 3)
+        cp = (uint32_t)(u[k] & 0x0F) << 12 | (uint32_t)(u[k + 1] & 0x3F) << 6
+            | (u[k + 2] & 0x3F);
+    else
+        return true;
+    if (cp >= 0xA0 && cp <= 0xBF)   /* ª ² ³ µ ¹ º ¼ ½ ¾ are alphanumeric */
+        return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5
+            || cp == 0xB9 || cp == 0xBA || cp == 0xBC || cp == 0xBD
+            || cp == 0xBE;
+    if (cp == 0xD7 || cp == 0xF7
+        || (cp >= 0x2000 && cp <= 0x206F)
+        || (cp >= 0x2190 && cp <= 0x22FF)
+        || (cp >= 0x2500 && cp <= 0x257F))
+        return false;
+    return true;
 }
 
 /* ---- the parser state ---------------------------------------------------- */
@@ -103,6 +135,7 @@ typedef struct {
     size_t n;
     bool literal;               /* 10.2: inside a "::" literal block */
     unsigned literal_indent;
+    bool no_end_checks;         /* skip the "section needs text" check */
 } parser;
 
 static const char *kind_title(qc_doc_kind k)
@@ -245,7 +278,7 @@ static void finish_sections(parser *p)
         while (*t == '\n')
             t++;
         sec->text = t;
-        if (sec->kind != QC_DOC_PLAIN && !*t)
+        if (sec->kind != QC_DOC_PLAIN && !*t && !p->no_end_checks)
             fail_line(p, sec->loc, "qapi-doc-empty-section",
                       "the '%s:' section has no text", kind_title(sec->kind));
     }
@@ -285,7 +318,7 @@ static void check_line_format(parser *p)
             continue;
         /* "e.g. X" is no sentence end ... */
         if (c == '.' && i >= 3 && !memcmp(s + i - 3, "e.g.", 4)
-            && (i == 3 || !is_word_byte((unsigned char)s[i - 4])))
+            && !is_word_char_before(s, i - 3))
             continue;
         /* ... nor is a list number at the start of the line. */
         if (c == '.' && i >= 1 && s[i - 1] >= '0' && s[i - 1] <= '9') {
@@ -587,8 +620,8 @@ static void parse_freeform(parser *p)
     }
 }
 
-qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
-                     const qc_options *opts)
+static qc_doc *doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                         const qc_options *opts, bool end_checks)
 {
     static const qc_options defaults = QC_OPTIONS_DEFAULT;
     if (!blk || blk->n == 0)
@@ -600,6 +633,7 @@ qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
     p->d = d;
     p->blk = blk;
     p->opts = opts ? opts : &defaults;
+    p->no_end_checks = !end_checks;
 
     if (setjmp(p->fail)) {
         qc_buf_free(&p->buf);
@@ -626,6 +660,18 @@ qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
     finish_sections(p);
     qc_buf_free(&p->buf);
     return doc;
+}
+
+qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                     const qc_options *opts)
+{
+    return doc_parse(a, d, blk, opts, true);
+}
+
+qc_doc *qc_doc_parse_lines(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                           const qc_options *opts)
+{
+    return doc_parse(a, d, blk, opts, false);
 }
 
 /* ---- checks made with the schema ---------------------------------------- */
@@ -670,6 +716,19 @@ bool qc_doc_connect_member(qc_arena *a, qc_doc *doc, qc_diag *d,
         if (!exempt) {
             qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-undocumented-member",
                                          "%s '%s' is not documented",
+                                         role, member);
+            qc_diag_in_definition(dg, meta, name);
+            return false;
+        }
+        /* QEMU files the made-up section after the last member section;
+         * when nothing but member sections follow the body, its search
+         * runs off the end of the list and the generator dies. */
+        if (doc->args.n && !doc->features.n && !doc->sections.n) {
+            qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-stub-crash",
+                                         "%s '%s' is not documented, and "
+                                         "nothing but member descriptions "
+                                         "follows the doc text: QEMU's "
+                                         "generator crashes on this",
                                          role, member);
             qc_diag_in_definition(dg, meta, name);
             return false;

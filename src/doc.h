@@ -84,6 +84,12 @@ typedef struct qc_doc {
 qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                      const qc_options *opts);
 
+/* Like qc_doc_parse, but without the closing checks of a complete block
+ * (tagged, member and feature sections need text): for a block that QEMU
+ * would abandon at a lexical error in the token after it. */
+qc_doc *qc_doc_parse_lines(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                           const qc_options *opts);
+
 /* QEMU's QAPIDoc.check_expr: Returns/Errors sections only where allowed.
  * META is the definition's kind ("command", "struct", ...), NAME its name.
  * They are not used: QEMU reports these at the section's line without an

@@ -112,6 +112,39 @@ static bool pragma_directive(struct loader *L, const qc_value *v)
 static bool load_file(struct loader *L, const char *path, qc_source *parent,
                       const qc_value *incl, bool *io_error);
 
+/* Offset of the first byte of TEXT[0..LEN) that is not part of strict
+ * UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), or
+ * LEN if there is none. */
+static size_t bad_utf8_at(const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = u[i];
+        size_t n;
+        uint32_t cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; min = 0x80; }
+        else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; min = 0x800; }
+        else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; min = 0x10000; }
+        else return i;
+        if (len - i < n)
+            return i;
+        for (size_t k = 1; k < n; k++) {
+            if ((u[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (u[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += n;
+    }
+    return len;
+}
+
 static bool include_directive(struct loader *L, qc_source *src,
                               const qc_value *v, bool *io_error)
 {
@@ -173,6 +206,16 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
     src->parent = parent;
     src->parent_off = incl ? incl->loc.off : 0;
 
+    /* QEMU decodes the whole file as UTF-8 before it parses any of it,
+     * and gives up on the schema when that fails. */
+    size_t bad = bad_utf8_at(src->text, src->len);
+    if (bad < src->len) {
+        qc_error(L->d, qc_loc_make(src, (uint32_t)bad), "qapi-invalid-utf8",
+                 "the file is not valid UTF-8 (bad byte 0x%02X); QEMU "
+                 "cannot read it", (unsigned char)src->text[bad]);
+        return false;
+    }
+
     const char *abs = qc_path_abs(L->a, path);
     qc_module *mod = qc_arena_alloc(L->a, sizeof *mod);
     mod->name = qc_path_rel(L->a, path, L->root_dir);
@@ -195,6 +238,14 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
                 continue;
             if (!reject_pending_doc(L, cur_doc))
                 return false;
+            if (r.error && r.error->before_doc_end
+                && r.error->after_item == i + 1) {
+                /* The bad token right after the block comes before the
+                 * block's closing checks. */
+                if (qc_doc_parse_lines(L->a, L->d, it->doc, L->opts))
+                    qc_parse_report(L->d, r.error);
+                return false;
+            }
             cur_doc = qc_doc_parse(L->a, L->d, it->doc, L->opts);
             if (!cur_doc)
                 return false;

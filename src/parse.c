@@ -45,6 +45,11 @@ static void set_error(struct qc_pstate *ps, uint32_t off, const char *code,
     if (lexical && ps->tokens_since_item == 0 && ps->last_item_is_value
         && ps->items.n > 0)
         e->after_item = ps->items.n - 1;
+    /* Likewise QEMU reads the token after a doc block before its closing
+     * checks. */
+    if (lexical && ps->tokens_since_item == 0 && !ps->last_item_is_value
+        && ps->items.n > 0)
+        e->before_doc_end = true;
     if (ps->doc) {
         ps->doc->lines = qc_arena_alloc(ps->arena,
             (ps->doc_lines.n + 1) * sizeof *ps->doc->lines);

@@ -61,6 +61,11 @@ typedef struct qc_syntax_error {
     size_t after_item;
     /* The doc block the error interrupted, if any (not in items). */
     qc_docblock *partial_doc;
+    /* A lexical error in the first token after the doc block that is item
+     * AFTER_ITEM - 1.  QEMU reads that token before the block's closing
+     * checks (sections left without text), so the error goes between the
+     * block's line checks and those. */
+    bool before_doc_end;
 } qc_syntax_error;
 
 typedef struct qc_parse_result {

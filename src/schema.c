@@ -1086,6 +1086,14 @@ static bool check_entity(builder *b, qc_entity *e)
                                        e->defn_meta ? e->defn_meta : "array");
         if (!e->element_type)
             return false;
+        /* QEMU's generator has no arrays of arrays: it dies on an
+         * assertion there, so refuse them rather than accept. */
+        if (e->element_type->kind == QC_ENT_ARRAY) {
+            ERR(b, e, "qapi-nested-array",
+                "'%s' is an array type; arrays of arrays are not supported",
+                e->element_name);
+            return false;
+        }
         e->cond = e->element_type->cond;
         return true;
     case QC_ENT_OBJECT:
