@@ -3,7 +3,7 @@
  * exactly the vocabulary its meta-type allows (the keys libvirt's code
  * knows), names are unique, every referenced type exists, union tags name
  * a member and variants name values of the tag's enum.  Codes are listed
- * in doc/diagnostics/replies.md. */
+ * in doc/diagnostics.md. */
 #ifndef QC_ISCHEMA_CHECK_H
 #define QC_ISCHEMA_CHECK_H
 

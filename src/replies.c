@@ -1,5 +1,5 @@
 /* Capability dumps (.replies): reading, checking, canonical rewriting.
- * The rules and diagnostic codes are listed in doc/diagnostics/replies.md. */
+ * The rules and diagnostic codes are listed in doc/diagnostics.md. */
 #include "replies.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* libvirt's QEMU capability dumps (.replies files): a QMP conversation
  * recorded as a stream of pretty-printed JSON objects, command and reply
- * alternating, separated by one empty line (see doc/diagnostics/replies.md
+ * alternating, separated by one empty line (see doc/diagnostics.md
  * for the rules checked and the codes reported).
  *
  * Reading goes through a fast path that builds the value tree and proves
