@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "introspect.h"
 #include "parse.h"
 #include "source.h"
@@ -14,23 +15,8 @@ struct qc_ischema {
     const qc_value *array;
     const qc_value **entries;   /* the indexed entries, in array order */
     size_t n;
-    /* Open addressing, linear probing.  slots[i] is 0 when free, else
-     * 1 + the index of the entry in ENTRIES.  MASK + 1 is a power of two
-     * at least twice N, so a probe always ends. */
-    uint32_t *slots;
-    size_t mask;
+    qc_hashmap *by_name;        /* name -> entry */
 };
-
-/* FNV-1a: short ASCII names, no adversary worth a keyed hash. */
-static uint32_t name_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
 
 qc_ischema *qc_ischema_new(qc_arena *a, const qc_value *array)
 {
@@ -38,33 +24,14 @@ qc_ischema *qc_ischema_new(qc_arena *a, const qc_value *array)
     s->array = array;
     size_t total = qc_is_array(array) ? array->u.arr.n : 0;
     s->entries = qc_arena_alloc(a, (total + 1) * sizeof *s->entries);
-    size_t cap = 16;
-    while (cap < 2 * total + 2)
-        cap *= 2;
-    s->slots = qc_arena_alloc(a, cap * sizeof *s->slots);
-    s->mask = cap - 1;
-
+    s->by_name = qc_hashmap_new_sized(a, total);
     for (size_t i = 0; i < total; i++) {
         const qc_value *e = array->u.arr.items[i];
         const char *name = qc_obj_get_str(e, "name");
-        if (!name)
-            continue;
-        size_t h = name_hash(name) & s->mask;
-        bool dup = false;
-        while (s->slots[h]) {
-            /* The first of duplicate names wins; the soundness check is
-             * the place to complain about the others. */
-            if (!strcmp(qc_obj_get_str(s->entries[s->slots[h] - 1], "name"),
-                        name)) {
-                dup = true;
-                break;
-            }
-            h = (h + 1) & s->mask;
-        }
-        if (dup)
-            continue;
-        s->entries[s->n] = e;
-        s->slots[h] = (uint32_t)(++s->n);
+        /* The first of duplicate names wins; the soundness check is the
+         * place to complain about the others. */
+        if (name && qc_hashmap_put_new(s->by_name, name, (void *)e) == e)
+            s->entries[s->n++] = e;
     }
     return s;
 }
@@ -73,14 +40,7 @@ const qc_value *qc_ischema_lookup(const qc_ischema *s, const char *name)
 {
     if (!s || !name)
         return NULL;
-    size_t h = name_hash(name) & s->mask;
-    while (s->slots[h]) {
-        const qc_value *e = s->entries[s->slots[h] - 1];
-        if (!strcmp(qc_obj_get_str(e, "name"), name))
-            return e;
-        h = (h + 1) & s->mask;
-    }
-    return NULL;
+    return qc_hashmap_get(s->by_name, name);
 }
 
 size_t qc_ischema_size(const qc_ischema *s)

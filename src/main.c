@@ -61,10 +61,19 @@ static const qc_command commands[] = {
       "or the source is malformed.\n" },
     { "replies", qc_cmd_replies, "check, fix and use capability dumps",
       "usage: qapic replies check [--format=text|json] [--allow-deprecated]\n"
-      "                           [--check-returns] FILE...\n"
+      "                           [--allow-unstable] [--check-returns] FILE...\n"
       "       qapic replies fix [--check] FILE...\n"
-      "       qapic replies validate DUMP COMMAND-JSON...|-\n"
-      "       qapic replies schema FILE\n" },
+      "       qapic replies validate [--allow-deprecated] [--allow-unstable]\n"
+      "                              DUMP COMMAND-JSON...|-\n"
+      "       qapic replies schema FILE\n"
+      "\n"
+      "check     report layout, conversation, id numbering, schema and command\n"
+      "          problems of each dump (--check-returns: validate replies too)\n"
+      "fix       rewrite dumps canonically with libvirt's numbering, atomically\n"
+      "          (--check: change nothing, exit 1 if a rewrite is needed)\n"
+      "validate  check QMP commands (JSON objects, or - for a stream on stdin)\n"
+      "          against the dump's schema\n"
+      "schema    print the dump's query-qmp-schema reply\n" },
     { "compat", qc_cmd_compat, "check a client's QMP usage against QEMUs",
       "usage: qapic compat --rules FILE... [--format=text|json|markdown|tsv]\n"
       "                    [--version-of SOURCE=X.Y.Z]... SOURCE...\n"
