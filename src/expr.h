@@ -22,9 +22,9 @@ typedef struct qc_defn {
     const char *name;
 } qc_defn;
 
-/* Checks every definition of AST.  On success returns true and sets
- * *DEFNS to an arena array parallel to AST->exprs (entries for include
- * directives are NULL).  Returns false after reporting errors. */
+/* Checks every definition of AST and sets *DEFNS to an arena array
+ * parallel to AST->exprs (entries for include directives and for rejected
+ * definitions are NULL).  Returns false after reporting errors. */
 bool qc_check_exprs(qc_arena *a, qc_diag *d, const qc_options *o,
                     const qc_schema_ast *ast, qc_defn ***defns);
 

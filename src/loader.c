@@ -192,7 +192,7 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
     int err = 0;
     qc_source *src = qc_source_load(L->a, path, true, &err);
     if (!src) {
-        if (parent) {
+        if (parent && incl) {
             qc_error(L->d, at(incl), "qapi-include-unreadable",
                      "cannot read included file '%s': %s", path, strerror(err));
         } else {

@@ -1,7 +1,12 @@
 /* The schema model: entity creation in QEMU's definition order and the
- * checks of QAPISchema.check (see schema.h).  Checking stops at the first
- * error of this phase, as QEMU's does: later checks rely on earlier ones
- * (resolved types, completed member lists). */
+ * checks of QAPISchema.check (see schema.h).  The checks run in QEMU's
+ * order, so the first error is the one QEMU reports.  After an error the
+ * build goes on with whatever does not depend on it: a duplicate
+ * definition is dropped, an entity whose check fails is marked failed, and
+ * everything referring to a failed entity or to a definition the
+ * expression checks rejected fails silently (its check would rely on
+ * resolved types and completed member lists that are not there), so no
+ * error is ever a consequence of an earlier one. */
 #include "schema.h"
 
 #include <stdarg.h>
@@ -21,6 +26,19 @@ typedef struct builder {
     qc_hashmap *features;       /* name -> feat_first */
     qc_ptrvec feature_order;    /* feat_first * */
     bool predefining;
+    /* Names of definitions the expression checks rejected or that were
+     * dropped: references to them fail without a diagnostic. */
+    qc_hashmap *rejected;
+    /* A rejected definition had no recognisable name: any unknown name
+     * may be its, so unknown references fail without a diagnostic; and it
+     * may have been a pragma, so what its exception lists could allow is
+     * not reported (an undocumented member, a non-object 'returns'). */
+    bool rejected_unnamed;
+    /* Names defined more than once: which definition references mean is
+     * unclear, so they fail without a diagnostic. */
+    qc_hashmap *contested;
+    qc_ptrvec skip_docs;        /* qc_doc * not to check (entity failed) */
+    bool failed;                /* an error was reported */
 } builder;
 
 typedef struct feat_first {
@@ -277,6 +295,9 @@ static bool def_definition(builder *b, qc_entity *e)
     qc_entity *prev = qc_hashmap_get(b->s->by_name, e->name);
     if (prev) {
         if (prev->has_info) {
+            if (!b->contested)
+                b->contested = qc_hashmap_new(b->a);
+            qc_hashmap_put(b->contested, e->name, prev);
             qc_diagnostic *dg = ERR(b, e, "qapi-duplicate-definition",
                                     "'%s' is defined more than once",
                                     e->name);
@@ -679,11 +700,41 @@ static const char *describe_feature(builder *b, const qc_feature *f,
     return qc_arena_printf(b->a, "feature '%s'", f->name);
 }
 
+/* Entity check states (qc_entity.state_).  Only objects go through
+ * ST_CHECKING (their checks recurse into base and branch types); a failed
+ * entity is ST_FAILED, whatever its kind. */
+enum { ST_NEW, ST_CHECKING, ST_DONE, ST_FAILED };
+
+static bool is_rejected(const builder *b, const char *name)
+{
+    return b->rejected_unnamed
+        || (b->rejected && qc_hashmap_get(b->rejected, name));
+}
+
+/* Type NAME, or NULL.  A reference to a type that failed its checks, to
+ * a name defined more than once, or to a definition that was rejected,
+ * fails without a diagnostic: what it would say is a consequence of the
+ * earlier error.  *REPORT says whether the caller should report an
+ * unknown type. */
+static qc_entity *lookup_ref(builder *b, const char *name, bool *report)
+{
+    *report = false;
+    if (b->contested && qc_hashmap_get(b->contested, name))
+        return NULL;
+    qc_entity *t = qc_schema_lookup_type(b->s, name);
+    if (t && t->state_ == ST_FAILED)
+        return NULL;
+    if (!t)
+        *report = !is_rejected(b, name);
+    return t;
+}
+
 static qc_entity *resolve_type(builder *b, const char *name, const qc_entity *ctx,
                                const char *what)
 {
-    qc_entity *t = qc_schema_lookup_type(b->s, name);
-    if (!t)
+    bool report;
+    qc_entity *t = lookup_ref(b, name, &report);
+    if (report)
         ERR(b, ctx, "qapi-unknown-type", "%s refers to unknown type '%s'",
             what, name);
     return t;
@@ -768,10 +819,12 @@ static bool member_clash(builder *b, const qc_entity *ctx, qc_smember *m,
 static bool check_member(builder *b, const qc_entity *ctx, qc_smember *m)
 {
     /* the description is built only when needed: this runs per member */
-    m->type = qc_schema_lookup_type(b->s, m->type_name);
+    bool report;
+    m->type = lookup_ref(b, m->type_name, &report);
     if (!m->type) {
-        resolve_type(b, m->type_name, ctx,
-                     describe_member(b, m, ctx->defn_name));
+        if (report)
+            ERR(b, ctx, "qapi-unknown-type", "%s refers to unknown type '%s'",
+                describe_member(b, m, ctx->defn_name), m->type_name);
         return false;
     }
     return check_feature_clash(b, ctx, m->features, m->nfeatures, m->name);
@@ -889,18 +942,31 @@ static bool check_branches(builder *b, qc_entity *e, seen *s)
     return true;
 }
 
-enum { ST_NEW, ST_CHECKING, ST_DONE };
+static bool check_object_body(builder *b, qc_entity *e);
 
 static bool check_object(builder *b, qc_entity *e)
 {
     if (e->state_ == ST_DONE)
         return true;
+    if (e->state_ == ST_FAILED)
+        return false;   /* reported when it failed */
     if (e->state_ == ST_CHECKING) {
+        /* the outermost call marks it failed */
         ERR(b, e, "qapi-object-contains-itself", "object %s contains itself",
             e->name);
         return false;
     }
     e->state_ = ST_CHECKING;
+    if (!check_object_body(b, e)) {
+        e->state_ = ST_FAILED;
+        return false;
+    }
+    e->state_ = ST_DONE;
+    return true;
+}
+
+static bool check_object_body(builder *b, qc_entity *e)
+{
     if (!check_definition(b, e))
         return false;
     seen s;
@@ -939,7 +1005,6 @@ static bool check_object(builder *b, qc_entity *e)
     }
     e->members = members;
     e->nmembers = n;
-    e->state_ = ST_DONE;
     return true;
 }
 
@@ -1046,8 +1111,9 @@ static bool check_command_or_event(builder *b, qc_entity *e)
         e->ret_type = resolve_type(b, e->ret_name_, e, "command's 'returns'");
         if (!e->ret_type)
             return false;
-        if (!qc_pragma_lists(&b->s->ast->pragma.command_returns_exceptions,
-                             e->name)) {
+        if (!b->rejected_unnamed
+            && !qc_pragma_lists(&b->s->ast->pragma.command_returns_exceptions,
+                                e->name)) {
             qc_entity *t = e->ret_type;
             if (t->kind == QC_ENT_ARRAY)
                 t = t->element_type;
@@ -1109,6 +1175,22 @@ static bool check_entity(builder *b, qc_entity *e)
 
 /* ---- doc connection ---------------------------------------------------- */
 
+/* Docs not to check at the end: their definition failed, or connecting
+ * them stopped halfway. */
+static void skip_doc(builder *b, qc_doc *doc)
+{
+    if (doc)
+        qc_ptrvec_push(b->a, &b->skip_docs, doc);
+}
+
+static bool doc_skipped(const builder *b, const qc_doc *doc)
+{
+    for (size_t i = 0; i < b->skip_docs.n; i++)
+        if (b->skip_docs.items[i] == doc)
+            return true;
+    return false;
+}
+
 static bool connect_features(builder *b, qc_doc *doc, const qc_entity *ctx,
                              qc_feature **fs, size_t n)
 {
@@ -1119,6 +1201,16 @@ static bool connect_features(builder *b, qc_doc *doc, const qc_entity *ctx,
     return true;
 }
 
+static bool doc_describes(const qc_doc *doc, const char *member)
+{
+    for (size_t i = 0; i < doc->args.n; i++) {
+        const qc_doc_section *sec = doc->args.items[i];
+        if (strcmp(sec->name, member) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool connect_member(builder *b, qc_doc *doc, const qc_entity *ctx,
                            const qc_smember *m)
 {
@@ -1127,6 +1219,12 @@ static bool connect_member(builder *b, qc_doc *doc, const qc_entity *ctx,
     bool exempt = doc->symbol
         && qc_pragma_lists(&b->s->ast->pragma.documentation_exceptions,
                            doc->symbol);
+    if (!exempt && b->rejected_unnamed && !doc_describes(doc, m->name)) {
+        /* the rejected expression may have been the pragma exempting it:
+         * neither complain nor check this doc later */
+        skip_doc(b, doc);
+        return connect_features(b, doc, ctx, m->features, m->nfeatures);
+    }
     if (!qc_doc_connect_member(b->a, doc, b->d, m->name, role, exempt,
                                m->loc, ctx->defn_meta, ctx->defn_name))
         return false;
@@ -1174,6 +1272,66 @@ static bool connect_doc(builder *b, qc_entity *e, qc_doc *doc)
 
 /* ---- build ------------------------------------------------------------- */
 
+static void reject_name(builder *b, const char *name)
+{
+    if (!b->rejected)
+        b->rejected = qc_hashmap_new(b->a);
+    qc_hashmap_put(b->rejected, name, (void *)name);
+}
+
+/* X failed the expression checks: remember the names it may define (its
+ * keys are unchecked, so every definition key counts, and so does the
+ * symbol its doc comment names). */
+static void note_rejected(builder *b, const qc_expr *x)
+{
+    static const char *const metas[] = {
+        "enum", "struct", "union", "alternate", "command", "event",
+    };
+    bool named = false;
+    if (qc_is_object(x->value))
+        for (size_t i = 0; i < sizeof(metas) / sizeof(*metas); i++) {
+            const char *name = qc_obj_get_str(x->value, metas[i]);
+            if (name) {
+                reject_name(b, name);
+                named = true;
+            }
+        }
+    if (x->doc && x->doc->symbol)
+        reject_name(b, x->doc->symbol);
+    if (!named)
+        b->rejected_unnamed = true;
+    skip_doc(b, x->doc);
+}
+
+/* Defining DFN failed (a duplicate): forget everything it created, its
+ * implicit types and arrays and the features first seen there, as if it
+ * were not there; references to what it defined fail silently. */
+static void drop_definition(builder *b, const qc_defn *dfn, size_t n_ents,
+                            size_t n_features)
+{
+    for (size_t i = n_ents; i < b->ents.n; i++) {
+        qc_entity *e = b->ents.items[i];
+        if (e->name && qc_hashmap_get(b->s->by_name, e->name) == e) {
+            qc_hashmap_put(b->s->by_name, e->name, NULL);
+            reject_name(b, e->name);
+        }
+    }
+    b->ents.n = n_ents;
+    for (size_t i = n_features; i < b->feature_order.n; i++) {
+        feat_first *ff = b->feature_order.items[i];
+        qc_hashmap_put(b->features, ff->name, NULL);
+    }
+    b->feature_order.n = n_features;
+    skip_doc(b, dfn->expr->doc);
+}
+
+/* Notes a failed check; true when checking should stop altogether. */
+static bool failed(builder *b)
+{
+    b->failed = true;
+    return qc_diag_limit_reached(b->d);
+}
+
 static qc_smodule *module_of_src(builder *b, const qc_source *src)
 {
     if (!src)
@@ -1194,7 +1352,10 @@ qc_schema *qc_schema_build_ast(qc_arena *a, qc_diag *d, const qc_options *o,
     if (!o)
         o = &defaults;
     qc_defn **defns;
-    if (!qc_check_exprs(a, d, o, ast, &defns))
+    /* Definitions that passed are still modelled and checked: the
+     * rejected ones are left out, silently (see lookup_ref). */
+    bool exprs_ok = qc_check_exprs(a, d, o, ast, &defns);
+    if (!exprs_ok && qc_diag_limit_reached(d))
         return NULL;
 
     builder bb = { 0 };
@@ -1225,7 +1386,7 @@ qc_schema *qc_schema_build_ast(qc_arena *a, qc_diag *d, const qc_options *o,
     def_predefineds(b);
     b->predefining = false;
 
-    bool ok = true;
+    b->failed = !exprs_ok;
     for (size_t i = 0; i < ast->exprs.n; i++) {
         const qc_expr *x = ast->exprs.items[i];
         if (x->include) {
@@ -1235,24 +1396,59 @@ qc_schema *qc_schema_build_ast(qc_arena *a, qc_diag *d, const qc_options *o,
             def_entity(b, e);
             continue;
         }
-        if (!defns[i])
+        if (!defns[i]) {
+            if (!exprs_ok)
+                note_rejected(b, x);
             continue;
+        }
+        size_t n_ents = b->ents.n, n_features = b->feature_order.n;
         if (!def_expr(b, defns[i])) {
-            ok = false;
-            break;      /* QEMU stops at the first duplicate */
+            drop_definition(b, defns[i], n_ents, n_features);
+            if (failed(b))
+                return NULL;
         }
     }
-    if (!ok)
-        return NULL;
 
     for (size_t i = 0; i < b->ents.n; i++) {
         qc_entity *e = b->ents.items[i];
-        if (!check_entity(b, e))
-            return NULL;
-        if (!connect_doc(b, e, NULL))
-            return NULL;
+        if (e->state_ == ST_FAILED) {
+            /* failed while checking an entity that refers to it */
+            skip_doc(b, e->doc);
+            continue;
+        }
+        if (!check_entity(b, e)) {
+            e->state_ = ST_FAILED;
+            skip_doc(b, e->doc);
+            if (failed(b))
+                return NULL;
+            continue;
+        }
+        if (!connect_doc(b, e, NULL)) {
+            /* a doc connected halfway would fail its check for nothing */
+            skip_doc(b, e->doc);
+            if (failed(b))
+                return NULL;
+        }
     }
-    /* modules: set_module in definition order */
+    if (!o->no_doc_checks)
+        for (size_t i = 0; i < ast->docs.n; i++) {
+            qc_doc *doc = ast->docs.items[i];
+            if (!doc_skipped(b, doc) && !qc_doc_check(doc, d, NULL, NULL)
+                && failed(b))
+                return NULL;
+        }
+
+    if (b->feature_order.n > 64) {
+        feat_first *ff = b->feature_order.items[64];
+        err_at(b, ff->loc, ff->meta, ff->defn, "qapi-too-many-features",
+               "a schema can use at most 64 distinct features");
+        return NULL;
+    }
+    if (b->failed)
+        return NULL;
+
+    /* modules: set_module in definition order (QEMU does it before the doc
+     * checks; they do not depend on each other) */
     const qc_source *last_src = NULL;
     qc_smodule *last_mod = NULL;
     for (size_t i = 0; i < b->ents.n; i++) {
@@ -1270,17 +1466,6 @@ qc_schema *qc_schema_build_ast(qc_arena *a, qc_diag *d, const qc_options *o,
             last_mod = module_of_src(b, src);
         }
         module_add(b, last_mod, e);
-    }
-    if (!o->no_doc_checks)
-        for (size_t i = 0; i < ast->docs.n; i++)
-            if (!qc_doc_check(ast->docs.items[i], d, NULL, NULL))
-                return NULL;
-
-    if (b->feature_order.n > 64) {
-        feat_first *ff = b->feature_order.items[64];
-        err_at(b, ff->loc, ff->meta, ff->defn, "qapi-too-many-features",
-               "a schema can use at most 64 distinct features");
-        return NULL;
     }
 
     qc_schema *s = b->s;

@@ -3,10 +3,13 @@
  *
  * qc_schema_build() loads a schema (loader.h), runs the expression checks
  * (expr.h), creates the entities in exactly the order QEMU's QAPISchema
- * does, and checks them (QAPISchema.check order).  It returns NULL after
- * reporting errors; the model of a successful build is complete and
- * consistent: every type reference is resolved, flat member lists are
- * computed, union branches include the implicit q_empty ones.
+ * does, and checks them (QAPISchema.check order), so the first error is
+ * QEMU's.  After an error it goes on with the independent definitions,
+ * without reporting consequences of the error (see schema.c), until the
+ * diagnostic limit.  It returns NULL after reporting errors; the model of
+ * a successful build is complete and consistent: every type reference is
+ * resolved, flat member lists are computed, union branches include the
+ * implicit q_empty ones.
  *
  * Everything lives in the arena passed to qc_schema_build; nothing is
  * freed separately.

@@ -397,6 +397,217 @@ START_TEST(test_c_name)
 }
 END_TEST
 
+/* Checks that TEXT fails with exactly the errors CODES (NULL-terminated)
+ * on LINES, in report order: the first is the one QEMU reports. */
+static void expect_errors(const char *text, const char *const *codes,
+                          const unsigned *lines)
+{
+    struct build b;
+    build(&b, text);
+    ck_assert_ptr_null(b.s);
+    size_t n = 0;
+    for (; codes[n]; n++) {
+        const qc_diagnostic *dg = qc_diag_get(b.d, n);
+        ck_assert_msg(dg != NULL, "error %zu (%s) missing", n, codes[n]);
+        ck_assert_msg(strcmp(qc_diagnostic_code(dg), codes[n]) == 0,
+                      "error %zu: got %s: %s", n, qc_diagnostic_code(dg),
+                      qc_diagnostic_message(dg));
+        ck_assert_uint_eq(qc_diagnostic_line(dg), lines[n]);
+    }
+    const qc_diagnostic *extra = qc_diag_get(b.d, n);
+    ck_assert_msg(extra == NULL, "unexpected error: %s: %s (line %u)",
+                  extra ? qc_diagnostic_code(extra) : "",
+                  extra ? qc_diagnostic_message(extra) : "",
+                  extra ? qc_diagnostic_line(extra) : 0);
+    ck_assert_uint_eq(qc_diag_error_count(b.d), n);
+    unbuild(&b);
+}
+
+#define ERRS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LINES(...) ((const unsigned[]){ __VA_ARGS__ })
+
+START_TEST(test_schema_continues)
+{
+    /* two duplicates: both reported, the others still defined and checked */
+    expect_errors("{ 'struct': 'Foo', 'data': {} }\n"
+                  "{ 'enum': 'Foo', 'data': [] }\n"
+                  "{ 'struct': 'Bar', 'data': {} }\n"
+                  "{ 'struct': 'Bar', 'data': { 'x': 'int' } }\n"
+                  "{ 'struct': 'Baz', 'data': { 'y': 'Nope' } }\n",
+                  ERRS("qapi-duplicate-definition",
+                       "qapi-duplicate-definition", "qapi-unknown-type"),
+                  LINES(2, 4, 5));
+    /* an unknown type in one struct, a clash in another */
+    expect_errors("{ 'struct': 'Foo', 'data': { 'a': 'Nope' } }\n"
+                  "{ 'struct': 'Base', 'data': { 'a-b': 'int' } }\n"
+                  "{ 'struct': 'Bar', 'base': 'Base', 'data': { 'a-b': 'int' } }\n"
+                  "{ 'command': 'cmd', 'returns': 'int' }\n",
+                  ERRS("qapi-unknown-type", "qapi-member-clash",
+                       "qapi-bad-returns"),
+                  LINES(1, 3, 4));
+    /* an expression error, then a model error in another definition */
+    expect_errors("{ 'struct': 'Foo', 'data': { 'a': 'Nope' } }\n"
+                  "{ 'struct': 'bar', 'data': {} }\n"
+                  "{ 'alternate': 'Alt', 'data': { 'a': 'int', 'b': 'int8' } }\n",
+                  ERRS("qapi-name-case", "qapi-unknown-type",
+                       "qapi-alternate-conflict"),
+                  LINES(2, 1, 3));
+    /* a failed object is not "being checked": no bogus "contains itself"
+     * when it is met again, and nothing reported twice */
+    expect_errors("{ 'struct': 'Aaa', 'base': 'Bbb', 'data': {} }\n"
+                  "{ 'struct': 'Bbb', 'base': 'Aaa', 'data': {} }\n"
+                  "{ 'struct': 'Ccc', 'base': 'Bbb', 'data': {} }\n"
+                  "{ 'struct': 'Ddd', 'data': { 'x': 'Nope' } }\n",
+                  ERRS("qapi-object-contains-itself", "qapi-unknown-type"),
+                  LINES(1, 4));
+}
+END_TEST
+
+START_TEST(test_schema_no_cascade)
+{
+    /* a struct whose base failed, and everything using either */
+    expect_errors("{ 'struct': 'Base', 'data': { 'a': 'Nope' } }\n"
+                  "{ 'struct': 'Foo', 'base': 'Base', 'data': { 'a': 'int' } }\n"
+                  "{ 'command': 'cmd', 'data': 'Foo', 'returns': ['Foo'] }\n"
+                  "{ 'alternate': 'Alt', 'data': { 'f': 'Foo', 'b': 'Base' } }\n"
+                  "{ 'enum': 'Kind', 'data': [ 'one' ] }\n"
+                  "{ 'union': 'Uni', 'base': 'Foo', 'discriminator': 'a',\n"
+                  "  'data': { 'one': 'Base' } }\n",
+                  ERRS("qapi-unknown-type"), LINES(1));
+    /* the base failed after its user was checked: no member clash with
+     * half-computed members */
+    expect_errors("{ 'struct': 'Foo', 'base': 'Base', 'data': { 'b': 'int' } }\n"
+                  "{ 'struct': 'Base', 'data': { 'a': 'int', 'c': 'Nope' } }\n",
+                  ERRS("qapi-unknown-type"), LINES(2));
+    /* a command whose argument type was rejected by the expression
+     * checks: no "unknown type", neither for it nor for an array of it */
+    expect_errors("{ 'struct': 'Args', 'data': { 'a': 'int' }, 'bogus': 'x' }\n"
+                  "{ 'command': 'cmd', 'data': 'Args', 'returns': ['Args'] }\n"
+                  "{ 'event': 'EVT', 'data': 'Args' }\n",
+                  ERRS("qapi-unknown-key"), LINES(1));
+    /* a branch type whose check failed */
+    expect_errors("{ 'enum': 'Kind', 'data': [ 'one' ] }\n"
+                  "{ 'struct': 'Br', 'data': { 'x': 'Nope' } }\n"
+                  "{ 'union': 'Uni', 'base': { 'k': 'Kind' },\n"
+                  "  'discriminator': 'k', 'data': { 'one': 'Br' } }\n",
+                  ERRS("qapi-unknown-type"), LINES(2));
+    /* a duplicate: which definition a reference means is unclear */
+    expect_errors("{ 'enum': 'Foo', 'data': [ 'x' ] }\n"
+                  "{ 'struct': 'Foo', 'data': { 'a': 'int' } }\n"
+                  "{ 'struct': 'Bar', 'base': 'Foo', 'data': {} }\n"
+                  "{ 'command': 'cmd', 'data': 'Foo' }\n",
+                  ERRS("qapi-duplicate-definition"), LINES(2));
+    /* a definition renamed by its doc comment's mismatch is rejected
+     * under both names */
+    expect_errors("##\n"
+                  "# @Foo:\n"
+                  "##\n"
+                  "{ 'struct': 'Fooo', 'data': {} }\n"
+                  "{ 'struct': 'Bar', 'data': { 'a': 'Foo', 'b': 'Fooo' } }\n",
+                  ERRS("qapi-doc-wrong-symbol"), LINES(4));
+    /* an expression with no definition key may have been anything (a
+     * misspelt include or pragma): unknown names are not reported */
+    expect_errors("{ 'strcut': 'Foo', 'data': {} }\n"
+                  "{ 'struct': 'Bar', 'data': { 'a': 'Foo' } }\n"
+                  "{ 'command': 'cmd', 'returns': 'int' }\n",
+                  ERRS("qapi-expr-kind"), LINES(1));
+    /* ... and it may have been a pragma listing exceptions */
+    expect_errors("{ 'pragmas': { 'documentation-exceptions': [ 'Foo' ],\n"
+                  "               'command-returns-exceptions': [ 'cmd' ] } }\n"
+                  "##\n"
+                  "# @Foo:\n"
+                  "#\n"
+                  "# @a: an a\n"
+                  "##\n"
+                  "{ 'struct': 'Foo', 'data': { 'a': 'int', 'b': 'int' } }\n"
+                  "##\n"
+                  "# @cmd:\n"
+                  "#\n"
+                  "# Returns: an int\n"
+                  "##\n"
+                  "{ 'command': 'cmd', 'returns': 'int' }\n",
+                  ERRS("qapi-expr-kind"), LINES(1));
+    /* the doc of a failed definition is neither connected nor checked */
+    expect_errors("##\n"
+                  "# @Foo:\n"
+                  "#\n"
+                  "# @a: an a\n"
+                  "#\n"
+                  "# @nope: not a member\n"
+                  "##\n"
+                  "{ 'struct': 'Foo', 'data': { 'a': 'Nope', 'b': 'int' } }\n"
+                  "##\n"
+                  "# @Bar:\n"
+                  "#\n"
+                  "# @zzz: not a member either\n"
+                  "##\n"
+                  "{ 'struct': 'Bar', 'data': {} }\n",
+                  ERRS("qapi-unknown-type", "qapi-doc-unknown-member"),
+                  LINES(8, 12));
+}
+END_TEST
+
+/* Everything qc_diag_flush writes, as a malloc'ed string. */
+static char *flushed(qc_diag *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    qc_diag_flush(d, f);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_schema_errors_sorted)
+{
+    /* reported: the expression error (QEMU's), the type error, then the
+     * doc error; printed: the first, then the others by location */
+    struct build b;
+    build(&b, "##\n"
+              "# @Foo:\n"
+              "#\n"
+              "# @nope: not a member\n"
+              "##\n"
+              "{ 'struct': 'Foo', 'data': {} }\n"
+              "{ 'struct': 'Bar', 'data': { 'a': 'Nope' } }\n"
+              "{ 'struct': 'bad', 'data': {} }\n");
+    ck_assert_ptr_null(b.s);
+    ck_assert_uint_eq(qc_diag_error_count(b.d), 3);
+    ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(b.d, 0)), 8);
+    ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(b.d, 1)), 7);
+    ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(b.d, 2)), 4);
+    qc_diag_set_format(b.d, QC_DIAG_QEMU);
+    char *out = flushed(b.d);
+    const char *l8 = strstr(out, "t.json:8:");
+    const char *l4 = strstr(out, "t.json:4:");
+    const char *l7 = strstr(out, "t.json:7:");
+    ck_assert_msg(l8 && l4 && l7 && l8 < l4 && l4 < l7, "%s", out);
+    free(out);
+    unbuild(&b);
+}
+END_TEST
+
+START_TEST(test_schema_error_limit)
+{
+    /* the model stops once the limit is reached */
+    char path[512];
+    write_file("t.json", "{ 'struct': 'Aaa', 'data': { 'a': 'Nope1' } }\n"
+                         "{ 'struct': 'Bbb', 'data': { 'a': 'Nope2' } }\n"
+                         "{ 'struct': 'Ccc', 'data': { 'a': 'Nope3' } }\n");
+    snprintf(path, sizeof path, "%s/t.json", dir);
+    qc_options o = QC_OPTIONS_DEFAULT;
+    qc_arena *a = qc_arena_new();
+    qc_diag *d = qc_diag_new();
+    qc_diag_set_max_errors(d, 2);
+    ck_assert_ptr_null(qc_schema_build(a, d, &o, path, NULL));
+    ck_assert_uint_eq(qc_diag_error_count(d), 2);
+    ck_assert_ptr_null(qc_diag_get(d, 2));
+    qc_diag_free(d);
+    qc_arena_free(a);
+}
+END_TEST
+
 Suite *qc_suite_schema(void)
 {
     Suite *s = suite_create("schema");
@@ -413,6 +624,10 @@ Suite *qc_suite_schema(void)
     tcase_add_test(tc, test_union_errors);
     tcase_add_test(tc, test_conditions);
     tcase_add_test(tc, test_c_name);
+    tcase_add_test(tc, test_schema_continues);
+    tcase_add_test(tc, test_schema_no_cascade);
+    tcase_add_test(tc, test_schema_errors_sorted);
+    tcase_add_test(tc, test_schema_error_limit);
     suite_add_tcase(s, tc);
     return s;
 }
