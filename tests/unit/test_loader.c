@@ -8,31 +8,7 @@
 #include <unistd.h>
 
 #include "loader.h"
-
-static char dir[] = "/tmp/qapic-loader-XXXXXX";
-
-static void write_file(const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static void setup(void)
-{
-    strcpy(dir, "/tmp/qapic-loader-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void teardown(void)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
+#include "tmpdir.h"
 
 struct load {
     qc_arena *a;
@@ -191,7 +167,7 @@ Suite *qc_suite_loader(void)
 {
     Suite *s = suite_create("loader");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
     tcase_add_test(tc, include_repeat_is_skipped);
     tcase_add_test(tc, include_loop);
     tcase_add_test(tc, include_errors);

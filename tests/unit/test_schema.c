@@ -10,31 +10,7 @@
 #include "dump_testqapi.h"
 #include "expr.h"
 #include "schema.h"
-
-static char dir[] = "/tmp/qapic-schema-XXXXXX";
-
-static void setup(void)
-{
-    strcpy(dir, "/tmp/qapic-schema-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void teardown(void)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static void write_file(const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-}
+#include "tmpdir.h"
 
 struct build {
     qc_arena *a;
@@ -550,13 +526,24 @@ END_TEST
 /* Everything qc_diag_flush writes, as a malloc'ed string. */
 static char *flushed(qc_diag *d)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    FILE *f = tmpfile();
     ck_assert_ptr_nonnull(f);
     qc_diag_flush(d, f);
+    long len = ftell(f);
+    ck_assert_int_ge(len, 0);
+    char *buf = calloc(1, (size_t)len + 1);
+    ck_assert_ptr_nonnull(buf);
+    rewind(f);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
     fclose(f);
     return buf;
+}
+
+/* Offset of NEEDLE in TEXT, or -1. */
+static long pos_of(const char *text, const char *needle)
+{
+    const char *p = strstr(text, needle);
+    return p ? (long)(p - text) : -1;
 }
 
 START_TEST(test_schema_errors_sorted)
@@ -579,11 +566,14 @@ START_TEST(test_schema_errors_sorted)
     ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(b.d, 2)), 4);
     qc_diag_set_format(b.d, QC_DIAG_QEMU);
     char *out = flushed(b.d);
-    const char *l8 = strstr(out, "t.json:8:");
-    const char *l4 = strstr(out, "t.json:4:");
-    const char *l7 = strstr(out, "t.json:7:");
-    ck_assert_msg(l8 && l4 && l7 && l8 < l4 && l4 < l7, "%s", out);
+    long l8 = pos_of(out, "t.json:8:");
+    long l4 = pos_of(out, "t.json:4:");
+    long l7 = pos_of(out, "t.json:7:");
+    bool ordered = l8 >= 0 && l8 < l4 && l4 < l7;
+    if (!ordered)
+        fprintf(stderr, "%s", out);
     free(out);
+    ck_assert_msg(ordered, "diagnostics not in the expected order");
     unbuild(&b);
 }
 END_TEST
@@ -612,7 +602,7 @@ Suite *qc_suite_schema(void)
 {
     Suite *s = suite_create("schema");
     TCase *tc = tcase_create("schema");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
     tcase_add_test(tc, test_predefined_order);
     tcase_add_test(tc, test_implicit_types);
     tcase_add_test(tc, test_dump);
