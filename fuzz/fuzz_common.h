@@ -8,11 +8,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "arena.h"
-#include "diag.h"
-#include "parse.h"
-#include "source.h"
-#include "value.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "syntax/parse.h"
+#include "base/source.h"
+#include "syntax/value.h"
 
 /* Touches every node so that a bad pointer in the tree is found here. */
 static size_t fuzz_walk(const qc_value *v, unsigned depth)

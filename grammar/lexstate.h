@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-#include "arena.h"
-#include "parse.h"
+#include "base/arena.h"
+#include "syntax/parse.h"
 
 struct qc_lexstate {
     qc_arena *arena;

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "value.h"
+#include "syntax/value.h"
 struct qc_pstate;
 struct qc_tok {
     const char *s;

@@ -5,10 +5,10 @@
 
 #include <stdbool.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "lexstate.h"
-#include "parse.h"
-#include "value.h"
+#include "syntax/parse.h"
+#include "syntax/value.h"
 
 struct qc_tok;
 union QC_YYSTYPE;

@@ -4,7 +4,8 @@
 
 doc=$TOP/doc/diagnostics.md
 codes=$(grep -ohE '"(qapi|json|syntax|replies|compat|rules|ischema|query|qmp|io|hint|introspect|usage|validate)-[a-z0-9-]+"' \
-            "$TOP"/src/*.c "$TOP"/grammar/lexer.l | tr -d '"' | sort -u |
+            $(find "$TOP/src" "$TOP/gen" -name '*.c' 2>/dev/null) "$TOP"/grammar/lexer.l |
+        tr -d '"' | sort -u |
         grep -vxE 'qapi-doc|qmp-example|query-version|query-qmp-schema|json-type')
 missing=""
 n=0

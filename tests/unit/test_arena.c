@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "arena.h"
+#include "base/arena.h"
 
 START_TEST(alloc_is_zeroed_and_aligned)
 {

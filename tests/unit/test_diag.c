@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "diag.h"
-#include "source.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/source.h"
 
 /* Line 2 starts at offset 4; "xyz" is at offset 6, column 3. */
 static const char text[] = "abc\n  xyz\nline3\n";

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "doc.h"
-#include "parse.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "schema/doc.h"
+#include "syntax/parse.h"
 
 struct run {
     qc_arena *a;

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "loader.h"
+#include "schema/loader.h"
 #include "tmpdir.h"
 
 struct load {

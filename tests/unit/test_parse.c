@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "syntax/parse.h"
 
 struct run {
     qc_arena *a;

@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "diag.h"
-#include "introspect.h"
-#include "ischema.h"
-#include "parse.h"
-#include "query.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "schema/introspect.h"
+#include "dumps/ischema.h"
+#include "syntax/parse.h"
+#include "dumps/query.h"
 
 static qc_arena *arena;
 static qc_diag *diag;

@@ -3,12 +3,12 @@
 #include <check.h>
 #include <string.h>
 
-#include "arena.h"
-#include "compat.h"
-#include "diag.h"
-#include "ischema.h"
-#include "parse.h"
-#include "rules.h"
+#include "base/arena.h"
+#include "compat/compat.h"
+#include "base/diag.h"
+#include "dumps/ischema.h"
+#include "syntax/parse.h"
+#include "compat/rules.h"
 
 /* --- malformed rule files: each gives one located error ------------------ */
 

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dump_testqapi.h"
-#include "expr.h"
-#include "schema.h"
+#include "schema/dump.h"
+#include "schema/expr.h"
+#include "schema/schema.h"
 #include "tmpdir.h"
 
 struct build {

@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arena.h"
-#include "diag.h"
-#include "ischema.h"
-#include "ischema_check.h"
-#include "parse.h"
-#include "validate.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "dumps/ischema.h"
+#include "dumps/soundness.h"
+#include "syntax/parse.h"
+#include "dumps/validate.h"
 
 /* A schema in the shape of query-qmp-schema: names masked as numbers
  * except commands and builtins, a union whose branch is a union (like

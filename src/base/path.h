@@ -1,0 +1,17 @@
+/* Lexical path helpers with Python's os.path semantics, which QEMU's
+ * generator uses to name files and modules (no symlink resolution). */
+#ifndef QC_PATH_H
+#define QC_PATH_H
+
+#include "base/arena.h"
+
+/* os.path.join(os.path.dirname(BASE_FILE), REL) */
+char *qc_path_join_dir(qc_arena *a, const char *base_file, const char *rel);
+/* os.path.abspath(PATH): absolute and normalised, lexically. */
+char *qc_path_abs(qc_arena *a, const char *path);
+/* os.path.relpath(PATH, START) */
+char *qc_path_rel(qc_arena *a, const char *path, const char *start);
+/* os.path.dirname(PATH) */
+char *qc_path_dirname(qc_arena *a, const char *path);
+
+#endif

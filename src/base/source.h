@@ -1,0 +1,56 @@
+/* Source files and locations.  A location is a byte offset into a loaded
+ * source; line and column are computed only when a diagnostic needs them. */
+#ifndef QC_SOURCE_H
+#define QC_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+typedef struct qc_source {
+    const char *path;            /* as opened, e.g. "dir/sub.json" */
+    char *text;                  /* followed by two NUL bytes (flex needs them) */
+    size_t len;
+    const struct qc_source *parent; /* includer, or NULL */
+    uint32_t parent_off;         /* offset of the include directive in parent */
+    qc_arena *arena;             /* owner; also holds the line index */
+    /* Line index, built lazily: line_starts[i] is the offset of line i+1. */
+    uint32_t *line_starts;
+    size_t nlines;
+} qc_source;
+
+typedef struct qc_loc {
+    const qc_source *src;        /* NULL: no location (e.g. a command-line problem) */
+    uint32_t off;
+} qc_loc;
+
+/* Reads PATH into a new source.  Returns NULL and sets *err to errno on
+ * failure (a directory gives EISDIR).  When ENSURE_NEWLINE is set, a '\n' is
+ * appended to text that is empty or does not end in one, as QEMU does. */
+qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
+                          int *err);
+
+/* Wraps an in-memory buffer (copied) as a source named PATH. */
+qc_source *qc_source_from_mem(qc_arena *a, const char *path,
+                              const char *data, size_t len,
+                              bool ensure_newline);
+
+/* 1-based line of OFF. */
+unsigned qc_source_line(const qc_source *src, uint32_t off);
+
+/* 1-based column of OFF, counted in characters from the start of its line
+ * with QEMU's rule for tabs: col = (col + 7) % 8 + 1. */
+unsigned qc_source_column(const qc_source *src, uint32_t off);
+
+/* Offset of the start of 1-based LINE (clamped to the text). */
+uint32_t qc_source_line_offset(const qc_source *src, unsigned line);
+
+static inline qc_loc qc_loc_make(const qc_source *src, uint32_t off)
+{
+    qc_loc l = { src, off };
+    return l;
+}
+
+#endif

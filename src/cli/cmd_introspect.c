@@ -1,0 +1,170 @@
+/* qapic introspect [--config FILE] [-D SYMBOL]... [--all-conditions]
+ *                  [--unmask-non-abi-names] [--key-order=sorted|qemu]
+ *                  [-o FILE] SCHEMA
+ *
+ * Prints what query-qmp-schema returns for SCHEMA in a build where exactly
+ * the given condition symbols are defined (none by default), as JSON with
+ * a 2-space indent. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "schema/introspect.h"
+#include "syntax/json.h"
+#include "base/source.h"
+
+/* Diagnostics may point into the arena (sources, names), so they are
+ * written out before it goes; main's later flush finds the sink empty. */
+static void release(qc_cli *cli, qc_arena *a)
+{
+    if (qc_diag_get(cli->diag, 0))
+        qc_diag_flush(cli->diag, stderr);
+    qc_arena_free(a);
+}
+
+enum {
+    OPT_CONFIG = QC_OPT_FIRST_PRIVATE,
+    OPT_UNMASK,
+    OPT_KEY_ORDER,
+    OPT_ALL_CONDITIONS,
+};
+
+typedef struct intro_args {
+    qc_arena *a;
+    qc_introspect_opts io;
+    qc_ptrvec symbols;      /* const char * */
+    const char *output;
+    bool failed;            /* a --config file could not be read */
+} intro_args;
+
+/* A config file names one symbol a line.  Blank lines and '#' comments
+ * are skipped; "NAME=VALUE" (config-host.mak style) defines NAME unless
+ * VALUE is empty, "n" or "0". */
+static bool read_config(qc_cli *cli, intro_args *ia, const char *path)
+{
+    int err = 0;
+    qc_source *src = qc_source_load(ia->a, path, false, &err);
+    if (!src) {
+        qc_cli_io_error(cli, path, err);
+        return false;
+    }
+    const char *p = src->text, *end = src->text + src->len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *s = p, *e = eol;
+        p = eol + 1;
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        while (e > s && isspace((unsigned char)e[-1]))
+            e--;
+        if (s == e || *s == '#')
+            continue;
+        const char *eq = memchr(s, '=', (size_t)(e - s));
+        if (eq) {
+            const char *v = eq + 1;
+            size_t vl = (size_t)(e - v);
+            if (vl == 0 || (vl == 1 && (*v == 'n' || *v == '0')))
+                continue;
+            e = eq;
+            while (e > s && isspace((unsigned char)e[-1]))
+                e--;
+        }
+        qc_ptrvec_push(ia->a, &ia->symbols,
+                       qc_arena_strndup(ia->a, s, (size_t)(e - s)));
+    }
+    return true;
+}
+
+/* Returns 0 when OPT was handled (qc_cli_getopt's contract). */
+static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
+{
+    intro_args *ia = ctx;
+    switch (opt) {
+    case OPT_CONFIG:
+        if (!read_config(cli, ia, arg))
+            ia->failed = true;
+        return 0;
+    case 'D':
+        qc_ptrvec_push(ia->a, &ia->symbols, qc_arena_strdup(ia->a, arg));
+        return 0;
+    case OPT_ALL_CONDITIONS:
+        ia->io.all_conditions_true = true;
+        return 0;
+    case 'u':
+    case OPT_UNMASK:
+        ia->io.unmask = true;
+        return 0;
+    case 'o':
+        ia->output = arg;
+        return 0;
+    case OPT_KEY_ORDER:
+        if (!strcmp(arg, "sorted"))
+            ia->io.key_order = QC_KEY_ORDER_SORTED;
+        else if (!strcmp(arg, "qemu"))
+            ia->io.key_order = QC_KEY_ORDER_QEMU;
+        else {
+            qc_cli_usage_error(cli, "introspect",
+                               "unknown key order '%s' (sorted or qemu)", arg);
+            return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+int qc_cmd_introspect(qc_cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "config", required_argument, NULL, OPT_CONFIG },
+        { "define", required_argument, NULL, 'D' },
+        { "all-conditions", no_argument, NULL, OPT_ALL_CONDITIONS },
+        { "unmask-non-abi-names", no_argument, NULL, OPT_UNMASK },
+        { "key-order", required_argument, NULL, OPT_KEY_ORDER },
+        { "output", required_argument, NULL, 'o' },
+        QC_COMMON_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    intro_args ia = { 0 };
+    qc_introspect_opts dflt = QC_INTROSPECT_OPTS_DEFAULT;
+    ia.a = qc_arena_new();
+    ia.io = dflt;
+    int code = QC_EXIT_USAGE;
+    int first = qc_cli_getopt(cli, argc, argv, "D:o:u", longopts, handle_opt,
+                              &ia, &code);
+    int rc = code;
+    if (first < 0)
+        goto out;
+    rc = QC_EXIT_USAGE;
+    if (ia.failed)
+        goto out;
+    if (argc - first != 1) {
+        rc = qc_cli_usage_error(cli, "introspect",
+                                "expected exactly one SCHEMA");
+        goto out;
+    }
+    ia.io.symbols = (const char *const *)ia.symbols.items;
+    ia.io.nsymbols = ia.symbols.n;
+
+    bool io_error = false;
+    qc_value *arr = qc_introspect_file(ia.a, cli->diag, &cli->opts,
+                                       argv[first], &ia.io, &io_error);
+    if (!arr) {
+        rc = io_error ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
+        goto out;
+    }
+    qc_buf b = QC_BUF_INIT;
+    qc_json_write(&b, arr, 2, 0);
+    qc_buf_putc(&b, '\n');
+    rc = qc_cli_write_output(cli, ia.output, b.data, b.len)
+        ? QC_EXIT_OK : QC_EXIT_USAGE;
+    qc_buf_free(&b);
+out:
+    release(cli, ia.a);
+    return rc;
+}

@@ -1,0 +1,106 @@
+/* qapic parse: syntax only, in one of the three dialects. */
+#include <string.h>
+
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "syntax/json.h"
+#include "syntax/parse.h"
+
+enum { OPT_DIALECT = QC_OPT_FIRST_PRIVATE, OPT_PRINT };
+
+struct parse_args {
+    int dialect;            /* -1: from the file name */
+    bool print;
+};
+
+static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
+{
+    struct parse_args *pa = ctx;
+    switch (opt) {
+    case OPT_DIALECT:
+        if (!strcmp(arg, "schema"))
+            pa->dialect = QC_DIALECT_SCHEMA;
+        else if (!strcmp(arg, "json"))
+            pa->dialect = QC_DIALECT_JSON;
+        else if (!strcmp(arg, "stream"))
+            pa->dialect = QC_DIALECT_STREAM;
+        else
+            return qc_cli_usage_error(cli, "parse",
+                "unknown dialect '%s' (use schema, json or stream)", arg), -1;
+        return 0;
+    case OPT_PRINT:
+        pa->print = true;
+        return 0;
+    }
+    return -1;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Canonical text of a schema's items: doc blocks are not values, so only
+ * the expressions are printed, one after another. */
+static void print_items(qc_buf *b, const qc_parse_result *r)
+{
+    bool first = true;
+    for (size_t i = 0; i < r->nitems; i++) {
+        if (!r->items[i].value)
+            continue;
+        if (!first)
+            qc_buf_append(b, "\n\n", 2);
+        qc_json_write(b, r->items[i].value, 2, 0);
+        first = false;
+    }
+    if (!first)
+        qc_buf_putc(b, '\n');
+}
+
+int qc_cmd_parse(qc_cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "dialect", required_argument, NULL, OPT_DIALECT },
+        { "print", no_argument, NULL, OPT_PRINT },
+        QC_COMMON_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    struct parse_args pa = { -1, false };
+    int rc;
+    int first = qc_cli_getopt(cli, argc, argv, "", longopts, handle, &pa, &rc);
+    if (first < 0)
+        return rc;
+    if (argc - first != 1)
+        return qc_cli_usage_error(cli, "parse", "expected exactly one FILE");
+    const char *path = argv[first];
+    qc_dialect dialect = pa.dialect >= 0 ? (qc_dialect)pa.dialect
+                       : has_suffix(path, ".replies") ? QC_DIALECT_STREAM
+                       : QC_DIALECT_SCHEMA;
+
+    qc_arena *a = qc_arena_new();
+    int err = 0;
+    qc_source *src = qc_source_load(a, path, dialect == QC_DIALECT_SCHEMA, &err);
+    if (!src) {
+        qc_cli_io_error(cli, path, err);
+        qc_arena_free(a);
+        return QC_EXIT_USAGE;
+    }
+    qc_parse_result r;
+    qc_parse(a, src, dialect, &r);
+    if (r.error) {
+        qc_parse_report(cli->diag, r.error);
+        rc = QC_EXIT_PROBLEMS;
+    } else {
+        rc = QC_EXIT_OK;
+        if (pa.print) {
+            qc_buf b = QC_BUF_INIT;
+            print_items(&b, &r);
+            if (!qc_cli_write_output(cli, NULL, b.data ? b.data : "", b.len))
+                rc = QC_EXIT_USAGE;
+            qc_buf_free(&b);
+        }
+    }
+    qc_arena_free(a);
+    return rc;
+}

@@ -1,0 +1,406 @@
+/* qapic replies: check, fix and use libvirt's capability dumps.
+ *
+ *   replies check [--format=text|json] [--allow-deprecated]
+ *                 [--allow-unstable] [--check-returns] FILE...
+ *   replies fix [--check] FILE...
+ *   replies validate [--allow-deprecated] [--allow-unstable] DUMP CMD...|-
+ *   replies schema FILE
+ *
+ * Problems go to the diagnostic sink (stderr); stdout gets one result
+ * line per file (check, fix), the JSON report (check --format=json), a
+ * line per command (validate) or the schema (schema). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "dumps/ischema.h"
+#include "syntax/json.h"
+#include "syntax/parse.h"
+#include "dumps/replies.h"
+#include "dumps/validate.h"
+
+enum {
+    OPT_FORMAT = QC_OPT_FIRST_PRIVATE,
+    OPT_ALLOW_DEPRECATED,
+    OPT_ALLOW_UNSTABLE,
+    OPT_CHECK_RETURNS,
+    OPT_CHECK,
+};
+
+struct rargs {
+    const char *sub;
+    bool json;
+    bool check_only;
+    qc_replies_opts ro;
+};
+
+static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
+{
+    struct rargs *ra = ctx;
+    bool check = !strcmp(ra->sub, "check");
+    bool validate = !strcmp(ra->sub, "validate");
+
+    switch (opt) {
+    case OPT_FORMAT:
+        if (!check)
+            break;
+        if (!strcmp(arg, "json"))
+            ra->json = true;
+        else if (!strcmp(arg, "text"))
+            ra->json = false;
+        else
+            return qc_cli_usage_error(cli, "replies",
+                "unknown format '%s' (use text or json)", arg), -1;
+        return 0;
+    case OPT_ALLOW_DEPRECATED:
+        if (!check && !validate)
+            break;
+        ra->ro.validate.allow_deprecated = true;
+        return 0;
+    case OPT_ALLOW_UNSTABLE:
+        if (!check && !validate)
+            break;
+        ra->ro.validate.allow_unstable = true;
+        return 0;
+    case OPT_CHECK_RETURNS:
+        if (!check)
+            break;
+        ra->ro.check_returns = true;
+        return 0;
+    case OPT_CHECK:
+        if (strcmp(ra->sub, "fix"))
+            break;
+        ra->check_only = true;
+        return 0;
+    default:
+        return -1;
+    }
+    qc_cli_usage_error(cli, "replies", "'replies %s' has no such option",
+                       ra->sub);
+    return -1;
+}
+
+/* Loads PATH; NULL after reporting an I/O error. */
+static qc_source *load(qc_cli *cli, qc_arena *a, const char *path)
+{
+    int err = 0;
+    qc_source *src = qc_source_load(a, path, false, &err);
+    if (!src)
+        qc_cli_io_error(cli, path, err);
+    return src;
+}
+
+/* --- check --- */
+
+static void json_file(qc_buf *out, const char *path, const char *status,
+                      size_t entries, const qc_diag *d, size_t from,
+                      size_t to, bool first)
+{
+    qc_buf_puts(out, first ? "\n    {\n" : ",\n    {\n");
+    qc_buf_puts(out, "      \"file\": ");
+    qc_json_write_string(out, path, strlen(path));
+    qc_buf_printf(out, ",\n      \"status\": \"%s\",\n      \"entries\": %zu,\n"
+                  "      \"problems\": [", status, entries);
+    for (size_t i = from; i < to; i++) {
+        const qc_diagnostic *dg = qc_diag_get(d, i);
+        const char *code = qc_diagnostic_code(dg);
+        const char *msg = qc_diagnostic_message(dg);
+        qc_buf_printf(out, "%s\n        {\"line\": %u, \"column\": %u, \"code\": ",
+                      i > from ? "," : "", qc_diagnostic_line(dg),
+                      qc_diagnostic_column(dg));
+        qc_json_write_string(out, code, strlen(code));
+        qc_buf_puts(out, ", \"message\": ");
+        qc_json_write_string(out, msg, strlen(msg));
+        qc_buf_putc(out, '}');
+    }
+    qc_buf_puts(out, to > from ? "\n      ]\n    }" : "]\n    }");
+}
+
+static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
+{
+    bool io = false, bad = false;
+    size_t total = 0;
+    qc_buf out = QC_BUF_INIT;
+
+    if (ra->json)
+        qc_buf_puts(&out, "{\n  \"files\": [");
+    for (int i = 0; i < n; i++) {
+        qc_arena *a = qc_arena_new();
+        size_t before = 0;
+        while (qc_diag_get(cli->diag, before))
+            before++;
+        qc_source *src = load(cli, a, files[i]);
+        size_t problems = 0, entries = 0;
+        const char *status;
+        if (!src) {
+            io = true;
+            status = "unreadable";
+        } else {
+            qc_replies *r = qc_replies_read(a, src, ra->ro.check_returns,
+                                            cli->diag);
+            problems = r->syntax_errors
+                     + qc_replies_check(a, r, &ra->ro, cli->diag);
+            entries = r->n;
+            status = problems ? "problems" : "ok";
+        }
+        total += problems;
+        bad |= problems > 0;
+        if (ra->json) {
+            size_t after = before;
+            while (qc_diag_get(cli->diag, after))
+                after++;
+            json_file(&out, files[i], status, entries, cli->diag, before,
+                      after, i == 0);
+        } else if (!src) {
+            qc_buf_printf(&out, "%s: unreadable\n", files[i]);
+        } else if (problems) {
+            qc_buf_printf(&out, "%s: %zu problem%s\n", files[i], problems,
+                          problems == 1 ? "" : "s");
+        } else {
+            qc_buf_printf(&out, "%s: ok\n", files[i]);
+        }
+        qc_arena_free(a);
+    }
+    if (ra->json)
+        qc_buf_printf(&out, "\n  ],\n  \"problems\": %zu\n}\n", total);
+    if (out.len)
+        fwrite(out.data, 1, out.len, stdout);
+    qc_buf_free(&out);
+    return io ? QC_EXIT_USAGE : bad ? QC_EXIT_PROBLEMS : QC_EXIT_OK;
+}
+
+/* --- fix --- */
+
+static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
+{
+    bool io = false, bad = false;
+    qc_buf out = QC_BUF_INIT;
+
+    for (int i = 0; i < n; i++) {
+        qc_arena *a = qc_arena_new();
+        qc_source *src = load(cli, a, files[i]);
+        if (!src) {
+            io = true;
+            qc_arena_free(a);
+            continue;
+        }
+        /* Most files are already right: a quick skimming read proves it
+         * (its diagnostics are dropped: the full read repeats them). */
+        qc_diag *quiet = qc_diag_new();
+        qc_replies *r = qc_replies_read(a, src, false, quiet);
+        bool fixed = qc_replies_is_fixed(r);
+        qc_diag_free(quiet);
+        if (fixed) {
+            printf("%s: unchanged\n", files[i]);
+            qc_arena_free(a);
+            continue;
+        }
+        r = qc_replies_read(a, src, true, cli->diag);
+        if (!qc_replies_render_fixed(a, r, &out, cli->diag)) {
+            bad = true;
+            printf("%s: not rewritten\n", files[i]);
+        } else if (out.len == src->len && !memcmp(out.data, src->text, out.len)) {
+            printf("%s: unchanged\n", files[i]);
+        } else if (ra->check_only) {
+            bad = true;
+            /* Say where the first difference is. */
+            size_t k = 0;
+            while (k < out.len && k < src->len && out.data[k] == src->text[k])
+                k++;
+            qc_error(cli->diag, qc_loc_make(src, (uint32_t)k), "replies-not-canonical",
+                     "not in canonical form with libvirt's numbering; 'qapic replies fix' would rewrite it from here on");
+            printf("%s: would be rewritten\n", files[i]);
+        } else if (qc_cli_write_output(cli, files[i], out.data, out.len)) {
+            printf("%s: rewritten\n", files[i]);
+        } else {
+            io = true;
+        }
+        qc_arena_free(a);
+    }
+    qc_buf_free(&out);
+    return io ? QC_EXIT_USAGE : bad ? QC_EXIT_PROBLEMS : QC_EXIT_OK;
+}
+
+/* --- validate --- */
+
+struct vprint {
+    qc_diag *d;
+    size_t n;
+};
+
+static void on_problem(void *ctx, const char *path, const qc_value *at,
+                       const char *code, const char *message)
+{
+    struct vprint *vp = ctx;
+    vp->n++;
+    qc_error(vp->d, at ? at->loc : (qc_loc){ 0 }, code, "%s%s%s",
+             *path ? path : "", *path ? ": " : "", message);
+}
+
+/* The schema of a dump, or NULL after reporting. */
+static qc_ischema *dump_schema(qc_cli *cli, qc_arena *a, const char *path,
+                               const qc_value **array, bool *io)
+{
+    qc_source *src = load(cli, a, path);
+    if (!src) {
+        *io = true;
+        return NULL;
+    }
+    qc_replies *r = qc_replies_read(a, src, false, cli->diag);
+    long i = qc_replies_find(r, "query-qmp-schema");
+    const qc_value *ret = i >= 0 ? qc_obj_get(r->e[i].v, "return") : NULL;
+    if (!qc_is_array(ret)) {
+        qc_error(cli->diag, qc_loc_make(src, 0), "replies-no-schema",
+                 "no successful reply to query-qmp-schema holding an array: the dump has no usable schema");
+        return NULL;
+    }
+    *array = ret;
+    return qc_ischema_new(a, ret);
+}
+
+static int run_validate(qc_cli *cli, struct rargs *ra, int n, char **args)
+{
+    if (n < 2)
+        return qc_cli_usage_error(cli, "replies",
+            "'replies validate' needs a DUMP and at least one COMMAND-JSON (or '-')");
+    qc_arena *a = qc_arena_new();
+    bool io = false, bad = false;
+    const qc_value *array;
+    qc_ischema *s = dump_schema(cli, a, args[0], &array, &io);
+    if (!s) {
+        qc_arena_free(a);
+        return io ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
+    }
+    size_t count = 0;
+    for (int i = 1; i < n; i++) {
+        qc_source *src;
+        qc_value **vals;
+        size_t nv = 0;
+        if (!strcmp(args[i], "-")) {
+            src = load(cli, a, "/dev/stdin");
+            if (!src) {
+                io = true;
+                continue;
+            }
+            src->path = "<stdin>";
+            vals = qc_parse_json(a, src, true, cli->diag, &nv);
+        } else {
+            char *name = qc_arena_printf(a, "<argument %d>", i + 1);
+            src = qc_source_from_mem(a, name, args[i], strlen(args[i]), false);
+            vals = qc_parse_json(a, src, false, cli->diag, &nv);
+        }
+        if (!vals) {
+            bad = true;
+            continue;
+        }
+        for (size_t k = 0; k < nv; k++) {
+            struct vprint vp = { cli->diag, 0 };
+            const char *x = qc_obj_get_str(vals[k], "execute");
+            count++;
+            qc_validate_command(a, s, vals[k], &ra->ro.validate, on_problem, &vp);
+            if (vp.n)
+                bad = true;
+            printf("command %zu (%s): %s", count, x ? x : "?",
+                   vp.n ? "invalid" : "valid");
+            if (vp.n)
+                printf(", %zu problem%s", vp.n, vp.n == 1 ? "" : "s");
+            putchar('\n');
+        }
+    }
+    qc_arena_free(a);
+    return io ? QC_EXIT_USAGE : bad ? QC_EXIT_PROBLEMS : QC_EXIT_OK;
+}
+
+/* --- schema --- */
+
+static int run_schema(qc_cli *cli, int n, char **args)
+{
+    if (n != 1)
+        return qc_cli_usage_error(cli, "replies",
+                                  "'replies schema' takes exactly one FILE");
+    qc_arena *a = qc_arena_new();
+    bool io = false;
+    const qc_value *array;
+    int rc = QC_EXIT_OK;
+    if (!dump_schema(cli, a, args[0], &array, &io)) {
+        rc = io ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
+    } else {
+        qc_buf out = QC_BUF_INIT;
+        qc_json_write(&out, array, 2, 0);
+        qc_buf_putc(&out, '\n');
+        if (!qc_cli_write_output(cli, NULL, out.data, out.len))
+            rc = QC_EXIT_USAGE;
+        qc_buf_free(&out);
+    }
+    qc_arena_free(a);
+    return rc;
+}
+
+int qc_cmd_replies(qc_cli *cli, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, OPT_FORMAT },
+        { "allow-deprecated", no_argument, NULL, OPT_ALLOW_DEPRECATED },
+        { "allow-unstable", no_argument, NULL, OPT_ALLOW_UNSTABLE },
+        { "check-returns", no_argument, NULL, OPT_CHECK_RETURNS },
+        { "check", no_argument, NULL, OPT_CHECK },
+        QC_COMMON_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    static const char *const subs[] = { "check", "fix", "validate", "schema", NULL };
+
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        qc_cli_print_help("replies");
+        return QC_EXIT_OK;
+    }
+    if (argc < 2)
+        return qc_cli_usage_error(cli, "replies",
+                                  "expected check, fix, validate or schema");
+    const char *sub = argv[1];
+    size_t k = 0;
+    while (subs[k] && strcmp(subs[k], sub))
+        k++;
+    if (!subs[k])
+        return qc_cli_usage_error(cli, "replies",
+            "unknown subcommand '%s' (expected check, fix, validate or schema)", sub);
+
+    /* getopt sees "replies" as the program name, so that help and usage
+     * errors name the right subcommand; the sub-subcommand is dropped. */
+    char **av = malloc((size_t)argc * sizeof *av);
+    if (!av)
+        abort();
+    av[0] = argv[0];
+    for (int i = 2; i < argc; i++)
+        av[i - 1] = argv[i];
+    int ac = argc - 1;
+    av[ac] = NULL;
+
+    struct rargs ra;
+    memset(&ra, 0, sizeof ra);
+    ra.sub = sub;
+    int rc;
+    int first = qc_cli_getopt(cli, ac, av, "", longopts, handle, &ra, &rc);
+    if (first >= 0) {
+        int n = ac - first;
+        char **ops = av + first;
+        if (!strcmp(sub, "check") || !strcmp(sub, "fix")) {
+            if (n < 1)
+                rc = qc_cli_usage_error(cli, "replies",
+                                        "'replies %s' needs at least one FILE", sub);
+            else if (!strcmp(sub, "check"))
+                rc = run_check(cli, &ra, n, ops);
+            else
+                rc = run_fix(cli, &ra, n, ops);
+        } else if (!strcmp(sub, "validate")) {
+            rc = run_validate(cli, &ra, n, ops);
+        } else {
+            rc = run_schema(cli, n, ops);
+        }
+    }
+    free(av);
+    return rc;
+}

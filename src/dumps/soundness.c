@@ -1,0 +1,538 @@
+/* Soundness check of an introspected schema (see ischema_check.h).  The
+ * key vocabulary is the one libvirt's qemu-replies-tool.py accepts: a key
+ * it does not know means libvirt's code may not handle the schema. */
+#include "dumps/soundness.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+
+struct sc {
+    qc_arena *a;
+    qc_diag *d;
+    const char *ctx;
+    size_t problems;
+    /* Open-addressing table name -> first entry with that name. */
+    struct nslot { const char *name; const qc_value *e; } *slots;
+    size_t cap;
+    struct sset { const char **slots; size_t cap; } set1, set2;
+};
+
+__attribute__((format(printf, 5, 6)))
+static qc_diagnostic *rep(struct sc *s, qc_loc loc, const char *code,
+                          const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = qc_arena_vprintf(s->a, fmt, ap);
+    va_end(ap);
+    s->problems++;
+    if (name)
+        return qc_error(s->d, loc, code, "%s%sschema entry '%s': %s",
+                        s->ctx ? s->ctx : "", s->ctx ? ": " : "", name, msg);
+    return qc_error(s->d, loc, code, "%s%s%s", s->ctx ? s->ctx : "",
+                    s->ctx ? ": " : "", msg);
+}
+
+/* qc_obj_get for a literal key, comparing lengths first: this check runs
+ * over every entry of every dump, so the plain strcmp walk shows. */
+static const qc_value *get_n(const qc_value *o, const char *key, size_t len)
+{
+    if (!o || o->kind != QC_VOBJECT)
+        return NULL;
+    for (size_t i = 0; i < o->u.obj.n; i++) {
+        const qc_member *m = &o->u.obj.members[i];
+        if (m->key_len == len && !memcmp(m->key, key, len))
+            return m->value;
+    }
+    return NULL;
+}
+
+static const char *getstr_n(const qc_value *o, const char *key, size_t len)
+{
+    const qc_value *v = get_n(o, key, len);
+    return v && v->kind == QC_VSTRING ? v->u.str.s : NULL;
+}
+
+#define GET(o, lit) get_n((o), lit, sizeof lit - 1)
+#define GETSTR(o, lit) getstr_n((o), lit, sizeof lit - 1)
+
+static uint64_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* Returns the slot for NAME: empty or holding an entry named NAME. */
+static struct nslot *slot(struct sc *s, const char *name)
+{
+    size_t i = hash(name) & (s->cap - 1);
+    for (;; i = (i + 1) & (s->cap - 1)) {
+        struct nslot *sl = &s->slots[i];
+        if (!sl->e || !strcmp(sl->name, name))
+            return sl;
+    }
+}
+
+static const qc_value *lookup(struct sc *s, const char *name)
+{
+    return name ? slot(s, name)->e : NULL;
+}
+
+/* What part of an entry a message is about, formatted only when needed:
+ * "the entry", "member 'x'", "variant 3". */
+struct what {
+    const char *kind;           /* "member"; NULL: "the entry" etc. in NAME */
+    const char *name;           /* NULL: use IDX */
+    size_t idx;
+};
+
+static const char *wstr(struct sc *s, const struct what *w)
+{
+    if (!w->kind)
+        return w->name;
+    if (w->name)
+        return qc_arena_printf(s->a, "%s '%s'", w->kind, w->name);
+    return qc_arena_printf(s->a, "%s %zu", w->kind, w->idx + 1);
+}
+
+/* struct sset: a set of strings, reset for each list it checks. */
+
+static void sset_reset(struct sc *s, struct sset *set, size_t n)
+{
+    if (set->cap < 2 * n + 2) {
+        size_t cap = 16;
+        while (cap < 2 * n + 2)
+            cap *= 2;
+        set->slots = qc_arena_alloc(s->a, cap * sizeof *set->slots);
+        set->cap = cap;
+    } else {
+        memset(set->slots, 0, set->cap * sizeof *set->slots);
+    }
+}
+
+/* Adds STR; false if it was there already. */
+static bool sset_add(struct sset *set, const char *str)
+{
+    size_t i = hash(str) & (set->cap - 1);
+    for (; set->slots[i]; i = (i + 1) & (set->cap - 1))
+        if (!strcmp(set->slots[i], str))
+            return false;
+    set->slots[i] = str;
+    return true;
+}
+
+static bool sset_has(const struct sset *set, const char *str)
+{
+    size_t i = hash(str) & (set->cap - 1);
+    for (; set->slots[i]; i = (i + 1) & (set->cap - 1))
+        if (!strcmp(set->slots[i], str))
+            return true;
+    return false;
+}
+
+/* --- key vocabulary --- */
+
+typedef enum { T_STR, T_LIST, T_BOOL, T_NULL } ktype;
+
+struct kspec {
+    const char *key;
+    size_t len;
+    ktype type;
+    bool mandatory;
+};
+
+static const char *ktype_name(ktype t)
+{
+    switch (t) {
+    case T_STR: return "a string";
+    case T_LIST: return "an array";
+    case T_BOOL: return "a boolean";
+    case T_NULL: return "null";
+    }
+    return "?";
+}
+
+static bool has_type(const qc_value *v, ktype t)
+{
+    switch (t) {
+    case T_STR: return v->kind == QC_VSTRING;
+    case T_LIST: return v->kind == QC_VARRAY;
+    case T_BOOL: return v->kind == QC_VBOOL;
+    case T_NULL: return v->kind == QC_VNULL;
+    }
+    return false;
+}
+
+static void check_features(struct sc *s, const char *name,
+                           const struct what *w, const qc_value *obj)
+{
+    const qc_value *f = GET(obj, "features");
+    if (!qc_is_array(f))
+        return;
+    for (size_t i = 0; i < f->u.arr.n; i++)
+        if (!qc_is_string(f->u.arr.items[i]))
+            rep(s, f->u.arr.items[i]->loc, "schema-bad-key", name,
+                "features of %s must be strings, found %s", wstr(s, w),
+                qc_value_type_name(f->u.arr.items[i]));
+}
+
+/* Checks that OBJ (W, within entry NAME) is an object with exactly the
+ * keys of SPEC.  Returns false if OBJ is not an object. */
+static bool check_keys(struct sc *s, const char *name, const struct what *w,
+                       const qc_value *obj, const struct kspec *spec)
+{
+    if (!qc_is_object(obj)) {
+        rep(s, obj->loc, "schema-bad-key", name,
+            "%s must be an object, found %s", wstr(s, w),
+            qc_value_type_name(obj));
+        return false;
+    }
+    unsigned seen = 0;          /* bit i: SPEC[i] present */
+    for (size_t i = 0; i < obj->u.obj.n; i++) {
+        const qc_member *m = &obj->u.obj.members[i];
+        unsigned k = 0;
+        while (spec[k].key && (spec[k].len != m->key_len
+                               || memcmp(spec[k].key, m->key, m->key_len)))
+            k++;
+        if (!spec[k].key) {
+            rep(s, m->key_loc, "schema-unknown-key", name,
+                "unknown key '%s' in %s: libvirt's code does not know it",
+                m->key, wstr(s, w));
+            continue;
+        }
+        seen |= 1u << k;
+        if (!has_type(m->value, spec[k].type))
+            rep(s, m->value->loc, "schema-bad-key", name,
+                "'%s' of %s must be %s, found %s", m->key, wstr(s, w),
+                ktype_name(spec[k].type), qc_value_type_name(m->value));
+    }
+    for (unsigned k = 0; spec[k].key; k++)
+        if (spec[k].mandatory && !(seen & (1u << k)))
+            rep(s, obj->loc, "schema-missing-key", name, "%s has no '%s'",
+                wstr(s, w), spec[k].key);
+    check_features(s, name, w, obj);
+    return true;
+}
+
+static const struct kspec k_command[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
+    { "arg-type", sizeof "arg-type" - 1, T_STR, true }, { "ret-type", sizeof "ret-type" - 1, T_STR, true },
+    { "features", sizeof "features" - 1, T_LIST, false }, { "allow-oob", sizeof "allow-oob" - 1, T_BOOL, false },
+    { NULL, 0, 0, false } };
+static const struct kspec k_event[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
+    { "arg-type", sizeof "arg-type" - 1, T_STR, true }, { "features", sizeof "features" - 1, T_LIST, false },
+    { NULL, 0, 0, false } };
+static const struct kspec k_object[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
+    { "members", sizeof "members" - 1, T_LIST, true }, { "tag", sizeof "tag" - 1, T_STR, false },
+    { "variants", sizeof "variants" - 1, T_LIST, false }, { "features", sizeof "features" - 1, T_LIST, false },
+    { NULL, 0, 0, false } };
+static const struct kspec k_member[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "type", sizeof "type" - 1, T_STR, true },
+    { "default", sizeof "default" - 1, T_NULL, false }, { "features", sizeof "features" - 1, T_LIST, false },
+    { NULL, 0, 0, false } };
+static const struct kspec k_variant[] = {
+    { "case", sizeof "case" - 1, T_STR, true }, { "type", sizeof "type" - 1, T_STR, true }, { NULL, 0, 0, false } };
+static const struct kspec k_array[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
+    { "element-type", sizeof "element-type" - 1, T_STR, true }, { NULL, 0, 0, false } };
+static const struct kspec k_enum[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
+    { "members", sizeof "members" - 1, T_LIST, false }, { "values", sizeof "values" - 1, T_LIST, false },
+    { NULL, 0, 0, false } };
+static const struct kspec k_enum_member[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "features", sizeof "features" - 1, T_LIST, false },
+    { NULL, 0, 0, false } };
+static const struct kspec k_alternate[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
+    { "members", sizeof "members" - 1, T_LIST, true }, { NULL, 0, 0, false } };
+static const struct kspec k_alt_member[] = {
+    { "type", sizeof "type" - 1, T_STR, true }, { NULL, 0, 0, false } };
+static const struct kspec k_builtin[] = {
+    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
+    { "json-type", sizeof "json-type" - 1, T_STR, true }, { NULL, 0, 0, false } };
+
+static const struct {
+    const char *meta;
+    const struct kspec *spec;
+} metas[] = {
+    { "command", k_command }, { "event", k_event }, { "object", k_object },
+    { "array", k_array }, { "enum", k_enum }, { "alternate", k_alternate },
+    { "builtin", k_builtin },
+};
+
+/* --- references --- */
+
+/* Checks that the string KEY of OBJ names a type; returns its entry.
+ * WANT, if not NULL, is the meta-type it must have. */
+static const qc_value *ref(struct sc *s, const char *name,
+                           const struct what *w, const qc_value *obj,
+                           const char *key, const char *want)
+{
+    const qc_value *v = qc_obj_get(obj, key);
+    if (!qc_is_string(v))
+        return NULL;
+    const qc_value *t = lookup(s, v->u.str.s);
+    if (!t) {
+        rep(s, v->loc, "schema-unresolved", name,
+            "'%s' of %s names '%s', which is not in the schema", key,
+            wstr(s, w), v->u.str.s);
+        return NULL;
+    }
+    const char *meta = GETSTR(t, "meta-type");
+    if (meta && (!strcmp(meta, "command") || !strcmp(meta, "event"))) {
+        rep(s, v->loc, "schema-bad-reference", name,
+            "'%s' of %s names the %s '%s', not a type", key, wstr(s, w),
+            meta, v->u.str.s);
+        return NULL;
+    }
+    if (want && meta && strcmp(meta, want)) {
+        rep(s, v->loc, "schema-bad-reference", name,
+            "'%s' of %s names '%s', a%s %s, where an %s type is due", key,
+            wstr(s, w), v->u.str.s, strchr("aeiou", meta[0]) ? "n" : "",
+            meta, want);
+        return NULL;
+    }
+    return t;
+}
+
+/* Fills SET with the values of enum entry E. */
+static void enum_values(struct sc *s, struct sset *set, const qc_value *e)
+{
+    const qc_value *m = GET(e, "members");
+    bool named = qc_is_array(m);
+    if (!named)
+        m = GET(e, "values");
+    size_t n = qc_is_array(m) ? m->u.arr.n : 0;
+    sset_reset(s, set, n);
+    for (size_t i = 0; i < n; i++) {
+        const qc_value *x = m->u.arr.items[i];
+        const char *v = named ? GETSTR(x, "name")
+                      : qc_is_string(x) ? x->u.str.s : NULL;
+        if (v)
+            sset_add(set, v);
+    }
+}
+
+static void check_object(struct sc *s, const char *name, const qc_value *e)
+{
+    const qc_value *members = GET(e, "members");
+    const qc_value *tagmember = NULL;
+    const char *tag = GETSTR(e, "tag");
+
+    if (qc_is_array(members)) {
+        sset_reset(s, &s->set1, members->u.arr.n);
+        for (size_t i = 0; i < members->u.arr.n; i++) {
+            const qc_value *m = members->u.arr.items[i];
+            const char *mn = GETSTR(m, "name");
+            struct what w = { "member", mn, i };
+            if (!check_keys(s, name, &w, m, k_member))
+                continue;
+            ref(s, name, &w, m, "type", NULL);
+            if (mn && !sset_add(&s->set1, mn))
+                rep(s, m->loc, "schema-duplicate-member", name,
+                    "two members are named '%s'", mn);
+            if (tag && mn && !strcmp(mn, tag) && !tagmember)
+                tagmember = m;
+        }
+    }
+    const qc_value *variants = GET(e, "variants");
+    if (tag && !tagmember)
+        rep(s, GET(e, "tag")->loc, "schema-bad-tag", name,
+            "tag '%s' is not one of the object's members", tag);
+    if (variants && !GET(e, "tag"))
+        rep(s, variants->loc, "schema-bad-tag", name,
+            "'variants' without a 'tag'");
+    if (!qc_is_array(variants))
+        return;
+    const qc_value *tagtype = NULL;
+    if (tagmember) {
+        const char *tn = GETSTR(tagmember, "type");
+        tagtype = lookup(s, tn);
+        const char *meta = GETSTR(tagtype, "meta-type");
+        if (tagtype && (!meta || strcmp(meta, "enum"))) {
+            rep(s, tagmember->loc, "schema-bad-tag", name,
+                "tag member '%s' has type '%s', which is not an enum", tag, tn);
+            tagtype = NULL;
+        }
+    }
+    if (tagtype)
+        enum_values(s, &s->set2, tagtype);
+    sset_reset(s, &s->set1, variants->u.arr.n);
+    for (size_t i = 0; i < variants->u.arr.n; i++) {
+        const qc_value *v = variants->u.arr.items[i];
+        const char *cs = GETSTR(v, "case");
+        struct what w = { "variant", cs, i };
+        if (!check_keys(s, name, &w, v, k_variant))
+            continue;
+        ref(s, name, &w, v, "type", "object");
+        if (cs && tagtype && !sset_has(&s->set2, cs))
+            rep(s, GET(v, "case")->loc, "schema-bad-tag", name,
+                "variant '%s' is not a value of the tag's enum '%s'", cs,
+                GETSTR(tagtype, "name"));
+        if (cs && !sset_add(&s->set1, cs))
+            rep(s, v->loc, "schema-bad-tag", name,
+                "two variants are for case '%s'", cs);
+    }
+}
+
+static void check_enum(struct sc *s, const char *name, const qc_value *e)
+{
+    const qc_value *members = GET(e, "members");
+    const qc_value *values = GET(e, "values");
+
+    if (!members && !values)
+        rep(s, e->loc, "schema-missing-key", name,
+            "an enum needs 'members' or 'values'");
+    if (qc_is_array(members)) {
+        sset_reset(s, &s->set1, members->u.arr.n);
+        for (size_t i = 0; i < members->u.arr.n; i++) {
+            const qc_value *m = members->u.arr.items[i];
+            const char *mn = GETSTR(m, "name");
+            struct what w = { "enum member", mn, i };
+            check_keys(s, name, &w, m, k_enum_member);
+            if (mn && !sset_add(&s->set1, mn))
+                rep(s, m->loc, "schema-duplicate-member", name,
+                    "two enum members are named '%s'", mn);
+        }
+    }
+    if (qc_is_array(values)) {
+        for (size_t i = 0; i < values->u.arr.n; i++)
+            if (!qc_is_string(values->u.arr.items[i]))
+                rep(s, values->u.arr.items[i]->loc, "schema-bad-key", name,
+                    "enum values must be strings, found %s",
+                    qc_value_type_name(values->u.arr.items[i]));
+        /* Since QEMU 6.2 both lists are given; they must agree. */
+        if (qc_is_array(members)) {
+            bool same = members->u.arr.n == values->u.arr.n;
+            for (size_t i = 0; same && i < values->u.arr.n; i++) {
+                const char *mn = GETSTR(members->u.arr.items[i], "name");
+                const qc_value *vv = values->u.arr.items[i];
+                same = mn && qc_is_string(vv) && !strcmp(mn, vv->u.str.s);
+            }
+            if (!same)
+                rep(s, values->loc, "schema-enum-mismatch", name,
+                    "'values' and the names in 'members' differ");
+        }
+    }
+}
+
+static void check_entry(struct sc *s, size_t idx, const qc_value *e)
+{
+    if (!qc_is_object(e)) {
+        rep(s, e->loc, "schema-bad-entry", NULL,
+            "schema entry %zu must be an object, found %s", idx + 1,
+            qc_value_type_name(e));
+        return;
+    }
+    const char *name = GETSTR(e, "name");
+    const char *label = name ? name : qc_arena_printf(s->a, "#%zu", idx + 1);
+    const char *meta = GETSTR(e, "meta-type");
+    const struct kspec *spec = NULL;
+    struct what w = { NULL, "the entry", 0 };
+
+    for (size_t i = 0; meta && i < sizeof metas / sizeof metas[0]; i++)
+        if (!strcmp(meta, metas[i].meta))
+            spec = metas[i].spec;
+    if (!spec) {
+        const qc_value *mv = GET(e, "meta-type");
+        if (!mv)
+            rep(s, e->loc, "schema-bad-meta-type", label, "no 'meta-type'");
+        else if (!meta)
+            rep(s, mv->loc, "schema-bad-meta-type", label,
+                "'meta-type' must be a string, found %s",
+                qc_value_type_name(mv));
+        else
+            rep(s, mv->loc, "schema-bad-meta-type", label,
+                "unknown meta-type '%s' (known: builtin, enum, array, object, alternate, command, event)",
+                meta);
+        return;
+    }
+    check_keys(s, label, &w, e, spec);
+    if (!name)
+        return;
+
+    struct nslot *sl = slot(s, name);
+    if (sl->e != e) {
+        qc_diagnostic *dg = rep(s, GET(e, "name")->loc,
+                                "schema-duplicate-name", label,
+                                "a second entry with this name");
+        qc_diag_note(dg, sl->e->loc, NULL, NULL, "the first one");
+    }
+
+    if (!strcmp(meta, "command")) {
+        w.name = "the command";
+        ref(s, label, &w, e, "arg-type", "object");
+        ref(s, label, &w, e, "ret-type", NULL);
+    } else if (!strcmp(meta, "event")) {
+        w.name = "the event";
+        ref(s, label, &w, e, "arg-type", "object");
+    } else if (!strcmp(meta, "array")) {
+        w.name = "the array";
+        ref(s, label, &w, e, "element-type", NULL);
+    } else if (!strcmp(meta, "object")) {
+        check_object(s, label, e);
+    } else if (!strcmp(meta, "enum")) {
+        check_enum(s, label, e);
+    } else if (!strcmp(meta, "alternate")) {
+        const qc_value *members = GET(e, "members");
+        if (qc_is_array(members)) {
+            if (!members->u.arr.n)
+                rep(s, members->loc, "schema-missing-key", label,
+                    "an alternate needs at least one member");
+            for (size_t i = 0; i < members->u.arr.n; i++) {
+                const qc_value *m = members->u.arr.items[i];
+                struct what mw = { "alternative", NULL, i };
+                if (check_keys(s, label, &mw, m, k_alt_member))
+                    ref(s, label, &mw, m, "type", NULL);
+            }
+        }
+    } else if (!strcmp(meta, "builtin")) {
+        static const char *const jt[] = { "string", "int", "number",
+                                          "boolean", "null", "value", NULL };
+        const char *t = GETSTR(e, "json-type");
+        size_t i = 0;
+        while (t && jt[i] && strcmp(jt[i], t))
+            i++;
+        if (t && !jt[i])
+            rep(s, GET(e, "json-type")->loc, "schema-bad-key", label,
+                "unknown json-type '%s' (known: string, int, number, boolean, null, value)",
+                t);
+    }
+}
+
+size_t qc_ischema_check(qc_arena *a, const qc_value *array,
+                        const char *context, qc_diag *d)
+{
+    struct sc s = { a, d, context, 0, NULL, 0, { NULL, 0 }, { NULL, 0 } };
+
+    if (!qc_is_array(array)) {
+        rep(&s, (array)->loc, "schema-not-array", NULL,
+            "the schema (query-qmp-schema's return) must be an array, found %s",
+            qc_value_type_name(array));
+        return s.problems;
+    }
+    size_t n = array->u.arr.n;
+    s.cap = 16;
+    while (s.cap < 2 * n + 2)
+        s.cap *= 2;
+    s.slots = qc_arena_alloc(a, s.cap * sizeof *s.slots);
+    for (size_t i = 0; i < n; i++) {
+        const qc_value *e = array->u.arr.items[i];
+        const char *name = GETSTR(e, "name");
+        if (!name)
+            continue;
+        struct nslot *sl = slot(&s, name);
+        if (!sl->e) {
+            sl->name = name;
+            sl->e = e;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        check_entry(&s, i, array->u.arr.items[i]);
+    return s.problems;
+}

@@ -1,0 +1,822 @@
+/* Doc comment parser and checks (QEMU 10.x rules).
+ *
+ * The parser walks the raw lines of one '##' block the way QEMU's
+ * QAPISchemaParser.get_doc does: one line of look-ahead, a current line
+ * index, and errors that abort the whole block.  Aborting is done with
+ * longjmp back to qc_doc_parse: everything lives in the arena except the
+ * one text buffer, which qc_doc_parse frees on both paths.
+ *
+ * Text normalisation follows QEMU's QAPIDoc: each line is stripped of "# "
+ * and trailing white space, appended with a '\n' to the section being
+ * written (always the last one started), and at the end every section is
+ * stripped of leading and trailing newlines (spaces are kept). */
+#include "schema/doc.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Python-compatible white space on UTF-8 text ---------------------- */
+
+/* Length in bytes of the white-space character (as Python's str.isspace
+ * sees it) starting at S, or 0. */
+static size_t space_at(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r')
+        || (u[0] >= 0x1c && u[0] <= 0x1f))
+        return 1;
+    if (n >= 2 && u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
+        return 2;
+    if (n >= 3) {
+        if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80)       /* U+1680 */
+            return 3;
+        if (u[0] == 0xE2 && u[1] == 0x80
+            && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+            return 3;                              /* U+2000-200A, 2028/9, 202F */
+        if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)       /* U+205F */
+            return 3;
+        if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)       /* U+3000 */
+            return 3;
+    }
+    return 0;
+}
+
+/* Length of the white-space character that ends at S + N, or 0. */
+static size_t space_before(const char *s, size_t n)
+{
+    for (size_t k = 1; k <= 3 && k <= n; k++)
+        if (space_at(s + n - k, k) == k)
+            return k;
+    return 0;
+}
+
+/* Number of leading white-space characters (QEMU's indent); *BYTES gets
+ * their length in bytes. */
+static unsigned leading_space(const char *s, size_t n, size_t *bytes)
+{
+    unsigned count = 0;
+    size_t i = 0, k;
+    while ((k = space_at(s + i, n - i)) != 0) {
+        i += k;
+        count++;
+    }
+    if (bytes)
+        *bytes = i;
+    return count;
+}
+
+/* Characters (code points) in S[0..N). */
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            c++;
+    return c;
+}
+
+/* Whether the character ending at S + N is a word character of Python's
+ * regular expressions (letters, digits, '_'; Unicode-aware).  Outside
+ * ASCII, punctuation and symbol blocks that doc text plausibly holds
+ * (Latin-1 signs, general punctuation such as dashes and quotes, arrows,
+ * mathematical operators, box drawing) are not word characters; anything
+ * else is taken for a letter. */
+static bool is_word_char_before(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return false;
+    unsigned char c = u[n - 1];
+    if (c < 0x80)
+        return c == '_' || (c >= '0' && c <= '9')
+            || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    size_t k = n - 1;
+    while (k > 0 && (u[k] & 0xC0) == 0x80 && n - k < 4)
+        k--;
+    uint32_t cp;
+    if ((u[k] & 0xE0) == 0xC0 && n - k == 2)
+        cp = (uint32_t)(u[k] & 0x1F) << 6 | (u[k + 1] & 0x3F);
+    else if ((u[k] & 0xF0) == 0xE0 && n - k == 3)
+        cp = (uint32_t)(u[k] & 0x0F) << 12 | (uint32_t)(u[k + 1] & 0x3F) << 6
+            | (u[k + 2] & 0x3F);
+    else
+        return true;
+    if (cp >= 0xA0 && cp <= 0xBF)   /* ª ² ³ µ ¹ º ¼ ½ ¾ are alphanumeric */
+        return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5
+            || cp == 0xB9 || cp == 0xBA || cp == 0xBC || cp == 0xBD
+            || cp == 0xBE;
+    if (cp == 0xD7 || cp == 0xF7
+        || (cp >= 0x2000 && cp <= 0x206F)
+        || (cp >= 0x2190 && cp <= 0x22FF)
+        || (cp >= 0x2500 && cp <= 0x257F))
+        return false;
+    return true;
+}
+
+/* ---- the parser state ---------------------------------------------------- */
+
+typedef struct {
+    qc_arena *a;
+    qc_diag *d;
+    const qc_docblock *blk;
+    const qc_options *opts;
+    jmp_buf fail;
+    qc_doc *doc;
+    qc_ptrvec all;              /* every section in textual order */
+    qc_doc_section *last;       /* all's last: the one being written */
+    qc_buf buf;                 /* LAST's text so far */
+    size_t i;                   /* index of the current line */
+    bool at_end;                /* the current line is the closing "##" */
+    const char *s;              /* the current line's text after "# " */
+    size_t n;
+    bool literal;               /* 10.2: inside a "::" literal block */
+    unsigned literal_indent;
+    bool no_end_checks;         /* skip the "section needs text" check */
+} parser;
+
+static const char *kind_title(qc_doc_kind k)
+{
+    switch (k) {
+    case QC_DOC_PLAIN:   return "Plain";
+    case QC_DOC_MEMBER:  return "Member";
+    case QC_DOC_FEATURE: return "Feature";
+    case QC_DOC_RETURNS: return "Returns";
+    case QC_DOC_ERRORS:  return "Errors";
+    case QC_DOC_SINCE:   return "Since";
+    case QC_DOC_TODO:    return "Todo";
+    }
+    return "?";
+}
+
+static qc_loc cur_loc(const parser *p)
+{
+    return p->blk->lines[p->i].loc;
+}
+
+static void __attribute__((noreturn)) bail(parser *p)
+{
+    longjmp(p->fail, 1);
+}
+
+/* An error with line and column at OFF (QEMU's QAPIParseError). */
+static void __attribute__((noreturn, format(printf, 4, 5)))
+fail_at(parser *p, qc_loc loc, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qc_diagnostic *dg = qc_diag_vreport(p->d, QC_SEV_ERROR, loc, code, fmt, ap);
+    va_end(ap);
+    qc_diag_show_column(dg);
+    bail(p);
+}
+
+/* An error at the current line, line only (QEMU's QAPISemError). */
+static void __attribute__((noreturn, format(printf, 4, 5)))
+fail_line(parser *p, qc_loc loc, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qc_diag_vreport(p->d, QC_SEV_ERROR, loc, code, fmt, ap);
+    va_end(ap);
+    bail(p);
+}
+
+/* ---- sections -------------------------------------------------------------- */
+
+static void seal_last(parser *p)
+{
+    if (p->last) {
+        p->last->text = qc_arena_strndup(p->a, p->buf.data ? p->buf.data : "",
+                                         p->buf.len);
+        qc_buf_reset(&p->buf);
+    }
+}
+
+static qc_doc_section *start_section(parser *p, qc_doc_kind kind,
+                                     const char *name, qc_loc loc)
+{
+    qc_doc_section *sec = qc_arena_alloc(p->a, sizeof *sec);
+    sec->kind = kind;
+    sec->name = name;
+    sec->loc = loc;
+    seal_last(p);
+    qc_ptrvec_push(p->a, &p->all, sec);
+    p->last = sec;
+    return sec;
+}
+
+static void append_line(parser *p, const char *s, size_t n)
+{
+    qc_buf_append(&p->buf, s, n);
+    qc_buf_putc(&p->buf, '\n');
+}
+
+/* A plain paragraph continues the last section when that is plain (with a
+ * blank line between), else starts a new untagged section. */
+static void ensure_untagged(parser *p)
+{
+    if (p->last->kind == QC_DOC_PLAIN) {
+        if (p->buf.len == 0)
+            p->last->loc = cur_loc(p);
+        qc_buf_putc(&p->buf, '\n');
+        return;
+    }
+    qc_doc_section *sec = start_section(p, QC_DOC_PLAIN, NULL, cur_loc(p));
+    qc_ptrvec_push(p->a, &p->doc->sections, sec);
+}
+
+static qc_doc_section *find_named(const qc_ptrvec *v, const char *name)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        qc_doc_section *sec = v->items[i];
+        if (!strcmp(sec->name, name))
+            return sec;
+    }
+    return NULL;
+}
+
+static void new_description(parser *p, qc_doc_kind kind, const char *name)
+{
+    qc_ptrvec *v = kind == QC_DOC_MEMBER ? &p->doc->args : &p->doc->features;
+    if (!*name)
+        fail_line(p, cur_loc(p), "qapi-doc-bad-param-name",
+                  "'@:' names nothing: a parameter name is required");
+    if (find_named(v, name))
+        fail_line(p, cur_loc(p), "qapi-doc-duplicate-param",
+                  "'%s' is described more than once", name);
+    qc_ptrvec_push(p->a, v, start_section(p, kind, name, cur_loc(p)));
+}
+
+static void new_tagged(parser *p, qc_doc_kind kind)
+{
+    qc_doc_section **slot = kind == QC_DOC_RETURNS ? &p->doc->returns
+        : kind == QC_DOC_ERRORS ? &p->doc->errors
+        : kind == QC_DOC_SINCE ? &p->doc->since : NULL;
+    if (slot && *slot)
+        fail_line(p, cur_loc(p), "qapi-doc-duplicate-section",
+                  "second '%s' section in one doc comment", kind_title(kind));
+    qc_doc_section *sec = start_section(p, kind, NULL, cur_loc(p));
+    if (slot)
+        *slot = sec;
+    qc_ptrvec_push(p->a, &p->doc->sections, sec);
+}
+
+/* QEMU's QAPIDoc.end: strip newlines, tagged sections need text. */
+static void finish_sections(parser *p)
+{
+    seal_last(p);
+    for (size_t i = 0; i < p->all.n; i++) {
+        qc_doc_section *sec = p->all.items[i];
+        char *t = sec->text;
+        size_t n = strlen(t);
+        while (n && t[n - 1] == '\n')
+            t[--n] = '\0';
+        while (*t == '\n')
+            t++;
+        sec->text = t;
+        if (sec->kind != QC_DOC_PLAIN && !*t && !p->no_end_checks)
+            fail_line(p, sec->loc, "qapi-doc-empty-section",
+                      "the '%s:' section has no text", kind_title(sec->kind));
+    }
+}
+
+/* ---- lines ------------------------------------------------------------------ */
+
+/* 10.2: line length and sentence spacing (QEMU's doc line format check). */
+static void check_line_format(parser *p)
+{
+    const char *s = p->s;
+    size_t n = p->n;
+
+    if (utf8_chars(s, n) + 2 > 70) {
+        size_t k = 0;
+        while (k < n && s[k] == ' ')
+            k++;
+        bool url = false;
+        const char *schemes[] = { "http://", "https://", "ftp://" };
+        for (size_t j = 0; j < 3 && !url; j++) {
+            size_t sl = strlen(schemes[j]);
+            if (n - k >= sl && !memcmp(s + k, schemes[j], sl)
+                && !memchr(s + k + sl, ' ', n - k - sl))
+                url = true;
+        }
+        if (!url)
+            fail_at(p, cur_loc(p), "qapi-doc-long-line",
+                    "doc comment line is longer than 70 characters");
+    }
+
+    for (size_t i = 0; i + 2 < n; i++) {
+        char c = s[i], nx = s[i + 2];
+        if ((c != '.' && c != '!' && c != '?') || s[i + 1] != ' ')
+            continue;
+        if (!((nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')
+              || nx == '('))
+            continue;
+        /* "e.g. X" is no sentence end ... */
+        if (c == '.' && i >= 3 && !memcmp(s + i - 3, "e.g.", 4)
+            && !is_word_char_before(s, i - 3))
+            continue;
+        /* ... nor is a list number at the start of the line. */
+        if (c == '.' && i >= 1 && s[i - 1] >= '0' && s[i - 1] <= '9') {
+            size_t k = 0;
+            while (k < i - 1 && s[k] == ' ')
+                k++;
+            if (k == i - 1)
+                continue;
+        }
+        /* QEMU counts the column from the start of the physical line as if
+         * it began with "# ": walk that many characters. */
+        const qc_source *src = cur_loc(p).src;
+        size_t want = 2 + utf8_chars(s, i) + 1;
+        uint32_t off = cur_loc(p).off, start = off;
+        if (src) {
+            start = qc_source_line_offset(src, qc_source_line(src, off));
+            off = start;
+            while (want && off < src->len) {
+                off++;
+                while (off < src->len
+                       && ((unsigned char)src->text[off] & 0xC0) == 0x80)
+                    off++;
+                want--;
+            }
+        }
+        fail_at(p, qc_loc_make(src, off), "qapi-doc-sentence-space",
+                "only one space after the end of a sentence; use two "
+                "(report a bug if this is not the end of a sentence)");
+    }
+}
+
+/* QEMU's get_doc_line: loads the current line into p->s/p->n, or sets
+ * p->at_end at the closing "##".  Bails out silently when a block cut
+ * short by a syntax error runs out of lines. */
+static void load_line(parser *p)
+{
+    if (p->i >= p->blk->n)
+        bail(p);                /* partial block: the caller reports */
+    const qc_docline *l = &p->blk->lines[p->i];
+    const char *t = l->text;
+    size_t n = l->len;
+
+    p->at_end = false;
+    if (n >= 2 && t[0] == '#' && t[1] == '#') {
+        if (n != 2)
+            fail_at(p, l->loc, "qapi-doc-junk-end",
+                    "the closing '##' of a doc comment must be alone on "
+                    "its line");
+        p->at_end = true;
+        p->literal = false;
+        p->s = NULL;
+        p->n = 0;
+        return;
+    }
+    if (n == 1) {
+        p->s = t + 1;
+        p->n = 0;
+        return;
+    }
+    if (t[1] != ' ')
+        fail_at(p, l->loc, "qapi-doc-missing-space",
+                "doc comment text must be separated from '#' by a space");
+    t += 2;
+    n -= 2;
+    size_t k;
+    while ((k = space_before(t, n)) != 0)
+        n -= k;
+    p->s = t;
+    p->n = n;
+
+    if (p->opts->std == QC_STD_QEMU_10_0)
+        return;
+    /* A line that is just "::" or ".. qmp-example::" starts a literal
+     * block, which lasts until the indentation decreases. */
+    size_t j = 0;
+    if (n >= 2 && t[0] == '.' && t[1] == '.' && n > 2 && t[2] == ' ') {
+        j = 2;
+        while (j < n && t[j] == ' ')
+            j++;
+        if (n - j >= 11 && !memcmp(t + j, "qmp-example", 11))
+            j += 11;
+        else
+            j = 0;
+    }
+    while (j < n && t[j] == ' ')
+        j++;
+    if (n - j == 2 && t[j] == ':' && t[j + 1] == ':') {
+        p->literal = true;
+        p->literal_indent = 0;
+    } else if (p->literal && n) {
+        unsigned ind = leading_space(t, n, NULL);
+        if (p->literal_indent == 0)
+            p->literal_indent = ind;
+        else if (ind < p->literal_indent)
+            p->literal = false;
+    }
+    if (!p->literal)
+        check_line_format(p);
+}
+
+static void next_line(parser *p)
+{
+    p->i++;
+    load_line(p);
+}
+
+static bool blank(const parser *p)
+{
+    return !p->at_end && p->n == 0;
+}
+
+/* Matches "@NAME: " at the start of the current line (NAME: anything but
+ * ':').  Sets *NAME and *TEXT_OFF (where the text after it starts). */
+static bool at_name_colon(parser *p, const char **name, size_t *text_off)
+{
+    if (p->at_end || p->n == 0 || p->s[0] != '@')
+        return false;
+    const char *colon = memchr(p->s, ':', p->n);
+    if (!colon)
+        return false;
+    size_t k = (size_t)(colon - p->s) + 1;
+    if (name)
+        *name = qc_arena_strndup(p->a, p->s + 1, k - 2);
+    while (k < p->n && p->s[k] == ' ')
+        k++;
+    if (text_off)
+        *text_off = k;
+    return true;
+}
+
+/* Continuation lines of a description or tagged section: blank lines, then
+ * lines indented at least as much as the first indented one.  Leaves the
+ * first line that does not belong as the current line. */
+static void take_indented(parser *p)
+{
+    next_line(p);
+    while (blank(p)) {
+        append_line(p, "", 0);
+        next_line(p);
+    }
+    if (p->at_end)
+        return;
+    unsigned indent = leading_space(p->s, p->n, NULL);
+    if (!indent)
+        return;
+    append_line(p, p->s, p->n);
+    bool after_first = false;
+    for (;;) {
+        next_line(p);
+        if (p->at_end || at_name_colon(p, NULL, NULL))
+            return;
+        if (p->n && leading_space(p->s, p->n, NULL) < indent) {
+            /* QEMU's flag is set after the first continuation line, so
+             * only the line right after it must not de-indent. */
+            if (after_first)
+                return;
+            fail_at(p, cur_loc(p), "qapi-doc-bad-indent",
+                    "this line is indented less than the text above it "
+                    "(at least %u spaces expected)", indent);
+        }
+        append_line(p, p->s, p->n);
+        after_first = true;
+    }
+}
+
+/* A plain paragraph: up to the next blank line. */
+static void take_paragraph(parser *p)
+{
+    for (;;) {
+        next_line(p);
+        if (p->at_end || p->n == 0)
+            return;
+        append_line(p, p->s, p->n);
+    }
+}
+
+/* "Returns:" etc. at the start of the current line: returns the tag's
+ * length (the ':' follows it) and sets *WORD, or returns 0. */
+static size_t section_tag(const parser *p, const char **word)
+{
+    static const char *const tags[] = {
+        "Returns", "Errors", "Since", "Notes", "Note", "Examples", "Example",
+        "TODO",
+    };
+    for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
+        size_t l = strlen(tags[i]);
+        if (p->n > l && !memcmp(p->s, tags[i], l) && p->s[l] == ':'
+            && !(l + 1 < p->n && p->s[l + 1] == ':')) {
+            *word = tags[i];
+            return l;
+        }
+    }
+    return 0;
+}
+
+/* Descriptions "@NAME: text" (members or features) as long as they come. */
+static void take_descriptions(parser *p, qc_doc_kind kind)
+{
+    const char *name;
+    size_t off;
+    while (at_name_colon(p, &name, &off)) {
+        new_description(p, kind, name);
+        if (off < p->n)
+            append_line(p, p->s + off, p->n - off);
+        take_indented(p);
+    }
+}
+
+static void parse_definition(parser *p)
+{
+    if (p->s[p->n - 1] != ':')
+        fail_at(p, cur_loc(p), "qapi-doc-symbol-colon",
+                "the '@NAME' line starting a definition doc must end "
+                "with ':'");
+    if (p->n == 2)
+        fail_at(p, cur_loc(p), "qapi-doc-symbol-empty",
+                "the definition name is missing after '@'");
+    p->doc->symbol = qc_arena_strndup(p->a, p->s + 1, p->n - 2);
+
+    bool no_more_args = false;
+    next_line(p);
+    while (!p->at_end) {
+        while (blank(p))
+            next_line(p);
+        if (p->at_end)
+            break;
+
+        const char *name, *word;
+        size_t tl;
+        if (p->n == 9 && !memcmp(p->s, "Features:", 9)) {
+            if (p->doc->features.n)
+                fail_at(p, cur_loc(p), "qapi-doc-duplicate-features",
+                        "second 'Features:' line in one doc comment");
+            next_line(p);
+            while (blank(p))
+                next_line(p);
+            take_descriptions(p, QC_DOC_FEATURE);
+            if (!p->doc->features.n)
+                fail_at(p, cur_loc(p), "qapi-doc-empty-features",
+                        "'Features:' must be followed by '@FEATURE:' "
+                        "descriptions");
+            no_more_args = true;
+        } else if (at_name_colon(p, &name, NULL)) {
+            if (no_more_args)
+                fail_at(p, cur_loc(p), "qapi-doc-interleaved",
+                        "'@%s:' is described after a section that must "
+                        "follow all descriptions", name);
+            take_descriptions(p, QC_DOC_MEMBER);
+            no_more_args = true;
+        } else if ((tl = section_tag(p, &word)) != 0) {
+            if (!strncmp(word, "Note", 4))
+                fail_at(p, cur_loc(p), "qapi-doc-note-section",
+                        "'%s:' sections are not supported any more; use "
+                        "an rST admonition such as '.. note::'", word);
+            if (!strncmp(word, "Example", 7))
+                fail_at(p, cur_loc(p), "qapi-doc-example-section",
+                        "'%s:' sections are not supported any more; use "
+                        "'.. qmp-example::' or other rST markup", word);
+            qc_doc_kind kind = word[0] == 'R' ? QC_DOC_RETURNS
+                : word[0] == 'E' ? QC_DOC_ERRORS
+                : word[0] == 'S' ? QC_DOC_SINCE : QC_DOC_TODO;
+            new_tagged(p, kind);
+            size_t off = tl + 1;
+            while (off < p->n && p->s[off] == ' ')
+                off++;
+            if (off < p->n)
+                append_line(p, p->s + off, p->n - off);
+            take_indented(p);
+            no_more_args = true;
+        } else if (p->opts->std == QC_STD_QEMU_10_0 && p->s[0] == '=') {
+            fail_at(p, cur_loc(p), "qapi-doc-heading-markup",
+                    "'=' headings are not allowed in definition docs");
+        } else {
+            ensure_untagged(p);
+            append_line(p, p->s, p->n);
+            take_paragraph(p);
+        }
+    }
+}
+
+static void parse_freeform(parser *p)
+{
+    bool first = true;
+    ensure_untagged(p);
+    while (!p->at_end) {
+        const char *name;
+        if (at_name_colon(p, &name, NULL))
+            fail_at(p, cur_loc(p), "qapi-doc-freeform-symbol",
+                    "'@%s:' describes a member, but this doc comment is "
+                    "not for a definition", name);
+        if (p->opts->std == QC_STD_QEMU_10_0 && !first && p->n
+            && p->s[0] == '=')
+            fail_at(p, cur_loc(p), "qapi-doc-heading-not-first",
+                    "an '=' heading must be the first line of its doc "
+                    "comment");
+        append_line(p, p->s, p->n);
+        next_line(p);
+        first = false;
+    }
+}
+
+static qc_doc *doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                         const qc_options *opts, bool end_checks)
+{
+    static const qc_options defaults = QC_OPTIONS_DEFAULT;
+    if (!blk || blk->n == 0)
+        return NULL;
+    /* The state lives in the arena, not on the stack, so that nothing
+     * changed after setjmp is indeterminate after longjmp. */
+    parser *p = qc_arena_alloc(a, sizeof *p);
+    p->a = a;
+    p->d = d;
+    p->blk = blk;
+    p->opts = opts ? opts : &defaults;
+    p->no_end_checks = !end_checks;
+
+    if (setjmp(p->fail)) {
+        qc_buf_free(&p->buf);
+        return NULL;
+    }
+
+    const qc_docline *first = &blk->lines[0];
+    if (first->len != 2 || memcmp(first->text, "##", 2))
+        fail_at(p, first->loc, "qapi-doc-junk-start",
+                "the opening '##' of a doc comment must be alone on its "
+                "line");
+
+    qc_doc *doc = qc_arena_alloc(a, sizeof *doc);
+    p->doc = doc;
+    doc->loc = first->loc;
+    doc->body = start_section(p, QC_DOC_PLAIN, NULL, first->loc);
+
+    p->i = 1;
+    load_line(p);
+    if (!p->at_end && p->n && p->s[0] == '@')
+        parse_definition(p);
+    else
+        parse_freeform(p);
+    finish_sections(p);
+    qc_buf_free(&p->buf);
+    return doc;
+}
+
+qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                     const qc_options *opts)
+{
+    return doc_parse(a, d, blk, opts, true);
+}
+
+qc_doc *qc_doc_parse_lines(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                           const qc_options *opts)
+{
+    return doc_parse(a, d, blk, opts, false);
+}
+
+/* ---- checks made with the schema ---------------------------------------- */
+
+bool qc_doc_check_expr(qc_doc *doc, qc_diag *d, const char *meta,
+                       const char *name, bool is_command, bool has_returns)
+{
+    /* QEMU reports these at the section, without the definition context. */
+    (void)meta;
+    (void)name;
+    if (!doc)
+        return true;
+    if (is_command) {
+        if (doc->returns && !has_returns) {
+            qc_error(d, doc->returns->loc, "qapi-doc-returns-no-value",
+                     "'Returns' section for a command that returns nothing");
+            return false;
+        }
+    } else {
+        if (doc->returns) {
+            qc_error(d, doc->returns->loc, "qapi-doc-returns-not-command",
+                     "a 'Returns' section belongs only in a command's doc");
+            return false;
+        }
+        if (doc->errors) {
+            qc_error(d, doc->errors->loc, "qapi-doc-errors-not-command",
+                     "an 'Errors' section belongs only in a command's doc");
+            return false;
+        }
+    }
+    return true;
+}
+
+bool qc_doc_connect_member(qc_arena *a, qc_doc *doc, qc_diag *d,
+                           const char *member, const char *role, bool exempt,
+                           qc_loc loc, const char *meta, const char *name)
+{
+    if (!doc)
+        return true;
+    qc_doc_section *sec = find_named(&doc->args, member);
+    if (!sec) {
+        if (!exempt) {
+            qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-undocumented-member",
+                                         "%s '%s' is not documented",
+                                         role, member);
+            qc_diag_in_definition(dg, meta, name);
+            return false;
+        }
+        /* QEMU files the made-up section after the last member section;
+         * when nothing but member sections follow the body, its search
+         * runs off the end of the list and the generator dies. */
+        if (doc->args.n && !doc->features.n && !doc->sections.n) {
+            qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-stub-crash",
+                                         "%s '%s' is not documented, and "
+                                         "nothing but member descriptions "
+                                         "follows the doc text: QEMU's "
+                                         "generator crashes on this",
+                                         role, member);
+            qc_diag_in_definition(dg, meta, name);
+            return false;
+        }
+        sec = qc_arena_alloc(a, sizeof *sec);
+        sec->kind = QC_DOC_MEMBER;
+        sec->name = qc_arena_strdup(a, member);
+        sec->text = "";
+        sec->loc = doc->loc;
+        sec->implicit = true;
+        qc_ptrvec_push(a, &doc->args, sec);
+    }
+    sec->connected = true;
+    return true;
+}
+
+bool qc_doc_connect_feature(qc_arena *a, qc_doc *doc, qc_diag *d,
+                            const char *feature, qc_loc loc,
+                            const char *meta, const char *name)
+{
+    (void)a;
+    if (!doc)
+        return true;
+    qc_doc_section *sec = find_named(&doc->features, feature);
+    if (!sec) {
+        qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-undocumented-feature",
+                                     "feature '%s' is not documented",
+                                     feature);
+        qc_diag_in_definition(dg, meta, name);
+        return false;
+    }
+    sec->connected = true;
+    return true;
+}
+
+/* One diagnostic naming every description that matched nothing, at the
+ * first one. */
+static bool check_connected(qc_diag *d, const qc_ptrvec *v, const char *what,
+                            const char *code)
+{
+    qc_buf list = QC_BUF_INIT;
+    qc_doc_section *first = NULL;
+    size_t count = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        qc_doc_section *sec = v->items[i];
+        if (sec->connected)
+            continue;
+        if (!first)
+            first = sec;
+        qc_buf_printf(&list, "%s'%s'", count ? ", " : "", sec->name);
+        count++;
+    }
+    if (first)
+        qc_error(d, first->loc, code, "the doc describes %s%s %s, but there "
+                 "%s no such %s%s", what, count > 1 ? "s" : "", list.data,
+                 count > 1 ? "are" : "is", what, count > 1 ? "s" : "");
+    qc_buf_free(&list);
+    return first == NULL;
+}
+
+bool qc_doc_check(qc_doc *doc, qc_diag *d, const char *meta, const char *name)
+{
+    (void)meta;
+    (void)name;
+    if (!doc)
+        return true;
+    return check_connected(d, &doc->args, "member", "qapi-doc-unknown-member")
+        && check_connected(d, &doc->features, "feature",
+                           "qapi-doc-unknown-feature");
+}
+
+void qc_doc_dump(qc_buf *b, const qc_doc *doc)
+{
+    if (doc->symbol)
+        qc_buf_printf(b, "doc symbol=%s\n", doc->symbol);
+    else
+        qc_buf_puts(b, "doc freeform\n");
+    qc_buf_printf(b, "    body=\n%s\n", doc->body ? doc->body->text : "");
+    for (size_t i = 0; i < doc->args.n; i++) {
+        const qc_doc_section *s = doc->args.items[i];
+        qc_buf_printf(b, "    arg=%s\n%s\n", s->name, s->text);
+    }
+    for (size_t i = 0; i < doc->features.n; i++) {
+        const qc_doc_section *s = doc->features.items[i];
+        qc_buf_printf(b, "    feature=%s\n%s\n", s->name, s->text);
+    }
+    for (size_t i = 0; i < doc->sections.n; i++) {
+        const qc_doc_section *s = doc->sections.items[i];
+        qc_buf_printf(b, "    section=%s\n%s\n", kind_title(s->kind), s->text);
+    }
+}

@@ -1,0 +1,725 @@
+/* Expression checks (QEMU's expr.py), see expr.h.  The value tree is not
+ * normalised in place: the schema builder reads the short forms itself. */
+#include "schema/expr.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+
+typedef struct ctx {
+    qc_arena *a;
+    qc_diag *d;
+    const qc_options *o;
+    const qc_pragma *pragma;
+    qc_loc loc;
+    const char *meta;   /* set once the name is known (QEMU's set_defn) */
+    const char *name;
+} ctx;
+
+/* Builds "A'B'C" style descriptions on every member, so it must be cheap:
+ * plain copies, truncated to the buffer. */
+static void cat3(char *buf, size_t size, const char *a, const char *b,
+                 const char *c)
+{
+    const char *parts[3] = { a, b, c };
+    size_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        size_t k = strlen(parts[i]);
+        if (k > size - 1 - n)
+            k = size - 1 - n;
+        memcpy(buf + n, parts[i], k);
+        n += k;
+    }
+    buf[n] = '\0';
+}
+
+static bool fail(ctx *c, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool fail(ctx *c, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qc_diagnostic *dg = qc_diag_vreport(c->d, QC_SEV_ERROR, c->loc, code,
+                                        fmt, ap);
+    va_end(ap);
+    if (c->name)
+        qc_diag_in_definition(dg, c->meta, c->name);
+    return false;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+static const char *const c_reserved[] = {
+    /* C89 */
+    "auto", "break", "case", "char", "const", "continue", "default", "do",
+    "double", "else", "enum", "extern", "float", "for", "goto", "if", "int",
+    "long", "register", "return", "short", "signed", "sizeof", "static",
+    "struct", "switch", "typedef", "union", "unsigned", "void", "volatile",
+    "while",
+    /* C99, C11 */
+    "inline", "restrict", "_Bool", "_Complex", "_Imaginary", "_Alignas",
+    "_Alignof", "_Atomic", "_Generic", "_Noreturn", "_Static_assert",
+    "_Thread_local",
+    /* GCC */
+    "asm", "typeof",
+    /* C++ */
+    "bool", "catch", "class", "const_cast", "delete", "dynamic_cast",
+    "explicit", "false", "friend", "mutable", "namespace", "new", "operator",
+    "private", "protected", "public", "reinterpret_cast", "static_cast",
+    "template", "this", "throw", "true", "try", "typeid", "typename", "using",
+    "virtual", "wchar_t", "and", "and_eq", "bitand", "bitor", "compl", "not",
+    "not_eq", "or", "or_eq", "xor", "xor_eq",
+    /* namespace pollution */
+    "unix", "errno", "mips", "sparc", "i386", "linux",
+};
+
+static int cmp_cstr(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* c_name() runs for every member; keep the keyword test cheap. */
+static bool is_reserved(const char *name)
+{
+    enum { N = sizeof(c_reserved) / sizeof(*c_reserved) };
+    static const char *sorted[N];
+    static bool ready;
+    size_t n = strlen(name);
+    if (n < 2 || n > 16)
+        return false;
+    if (!ready) {
+        memcpy(sorted, c_reserved, sizeof(sorted));
+        qsort(sorted, N, sizeof(*sorted), cmp_cstr);
+        ready = true;
+    }
+    return bsearch(&name, sorted, N, sizeof(*sorted), cmp_cstr) != NULL;
+}
+
+static bool is_alnum_(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+        || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+const char *qc_expr_c_name(qc_arena *a, const char *name, bool protect)
+{
+    size_t n = strlen(name);
+    char *s = qc_arena_alloc(a, n + 3);
+    s[0] = 'q';
+    s[1] = '_';
+    char *p = s + 2;
+    for (size_t i = 0; i < n; i++)
+        p[i] = is_alnum_(name[i]) ? name[i] : '_';
+    if (protect) {
+        if (p[0] >= '0' && p[0] <= '9')
+            return s;
+        if (is_reserved(p))
+            return s;
+    }
+    return p;
+}
+
+static bool lower_alpha(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* [a-z][a-z0-9_-]*$, case-insensitively */
+static bool stem_ok(const char *s)
+{
+    if (!lower_alpha(*s))
+        return false;
+    for (s++; *s; s++)
+        if (!is_alnum_(*s) && *s != '-')
+            return false;
+    return true;
+}
+
+const char *qc_name_stem(qc_arena *a, const char *name)
+{
+    (void)a;
+    const char *p = name;
+    if (p[0] == '_' && p[1] == '_') {
+        /* downstream prefix __RFQDN_ */
+        const char *q = p + 2;
+        while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')
+               || (*q >= '0' && *q <= '9') || *q == '.' || *q == '-')
+            q++;
+        if (q == p + 2 || *q != '_')
+            return NULL;
+        p = q + 1;
+    }
+    const char *stem = NULL;
+    if ((p[0] == 'x' || p[0] == 'X') && p[1] == '-' && stem_ok(p + 2))
+        stem = p + 2;
+    else if (stem_ok(p))
+        stem = p;
+    if (!stem)
+        return NULL;
+    /* c_name(name, False) must not start with 'q_' */
+    if (name[0] == 'q' && name[1] && !(is_alnum_(name[1]) && name[1] != '_'))
+        return NULL;
+    return stem;
+}
+
+static const char *check_name_str(ctx *c, const char *name,
+                                  const char *source)
+{
+    const char *stem = qc_name_stem(c->a, name);
+    if (!stem)
+        fail(c, "qapi-invalid-name", "%s has an invalid name", source);
+    return stem;
+}
+
+static bool check_name_upper(ctx *c, const char *name, const char *source)
+{
+    const char *stem = check_name_str(c, name, source);
+    if (!stem)
+        return false;
+    for (const char *s = stem; *s; s++)
+        if ((*s >= 'a' && *s <= 'z') || *s == '-')
+            return fail(c, "qapi-name-case",
+                        "%s name must be upper case, without '-'", source);
+    return true;
+}
+
+static bool check_name_lower(ctx *c, const char *name, const char *source,
+                             bool permit_upper, bool permit_underscore)
+{
+    const char *stem = check_name_str(c, name, source);
+    if (!stem)
+        return false;
+    for (const char *s = stem; *s; s++)
+        if ((!permit_upper && *s >= 'A' && *s <= 'Z')
+            || (!permit_underscore && *s == '_'))
+            return fail(c, "qapi-name-case",
+                        "%s name must be lower case, without '_'", source);
+    return true;
+}
+
+static bool check_name_camel(ctx *c, const char *name, const char *source)
+{
+    const char *stem = check_name_str(c, name, source);
+    if (!stem)
+        return false;
+    bool ok = stem[0] >= 'A' && stem[0] <= 'Z';
+    bool lower = false;
+    for (const char *s = stem + 1; ok && *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
+              || (*s >= '0' && *s <= '9')))
+            ok = false;
+        if (*s >= 'a' && *s <= 'z')
+            lower = true;
+    }
+    if (!ok || !lower)
+        return fail(c, "qapi-name-case", "%s name must be CamelCase", source);
+    return true;
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static void quote_list(qc_buf *b, const char **v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_str);
+    for (size_t i = 0; i < n; i++)
+        qc_buf_printf(b, "%s'%s'", i ? ", " : "", v[i]);
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (; list && *list; list++)
+        if (strcmp(*list, s) == 0)
+            return true;
+    return false;
+}
+
+/* REQUIRED and OPTIONAL are NULL-terminated. */
+static bool check_keys(ctx *c, const qc_value *v, const char *source,
+                       const char *const *required,
+                       const char *const *optional)
+{
+    const char *tmp[64];
+    size_t n = 0;
+    for (const char *const *r = required; r && *r; r++)
+        if (!qc_obj_get(v, *r) && n < 64)
+            tmp[n++] = *r;
+    if (n) {
+        qc_buf b = QC_BUF_INIT;
+        quote_list(&b, tmp, n);
+        fail(c, "qapi-missing-key", "%s lacks key%s %s", source,
+             n > 1 ? "s" : "", b.data);
+        qc_buf_free(&b);
+        return false;
+    }
+    const char **unknown = NULL;
+    size_t nu = 0;
+    for (size_t i = 0; i < v->u.obj.n; i++) {
+        const char *k = v->u.obj.members[i].key;
+        if (!in_list(required, k) && !in_list(optional, k)) {
+            if (!unknown)
+                unknown = qc_arena_alloc(c->a, v->u.obj.n * sizeof(*unknown));
+            unknown[nu++] = k;
+        }
+    }
+    if (nu) {
+        n = 0;
+        for (const char *const *r = required; r && *r; r++)
+            tmp[n++] = *r;
+        for (const char *const *r = optional; r && *r; r++)
+            tmp[n++] = *r;
+        qc_buf b = QC_BUF_INIT, b2 = QC_BUF_INIT;
+        quote_list(&b, unknown, nu);
+        quote_list(&b2, tmp, n);
+        fail(c, "qapi-unknown-key", "%s has unknown key%s %s\nValid keys are %s.",
+             source, nu > 1 ? "s" : "", b.data, b2.data);
+        qc_buf_free(&b);
+        qc_buf_free(&b2);
+        return false;
+    }
+    return true;
+}
+
+/* ---- if ---------------------------------------------------------------- */
+
+static bool check_if_cond(ctx *c, const qc_value *cond, const char *source);
+
+static bool check_infix(ctx *c, const char *op, const qc_value *v,
+                        const char *source)
+{
+    if (!qc_is_array(v))
+        return fail(c, "qapi-bad-if", "'%s' condition of %s must be an array",
+                    op, source);
+    if (v->u.arr.n == 0)
+        return fail(c, "qapi-bad-if", "'if' condition [] of %s is useless",
+                    source);
+    for (size_t i = 0; i < v->u.arr.n; i++)
+        if (!check_if_cond(c, v->u.arr.items[i], source))
+            return false;
+    return true;
+}
+
+static bool check_if_cond(ctx *c, const qc_value *cond, const char *source)
+{
+    static const char *const ops[] = { "all", "any", "not", NULL };
+    if (qc_is_string(cond)) {
+        const char *s = cond->u.str.s;
+        bool ok = *s >= 'A' && *s <= 'Z' && strlen(s) == cond->u.str.len;
+        for (const char *p = s; ok && *p; p++)
+            ok = (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+                || *p == '_';
+        if (!ok)
+            return fail(c, "qapi-bad-if",
+                        "'if' condition '%s' of %s is not a valid identifier",
+                        s, source);
+        return true;
+    }
+    if (!qc_is_object(cond))
+        return fail(c, "qapi-bad-if",
+                    "'if' condition of %s must be a string or an object",
+                    source);
+    char src2[320];
+    snprintf(src2, sizeof src2, "'if' condition of %s", source);
+    if (!check_keys(c, cond, src2, NULL, ops))
+        return false;
+    if (cond->u.obj.n != 1)
+        return fail(c, "qapi-bad-if", "'if' condition of %s has conflicting keys",
+                    source);
+    const qc_value *v;
+    if ((v = qc_obj_get(cond, "not")))
+        return check_if_cond(c, v, source);
+    if ((v = qc_obj_get(cond, "all")))
+        return check_infix(c, "all", v, source);
+    return check_infix(c, "any", qc_obj_get(cond, "any"), source);
+}
+
+/* V is the object that may hold an 'if'. */
+static bool check_if(ctx *c, const qc_value *v, const char *source)
+{
+    const qc_value *cond = qc_obj_get(v, "if");
+    if (!cond)
+        return true;
+    return check_if_cond(c, cond, source);
+}
+
+/* ---- features ---------------------------------------------------------- */
+
+static bool check_features(ctx *c, const qc_value *features)
+{
+    static const char *const req[] = { "name", NULL };
+    static const char *const opt[] = { "if", NULL };
+    if (!features)
+        return true;
+    if (!qc_is_array(features))
+        return fail(c, "qapi-bad-features", "'features' must be an array");
+    for (size_t i = 0; i < features->u.arr.n; i++) {
+        const qc_value *f = features->u.arr.items[i];
+        const qc_value *name = f;
+        if (qc_is_object(f)) {
+            if (!check_keys(c, f, "'features' member", req, opt))
+                return false;
+            name = qc_obj_get(f, "name");
+        }
+        if (!qc_is_string(name))
+            return fail(c, "qapi-name-not-string",
+                        "'features' member requires a string name");
+        char source[320];
+        snprintf(source, sizeof source, "'features' member '%s'",
+                                       name->u.str.s);
+        if (!check_name_lower(c, name->u.str.s, source, false, false))
+            return false;
+        if (qc_is_object(f) && !check_if(c, f, source))
+            return false;
+    }
+    return true;
+}
+
+/* ---- types and members ------------------------------------------------- */
+
+/* ALLOW_DICT: dict of members allowed; PERM_NAME: the owner, whose listing
+ * in member-name-exceptions relaxes the member naming rules. */
+static bool check_type(ctx *c, const qc_value *v, const char *source,
+                       bool allow_array, bool allow_dict,
+                       const char *perm_name)
+{
+    static const char *const req[] = { "type", NULL };
+    static const char *const opt[] = { "if", "features", NULL };
+    if (!v || qc_is_string(v))
+        return true;
+    if (qc_is_array(v)) {
+        if (!allow_array)
+            return fail(c, "qapi-bad-type-ref", "%s cannot be an array",
+                        source);
+        if (v->u.arr.n != 1 || !qc_is_string(v->u.arr.items[0]))
+            return fail(c, "qapi-bad-array-type",
+                        "%s: array type must contain single type name",
+                        source);
+        return true;
+    }
+    if (!allow_dict)
+        return fail(c, "qapi-bad-type-ref", "%s should be a type name",
+                    source);
+    if (!qc_is_object(v))
+        return fail(c, "qapi-bad-type-ref",
+                    "%s should be an object or type name", source);
+    bool permissive = perm_name
+        && qc_pragma_lists(&c->pragma->member_name_exceptions, perm_name);
+    for (size_t i = 0; i < v->u.obj.n; i++) {
+        const qc_member *m = &v->u.obj.members[i];
+        const char *key = m->key;
+        char key_source[320];
+        cat3(key_source, sizeof key_source, source, " member '", key);
+        strncat(key_source, "'", sizeof key_source - strlen(key_source) - 1);
+        if (key[0] == '*')
+            key++;
+        if (!check_name_lower(c, key, key_source, permissive, permissive))
+            return false;
+        const char *cn = qc_expr_c_name(c->a, key, false);
+        if (strcmp(cn, "u") == 0 || strncmp(cn, "has_", 4) == 0)
+            return fail(c, "qapi-reserved-name", "%s uses reserved name",
+                        key_source);
+        const qc_value *arg = m->value;
+        const qc_value *type = arg;
+        if (qc_is_object(arg)) {
+            if (!check_keys(c, arg, key_source, req, opt)
+                || !check_if(c, arg, key_source)
+                || !check_features(c, qc_obj_get(arg, "features")))
+                return false;
+            type = qc_obj_get(arg, "type");
+        }
+        if (!check_type(c, type, key_source, true, false, NULL))
+            return false;
+    }
+    return true;
+}
+
+/* ---- per kind ---------------------------------------------------------- */
+
+static bool check_enum(ctx *c, const qc_value *e)
+{
+    static const char *const req[] = { "name", NULL };
+    static const char *const opt[] = { "if", "features", NULL };
+    const qc_value *data = qc_obj_get(e, "data");
+    const qc_value *prefix = qc_obj_get(e, "prefix");
+    if (!qc_is_array(data))
+        return fail(c, "qapi-enum-data", "'data' must be an array");
+    if (prefix && !qc_is_string(prefix))
+        return fail(c, "qapi-enum-prefix", "'prefix' must be a string");
+    bool permissive = qc_pragma_lists(&c->pragma->member_name_exceptions,
+                                      c->name);
+    for (size_t i = 0; i < data->u.arr.n; i++) {
+        const qc_value *m = data->u.arr.items[i];
+        const qc_value *name = m;
+        if (qc_is_object(m)) {
+            if (!check_keys(c, m, "'data' member", req, opt))
+                return false;
+            name = qc_obj_get(m, "name");
+        }
+        if (!qc_is_string(name))
+            return fail(c, "qapi-name-not-string",
+                        "'data' member requires a string name");
+        const char *mname = name->u.str.s;
+        char source[320];
+        cat3(source, sizeof source, "'data' member '", mname, "'");
+        if (mname[0] >= '0' && mname[0] <= '9')
+            mname = qc_arena_printf(c->a, "d%s", mname);
+        if (!check_name_lower(c, mname, source, permissive, permissive))
+            return false;
+        if (qc_is_object(m)
+            && (!check_if(c, m, source)
+                || !check_features(c, qc_obj_get(m, "features"))))
+            return false;
+    }
+    return true;
+}
+
+static bool check_struct(ctx *c, const qc_value *e)
+{
+    /* QEMU 10 no longer accepts a type name as struct 'data'. */
+    const qc_value *data = qc_obj_get(e, "data");
+    if (!qc_is_object(data))
+        return fail(c, "qapi-bad-type-ref", "'data' must be an object");
+    return check_type(c, data, "'data'", false, true, c->name)
+        && check_type(c, qc_obj_get(e, "base"), "'base'", false, false, NULL);
+}
+
+/* Short form "name": TYPE or long form {'type': TYPE, ...}: the type. */
+static bool check_branches(ctx *c, const qc_value *data, bool allow_array,
+                           bool check_names)
+{
+    static const char *const req[] = { "type", NULL };
+    static const char *const opt[] = { "if", NULL };
+    for (size_t i = 0; i < data->u.obj.n; i++) {
+        const qc_member *m = &data->u.obj.members[i];
+        char source[320];
+        cat3(source, sizeof source, "'data' member '", m->key, "'");
+        if (check_names && !check_name_lower(c, m->key, source, false, false))
+            return false;
+        const qc_value *type = m->value;
+        if (qc_is_object(m->value)) {
+            if (!check_keys(c, m->value, source, req, opt)
+                || !check_if(c, m->value, source))
+                return false;
+            type = qc_obj_get(m->value, "type");
+        }
+        if (!check_type(c, type, source, allow_array, false, NULL))
+            return false;
+    }
+    return true;
+}
+
+/* Python truthiness of a value (for "if not members"). */
+static bool truthy(const qc_value *v)
+{
+    if (!v)
+        return false;
+    switch (v->kind) {
+    case QC_VNULL: return false;
+    case QC_VBOOL: return v->u.b;
+    case QC_VSTRING: return v->u.str.len > 0;
+    case QC_VARRAY: return v->u.arr.n > 0;
+    case QC_VOBJECT: return v->u.obj.n > 0;
+    default: return true;
+    }
+}
+
+static bool check_union(ctx *c, const qc_value *e)
+{
+    const qc_value *base = qc_obj_get(e, "base");
+    const qc_value *disc = qc_obj_get(e, "discriminator");
+    const qc_value *data = qc_obj_get(e, "data");
+    if (!check_type(c, base, "'base'", false, true, c->name))
+        return false;
+    if (!qc_is_string(disc))
+        return fail(c, "qapi-name-not-string",
+                    "'discriminator' requires a string name");
+    if (!qc_is_object(data))
+        return fail(c, "qapi-union-data", "'data' must be an object");
+    /* QEMU 10: union branches are type names, never arrays. */
+    return check_branches(c, data, false, false);
+}
+
+static bool check_alternate(ctx *c, const qc_value *e)
+{
+    const qc_value *data = qc_obj_get(e, "data");
+    if (!truthy(data))
+        return fail(c, "qapi-alternate-empty", "'data' must not be empty");
+    if (!qc_is_object(data))
+        return fail(c, "qapi-alternate-data", "'data' must be an object");
+    return check_branches(c, data, true, true);
+}
+
+static bool is_true(const qc_value *v)
+{
+    return v && v->kind == QC_VBOOL && v->u.b;
+}
+
+static bool check_command_or_event(ctx *c, const qc_value *e, bool command)
+{
+    const qc_value *args = qc_obj_get(e, "data");
+    const qc_value *boxed = qc_obj_get(e, "boxed");
+    if (truthy(boxed) && !args)
+        return fail(c, "qapi-boxed-no-data", "'boxed': true needs 'data'");
+    if (!check_type(c, args, "'data'", false, !truthy(boxed), NULL))
+        return false;
+    if (command
+        && !check_type(c, qc_obj_get(e, "returns"), "'returns'", true, false,
+                       NULL))
+        return false;
+    return true;
+}
+
+static bool check_flags(ctx *c, const qc_value *e)
+{
+    static const char *const false_only[] = { "gen", "success-response" };
+    static const char *const true_only[] = { "boxed", "allow-oob",
+                                             "allow-preconfig", "coroutine" };
+    for (size_t i = 0; i < 2; i++) {
+        const qc_value *v = qc_obj_get(e, false_only[i]);
+        if (v && !(v->kind == QC_VBOOL && !v->u.b))
+            return fail(c, "qapi-bad-flag", "flag '%s' can only be false",
+                        false_only[i]);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        const qc_value *v = qc_obj_get(e, true_only[i]);
+        if (v && !is_true(v))
+            return fail(c, "qapi-bad-flag", "flag '%s' can only be true",
+                        true_only[i]);
+    }
+    if (qc_obj_get(e, "allow-oob") && qc_obj_get(e, "coroutine"))
+        return fail(c, "qapi-flag-conflict",
+                    "flags 'allow-oob' and 'coroutine' cannot be combined");
+    return true;
+}
+
+static const char *const metas[] = {
+    "enum", "struct", "union", "alternate", "command", "event",
+};
+
+static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
+{
+    const qc_value *e = x->value;
+    const char *meta = NULL;
+    int nmeta = 0;
+    for (size_t i = 0; i < 6; i++)
+        if (qc_obj_get(e, metas[i])) {
+            meta = metas[i];
+            nmeta++;
+        }
+    if (nmeta != 1)
+        return fail(c, "qapi-expr-kind",
+                    "a definition needs exactly one of the keys 'enum', "
+                    "'struct', 'union', 'alternate', 'command', 'event'");
+    const qc_value *namev = qc_obj_get(e, meta);
+    if (!qc_is_string(namev))
+        return fail(c, "qapi-name-not-string", "'%s' requires a string name",
+                    meta);
+    const char *name = namev->u.str.s;
+    c->meta = meta;
+    c->name = name;
+
+    /* definition name rules */
+    if (strcmp(meta, "event") == 0) {
+        if (!check_name_upper(c, name, meta))
+            return false;
+    } else if (strcmp(meta, "command") == 0) {
+        if (!check_name_lower(c, name, meta, false,
+                              qc_pragma_lists(
+                                  &c->pragma->command_name_exceptions, name)))
+            return false;
+    } else {
+        if (!check_name_camel(c, name, meta))
+            return false;
+        size_t n = strlen(name);
+        if (n >= 4 && strcmp(name + n - 4, "List") == 0)
+            return fail(c, "qapi-reserved-list-name",
+                        "%s name must not end in 'List'", meta);
+    }
+
+    bool is_command = strcmp(meta, "command") == 0;
+    if (x->doc) {
+        if (!x->doc->symbol || strcmp(x->doc->symbol, name) != 0)
+            return fail(c, "qapi-doc-wrong-symbol",
+                        "the documentation comment is for '%s'",
+                        x->doc->symbol ? x->doc->symbol : "");
+        if (!qc_doc_check_expr(x->doc, c->d, meta, name, is_command,
+                               qc_obj_get(e, "returns") != NULL))
+            return false;
+    } else if (c->pragma->doc_required && !c->o->no_doc_checks) {
+        return fail(c, "qapi-doc-required",
+                    "definition lacks a documentation comment");
+    }
+
+    bool ok;
+    if (strcmp(meta, "enum") == 0) {
+        static const char *const req[] = { "enum", "data", NULL };
+        static const char *const opt[] = { "if", "features", "prefix", NULL };
+        ok = check_keys(c, e, meta, req, opt) && check_enum(c, e);
+    } else if (strcmp(meta, "union") == 0) {
+        static const char *const req[] = { "union", "base", "discriminator",
+                                           "data", NULL };
+        static const char *const opt[] = { "if", "features", NULL };
+        ok = check_keys(c, e, meta, req, opt) && check_union(c, e);
+    } else if (strcmp(meta, "alternate") == 0) {
+        static const char *const req[] = { "alternate", "data", NULL };
+        static const char *const opt[] = { "if", "features", NULL };
+        ok = check_keys(c, e, meta, req, opt) && check_alternate(c, e);
+    } else if (strcmp(meta, "struct") == 0) {
+        static const char *const req[] = { "struct", "data", NULL };
+        static const char *const opt[] = { "base", "if", "features", NULL };
+        ok = check_keys(c, e, meta, req, opt) && check_struct(c, e);
+    } else if (is_command) {
+        static const char *const req[] = { "command", NULL };
+        static const char *const opt[] = {
+            "data", "returns", "boxed", "if", "features", "gen",
+            "success-response", "allow-oob", "allow-preconfig", "coroutine",
+            NULL };
+        ok = check_keys(c, e, meta, req, opt)
+            && check_command_or_event(c, e, true);
+    } else {
+        static const char *const req[] = { "event", NULL };
+        static const char *const opt[] = { "data", "boxed", "if", "features",
+                                           NULL };
+        ok = check_keys(c, e, meta, req, opt)
+            && check_command_or_event(c, e, false);
+    }
+    if (!ok || !check_if(c, e, meta)
+        || !check_features(c, qc_obj_get(e, "features"))
+        || !check_flags(c, e))
+        return false;
+
+    qc_defn *dfn = qc_arena_alloc(c->a, sizeof(*dfn));
+    dfn->expr = x;
+    dfn->meta = meta;
+    dfn->name = name;
+    *out = dfn;
+    return true;
+}
+
+bool qc_check_exprs(qc_arena *a, qc_diag *d, const qc_options *o,
+                    const qc_schema_ast *ast, qc_defn ***defns)
+{
+    size_t n = ast->exprs.n;
+    qc_defn **out = qc_arena_alloc(a, (n ? n : 1) * sizeof(*out));
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        const qc_expr *x = ast->exprs.items[i];
+        if (x->include || !qc_is_object(x->value))
+            continue;
+        ctx c = { a, d, o, &ast->pragma, x->loc, NULL, NULL };
+        if (!check_expr(&c, x, &out[i])) {
+            ok = false;
+            if (qc_diag_limit_reached(d))
+                break;
+        }
+    }
+    *defns = out;
+    return ok;
+}

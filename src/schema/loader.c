@@ -1,0 +1,335 @@
+/* Schema loader: include and pragma directives, doc blocks paired with
+ * definitions.  It walks each file's items in order and reports problems
+ * at the moment QEMU's one-pass parser would meet them, so that the first
+ * error is QEMU's first error. */
+#include "schema/loader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syntax/parse.h"
+#include "base/path.h"
+
+struct loader {
+    qc_arena *a;
+    qc_diag *d;
+    const qc_options *opts;
+    qc_schema_ast *ast;
+    const char *root_dir;
+    qc_ptrvec seen;             /* absolute paths of files read so far */
+    qc_ptrvec seen_modules;     /* parallel: their modules */
+};
+
+static qc_loc at(const qc_value *v)
+{
+    return v->loc;
+}
+
+static qc_module *module_for(struct loader *L, const char *abs)
+{
+    for (size_t i = 0; i < L->seen.n; i++)
+        if (!strcmp(L->seen.items[i], abs))
+            return L->seen_modules.items[i];
+    return NULL;
+}
+
+/* A definition doc not followed by its definition is an error wherever
+ * something else comes next. */
+static bool reject_pending_doc(struct loader *L, const qc_doc *doc)
+{
+    if (doc && doc->symbol) {
+        qc_error(L->d, doc->loc, "qapi-doc-orphan",
+                 "doc comment for '%s' must be followed directly by the "
+                 "definition of '%s'", doc->symbol, doc->symbol);
+        return false;
+    }
+    return true;
+}
+
+static bool string_list(const qc_value *v, qc_arena *a, qc_ptrvec *out)
+{
+    if (v->kind != QC_VARRAY)
+        return false;
+    for (size_t i = 0; i < v->u.arr.n; i++)
+        if (v->u.arr.items[i]->kind != QC_VSTRING)
+            return false;
+    out->n = 0;         /* a later setting replaces an earlier one */
+    for (size_t i = 0; i < v->u.arr.n; i++)
+        qc_ptrvec_push(a, out, (void *)v->u.arr.items[i]->u.str.s);
+    return true;
+}
+
+static bool pragma_directive(struct loader *L, const qc_value *v)
+{
+    if (v->u.obj.n != 1) {
+        qc_error(L->d, at(v), "qapi-pragma-invalid",
+                 "a 'pragma' directive must have no key besides 'pragma'");
+        return false;
+    }
+    const qc_value *p = v->u.obj.members[0].value;
+    if (p->kind != QC_VOBJECT) {
+        qc_error(L->d, at(v), "qapi-pragma-invalid",
+                 "the value of 'pragma' must be an object");
+        return false;
+    }
+    qc_pragma *pr = &L->ast->pragma;
+    for (size_t i = 0; i < p->u.obj.n; i++) {
+        const char *name = p->u.obj.members[i].key;
+        const qc_value *val = p->u.obj.members[i].value;
+        qc_ptrvec *list = NULL;
+        if (!strcmp(name, "doc-required")) {
+            if (val->kind != QC_VBOOL) {
+                qc_error(L->d, at(v), "qapi-pragma-type",
+                         "pragma 'doc-required' takes true or false");
+                return false;
+            }
+            pr->doc_required = val->u.b;
+            continue;
+        }
+        if (!strcmp(name, "command-name-exceptions"))
+            list = &pr->command_name_exceptions;
+        else if (!strcmp(name, "command-returns-exceptions"))
+            list = &pr->command_returns_exceptions;
+        else if (!strcmp(name, "member-name-exceptions"))
+            list = &pr->member_name_exceptions;
+        else if (!strcmp(name, "documentation-exceptions"))
+            list = &pr->documentation_exceptions;
+        if (!list) {
+            qc_error(L->d, at(v), "qapi-pragma-unknown",
+                     "there is no pragma '%s'", name);
+            return false;
+        }
+        if (!string_list(val, L->a, list)) {
+            qc_error(L->d, at(v), "qapi-pragma-type",
+                     "pragma '%s' takes a list of strings", name);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool load_file(struct loader *L, const char *path, qc_source *parent,
+                      const qc_value *incl, bool *io_error);
+
+/* Offset of the first byte of TEXT[0..LEN) that is not part of strict
+ * UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), or
+ * LEN if there is none. */
+static size_t bad_utf8_at(const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = u[i];
+        size_t n;
+        uint32_t cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; min = 0x80; }
+        else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; min = 0x800; }
+        else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; min = 0x10000; }
+        else return i;
+        if (len - i < n)
+            return i;
+        for (size_t k = 1; k < n; k++) {
+            if ((u[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (u[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+static bool include_directive(struct loader *L, qc_source *src,
+                              const qc_value *v, bool *io_error)
+{
+    if (v->u.obj.n != 1) {
+        qc_error(L->d, at(v), "qapi-include-invalid",
+                 "an 'include' directive must have no key besides 'include'");
+        return false;
+    }
+    const qc_value *name = v->u.obj.members[0].value;
+    if (name->kind != QC_VSTRING) {
+        qc_error(L->d, at(v), "qapi-include-invalid",
+                 "the value of 'include' must be a file name (a string)");
+        return false;
+    }
+    const char *joined = qc_path_join_dir(L->a, src->path, name->u.str.s);
+    const char *abs = qc_path_abs(L->a, joined);
+    for (const qc_source *s = src; s; s = s->parent) {
+        if (!strcmp(abs, qc_path_abs(L->a, s->path))) {
+            qc_error(L->d, at(v), "qapi-include-loop",
+                     "including '%s' here closes an inclusion loop",
+                     name->u.str.s);
+            return false;
+        }
+    }
+    qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
+    e->value = (qc_value *)v;
+    e->loc = at(v);
+    qc_module *m = module_for(L, abs);
+    if (m) {                       /* already read: recorded, not re-read */
+        e->include = m;
+        qc_ptrvec_push(L->a, &L->ast->exprs, e);
+        return true;
+    }
+    qc_ptrvec_push(L->a, &L->ast->exprs, e);
+    size_t slot = L->ast->exprs.n - 1;
+    if (!load_file(L, joined, src, v, io_error))
+        return false;
+    ((qc_expr *)L->ast->exprs.items[slot])->include = module_for(L, abs);
+    return true;
+}
+
+static bool load_file(struct loader *L, const char *path, qc_source *parent,
+                      const qc_value *incl, bool *io_error)
+{
+    int err = 0;
+    qc_source *src = qc_source_load(L->a, path, true, &err);
+    if (!src) {
+        if (parent && incl) {
+            qc_error(L->d, at(incl), "qapi-include-unreadable",
+                     "cannot read included file '%s': %s", path, strerror(err));
+        } else {
+            qc_error(L->d, (qc_loc){ 0 }, "io-error",
+                     "cannot read schema '%s': %s", path, strerror(err));
+            if (io_error)
+                *io_error = true;
+        }
+        return false;
+    }
+    src->parent = parent;
+    src->parent_off = incl ? incl->loc.off : 0;
+
+    /* QEMU decodes the whole file as UTF-8 before it parses any of it,
+     * and gives up on the schema when that fails. */
+    size_t bad = bad_utf8_at(src->text, src->len);
+    if (bad < src->len) {
+        qc_error(L->d, qc_loc_make(src, (uint32_t)bad), "qapi-invalid-utf8",
+                 "the file is not valid UTF-8 (bad byte 0x%02X); QEMU "
+                 "cannot read it", (unsigned char)src->text[bad]);
+        return false;
+    }
+
+    const char *abs = qc_path_abs(L->a, path);
+    qc_module *mod = qc_arena_alloc(L->a, sizeof *mod);
+    mod->name = qc_path_rel(L->a, path, L->root_dir);
+    mod->src = src;
+    qc_ptrvec_push(L->a, &L->seen, (void *)abs);
+    qc_ptrvec_push(L->a, &L->seen_modules, mod);
+    qc_ptrvec_push(L->a, &L->ast->modules, mod);
+
+    qc_parse_result r;
+    qc_parse(L->a, src, QC_DIALECT_SCHEMA, &r);
+    bool docs = !L->opts->no_doc_checks;
+    qc_doc *cur_doc = NULL;
+
+    for (size_t i = 0; i < r.nitems; i++) {
+        if (r.error && r.error->after_item == i)
+            break;
+        const qc_item *it = &r.items[i];
+        if (it->doc) {
+            if (!docs)
+                continue;
+            if (!reject_pending_doc(L, cur_doc))
+                return false;
+            if (r.error && r.error->before_doc_end
+                && r.error->after_item == i + 1) {
+                /* The bad token right after the block comes before the
+                 * block's closing checks. */
+                if (qc_doc_parse_lines(L->a, L->d, it->doc, L->opts))
+                    qc_parse_report(L->d, r.error);
+                return false;
+            }
+            cur_doc = qc_doc_parse(L->a, L->d, it->doc, L->opts);
+            if (!cur_doc)
+                return false;
+            qc_ptrvec_push(L->a, &L->ast->docs, cur_doc);
+            continue;
+        }
+        const qc_value *v = it->value;
+        if (v->kind != QC_VOBJECT) {
+            qc_error(L->d, at(v), "qapi-top-level",
+                     "a top-level expression must be an object "
+                     "(a definition or a directive)");
+            return false;
+        }
+        if (qc_obj_member(v, "include")) {
+            if (!reject_pending_doc(L, cur_doc)
+                || !include_directive(L, src, v, io_error))
+                return false;
+        } else if (qc_obj_member(v, "pragma")) {
+            if (!reject_pending_doc(L, cur_doc) || !pragma_directive(L, v))
+                return false;
+        } else {
+            if (cur_doc && !cur_doc->symbol) {
+                qc_error(L->d, cur_doc->loc, "qapi-doc-no-symbol",
+                         "the doc comment before a definition must start "
+                         "with '@NAME:'");
+                return false;
+            }
+            qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
+            e->value = (qc_value *)v;
+            e->loc = at(v);
+            e->doc = cur_doc;
+            qc_ptrvec_push(L->a, &L->ast->exprs, e);
+        }
+        cur_doc = NULL;
+    }
+    if (r.error) {
+        if (r.error->partial_doc && docs && r.error->after_item == r.nitems) {
+            if (!reject_pending_doc(L, cur_doc))
+                return false;
+            /* Problems in the lines read so far come first. */
+            size_t before = qc_diag_error_count(L->d);
+            qc_doc_parse(L->a, L->d, r.error->partial_doc, L->opts);
+            if (qc_diag_error_count(L->d) != before)
+                return false;
+        }
+        qc_parse_report(L->d, r.error);
+        return false;
+    }
+    return reject_pending_doc(L, cur_doc);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Pragma lists are only ever searched: sort them for bsearch. */
+static void sort_pragma_lists(qc_pragma *p)
+{
+    qc_ptrvec *lists[] = { &p->command_name_exceptions,
+                           &p->command_returns_exceptions,
+                           &p->member_name_exceptions,
+                           &p->documentation_exceptions };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        if (lists[i]->n > 1)
+            qsort(lists[i]->items, lists[i]->n, sizeof(void *), cmp_str);
+}
+
+bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
+                    const char *path, qc_schema_ast *out, bool *io_error)
+{
+    memset(out, 0, sizeof *out);
+    if (io_error)
+        *io_error = false;
+    struct loader L = { a, d, opts, out, NULL, { 0 }, { 0 } };
+    out->root_path = qc_arena_strdup(a, path);
+    L.root_dir = qc_path_dirname(a, path);
+    bool ok = load_file(&L, path, NULL, NULL, io_error);
+    sort_pragma_lists(&out->pragma);
+    return ok;
+}
+
+bool qc_pragma_lists(const qc_ptrvec *list, const char *name)
+{
+    return list->n
+        && bsearch(&name, list->items, list->n, sizeof(void *), cmp_str);
+}

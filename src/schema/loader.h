@@ -1,0 +1,56 @@
+/* Schema loader: reads a root schema and its includes, handles the
+ * 'include' and 'pragma' directives, and pairs doc blocks with the
+ * definitions that follow them -- in the order QEMU's parser does, so the
+ * first error reported is QEMU's.  Output: the list of top-level
+ * expressions for the expression checker and schema model. */
+#ifndef QC_LOADER_H
+#define QC_LOADER_H
+
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "schema/doc.h"
+#include "schema/options.h"
+#include "syntax/value.h"
+
+typedef struct qc_module {
+    const char *name;        /* path relative to the root schema's directory,
+                                as QEMU names modules ("sub/x.json") */
+    const qc_source *src;
+} qc_module;
+
+typedef struct qc_expr {
+    qc_value *value;         /* the top-level object */
+    qc_loc loc;              /* its first token: QEMU's info (line only) */
+    qc_doc *doc;             /* definition doc, or NULL */
+    /* Include directives stay in the list (QEMU records them too): */
+    const qc_module *include;/* the included module, or NULL for definitions */
+} qc_expr;
+
+typedef struct qc_pragma {
+    bool doc_required;
+    qc_ptrvec command_name_exceptions;     /* const char * */
+    qc_ptrvec command_returns_exceptions;
+    qc_ptrvec member_name_exceptions;
+    qc_ptrvec documentation_exceptions;
+} qc_pragma;
+
+typedef struct qc_schema_ast {
+    const char *root_path;
+    qc_ptrvec exprs;         /* qc_expr *, in order */
+    qc_ptrvec docs;          /* qc_doc *, every doc block in order */
+    qc_ptrvec modules;       /* qc_module *, root first, then first-include order */
+    qc_pragma pragma;        /* one pragma for the whole schema; its lists
+                                are sorted once loading ends */
+} qc_schema_ast;
+
+/* Returns false after reporting the first error (parsing stops at the first
+ * error, as QEMU's does).  An unreadable root schema is reported without a
+ * location and sets *IO_ERROR when IO_ERROR is non-NULL. */
+bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
+                    const char *path, qc_schema_ast *out, bool *io_error);
+
+bool qc_pragma_lists(const qc_ptrvec *list, const char *name);
+
+#endif

@@ -1,0 +1,263 @@
+/* The QAPI schema model: what every later stage (test-qapi dump,
+ * introspection, C generators, rules) works on.
+ *
+ * qc_schema_build() loads a schema (loader.h), runs the expression checks
+ * (expr.h), creates the entities in exactly the order QEMU's QAPISchema
+ * does, and checks them (QAPISchema.check order), so the first error is
+ * QEMU's.  After an error it goes on with the independent definitions,
+ * without reporting consequences of the error (see schema.c), until the
+ * diagnostic limit.  It returns NULL after reporting errors; the model of
+ * a successful build is complete and consistent: every type reference is
+ * resolved, flat member lists are computed, union branches include the
+ * implicit q_empty ones.
+ *
+ * Everything lives in the arena passed to qc_schema_build; nothing is
+ * freed separately.
+ *
+ * Iteration:
+ *   - all entities in definition order:
+ *         for (size_t i = 0; i < s->n_entities; i++) s->entities[i] ...
+ *     (builtins, their arrays, q_empty, QType first; implicit q_obj_* types
+ *     and arrays created right before the definition that needs them;
+ *     includes are entities too, kind QC_ENT_INCLUDE, with no name).
+ *   - per module (QEMU's visiting order, e.g. for the test-qapi dump):
+ *         for each s->modules[m]: for each modules[m]->entities[j] ...
+ *     Module 0 is "./builtin", module 1 the root schema, then the included
+ *     modules in order of first include.  An array lives in the module of
+ *     its element type.
+ *   - by name: qc_schema_lookup(s, "Name").
+ */
+#ifndef QC_SCHEMA_H
+#define QC_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "schema/doc.h"
+#include "schema/loader.h"
+#include "schema/options.h"
+#include "base/source.h"
+
+/* ---- Conditions ('if') ------------------------------------------------ */
+
+typedef enum {
+    QC_COND_NAME,     /* a symbol: defined(NAME) */
+    QC_COND_ALL,      /* args[0..nargs-1], all true  (nargs >= 1) */
+    QC_COND_ANY,      /* any true                     (nargs >= 1) */
+    QC_COND_NOT,      /* !args[0]                     (nargs == 1) */
+} qc_cond_kind;
+
+typedef struct qc_cond qc_cond;
+struct qc_cond {
+    qc_cond_kind kind;
+    const char *name;       /* QC_COND_NAME only */
+    qc_cond **args;
+    size_t nargs;
+};
+
+/* A NULL condition means "always"; every function below accepts NULL. */
+
+/* Evaluates C: DEFINED(CTX, SYM) says whether SYM is defined.
+ * NULL C is true. */
+bool qc_cond_eval(const qc_cond *c, bool (*defined)(void *ctx, const char *sym),
+                  void *ctx);
+/* Python repr as QEMU's test harness prints it: TEST_IF_X, or
+ * {'all': ['A', {'not': 'B'}]}.  Appends nothing for NULL. */
+void qc_cond_repr(qc_buf *b, const qc_cond *c);
+/* C preprocessor expression: defined(A) && (defined(B) || !defined(C));
+ * the top level has no parentheses (QEMU's cgen_ifcond).  Appends
+ * nothing for NULL. */
+void qc_cond_cgen(qc_buf *b, const qc_cond *c);
+/* Structural equality (NULL == NULL). */
+bool qc_cond_equal(const qc_cond *a, const qc_cond *b);
+
+/* ---- Entities --------------------------------------------------------- */
+
+typedef enum {
+    QC_ENT_BUILTIN,      /* str, number, int, int8..uint64, size, bool, any, null */
+    QC_ENT_ENUM,
+    QC_ENT_OBJECT,       /* struct, union, implicit q_obj_*, q_empty */
+    QC_ENT_ALTERNATE,
+    QC_ENT_ARRAY,        /* NAMEList */
+    QC_ENT_COMMAND,
+    QC_ENT_EVENT,
+    QC_ENT_INCLUDE,      /* an include directive (no name) */
+} qc_entity_kind;
+
+typedef struct qc_entity qc_entity;
+typedef struct qc_smodule qc_smodule;
+
+typedef struct qc_feature {
+    const char *name;
+    qc_cond *cond;
+    qc_loc loc;             /* the owning definition's location */
+    bool special;           /* "deprecated" or "unstable" */
+} qc_feature;
+
+/* Role of a qc_smember. */
+typedef enum {
+    QC_ROLE_MEMBER,         /* object member (also the alternate tag 'type') */
+    QC_ROLE_VALUE,          /* enum value */
+    QC_ROLE_BRANCH,         /* union or alternate branch ("variant") */
+} qc_role;
+
+/* An object member, an enum value, or a union/alternate branch. */
+typedef struct qc_smember {
+    qc_role role;
+    const char *name;       /* without the '*' of optional members */
+    qc_cond *cond;
+    qc_feature **features;  /* members and enum values; branches have none */
+    size_t nfeatures;
+    /* Members and branches: */
+    const char *type_name;  /* as resolved by name ("intList" for ['int']) */
+    qc_entity *type;        /* resolved type */
+    bool optional;
+    /* Name of the type defining it (QEMU's defined_in), e.g.
+     * "q_obj_foo-arg".  An implicit q_empty branch of a union is defined
+     * in the type that defines the discriminator. */
+    const char *defined_in;
+    qc_loc loc;             /* the definition it comes from */
+    const char *c_name_;    /* private: cached c_name(name) */
+} qc_smember;
+
+/* Union branches ("variants") or alternate alternatives. */
+typedef struct qc_variants {
+    const char *tag_name;   /* union: the discriminator; alternate: "type" */
+    qc_smember *tag_member; /* union: the member of the flat member list;
+                               alternate: an implicit 'type': QType member */
+    qc_smember **variants;  /* in source order, then the implicit q_empty
+                               ones in enum order (unions) */
+    size_t n;
+} qc_variants;
+
+struct qc_entity {
+    qc_entity_kind kind;
+    const char *name;       /* NULL for includes */
+    /* "built-in", "enum", "struct", "union", "alternate", "array",
+     * "command", "event", "include" (QEMU's meta). */
+    const char *meta;
+    qc_loc loc;             /* src == NULL for builtins, their arrays,
+                               q_empty and QType (QEMU's info is None);
+                               implicit types: the definition needing them */
+    bool has_info;          /* loc is meaningful (QEMU's info is not None) */
+    qc_doc *doc;            /* definition doc, or NULL */
+    qc_cond *cond;          /* NULL: unconditional.  Arrays: the element's */
+    qc_feature **features;
+    size_t nfeatures;
+    qc_smodule *module;
+    size_t index;           /* position in qc_schema.entities */
+
+    /* QC_ENT_BUILTIN and every type: QEMU's json_type(): "string",
+     * "number", "int", "boolean", "null", "value" (builtins any and
+     * alternates), "object", "array". */
+    const char *json_type;
+    const char *c_type;     /* builtins: "char *", "int64_t", ... */
+
+    /* QC_ENT_ENUM */
+    qc_smember **values;
+    size_t nvalues;
+    const char *prefix;     /* NULL if not given */
+
+    /* QC_ENT_OBJECT */
+    qc_entity *base;        /* NULL if none (unions always have one) */
+    qc_smember **local_members;   /* own members, source order */
+    size_t nlocal_members;
+    qc_smember **members;   /* flat: base members first, then own */
+    size_t nmembers;
+    qc_variants *variants;  /* unions only (and alternates, below) */
+
+    /* QC_ENT_ALTERNATE: variants (tag 'type', QType) */
+
+    /* QC_ENT_ARRAY */
+    qc_entity *element_type;
+    const char *element_name;
+
+    /* QC_ENT_COMMAND / QC_ENT_EVENT */
+    qc_entity *arg_type;    /* object, or NULL for no arguments */
+    qc_entity *ret_type;    /* commands: NULL for no 'returns' */
+    bool boxed;
+    bool gen, success_response, allow_oob, allow_preconfig, coroutine;
+
+    /* QC_ENT_INCLUDE */
+    qc_smodule *included;
+
+    /* The definition whose location this is (QEMU's info.defn_meta and
+     * defn_name): gives the "In META 'NAME':" context of diagnostics.
+     * NULL for builtins. */
+    const char *defn_meta, *defn_name;
+
+    /* Private to schema.c. */
+    const char *base_name_, *arg_name_, *ret_name_;
+    int state_;
+};
+
+/* True for builtins, enums, objects, alternates and arrays. */
+bool qc_entity_is_type(const qc_entity *e);
+/* QEMU's is_implicit(): no info, or an object whose name starts with
+ * "q_", or QType, or an array. */
+bool qc_entity_is_implicit(const qc_entity *e);
+/* QEMU's describe(): "struct type 'Foo'", "built-in type 'int'",
+ * "array type ['x']", "command 'foo'"... (arena string). */
+const char *qc_entity_describe(qc_arena *a, const qc_entity *e);
+/* QEMU's alternate_qtype(): "QTYPE_QSTRING"... or NULL (any, alternates). */
+const char *qc_entity_alternate_qtype(const qc_entity *e);
+/* True for an object that is a union (has variants). */
+static inline bool qc_entity_is_union(const qc_entity *e)
+{
+    return e && e->kind == QC_ENT_OBJECT && e->variants;
+}
+
+/* ---- Modules and the schema -------------------------------------------- */
+
+struct qc_smodule {
+    const char *name;       /* "./builtin", or the path relative to the root
+                               schema's directory ("sub/x.json") */
+    bool builtin;
+    qc_entity **entities;   /* definition order */
+    size_t n;
+    size_t cap;
+};
+
+typedef struct qc_hashmap qc_hashmap;
+
+typedef struct qc_schema {
+    qc_arena *arena;
+    const char *path;           /* root schema as given */
+    qc_schema_ast *ast;         /* the loader's output (pragma, docs...) */
+    qc_entity **entities;       /* definition order */
+    size_t n_entities;
+    qc_smodule **modules;       /* ./builtin, root, then includes */
+    size_t n_modules;
+    /* Distinct feature names, "deprecated" and "unstable" first, then in
+     * first-use order (QEMU's _feature_dict; qapi-features.h). */
+    const char **feature_names;
+    size_t n_feature_names;
+    qc_entity *the_empty_object; /* q_empty */
+    qc_hashmap *by_name;        /* private */
+} qc_schema;
+
+/* Loads, checks and models the schema at PATH.  Returns NULL after
+ * reporting errors to D; *IO_ERROR (if non-NULL) is set when the root
+ * schema could not be read. */
+qc_schema *qc_schema_build(qc_arena *a, qc_diag *d, const qc_options *o,
+                           const char *path, bool *io_error);
+
+/* Same, from an already loaded AST (used by tests with in-memory
+ * sources).  AST must live in A. */
+qc_schema *qc_schema_build_ast(qc_arena *a, qc_diag *d, const qc_options *o,
+                               qc_schema_ast *ast);
+
+/* Named entity (type, command or event), or NULL. */
+qc_entity *qc_schema_lookup(const qc_schema *s, const char *name);
+/* Named type, or NULL if absent or not a type. */
+qc_entity *qc_schema_lookup_type(const qc_schema *s, const char *name);
+
+/* QEMU's c_name(): every character outside [A-Za-z0-9_] becomes '_';
+ * with PROTECT, C keywords and a few names (unix, linux, ...) and names
+ * starting with a digit get a "q_" prefix.  Arena string. */
+const char *qc_c_name(qc_arena *a, const char *name, bool protect);
+
+#endif

@@ -1,0 +1,344 @@
+/* Glue between the generated scanner/parser and the rest of qapic: builds
+ * the value tree, tracks doc blocks, and turns the first lexical or syntax
+ * error into a qc_syntax_error. */
+#include "syntax/parse.h"
+
+#include <string.h>
+
+#include "pstate.h"
+#include "parser.h"
+#define YYSTYPE QC_YYSTYPE
+#include "lexer.h"
+
+int qc_yyparse(struct qc_pstate *ps);
+void qc_yy_restore_text(void *scanner);
+
+struct qc_frame {
+    struct qc_frame *next;
+    qc_value *v;
+    qc_ptrvec elems;            /* qc_value * or qc_member * */
+    const char *key;            /* key waiting for its value */
+    size_t key_len;
+    uint32_t key_off;
+};
+
+static qc_value *new_value(struct qc_pstate *ps, qc_vkind kind, uint32_t off)
+{
+    qc_value *v = qc_arena_alloc(ps->arena, sizeof *v);
+    v->kind = kind;
+    v->loc = qc_loc_make(ps->src, off);
+    return v;
+}
+
+static void set_error(struct qc_pstate *ps, uint32_t off, const char *code,
+                      const char *msg, bool lexical)
+{
+    if (ps->error)
+        return;
+    qc_syntax_error *e = qc_arena_alloc(ps->arena, sizeof *e);
+    e->loc = qc_loc_make(ps->src, off);
+    e->code = code;
+    e->message = msg;
+    e->after_item = ps->items.n;
+    /* QEMU reads the token after an expression before it processes the
+     * expression, so a lexical error there comes first. */
+    if (lexical && ps->tokens_since_item == 0 && ps->last_item_is_value
+        && ps->items.n > 0)
+        e->after_item = ps->items.n - 1;
+    /* Likewise QEMU reads the token after a doc block before its closing
+     * checks. */
+    if (lexical && ps->tokens_since_item == 0 && !ps->last_item_is_value
+        && ps->items.n > 0)
+        e->before_doc_end = true;
+    if (ps->doc) {
+        ps->doc->lines = qc_arena_alloc(ps->arena,
+            (ps->doc_lines.n + 1) * sizeof *ps->doc->lines);
+        for (size_t i = 0; i < ps->doc_lines.n; i++)
+            ps->doc->lines[i] = *(qc_docline *)ps->doc_lines.items[i];
+        ps->doc->n = ps->doc_lines.n;
+        ps->doc->complete = false;
+        e->partial_doc = ps->doc;
+    }
+    ps->error = e;
+}
+
+int qc_ps_lex(struct qc_pstate *ps, QC_YYSTYPE *lval)
+{
+    int t = qc_yylex(lval, ps->scanner);
+    if (t == QC_LEX_ERROR) {
+        set_error(ps, ps->ls.err_off, ps->ls.err_code, ps->ls.err_msg, true);
+        return QC_YYerror;
+    }
+    if (ps->pending_msg) {
+        set_error(ps, ps->ls.tok_off, ps->pending_code, ps->pending_msg, false);
+        return QC_YYerror;
+    }
+    if (t == LBRACE || t == LBRACKET) {
+        if (++ps->depth > QC_MAX_DEPTH) {
+            set_error(ps, ps->ls.tok_off, "syntax-too-deep",
+                      qc_arena_printf(ps->arena,
+                          "nesting is deeper than %d levels", QC_MAX_DEPTH),
+                      false);
+            return QC_YYerror;
+        }
+    } else if (t == RBRACE || t == RBRACKET) {
+        if (ps->depth)
+            ps->depth--;
+    }
+    ps->tokens_since_item++;
+    return t;
+}
+
+static const char *expected_text(const struct qc_pstate *ps, unsigned exp)
+{
+    bool schema = ps->dialect == QC_DIALECT_SCHEMA;
+    if (exp & QC_EXP_DOC)
+        return "doc comment block is not closed: expected a '#' line or the closing '##'";
+    if (exp & QC_EXP_VALUE) {
+        if (exp & QC_EXP_RBRACKET)
+            return schema ? "expected a value ('{', '[', string or boolean) or ']'"
+                          : "expected a JSON value or ']'";
+        return schema ? "expected a value ('{', '[', string or boolean)"
+                      : "expected a JSON value";
+    }
+    if (exp & QC_EXP_STRING)
+        return exp & QC_EXP_RBRACE ? "expected a member name (a string) or '}'"
+                                   : "expected a member name (a string) after ','";
+    if (exp & QC_EXP_COLON)
+        return "expected ':' after the member name";
+    if (exp & QC_EXP_COMMA)
+        return exp & QC_EXP_RBRACE ? "expected ',' or '}' after the member"
+                                   : "expected ',' or ']' after the element";
+    if (exp & QC_EXP_EOF)
+        return "unexpected data after the JSON value";
+    return "syntax error";
+}
+
+void qc_ps_syntax_error(struct qc_pstate *ps, unsigned expected, bool at_eof)
+{
+    const char *msg = expected_text(ps, expected);
+    if (at_eof)
+        msg = qc_arena_printf(ps->arena, "%s, but the file ends here", msg);
+    set_error(ps, ps->ls.tok_off, "syntax-unexpected", msg, false);
+}
+
+void qc_ps_internal_error(struct qc_pstate *ps, const char *msg)
+{
+    /* Only "memory exhausted" can get here: the depth limit keeps the
+     * parser stack far below bison's own limit. */
+    set_error(ps, ps->ls.tok_off, "syntax-internal", msg, false);
+}
+
+static void add_item(struct qc_pstate *ps, qc_value *v, qc_docblock *doc)
+{
+    qc_item *it = qc_arena_alloc(ps->arena, sizeof *it);
+    it->value = v;
+    it->doc = doc;
+    qc_ptrvec_push(ps->arena, &ps->items, it);
+    ps->tokens_since_item = 0;
+    ps->last_item_is_value = v != NULL;
+}
+
+void qc_ps_add_value(struct qc_pstate *ps, qc_value *v)
+{
+    add_item(ps, v, NULL);
+}
+
+static void doc_push(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    qc_docline *l = qc_arena_alloc(ps->arena, sizeof *l);
+    l->text = qc_arena_strndup(ps->arena, t->s, t->len);
+    l->len = t->len;
+    l->loc = qc_loc_make(ps->src, t->off);
+    qc_ptrvec_push(ps->arena, &ps->doc_lines, l);
+}
+
+void qc_ps_doc_begin(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    ps->doc = qc_arena_alloc(ps->arena, sizeof *ps->doc);
+    ps->doc_lines.n = 0;
+    doc_push(ps, t);
+}
+
+void qc_ps_doc_line(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    doc_push(ps, t);
+}
+
+void qc_ps_doc_end(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    doc_push(ps, t);
+    qc_docblock *d = ps->doc;
+    d->lines = qc_arena_alloc(ps->arena, ps->doc_lines.n * sizeof *d->lines);
+    for (size_t i = 0; i < ps->doc_lines.n; i++)
+        d->lines[i] = *(qc_docline *)ps->doc_lines.items[i];
+    d->n = ps->doc_lines.n;
+    d->complete = true;
+    ps->doc = NULL;
+    add_item(ps, NULL, d);
+}
+
+qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    qc_value *v = new_value(ps, QC_VSTRING, t->off);
+    v->u.str.s = t->s;
+    v->u.str.len = t->len;
+    return v;
+}
+
+qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b)
+{
+    qc_value *v = new_value(ps, QC_VBOOL, t->off);
+    v->u.b = b;
+    return v;
+}
+
+qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    return new_value(ps, QC_VNULL, t->off);
+}
+
+qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    qc_value *v = new_value(ps, (qc_vkind)t->numkind, t->off);
+    v->u.num.text = t->s;
+    v->u.num.i = t->i;
+    v->u.num.u = t->u;
+    return v;
+}
+
+static struct qc_frame *push_frame(struct qc_pstate *ps, qc_vkind kind,
+                                   uint32_t off)
+{
+    struct qc_frame *f = qc_arena_alloc(ps->arena, sizeof *f);
+    f->v = new_value(ps, kind, off);
+    f->next = ps->frames;
+    ps->frames = f;
+    return f;
+}
+
+void qc_ps_object_begin(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    push_frame(ps, QC_VOBJECT, t->off);
+}
+
+void qc_ps_key(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    struct qc_frame *f = ps->frames;
+    f->key = t->s;
+    f->key_len = t->len;
+    f->key_off = t->off;
+    if (ps->dialect != QC_DIALECT_SCHEMA)
+        return;
+    for (size_t i = 0; i < f->elems.n; i++) {
+        const qc_member *m = f->elems.items[i];
+        if (m->key_len == t->len && !memcmp(m->key, t->s, t->len)) {
+            ps->pending_code = "qapi-duplicate-key";
+            ps->pending_msg = qc_arena_printf(ps->arena,
+                "key '%s' appears twice in this object", t->s);
+            return;
+        }
+    }
+}
+
+void qc_ps_member_value(struct qc_pstate *ps, qc_value *v)
+{
+    struct qc_frame *f = ps->frames;
+    qc_member *m = qc_arena_alloc(ps->arena, sizeof *m);
+    m->key = f->key;
+    m->key_len = f->key_len;
+    m->key_loc = qc_loc_make(ps->src, f->key_off);
+    m->value = v;
+    qc_ptrvec_push(ps->arena, &f->elems, m);
+}
+
+qc_value *qc_ps_object_end(struct qc_pstate *ps)
+{
+    struct qc_frame *f = ps->frames;
+    ps->frames = f->next;
+    qc_value *v = f->v;
+    v->u.obj.n = f->elems.n;
+    v->u.obj.members = qc_arena_alloc(ps->arena,
+                                      (f->elems.n + 1) * sizeof(qc_member));
+    for (size_t i = 0; i < f->elems.n; i++)
+        v->u.obj.members[i] = *(qc_member *)f->elems.items[i];
+    return v;
+}
+
+void qc_ps_array_begin(struct qc_pstate *ps, const struct qc_tok *t)
+{
+    push_frame(ps, QC_VARRAY, t->off);
+}
+
+void qc_ps_element(struct qc_pstate *ps, qc_value *v)
+{
+    qc_ptrvec_push(ps->arena, &ps->frames->elems, v);
+}
+
+qc_value *qc_ps_array_end(struct qc_pstate *ps)
+{
+    struct qc_frame *f = ps->frames;
+    ps->frames = f->next;
+    qc_value *v = f->v;
+    v->u.arr.n = f->elems.n;
+    v->u.arr.items = (qc_value **)f->elems.items;
+    return v;
+}
+
+void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
+              qc_parse_result *out)
+{
+    struct qc_pstate ps;
+    memset(&ps, 0, sizeof ps);
+    ps.arena = a;
+    ps.src = src;
+    ps.dialect = dialect;
+    ps.ls.arena = a;
+    ps.ls.src = src;
+    ps.ls.base = src->text;
+    ps.ls.dialect = dialect;
+    ps.ls.start_token = dialect == QC_DIALECT_SCHEMA ? START_SCHEMA
+                      : dialect == QC_DIALECT_JSON ? START_JSON : START_STREAM;
+    qc_yylex_init_extra(&ps.ls, &ps.scanner);
+    /* The text ends in two NULs, so flex scans it in place. */
+    YY_BUFFER_STATE buf = qc_yy_scan_buffer(src->text, src->len + 2, ps.scanner);
+    if (!buf) {
+        set_error(&ps, 0, "syntax-internal", "cannot set up the scanner", false);
+    } else {
+        int rc = qc_yyparse(&ps);
+        if (rc != 0 && !ps.error)
+            set_error(&ps, ps.ls.tok_off, "syntax-internal",
+                      "the parser gave up (out of memory?)", false);
+        qc_yy_restore_text(ps.scanner);
+        qc_yy_delete_buffer(buf, ps.scanner);
+    }
+    qc_yylex_destroy(ps.scanner);
+    out->nitems = ps.items.n;
+    out->items = qc_arena_alloc(a, (ps.items.n + 1) * sizeof *out->items);
+    for (size_t i = 0; i < ps.items.n; i++)
+        out->items[i] = *(qc_item *)ps.items.items[i];
+    out->error = ps.error;
+}
+
+void qc_parse_report(qc_diag *d, const qc_syntax_error *err)
+{
+    qc_diagnostic *dg = qc_error(d, err->loc, err->code, "%s", err->message);
+    qc_diag_show_column(dg);
+}
+
+qc_value **qc_parse_json(qc_arena *a, const qc_source *src, bool stream,
+                         qc_diag *d, size_t *n)
+{
+    qc_parse_result r;
+    qc_parse(a, src, stream ? QC_DIALECT_STREAM : QC_DIALECT_JSON, &r);
+    if (r.error) {
+        qc_parse_report(d, r.error);
+        *n = 0;
+        return NULL;
+    }
+    qc_value **vals = qc_arena_alloc(a, (r.nitems + 1) * sizeof *vals);
+    for (size_t i = 0; i < r.nitems; i++)
+        vals[i] = r.items[i].value;
+    *n = r.nitems;
+    return vals;
+}

@@ -1,0 +1,93 @@
+/* Syntax layer: the flex scanner and bison parser in grammar/ behind one
+ * call.  Three dialects share the grammar:
+ *   QC_DIALECT_SCHEMA  QAPI schema files: single-quoted strings, '#'
+ *                      comments, '##' doc blocks, true/false, no numbers,
+ *                      no null.  Top-level items are values and doc blocks.
+ *   QC_DIALECT_JSON    strict RFC 8259 JSON, exactly one value.
+ *   QC_DIALECT_STREAM  strict JSON, a sequence of values separated by
+ *                      whitespace (capability dumps, QMP logs).
+ *
+ * The first syntax error ends parsing.  It is not reported to the sink at
+ * once but returned in the result, so that the schema loader can report
+ * it at the point where QEMU's one-pass parser would have (after the
+ * items before it are processed). */
+#ifndef QC_PARSE_H
+#define QC_PARSE_H
+
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/source.h"
+#include "syntax/value.h"
+
+typedef enum {
+    QC_DIALECT_SCHEMA,
+    QC_DIALECT_JSON,
+    QC_DIALECT_STREAM,
+} qc_dialect;
+
+/* One raw comment line of a doc block, exactly as written from its '#' to
+ * the end of the line (no newline). */
+typedef struct qc_docline {
+    const char *text;
+    size_t len;
+    qc_loc loc;                 /* the '#' */
+} qc_docline;
+
+/* A '##' ... '##' block.  lines[0] is the opening '##...' line and, in a
+ * complete block, lines[n-1] the closing one.  Checking the lines
+ * (junk after '##', missing space after '#', sections) is the job of the
+ * doc comment parser (doc.h). */
+typedef struct qc_docblock {
+    qc_docline *lines;
+    size_t n;
+    bool complete;              /* false: cut short by a syntax error */
+} qc_docblock;
+
+typedef struct qc_item {
+    qc_value *value;            /* exactly one of value and doc is set */
+    qc_docblock *doc;
+} qc_item;
+
+typedef struct qc_syntax_error {
+    qc_loc loc;
+    const char *code;           /* e.g. "syntax-unterminated-string" */
+    const char *message;
+    /* Index of the item the error belongs after: the error must be
+     * reported before that item is processed (a lexical error in the token
+     * that follows an expression is found by QEMU before it looks at the
+     * expression), or, if AFTER_ITEM == nitems, after all items. */
+    size_t after_item;
+    /* The doc block the error interrupted, if any (not in items). */
+    qc_docblock *partial_doc;
+    /* A lexical error in the first token after the doc block that is item
+     * AFTER_ITEM - 1.  QEMU reads that token before the block's closing
+     * checks (sections left without text), so the error goes between the
+     * block's line checks and those. */
+    bool before_doc_end;
+} qc_syntax_error;
+
+typedef struct qc_parse_result {
+    qc_item *items;
+    size_t nitems;
+    qc_syntax_error *error;     /* NULL on success */
+} qc_parse_result;
+
+/* Parses SRC (whose text is followed by two NUL bytes, as qc_source_load
+ * makes it).  Never reports to a sink; see qc_parse_report for that. */
+void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
+              qc_parse_result *out);
+
+/* Reports ERR to D as a located error with a column. */
+void qc_parse_report(qc_diag *d, const qc_syntax_error *err);
+
+/* Convenience for the JSON dialects: parse and report; returns the values
+ * or NULL (with *N = 0) after reporting the error. */
+qc_value **qc_parse_json(qc_arena *a, const qc_source *src, bool stream,
+                         qc_diag *d, size_t *n);
+
+/* Deepest nesting of arrays and objects accepted. */
+#define QC_MAX_DEPTH 1000
+
+#endif

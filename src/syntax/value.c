@@ -1,0 +1,89 @@
+#include "syntax/value.h"
+
+#include <string.h>
+
+qc_member *qc_obj_member(const qc_value *v, const char *key)
+{
+    if (!v || v->kind != QC_VOBJECT)
+        return NULL;
+    for (size_t i = 0; i < v->u.obj.n; i++)
+        if (!strcmp(v->u.obj.members[i].key, key))
+            return &v->u.obj.members[i];
+    return NULL;
+}
+
+const qc_value *qc_obj_get(const qc_value *v, const char *key)
+{
+    qc_member *m = qc_obj_member(v, key);
+    return m ? m->value : NULL;
+}
+
+const char *qc_obj_get_str(const qc_value *v, const char *key)
+{
+    const qc_value *s = qc_obj_get(v, key);
+    return s && s->kind == QC_VSTRING ? s->u.str.s : NULL;
+}
+
+const char *qc_value_type_name(const qc_value *v)
+{
+    switch (v->kind) {
+    case QC_VNULL: return "null";
+    case QC_VBOOL: return "boolean";
+    case QC_VSTRING: return "string";
+    case QC_VINT:
+    case QC_VUINT:
+    case QC_VNUMBER: return "number";
+    case QC_VARRAY: return "array";
+    case QC_VOBJECT: return "object";
+    }
+    return "?";
+}
+
+bool qc_value_equal(const qc_value *a, const qc_value *b, bool ignore_key_order)
+{
+    if (a->kind != b->kind) {
+        if (qc_is_number(a) && qc_is_number(b))
+            return !strcmp(a->u.num.text, b->u.num.text);
+        return false;
+    }
+    switch (a->kind) {
+    case QC_VNULL:
+        return true;
+    case QC_VBOOL:
+        return a->u.b == b->u.b;
+    case QC_VSTRING:
+        return a->u.str.len == b->u.str.len
+            && !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
+    case QC_VINT:
+        return a->u.num.i == b->u.num.i;
+    case QC_VUINT:
+        return a->u.num.u == b->u.num.u;
+    case QC_VNUMBER:
+        return !strcmp(a->u.num.text, b->u.num.text);
+    case QC_VARRAY:
+        if (a->u.arr.n != b->u.arr.n)
+            return false;
+        for (size_t i = 0; i < a->u.arr.n; i++)
+            if (!qc_value_equal(a->u.arr.items[i], b->u.arr.items[i],
+                                ignore_key_order))
+                return false;
+        return true;
+    case QC_VOBJECT:
+        if (a->u.obj.n != b->u.obj.n)
+            return false;
+        for (size_t i = 0; i < a->u.obj.n; i++) {
+            const qc_member *ma = &a->u.obj.members[i];
+            const qc_value *vb;
+            if (ignore_key_order) {
+                vb = qc_obj_get(b, ma->key);
+            } else {
+                const qc_member *mb = &b->u.obj.members[i];
+                vb = strcmp(ma->key, mb->key) ? NULL : mb->value;
+            }
+            if (!vb || !qc_value_equal(ma->value, vb, ignore_key_order))
+                return false;
+        }
+        return true;
+    }
+    return false;
+}

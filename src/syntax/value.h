@@ -1,0 +1,95 @@
+/* The AST of both dialects: a JSON-like value tree in which every value and
+ * every object key carries its location.  Built by the grammar (grammar/),
+ * owned by the run's arena. */
+#ifndef QC_VALUE_H
+#define QC_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/source.h"
+
+typedef enum {
+    QC_VNULL,
+    QC_VBOOL,
+    QC_VSTRING,
+    QC_VINT,      /* integer that fits int64_t: u.num.i */
+    QC_VUINT,     /* integer above INT64_MAX that fits uint64_t: u.num.u */
+    QC_VNUMBER,   /* any other number: only u.num.text is meaningful */
+    QC_VARRAY,
+    QC_VOBJECT,
+} qc_vkind;
+
+typedef struct qc_value qc_value;
+
+typedef struct qc_member {
+    const char *key;      /* NUL-terminated (JSON keys with \u0000 are cut) */
+    size_t key_len;
+    qc_loc key_loc;       /* the opening quote of the key */
+    qc_value *value;
+} qc_member;
+
+struct qc_value {
+    qc_vkind kind;
+    qc_loc loc;           /* first character of the value */
+    union {
+        bool b;
+        struct {
+            const char *s;      /* decoded, NUL-terminated */
+            size_t len;         /* may include embedded NULs (JSON \u0000) */
+        } str;
+        struct {
+            const char *text;   /* the number exactly as written */
+            int64_t i;
+            uint64_t u;
+        } num;
+        struct {
+            qc_value **items;
+            size_t n;
+        } arr;
+        struct {
+            qc_member *members; /* in source order */
+            size_t n;
+        } obj;
+    } u;
+};
+
+/* First member named KEY, or NULL (also when V is not an object). */
+qc_member *qc_obj_member(const qc_value *v, const char *key);
+const qc_value *qc_obj_get(const qc_value *v, const char *key);
+/* String value of member KEY, or NULL if absent or not a string. */
+const char *qc_obj_get_str(const qc_value *v, const char *key);
+
+static inline bool qc_is_string(const qc_value *v)
+{
+    return v && v->kind == QC_VSTRING;
+}
+static inline bool qc_is_object(const qc_value *v)
+{
+    return v && v->kind == QC_VOBJECT;
+}
+static inline bool qc_is_array(const qc_value *v)
+{
+    return v && v->kind == QC_VARRAY;
+}
+static inline bool qc_is_integer(const qc_value *v)
+{
+    return v && (v->kind == QC_VINT || v->kind == QC_VUINT);
+}
+static inline bool qc_is_number(const qc_value *v)
+{
+    return v && (v->kind == QC_VINT || v->kind == QC_VUINT
+                 || v->kind == QC_VNUMBER);
+}
+
+/* Name of the JSON type of V: "object", "array", "string", "number",
+ * "boolean", "null". */
+const char *qc_value_type_name(const qc_value *v);
+
+/* Deep structural equality (object key order matters unless
+ * IGNORE_KEY_ORDER). Numbers compare by value when both are integers, by
+ * text otherwise. */
+bool qc_value_equal(const qc_value *a, const qc_value *b, bool ignore_key_order);
+
+#endif
