@@ -17,9 +17,7 @@ struct qc_tok {
     const char *s;
     size_t len;
     uint32_t off;
-    int numkind;
-    int64_t i;
-    uint64_t u;
+    bool integer;               /* NUMBER: no fraction, no exponent */
 };
 }
 

@@ -5,7 +5,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
-#include "syntax/json.h"
+#include "base/json_string.h"
 
 /* Locations are resolved when reported: the sources belong to the
  * caller's arena, which may be gone by the time the sink is flushed. */

@@ -1,3 +1,4 @@
+/* Lexical path helpers; see path.h. */
 #include "base/path.h"
 
 #include <limits.h>
@@ -120,4 +121,10 @@ char *qc_path_rel(qc_arena *a, const char *path, const char *start)
     }
     q[-1] = '\0';
     return r;
+}
+
+bool qc_path_has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), k = strlen(suffix);
+    return n >= k && !strcmp(path + n - k, suffix);
 }

@@ -3,6 +3,8 @@
 #ifndef QC_PATH_H
 #define QC_PATH_H
 
+#include <stdbool.h>
+
 #include "base/arena.h"
 
 /* os.path.join(os.path.dirname(BASE_FILE), REL) */
@@ -13,5 +15,7 @@ char *qc_path_abs(qc_arena *a, const char *path);
 char *qc_path_rel(qc_arena *a, const char *path, const char *start);
 /* os.path.dirname(PATH) */
 char *qc_path_dirname(qc_arena *a, const char *path);
+/* True when PATH ends in SUFFIX (".replies", ".yaml"). */
+bool qc_path_has_suffix(const char *path, const char *suffix);
 
 #endif

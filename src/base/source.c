@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/utf8.h"
+
 static qc_source *make_source(qc_arena *a, const char *path, size_t len)
 {
     qc_source *s = qc_arena_alloc(a, sizeof *s);
@@ -191,8 +193,8 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
     unsigned col = 1;
     for (uint32_t i = start; i < off && i < src->len; i++) {
         unsigned char c = (unsigned char)src->text[i];
-        if ((c & 0xC0) == 0x80)
-            continue;           /* UTF-8 continuation byte: same character */
+        if (qc_utf8_is_cont(c))
+            continue;           /* the same character */
         if (c == '\t')
             col = (col + 7) % 8 + 1;
         else

@@ -1,11 +1,15 @@
-/* Command-line layer.  Only this layer (src/main.c and src/cmd_*.c) writes
- * to stdout or decides the exit status. */
+/* Command-line layer: main.c dispatches to one cmd_NAME.c per subcommand.
+ * Only this layer decides exit statuses, and only through it does
+ * anything reach standard output: a command appends its results to
+ * cli->out, and main writes them once the command returns
+ * (base/output.h), so a failed write is always an error of its own. */
 #ifndef QC_CLI_H
 #define QC_CLI_H
 
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "schema/options.h"
 
@@ -20,7 +24,17 @@ typedef struct qc_cli {
     const char *prog;      /* "qapic" */
     qc_diag *diag;         /* the sink; main flushes it to stderr */
     qc_options opts;
+    qc_buf out;            /* what goes to standard output */
 } qc_cli;
+
+/* One subcommand: cmd_NAME.c defines "const qc_command qc_command_NAME"
+ * and main.c lists it. */
+typedef struct qc_command {
+    const char *name;
+    int (*run)(qc_cli *cli, int argc, char **argv);  /* ARGV[0]: NAME */
+    const char *summary;     /* one line for "qapic --help" */
+    const char *usage;       /* full help text for "qapic help NAME" */
+} qc_command;
 
 /* Options every subcommand accepts, for getopt_long tables:
  *   --diag-format=gcc|qemu|json  --max-errors=N
@@ -41,9 +55,20 @@ enum {
     { "no-doc-checks", no_argument, NULL, QC_OPT_NO_DOC_CHECKS }, \
     { "help", no_argument, NULL, QC_OPT_HELP }
 
-/* Handles OPT if it is a common option.  Returns 1 when handled, 0 when
- * OPT is not a common option, -1 after reporting a bad value. */
-int qc_cli_common_option(qc_cli *cli, int opt, const char *arg);
+/* How to allow what the feature policy of --allow-deprecated and
+ * --allow-unstable refuses: the hints of qc_validate_opts. */
+#define QC_CLI_DEPRECATED_HINT "allow with --allow-deprecated"
+#define QC_CLI_UNSTABLE_HINT "allow with --allow-unstable"
+
+/* Runs getopt_long over a subcommand's arguments (ARGV[0] is the
+ * subcommand name).  Common options are handled here; others are handed to
+ * HANDLER, which returns 0 when it took the option.  Returns the index of
+ * the first operand, or -1 after a usage error (or after printing help,
+ * with *EXIT set). */
+typedef int (*qc_opt_handler)(qc_cli *cli, void *ctx, int opt, const char *arg);
+int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, qc_opt_handler handler,
+                  void *ctx, int *exit_code);
 
 /* Reports a usage error ("qapic SUB: message") and returns QC_EXIT_USAGE. */
 int qc_cli_usage_error(qc_cli *cli, const char *sub, const char *fmt, ...)
@@ -52,38 +77,12 @@ int qc_cli_usage_error(qc_cli *cli, const char *sub, const char *fmt, ...)
 /* Reports that PATH could not be read (with the OS reason). */
 void qc_cli_io_error(qc_cli *cli, const char *path, int err);
 
-/* Writes DATA to PATH atomically (temporary file in the same directory,
- * then rename), or to stdout when PATH is NULL or "-".  Returns false after
- * reporting an error. */
-bool qc_cli_write_output(qc_cli *cli, const char *path, const char *data,
-                         size_t len);
+/* After a source schema failed to load: when doc comment rules were among
+ * the reasons, a note that --no-doc-checks reads older schemas. */
+void qc_cli_hint_doc_checks(qc_cli *cli);
 
-/* Runs getopt_long over a subcommand's arguments (ARGV[0] is the
- * subcommand name).  Common options are handled here; others are handed to
- * HANDLER.  Returns the index of the first operand, or -1 after a usage
- * error (or after printing help, with *EXIT set). */
-typedef int (*qc_opt_handler)(qc_cli *cli, void *ctx, int opt, const char *arg);
-int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
-                  const struct option *longopts, qc_opt_handler handler,
-                  void *ctx, int *exit_code);
-
-/* Prints the help text of subcommand NAME to stdout. */
-void qc_cli_print_help(const char *name);
-
-/* One entry per subcommand (table in main.c). */
-typedef struct qc_command {
-    const char *name;
-    int (*run)(qc_cli *cli, int argc, char **argv);
-    const char *summary;     /* one line for "qapic --help" */
-    const char *usage;       /* full help text for "qapic help NAME" */
-} qc_command;
-
-int qc_cmd_parse(qc_cli *cli, int argc, char **argv);
-int qc_cmd_check(qc_cli *cli, int argc, char **argv);
-int qc_cmd_dump(qc_cli *cli, int argc, char **argv);
-int qc_cmd_introspect(qc_cli *cli, int argc, char **argv);
-int qc_cmd_query(qc_cli *cli, int argc, char **argv);
-int qc_cmd_replies(qc_cli *cli, int argc, char **argv);
-int qc_cmd_compat(qc_cli *cli, int argc, char **argv);
+/* Appends the help text of subcommand NAME (or the overview, for a name
+ * that is none) to CLI->out. */
+void qc_cli_print_help(qc_cli *cli, const char *name);
 
 #endif

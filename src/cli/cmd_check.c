@@ -1,15 +1,21 @@
 /* qapic check: load and check one or more root schemas. */
 #include "cli/cli.h"
-#include "base/diag.h"
 #include "schema/schema.h"
 
+static const struct option longopts[] = {
+    QC_COMMON_LONGOPTS,
+    { NULL, 0, NULL, 0 },
+};
 
-int qc_cmd_check(qc_cli *cli, int argc, char **argv)
+static const char usage[] =
+    "usage: qapic check [options] SCHEMA...\n"
+    "\n"
+    "Checks each root SCHEMA and everything it includes against every rule\n"
+    "QEMU's QAPI generator enforces.  Prints nothing and exits 0 when all\n"
+    "are valid; otherwise prints diagnostics and exits 1.\n";
+
+static int run(qc_cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        QC_COMMON_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     int rc;
     int first = qc_cli_getopt(cli, argc, argv, "", longopts, NULL, NULL, &rc);
     if (first < 0)
@@ -32,3 +38,7 @@ int qc_cmd_check(qc_cli *cli, int argc, char **argv)
     }
     return rc;
 }
+
+const qc_command qc_command_check = {
+    "check", run, "check QAPI schemas like QEMU's generator does", usage,
+};

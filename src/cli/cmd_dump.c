@@ -3,21 +3,34 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "base/diag.h"
 #include "schema/dump.h"
 #include "schema/schema.h"
 
 enum { OPT_FORMAT = QC_OPT_FIRST_PRIVATE };
 
+static const struct option longopts[] = {
+    { "format", required_argument, NULL, OPT_FORMAT },
+    QC_COMMON_LONGOPTS,
+    { NULL, 0, NULL, 0 },
+};
+
+static const char usage[] =
+    "usage: qapic dump [--format=test-qapi|summary] [options] SCHEMA\n"
+    "\n"
+    "  --format=test-qapi  the listing of QEMU's test harness, byte for byte\n"
+    "  --format=summary    a short overview (default)\n";
+
+typedef enum { FMT_SUMMARY, FMT_TESTQAPI } dump_format;
+
 static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
 {
-    int *fmt = ctx;
+    dump_format *fmt = ctx;
     if (opt != OPT_FORMAT)
         return -1;
     if (strcmp(arg, "test-qapi") == 0)
-        *fmt = 1;
+        *fmt = FMT_TESTQAPI;
     else if (strcmp(arg, "summary") == 0)
-        *fmt = 0;
+        *fmt = FMT_SUMMARY;
     else
         return qc_cli_usage_error(cli, "dump",
                                   "unknown format '%s' (use test-qapi or "
@@ -25,15 +38,10 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
     return 0;
 }
 
-
-int qc_cmd_dump(qc_cli *cli, int argc, char **argv)
+static int run(qc_cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "format", required_argument, NULL, OPT_FORMAT },
-        QC_COMMON_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
-    int fmt = 0, rc;
+    dump_format fmt = FMT_SUMMARY;
+    int rc;
     int first = qc_cli_getopt(cli, argc, argv, "", longopts, handle, &fmt,
                               &rc);
     if (first < 0)
@@ -44,18 +52,16 @@ int qc_cmd_dump(qc_cli *cli, int argc, char **argv)
     bool io_error = false;
     qc_schema *s = qc_schema_build(a, cli->diag, &cli->opts, argv[first],
                                    &io_error);
-    if (!s) {
-        qc_arena_free(a);
-        return io_error ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
-    }
-    qc_buf b = QC_BUF_INIT;
-    if (fmt == 1)
-        qc_dump_testqapi(&b, s);
-    else
-        qc_dump_summary(&b, s);
-    rc = qc_cli_write_output(cli, NULL, b.data ? b.data : "", b.len)
-        ? QC_EXIT_OK : QC_EXIT_USAGE;
-    qc_buf_free(&b);
+    if (s && fmt == FMT_TESTQAPI)
+        qc_dump_testqapi(&cli->out, s);
+    else if (s)
+        qc_dump_summary(&cli->out, s);
     qc_arena_free(a);
-    return rc;
+    if (!s)
+        return io_error ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
+    return QC_EXIT_OK;
 }
+
+const qc_command qc_command_dump = {
+    "dump", run, "print the schema model", usage,
+};

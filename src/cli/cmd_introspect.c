@@ -12,19 +12,11 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/output.h"
 #include "cli/cli.h"
 #include "schema/introspect.h"
 #include "syntax/json.h"
 #include "base/source.h"
-
-/* Diagnostics may point into the arena (sources, names), so they are
- * written out before it goes; main's later flush finds the sink empty. */
-static void release(qc_cli *cli, qc_arena *a)
-{
-    if (qc_diag_get(cli->diag, 0))
-        qc_diag_flush(cli->diag, stderr);
-    qc_arena_free(a);
-}
 
 enum {
     OPT_CONFIG = QC_OPT_FIRST_PRIVATE,
@@ -32,6 +24,32 @@ enum {
     OPT_KEY_ORDER,
     OPT_ALL_CONDITIONS,
 };
+
+static const struct option longopts[] = {
+    { "config", required_argument, NULL, OPT_CONFIG },
+    { "define", required_argument, NULL, 'D' },
+    { "all-conditions", no_argument, NULL, OPT_ALL_CONDITIONS },
+    { "unmask-non-abi-names", no_argument, NULL, OPT_UNMASK },
+    { "key-order", required_argument, NULL, OPT_KEY_ORDER },
+    { "output", required_argument, NULL, 'o' },
+    QC_COMMON_LONGOPTS,
+    { NULL, 0, NULL, 0 },
+};
+
+static const char usage[] =
+    "usage: qapic introspect [--config FILE] [-D SYMBOL]... [--all-conditions]\n"
+    "                        [-u|--unmask-non-abi-names] [--key-order=sorted|qemu]\n"
+    "                        [-o FILE] SCHEMA\n"
+    "\n"
+    "Prints the introspection QEMU would return for SCHEMA built with the\n"
+    "given condition symbols (none given: no symbol is defined).\n"
+    "  --config FILE          condition symbols, one per line\n"
+    "  -D, --define SYMBOL    define one condition symbol\n"
+    "  --all-conditions       take every 'if' as true\n"
+    "  -u, --unmask-non-abi-names  real type names instead of numbers\n"
+    "  --key-order=sorted     sort object keys (default)\n"
+    "  --key-order=qemu       QEMU's wire order, to compare with a dump\n"
+    "  -o, --output FILE      write FILE atomically instead of stdout\n";
 
 typedef struct intro_args {
     qc_arena *a;
@@ -118,18 +136,8 @@ static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
     return -1;
 }
 
-int qc_cmd_introspect(qc_cli *cli, int argc, char **argv)
+static int run(qc_cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "config", required_argument, NULL, OPT_CONFIG },
-        { "define", required_argument, NULL, 'D' },
-        { "all-conditions", no_argument, NULL, OPT_ALL_CONDITIONS },
-        { "unmask-non-abi-names", no_argument, NULL, OPT_UNMASK },
-        { "key-order", required_argument, NULL, OPT_KEY_ORDER },
-        { "output", required_argument, NULL, 'o' },
-        QC_COMMON_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     intro_args ia = { 0 };
     qc_introspect_opts dflt = QC_INTROSPECT_OPTS_DEFAULT;
     ia.a = qc_arena_new();
@@ -155,16 +163,24 @@ int qc_cmd_introspect(qc_cli *cli, int argc, char **argv)
     qc_value *arr = qc_introspect_file(ia.a, cli->diag, &cli->opts,
                                        argv[first], &ia.io, &io_error);
     if (!arr) {
+        qc_cli_hint_doc_checks(cli);
         rc = io_error ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
         goto out;
     }
-    qc_buf b = QC_BUF_INIT;
-    qc_json_write(&b, arr, 2, 0);
-    qc_buf_putc(&b, '\n');
-    rc = qc_cli_write_output(cli, ia.output, b.data, b.len)
-        ? QC_EXIT_OK : QC_EXIT_USAGE;
-    qc_buf_free(&b);
+    /* "-o -" is standard output too. */
+    bool to_file = ia.output && strcmp(ia.output, "-");
+    qc_buf file = QC_BUF_INIT, *b = to_file ? &file : &cli->out;
+    qc_json_write(b, arr, 2, 0);
+    qc_buf_putc(b, '\n');
+    rc = QC_EXIT_OK;
+    if (to_file && !qc_output_write(cli->diag, ia.output, file.data, file.len))
+        rc = QC_EXIT_USAGE;
+    qc_buf_free(&file);
 out:
-    release(cli, ia.a);
+    qc_arena_free(ia.a);
     return rc;
 }
+
+const qc_command qc_command_introspect = {
+    "introspect", run, "print query-qmp-schema for a schema", usage,
+};

@@ -1,12 +1,29 @@
 /* qapic parse: syntax only, in one of the three dialects. */
 #include <string.h>
 
-#include "base/buf.h"
+#include "base/path.h"
 #include "cli/cli.h"
 #include "syntax/json.h"
 #include "syntax/parse.h"
 
 enum { OPT_DIALECT = QC_OPT_FIRST_PRIVATE, OPT_PRINT };
+
+static const struct option longopts[] = {
+    { "dialect", required_argument, NULL, OPT_DIALECT },
+    { "print", no_argument, NULL, OPT_PRINT },
+    QC_COMMON_LONGOPTS,
+    { NULL, 0, NULL, 0 },
+};
+
+static const char usage[] =
+    "usage: qapic parse [--dialect=schema|json|stream] [--print] FILE\n"
+    "\n"
+    "Reads FILE in one dialect and reports the first syntax error.\n"
+    "  --dialect=schema  QAPI schema syntax (default for .json files)\n"
+    "  --dialect=json    one strict JSON value\n"
+    "  --dialect=stream  a sequence of JSON values (default for .replies)\n"
+    "  --print           write the values in canonical form (JSON with\n"
+    "                    2-space indent, as capability dumps use)\n";
 
 struct parse_args {
     int dialect;            /* -1: from the file name */
@@ -35,12 +52,6 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
     return -1;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcmp(s + n - k, suffix);
-}
-
 /* Canonical text of a schema's items: doc blocks are not values, so only
  * the expressions are printed, one after another. */
 static void print_items(qc_buf *b, const qc_parse_result *r)
@@ -58,14 +69,8 @@ static void print_items(qc_buf *b, const qc_parse_result *r)
         qc_buf_putc(b, '\n');
 }
 
-int qc_cmd_parse(qc_cli *cli, int argc, char **argv)
+static int run(qc_cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "dialect", required_argument, NULL, OPT_DIALECT },
-        { "print", no_argument, NULL, OPT_PRINT },
-        QC_COMMON_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     struct parse_args pa = { -1, false };
     int rc;
     int first = qc_cli_getopt(cli, argc, argv, "", longopts, handle, &pa, &rc);
@@ -75,7 +80,7 @@ int qc_cmd_parse(qc_cli *cli, int argc, char **argv)
         return qc_cli_usage_error(cli, "parse", "expected exactly one FILE");
     const char *path = argv[first];
     qc_dialect dialect = pa.dialect >= 0 ? (qc_dialect)pa.dialect
-                       : has_suffix(path, ".replies") ? QC_DIALECT_STREAM
+                       : qc_path_has_suffix(path, ".replies") ? QC_DIALECT_STREAM
                        : QC_DIALECT_SCHEMA;
 
     qc_arena *a = qc_arena_new();
@@ -93,14 +98,13 @@ int qc_cmd_parse(qc_cli *cli, int argc, char **argv)
         rc = QC_EXIT_PROBLEMS;
     } else {
         rc = QC_EXIT_OK;
-        if (pa.print) {
-            qc_buf b = QC_BUF_INIT;
-            print_items(&b, &r);
-            if (!qc_cli_write_output(cli, NULL, b.data ? b.data : "", b.len))
-                rc = QC_EXIT_USAGE;
-            qc_buf_free(&b);
-        }
+        if (pa.print)
+            print_items(&cli->out, &r);
     }
     qc_arena_free(a);
     return rc;
 }
+
+const qc_command qc_command_parse = {
+    "parse", run, "check the syntax of a schema or JSON file", usage,
+};

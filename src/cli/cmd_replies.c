@@ -9,19 +9,16 @@
  * Problems go to the diagnostic sink (stderr); stdout gets one result
  * line per file (check, fix), the JSON report (check --format=json), a
  * line per command (validate) or the schema (schema). */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "base/buf.h"
+#include "base/output.h"
 #include "cli/cli.h"
 #include "dumps/ischema.h"
-#include "syntax/json.h"
-#include "syntax/parse.h"
 #include "dumps/replies.h"
 #include "dumps/validate.h"
+#include "syntax/json.h"
+#include "syntax/parse.h"
 
 enum {
     OPT_FORMAT = QC_OPT_FIRST_PRIVATE,
@@ -30,6 +27,32 @@ enum {
     OPT_CHECK_RETURNS,
     OPT_CHECK,
 };
+
+static const struct option longopts[] = {
+    { "format", required_argument, NULL, OPT_FORMAT },
+    { "allow-deprecated", no_argument, NULL, OPT_ALLOW_DEPRECATED },
+    { "allow-unstable", no_argument, NULL, OPT_ALLOW_UNSTABLE },
+    { "check-returns", no_argument, NULL, OPT_CHECK_RETURNS },
+    { "check", no_argument, NULL, OPT_CHECK },
+    QC_COMMON_LONGOPTS,
+    { NULL, 0, NULL, 0 },
+};
+
+static const char usage[] =
+    "usage: qapic replies check [--format=text|json] [--allow-deprecated]\n"
+    "                           [--allow-unstable] [--check-returns] FILE...\n"
+    "       qapic replies fix [--check] FILE...\n"
+    "       qapic replies validate [--allow-deprecated] [--allow-unstable]\n"
+    "                              DUMP COMMAND-JSON...|-\n"
+    "       qapic replies schema FILE\n"
+    "\n"
+    "check     report layout, conversation, id numbering, schema and command\n"
+    "          problems of each dump (--check-returns: validate replies too)\n"
+    "fix       rewrite dumps canonically with libvirt's numbering, atomically\n"
+    "          (--check: change nothing, exit 1 if a rewrite is needed)\n"
+    "validate  check QMP commands (JSON objects, or - for a stream on stdin)\n"
+    "          against the dump's schema\n"
+    "schema    print the dump's query-qmp-schema reply\n";
 
 struct rargs {
     const char *sub;
@@ -124,10 +147,10 @@ static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
 {
     bool io = false, bad = false;
     size_t total = 0;
-    qc_buf out = QC_BUF_INIT;
+    qc_buf *out = &cli->out;
 
     if (ra->json)
-        qc_buf_puts(&out, "{\n  \"files\": [");
+        qc_buf_puts(out, "{\n  \"files\": [");
     for (int i = 0; i < n; i++) {
         qc_arena *a = qc_arena_new();
         size_t before = 0;
@@ -153,23 +176,20 @@ static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
             size_t after = before;
             while (qc_diag_get(cli->diag, after))
                 after++;
-            json_file(&out, files[i], status, entries, cli->diag, before,
+            json_file(out, files[i], status, entries, cli->diag, before,
                       after, i == 0);
         } else if (!src) {
-            qc_buf_printf(&out, "%s: unreadable\n", files[i]);
+            qc_buf_printf(out, "%s: unreadable\n", files[i]);
         } else if (problems) {
-            qc_buf_printf(&out, "%s: %zu problem%s\n", files[i], problems,
+            qc_buf_printf(out, "%s: %zu problem%s\n", files[i], problems,
                           problems == 1 ? "" : "s");
         } else {
-            qc_buf_printf(&out, "%s: ok\n", files[i]);
+            qc_buf_printf(out, "%s: ok\n", files[i]);
         }
         qc_arena_free(a);
     }
     if (ra->json)
-        qc_buf_printf(&out, "\n  ],\n  \"problems\": %zu\n}\n", total);
-    if (out.len)
-        fwrite(out.data, 1, out.len, stdout);
-    qc_buf_free(&out);
+        qc_buf_printf(out, "\n  ],\n  \"problems\": %zu\n}\n", total);
     return io ? QC_EXIT_USAGE : bad ? QC_EXIT_PROBLEMS : QC_EXIT_OK;
 }
 
@@ -195,16 +215,16 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
         bool fixed = qc_replies_is_fixed(r);
         qc_diag_free(quiet);
         if (fixed) {
-            printf("%s: unchanged\n", files[i]);
+            qc_buf_printf(&cli->out, "%s: unchanged\n", files[i]);
             qc_arena_free(a);
             continue;
         }
         r = qc_replies_read(a, src, true, cli->diag);
         if (!qc_replies_render_fixed(a, r, &out, cli->diag)) {
             bad = true;
-            printf("%s: not rewritten\n", files[i]);
+            qc_buf_printf(&cli->out, "%s: not rewritten\n", files[i]);
         } else if (out.len == src->len && !memcmp(out.data, src->text, out.len)) {
-            printf("%s: unchanged\n", files[i]);
+            qc_buf_printf(&cli->out, "%s: unchanged\n", files[i]);
         } else if (ra->check_only) {
             bad = true;
             /* Say where the first difference is. */
@@ -213,9 +233,9 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
                 k++;
             qc_error(cli->diag, qc_loc_make(src, (uint32_t)k), "replies-not-canonical",
                      "not in canonical form with libvirt's numbering; 'qapic replies fix' would rewrite it from here on");
-            printf("%s: would be rewritten\n", files[i]);
-        } else if (qc_cli_write_output(cli, files[i], out.data, out.len)) {
-            printf("%s: rewritten\n", files[i]);
+            qc_buf_printf(&cli->out, "%s: would be rewritten\n", files[i]);
+        } else if (qc_output_write(cli->diag, files[i], out.data, out.len)) {
+            qc_buf_printf(&cli->out, "%s: rewritten\n", files[i]);
         } else {
             io = true;
         }
@@ -304,11 +324,12 @@ static int run_validate(qc_cli *cli, struct rargs *ra, int n, char **args)
             qc_validate_command(a, s, vals[k], &ra->ro.validate, on_problem, &vp);
             if (vp.n)
                 bad = true;
-            printf("command %zu (%s): %s", count, x ? x : "?",
-                   vp.n ? "invalid" : "valid");
+            qc_buf_printf(&cli->out, "command %zu (%s): %s", count,
+                          x ? x : "?", vp.n ? "invalid" : "valid");
             if (vp.n)
-                printf(", %zu problem%s", vp.n, vp.n == 1 ? "" : "s");
-            putchar('\n');
+                qc_buf_printf(&cli->out, ", %zu problem%s", vp.n,
+                              vp.n == 1 ? "" : "s");
+            qc_buf_putc(&cli->out, '\n');
         }
     }
     qc_arena_free(a);
@@ -329,32 +350,19 @@ static int run_schema(qc_cli *cli, int n, char **args)
     if (!dump_schema(cli, a, args[0], &array, &io)) {
         rc = io ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
     } else {
-        qc_buf out = QC_BUF_INIT;
-        qc_json_write(&out, array, 2, 0);
-        qc_buf_putc(&out, '\n');
-        if (!qc_cli_write_output(cli, NULL, out.data, out.len))
-            rc = QC_EXIT_USAGE;
-        qc_buf_free(&out);
+        qc_json_write(&cli->out, array, 2, 0);
+        qc_buf_putc(&cli->out, '\n');
     }
     qc_arena_free(a);
     return rc;
 }
 
-int qc_cmd_replies(qc_cli *cli, int argc, char **argv)
+static int run(qc_cli *cli, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "format", required_argument, NULL, OPT_FORMAT },
-        { "allow-deprecated", no_argument, NULL, OPT_ALLOW_DEPRECATED },
-        { "allow-unstable", no_argument, NULL, OPT_ALLOW_UNSTABLE },
-        { "check-returns", no_argument, NULL, OPT_CHECK_RETURNS },
-        { "check", no_argument, NULL, OPT_CHECK },
-        QC_COMMON_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     static const char *const subs[] = { "check", "fix", "validate", "schema", NULL };
 
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        qc_cli_print_help("replies");
+        qc_cli_print_help(cli, "replies");
         return QC_EXIT_OK;
     }
     if (argc < 2)
@@ -382,6 +390,8 @@ int qc_cmd_replies(qc_cli *cli, int argc, char **argv)
     struct rargs ra;
     memset(&ra, 0, sizeof ra);
     ra.sub = sub;
+    ra.ro.validate.deprecated_hint = QC_CLI_DEPRECATED_HINT;
+    ra.ro.validate.unstable_hint = QC_CLI_UNSTABLE_HINT;
     int rc;
     int first = qc_cli_getopt(cli, ac, av, "", longopts, handle, &ra, &rc);
     if (first >= 0) {
@@ -404,3 +414,7 @@ int qc_cmd_replies(qc_cli *cli, int argc, char **argv)
     free(av);
     return rc;
 }
+
+const qc_command qc_command_replies = {
+    "replies", run, "check, fix and use capability dumps", usage,
+};

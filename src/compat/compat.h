@@ -35,10 +35,6 @@ typedef struct qc_compat_result {
 qc_compat_result qc_compat_eval(qc_arena *a, const qc_ischema *s,
                                 const qc_rule *r);
 
-/* The QEMU version a capability dump recorded (its query-version reply);
- * false if it has none. */
-bool qc_compat_dump_version(qc_value *const *vals, size_t n, qc_version *v);
-
 /* Called once per violated call constraint.  MSG is the command (or event)
  * object, AT the offending value (MSG itself for one-of problems). */
 typedef void (*qc_compat_call_fn)(void *ctx, const qc_rule *r,

@@ -22,17 +22,6 @@ const char *qc_compat_status_name(qc_compat_status st)
 
 /* --- schema side ---------------------------------------------------------- */
 
-static bool has_feature(const qc_value *v, const char *feat)
-{
-    const qc_value *f = qc_obj_get(v, "features");
-    if (!qc_is_array(f))
-        return false;
-    for (size_t i = 0; i < f->u.arr.n; i++)
-        if (qc_is_string(f->u.arr.items[i]) && !strcmp(f->u.arr.items[i]->u.str.s, feat))
-            return true;
-    return false;
-}
-
 /* Keeps the worst status seen; the first one of that gravity keeps its
  * detail. */
 static void merge(qc_compat_result *res, qc_compat_status st, const char *detail)
@@ -46,9 +35,9 @@ static void merge(qc_compat_result *res, qc_compat_status st, const char *detail
 static void check_features(qc_arena *a, const qc_rule *r, const qc_value *v,
                            const char *what, qc_compat_result *res)
 {
-    if (!r->allow_deprecated && has_feature(v, "deprecated"))
+    if (!r->allow_deprecated && qc_ischema_has_feature(v, "deprecated"))
         merge(res, QC_COMPAT_DEPRECATED, qc_arena_printf(a, "%s is deprecated", what));
-    if (!r->allow_unstable && has_feature(v, "unstable"))
+    if (!r->allow_unstable && qc_ischema_has_feature(v, "unstable"))
         merge(res, QC_COMPAT_UNSTABLE, qc_arena_printf(a, "%s is unstable", what));
 }
 
@@ -349,22 +338,6 @@ qc_compat_result qc_compat_eval(qc_arena *a, const qc_ischema *s,
     for (size_t i = 0; i < r->nqueries; i++)
         eval_query(a, s, r->queries[i], &res);
     return res;
-}
-
-bool qc_compat_dump_version(qc_value *const *vals, size_t n, qc_version *v)
-{
-    const qc_value *ret = qc_replies_find_return(vals, n, "query-version");
-    const qc_value *q = qc_obj_get(ret, "qemu");
-    const qc_value *ma = qc_obj_get(q, "major"), *mi = qc_obj_get(q, "minor"),
-                   *mc = qc_obj_get(q, "micro");
-    if (ma == NULL || mi == NULL || ma->kind != QC_VINT || mi->kind != QC_VINT
-        || ma->u.num.i < 0 || mi->u.num.i < 0)
-        return false;
-    v->major = (unsigned)ma->u.num.i;
-    v->minor = (unsigned)mi->u.num.i;
-    v->micro = mc && mc->kind == QC_VINT && mc->u.num.i >= 0 ? (unsigned)mc->u.num.i : 0;
-    v->set = true;
-    return true;
 }
 
 /* --- call side ------------------------------------------------------------ */

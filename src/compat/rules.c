@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "dumps/query.h"
 
 /* --- small types --------------------------------------------------------- */
@@ -54,61 +55,6 @@ bool qc_jtype_parse(const char *s, qc_jtype *t)
     return false;
 }
 
-static bool parse_uint(const char **p, unsigned *out)
-{
-    const char *s = *p;
-    unsigned long v = 0;
-    if (*s < '0' || *s > '9')
-        return false;
-    while (*s >= '0' && *s <= '9') {
-        v = v * 10 + (unsigned long)(*s - '0');
-        if (v > 100000)
-            return false;
-        s++;
-    }
-    *out = (unsigned)v;
-    *p = s;
-    return true;
-}
-
-bool qc_version_parse(const char *s, qc_version *v)
-{
-    qc_version r = { 0, 0, 0, true };
-    if (!parse_uint(&s, &r.major) || *s++ != '.' || !parse_uint(&s, &r.minor))
-        return false;
-    if (*s == '.') {
-        s++;
-        if (!parse_uint(&s, &r.micro))
-            return false;
-    }
-    if (*s)
-        return false;
-    *v = r;
-    return true;
-}
-
-int qc_version_cmp(const qc_version *a, const qc_version *b)
-{
-    if (a->set != b->set)
-        return a->set ? -1 : 1;
-    if (!a->set)
-        return 0;
-    if (a->major != b->major)
-        return a->major < b->major ? -1 : 1;
-    if (a->minor != b->minor)
-        return a->minor < b->minor ? -1 : 1;
-    if (a->micro != b->micro)
-        return a->micro < b->micro ? -1 : 1;
-    return 0;
-}
-
-const char *qc_version_str(qc_arena *a, const qc_version *v)
-{
-    if (!v->set)
-        return "";
-    return qc_arena_printf(a, "%u.%u.%u", v->major, v->minor, v->micro);
-}
-
 bool qc_rule_in_range(const qc_rule *r, const qc_version *v)
 {
     if (!v->set)
@@ -143,12 +89,8 @@ static qc_loc mark_loc(const loader *L, yaml_mark_t m)
     const qc_source *src = L->src;
     uint32_t off = qc_source_line_offset(src, (unsigned)m.line + 1);
     size_t col = m.column;
-    while (col > 0 && off < src->len && src->text[off] != '\n') {
-        off++;
-        while (off < src->len && ((unsigned char)src->text[off] & 0xc0) == 0x80)
-            off++;
-        col--;
-    }
+    for (; col > 0 && off < src->len && src->text[off] != '\n'; col--)
+        off = (uint32_t)qc_utf8_next(src->text, off, src->len);
     return qc_loc_make(src, off);
 }
 

@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/source.h"
+#include "dumps/version.h"
 
 /* JSON types a rule can demand of an argument or event member. */
 typedef enum {
@@ -28,19 +29,6 @@ typedef enum {
 const char *qc_jtype_name(qc_jtype t);
 /* Accepts the canonical names and the aliases str, int, bool, value. */
 bool qc_jtype_parse(const char *s, qc_jtype *t);
-
-/* A QEMU version; SET is false for "unknown". */
-typedef struct qc_version {
-    unsigned major, minor, micro;
-    bool set;
-} qc_version;
-
-/* "X.Y" or "X.Y.Z" (micro 0 when absent); false if malformed. */
-bool qc_version_parse(const char *s, qc_version *v);
-/* Orders unknown versions after every known one. */
-int qc_version_cmp(const qc_version *a, const qc_version *b);
-/* "X.Y.Z", or "" when unknown (arena string). */
-const char *qc_version_str(qc_arena *a, const qc_version *v);
 
 /* A member path such as "channels/addr/+socket/host": components are
  * member names, "+case" (a union branch) or, last only, "^value" (an enum

@@ -138,19 +138,6 @@ bool qc_query_syntax_ok(qc_arena *a, const char *path, const char **why)
     return parse_query(a, path, &q, why);
 }
 
-static bool has_feature(const qc_value *v, const char *feat)
-{
-    const qc_value *fs = qc_obj_get(v, "features");
-    if (!qc_is_array(fs))
-        return false;
-    for (size_t i = 0; i < fs->u.arr.n; i++) {
-        const qc_value *f = fs->u.arr.items[i];
-        if (qc_is_string(f) && !strcmp(f->u.str.s, feat))
-            return true;
-    }
-    return false;
-}
-
 /* The element of array KEY of V whose string member FIELD equals NAME. */
 static const qc_value *find_in(const qc_value *v, const char *key,
                                const char *field, const char *name)
@@ -190,7 +177,7 @@ static int eval(const ctx *cx, const qc_value *node, size_t i,
         return QC_QUERY_TRUE;
     const comp *c = &cx->q->c[i];
     if (c->kind == '$' && member)
-        return has_feature(member, c->name);
+        return qc_ischema_has_feature(member, c->name);
 
     const char *meta = qc_obj_get_str(node, "meta-type");
     if (!meta)
@@ -200,7 +187,7 @@ static int eval(const ctx *cx, const qc_value *node, size_t i,
         return follow(cx, node, "element-type", i, member, hops + 1);
 
     if (c->kind == '$')
-        return has_feature(node, c->name);
+        return qc_ischema_has_feature(node, c->name);
 
     if (!strcmp(meta, "alternate")) {
         const qc_value *ms = qc_obj_get(node, "members");
@@ -254,7 +241,7 @@ static int eval(const ctx *cx, const qc_value *node, size_t i,
         if (i + 1 == cx->q->n)
             return QC_QUERY_TRUE;
         /* The syntax allows only "$feat" after "^value". */
-        return em ? has_feature(em, cx->q->c[i + 1].name) : QC_QUERY_FALSE;
+        return em ? qc_ischema_has_feature(em, cx->q->c[i + 1].name) : QC_QUERY_FALSE;
     }
 
     if (!strcmp(meta, "builtin")) {

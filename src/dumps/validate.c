@@ -71,12 +71,16 @@ static void features(struct vs *v, const qc_value *at, const qc_value *owner,
         const qc_value *x = f->u.arr.items[i];
         if (!qc_is_string(x))
             continue;
+        const char *hint = NULL;
         if (!strcmp(x->u.str.s, "deprecated") && !v->o->allow_deprecated)
-            problem(v, at, "qmp-deprecated",
-                    "%s is deprecated (allow with --allow-deprecated)", what);
+            hint = v->o->deprecated_hint;
         else if (!strcmp(x->u.str.s, "unstable") && !v->o->allow_unstable)
-            problem(v, at, "qmp-unstable",
-                    "%s is unstable (allow with --allow-unstable)", what);
+            hint = v->o->unstable_hint;
+        else
+            continue;
+        problem(v, at, x->u.str.s[0] == 'd' ? "qmp-deprecated" : "qmp-unstable",
+                "%s is %s%s%s%s", what, x->u.str.s, hint ? " (" : "",
+                hint ? hint : "", hint ? ")" : "");
     }
 }
 

@@ -13,6 +13,9 @@
 typedef struct qc_validate_opts {
     bool allow_deprecated;   /* deprecated commands/members/values are fine */
     bool allow_unstable;     /* likewise for 'unstable' */
+    /* How the user would allow such a feature, added to the message in
+     * parentheses (the command line names its option); NULL: nothing. */
+    const char *deprecated_hint, *unstable_hint;
 } qc_validate_opts;
 
 /* Called once per problem.  PATH is the JSON path of the offending value

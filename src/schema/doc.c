@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 /* ---- Python-compatible white space on UTF-8 text ---------------------- */
 
 /* Length in bytes of the white-space character (as Python's str.isspace
@@ -69,16 +71,6 @@ static unsigned leading_space(const char *s, size_t n, size_t *bytes)
     return count;
 }
 
-/* Characters (code points) in S[0..N). */
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            c++;
-    return c;
-}
-
 /* Whether the character ending at S + N is a word character of Python's
  * regular expressions (letters, digits, '_'; Unicode-aware).  Outside
  * ASCII, punctuation and symbol blocks that doc text plausibly holds
@@ -95,15 +87,10 @@ static bool is_word_char_before(const char *s, size_t n)
         return c == '_' || (c >= '0' && c <= '9')
             || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
     size_t k = n - 1;
-    while (k > 0 && (u[k] & 0xC0) == 0x80 && n - k < 4)
+    while (k > 0 && qc_utf8_is_cont(u[k]) && n - k < 4)
         k--;
     uint32_t cp;
-    if ((u[k] & 0xE0) == 0xC0 && n - k == 2)
-        cp = (uint32_t)(u[k] & 0x1F) << 6 | (u[k + 1] & 0x3F);
-    else if ((u[k] & 0xF0) == 0xE0 && n - k == 3)
-        cp = (uint32_t)(u[k] & 0x0F) << 12 | (uint32_t)(u[k + 1] & 0x3F) << 6
-            | (u[k + 2] & 0x3F);
-    else
+    if (qc_utf8_decode(u + k, u + n, &cp) != n - k)
         return true;
     if (cp >= 0xA0 && cp <= 0xBF)   /* ª ² ³ µ ¹ º ¼ ½ ¾ are alphanumeric */
         return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5
@@ -292,7 +279,7 @@ static void check_line_format(parser *p)
     const char *s = p->s;
     size_t n = p->n;
 
-    if (utf8_chars(s, n) + 2 > 70) {
+    if (qc_utf8_count(s, n) + 2 > 70) {
         size_t k = 0;
         while (k < n && s[k] == ' ')
             k++;
@@ -331,18 +318,13 @@ static void check_line_format(parser *p)
         /* QEMU counts the column from the start of the physical line as if
          * it began with "# ": walk that many characters. */
         const qc_source *src = cur_loc(p).src;
-        size_t want = 2 + utf8_chars(s, i) + 1;
+        size_t want = 2 + qc_utf8_count(s, i) + 1;
         uint32_t off = cur_loc(p).off, start = off;
         if (src) {
             start = qc_source_line_offset(src, qc_source_line(src, off));
             off = start;
-            while (want && off < src->len) {
-                off++;
-                while (off < src->len
-                       && ((unsigned char)src->text[off] & 0xC0) == 0x80)
-                    off++;
-                want--;
-            }
+            for (; want && off < src->len; want--)
+                off = (uint32_t)qc_utf8_next(src->text, off, src->len);
         }
         fail_at(p, qc_loc_make(src, off), "qapi-doc-sentence-space",
                 "only one space after the end of a sentence; use two "

@@ -345,19 +345,5 @@ qc_value *qc_introspect_file(qc_arena *a, qc_diag *d, const qc_options *opts,
                              bool *io_error)
 {
     qc_schema *s = qc_schema_build(a, d, opts, path, io_error);
-    if (!s) {
-        /* Doc comments of older QEMU releases fail today's rules: say how
-         * to get at their definitions all the same. */
-        for (size_t i = 0; !opts->no_doc_checks && qc_diag_get(d, i); i++)
-            if (!strncmp(qc_diagnostic_code(qc_diag_get(d, i)), "qapi-doc", 8)) {
-                qc_diag_report(d, QC_SEV_NOTE, qc_loc_make(NULL, 0),
-                               "hint-no-doc-checks",
-                               "doc comments are checked by the rules of QEMU %s; "
-                               "--no-doc-checks reads those of older schemas as plain comments",
-                               opts->std == QC_STD_QEMU_10_0 ? "10.0" : "10.2");
-                break;
-            }
-        return NULL;
-    }
-    return qc_introspect(a, s, o);
+    return s ? qc_introspect(a, s, o) : NULL;
 }

@@ -10,6 +10,7 @@
 
 #include "syntax/parse.h"
 #include "base/path.h"
+#include "base/utf8.h"
 
 struct loader {
     qc_arena *a;
@@ -112,39 +113,6 @@ static bool pragma_directive(struct loader *L, const qc_value *v)
 static bool load_file(struct loader *L, const char *path, qc_source *parent,
                       const qc_value *incl, bool *io_error);
 
-/* Offset of the first byte of TEXT[0..LEN) that is not part of strict
- * UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), or
- * LEN if there is none. */
-static size_t bad_utf8_at(const char *text, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = u[i];
-        size_t n;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; min = 0x80; }
-        else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; min = 0x800; }
-        else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; min = 0x10000; }
-        else return i;
-        if (len - i < n)
-            return i;
-        for (size_t k = 1; k < n; k++) {
-            if ((u[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (u[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += n;
-    }
-    return len;
-}
-
 static bool include_directive(struct loader *L, qc_source *src,
                               const qc_value *v, bool *io_error)
 {
@@ -208,7 +176,7 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
 
     /* QEMU decodes the whole file as UTF-8 before it parses any of it,
      * and gives up on the schema when that fails. */
-    size_t bad = bad_utf8_at(src->text, src->len);
+    size_t bad = qc_utf8_invalid_at(src->text, src->len);
     if (bad < src->len) {
         qc_error(L->d, qc_loc_make(src, (uint32_t)bad), "qapi-invalid-utf8",
                  "the file is not valid UTF-8 (bad byte 0x%02X); QEMU "

@@ -1,20 +1,18 @@
 /* Canonical JSON writer: the format of Python's json.dumps(obj, indent=2)
  * with ensure_ascii, which libvirt's capability dumps use.  Numbers are
- * written exactly as they were read. */
+ * written exactly as they were read; strings by qc_json_write_string
+ * (base/json_string.h, included here for the writers of JSON by hand). */
 #ifndef QC_JSON_H
 #define QC_JSON_H
 
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "base/json_string.h"
 #include "syntax/value.h"
 
 /* Writes V at indent level LEVEL (2 spaces a level).  INDENT 0 writes the
  * compact one-line form with ", " and ": " separators. */
 void qc_json_write(qc_buf *b, const qc_value *v, int indent, int level);
-
-/* A JSON string literal, ASCII only (\uXXXX escapes, lower-case hex,
- * surrogate pairs above U+FFFF). */
-void qc_json_write_string(qc_buf *b, const char *s, size_t len);
 
 #endif

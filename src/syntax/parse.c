@@ -200,10 +200,10 @@ qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t)
 
 qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
 {
-    qc_value *v = new_value(ps, (qc_vkind)t->numkind, t->off);
+    qc_value *v = new_value(ps, QC_VNUMBER, t->off);
     v->u.num.text = t->s;
-    v->u.num.i = t->i;
-    v->u.num.u = t->u;
+    if (t->integer)
+        qc_value_set_integer(v, t->s, t->len);
     return v;
 }
 

@@ -87,9 +87,11 @@ static inline bool qc_is_number(const qc_value *v)
  * "boolean", "null". */
 const char *qc_value_type_name(const qc_value *v);
 
-/* Deep structural equality (object key order matters unless
- * IGNORE_KEY_ORDER). Numbers compare by value when both are integers, by
- * text otherwise. */
-bool qc_value_equal(const qc_value *a, const qc_value *b, bool ignore_key_order);
+/* Classifies the integer TEXT[0..LEN) (JSON syntax: an optional '-' and
+ * digits; NUL-terminated) for V: QC_VINT with u.num.i when it fits int64_t
+ * (u.num.u too when it is not negative), QC_VUINT with u.num.u when it
+ * fits uint64_t only, QC_VNUMBER otherwise.  The grammar and the fast
+ * reader of dumps both call it, so they agree on every number. */
+void qc_value_set_integer(qc_value *v, const char *text, size_t len);
 
 #endif

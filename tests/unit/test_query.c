@@ -9,6 +9,7 @@
 #include "base/diag.h"
 #include "schema/introspect.h"
 #include "dumps/ischema.h"
+#include "dumps/load.h"
 #include "syntax/parse.h"
 #include "dumps/query.h"
 
@@ -127,13 +128,19 @@ START_TEST(find_return)
         "{\"execute\": \"query-kvm\", \"id\": \"4\"}\n",
         true, &n);
     ck_assert_uint_eq(n, 7);
-    const qc_value *r = qc_replies_find_return(v, n, "query-qmp-schema");
-    ck_assert_ptr_nonnull(r);
-    ck_assert(qc_is_array(r));
-    ck_assert(qc_is_object(qc_replies_find_return(v, n, "qmp_capabilities")));
-    /* A command without a reply, and one never sent. */
-    ck_assert_ptr_null(qc_replies_find_return(v, n, "query-kvm"));
-    ck_assert_ptr_null(qc_replies_find_return(v, n, "query-version"));
+    /* The error reply does not end the search for the schema. */
+    qc_ischema *s = qc_ischema_from_json(arena, diag, v[0]->loc.src, v, n);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_eq(qc_ischema_array(s), qc_obj_get(v[5], "return"));
+    /* A command without a successful reply: located at the command. */
+    s = qc_ischema_from_json(arena, diag, v[0]->loc.src, v, 4);
+    ck_assert_ptr_null(s);
+    const qc_diagnostic *dg = qc_diag_get(diag, 0);
+    ck_assert_str_eq(qc_diagnostic_code(dg), "ischema-no-schema-reply");
+    ck_assert_uint_eq(qc_diagnostic_line(dg), 5);
+    /* None sent at all: located at the start of the file. */
+    ck_assert_ptr_null(qc_ischema_from_json(arena, diag, v[0]->loc.src, v, 2));
+    ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(diag, 1)), 1);
 }
 END_TEST
 

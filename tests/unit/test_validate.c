@@ -114,7 +114,7 @@ static void teardown(void)
 
 static size_t run(const char *cmd, bool allow_deprecated, bool allow_unstable)
 {
-    qc_validate_opts o = { allow_deprecated, allow_unstable };
+    qc_validate_opts o = { allow_deprecated, allow_unstable, NULL, NULL };
     memset(&got, 0, sizeof got);
     size_t n = qc_validate_command(arena, schema, parse(cmd), &o, collect, &got);
     ck_assert_uint_eq(n, got.n);
@@ -244,7 +244,7 @@ END_TEST
 
 START_TEST(validate_value_path)
 {
-    qc_validate_opts o = { false, false };
+    qc_validate_opts o = { false, false, NULL, NULL };
     size_t n = qc_validate_value(arena, schema, "[3]",
                                  parse("[{\"transport\": \"exec\", \"args\": [1]}]"),
                                  "return", &o, collect, &got);

@@ -1,20 +1,18 @@
-/* Helpers shared by the subcommands: common options, usage and I/O errors,
- * atomic output files. */
+/* What the subcommands share: the common options, option parsing, usage
+ * and I/O errors, hints that name options. */
 #include "cli/cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/buf.h"
 
-int qc_cli_common_option(qc_cli *cli, int opt, const char *arg)
+/* Returns 1 when OPT is a common option and was handled, 0 when it is
+ * not one, -1 after reporting a bad value. */
+static int common_option(qc_cli *cli, int opt, const char *arg)
 {
     switch (opt) {
     case QC_OPT_DIAG_FORMAT: {
@@ -78,79 +76,19 @@ void qc_cli_io_error(qc_cli *cli, const char *path, int err)
              path, strerror(err));
 }
 
-static bool write_all(int fd, const char *data, size_t len)
+void qc_cli_hint_doc_checks(qc_cli *cli)
 {
-    while (len) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
+    if (cli->opts.no_doc_checks)
+        return;
+    for (size_t i = 0; qc_diag_get(cli->diag, i); i++)
+        if (!strncmp(qc_diagnostic_code(qc_diag_get(cli->diag, i)), "qapi-doc", 8)) {
+            qc_diag_report(cli->diag, QC_SEV_NOTE, qc_loc_make(NULL, 0),
+                           "hint-no-doc-checks",
+                           "doc comments are checked by the rules of QEMU %s; "
+                           "--no-doc-checks reads those of older schemas as plain comments",
+                           cli->opts.std == QC_STD_QEMU_10_0 ? "10.0" : "10.2");
+            return;
         }
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-bool qc_cli_write_output(qc_cli *cli, const char *path, const char *data,
-                         size_t len)
-{
-    if (!path || !strcmp(path, "-")) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout)) {
-            qc_error(cli->diag, (qc_loc){ 0 }, "io-error",
-                     "cannot write to standard output: %s", strerror(errno));
-            return false;
-        }
-        return true;
-    }
-    /* Write next to the target and rename, so a reader never sees a
-     * half-written file and a failure leaves the old one in place. */
-    char *dir_copy = strdup(path);
-    if (!dir_copy)
-        abort();
-    const char *dir = dirname(dir_copy);
-    size_t n = strlen(dir) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        abort();
-    snprintf(tmp, n, "%s/.qapic-XXXXXX", dir);
-    free(dir_copy);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        qc_error(cli->diag, (qc_loc){ 0 }, "io-error",
-                 "cannot create a temporary file for '%s': %s", path,
-                 strerror(errno));
-        free(tmp);
-        return false;
-    }
-    struct stat st;
-    mode_t mode = 0644;
-    if (stat(path, &st) == 0)
-        mode = st.st_mode & 07777;
-    else {
-        mode_t mask = umask(0);
-        umask(mask);
-        mode = 0666 & ~mask;
-    }
-    bool ok = write_all(fd, data, len) && fchmod(fd, mode) == 0
-              && fsync(fd) == 0;
-    int saved = errno;
-    if (close(fd) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        qc_error(cli->diag, (qc_loc){ 0 }, "io-error", "cannot write '%s': %s",
-                 path, strerror(saved));
-    }
-    free(tmp);
-    return ok;
 }
 
 int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
@@ -180,11 +118,11 @@ int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
             return -1;
         }
         if (opt == QC_OPT_HELP) {
-            qc_cli_print_help(argv[0]);
+            qc_cli_print_help(cli, argv[0]);
             *exit_code = QC_EXIT_OK;
             return -1;
         }
-        int r = qc_cli_common_option(cli, opt, optarg);
+        int r = common_option(cli, opt, optarg);
         if (r < 0)
             return -1;
         if (r > 0)

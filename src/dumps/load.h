@@ -1,0 +1,49 @@
+/* Where an introspected schema comes from, told and loaded in one place:
+ * a capability dump or QMP log (a stream of JSON objects: its
+ * query-qmp-schema reply), introspection JSON (an array, or a lone reply
+ * {"return": [...]}), or a source schema (loaded, checked, and
+ * introspected with real type names and every condition true: what any
+ * build of it could offer). */
+#ifndef QC_LOAD_H
+#define QC_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/source.h"
+#include "dumps/ischema.h"
+#include "dumps/version.h"
+#include "schema/options.h"
+#include "syntax/value.h"
+
+typedef enum {
+    QC_ORIGIN_JSON,        /* a dump, a QMP log or introspection JSON */
+    QC_ORIGIN_SCHEMA,      /* a QAPI source schema */
+} qc_ischema_origin;
+
+typedef struct qc_ischema_source {
+    qc_ischema *schema;    /* NULL after an error, which was reported */
+    qc_ischema_origin origin;
+    qc_version version;    /* a dump's query-version reply; unset if none */
+    bool io_error;         /* the file could not be read */
+} qc_ischema_source;
+
+/* True when TEXT is JSON rather than a source schema: its first non-blank
+ * character is '[', or '{' followed by '"' (QAPI quotes with '). */
+bool qc_text_is_json(const char *text, size_t len);
+
+/* Loads the schema of the file PATH into *OUT: JSON when its name ends in
+ * ".replies" or its text is JSON, a source schema otherwise.  Returns
+ * false after reporting why there is none. */
+bool qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
+                     const char *path, qc_ischema_source *out);
+
+/* The schema in the JSON values VALS (N > 0) read from SRC, or NULL after
+ * reporting that they hold none. */
+qc_ischema *qc_ischema_from_json(qc_arena *a, qc_diag *d,
+                                 const qc_source *src, qc_value **vals,
+                                 size_t n);
+
+#endif

@@ -1,0 +1,115 @@
+/* Rewriting capability dumps canonically, with libvirt's numbering. */
+#include "dumps/replies_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "syntax/json.h"
+
+static void set_id(qc_arena *a, qc_value *v, const char *id, bool first)
+{
+    qc_member *m = qc_obj_member(v, "id");
+    qc_value *s = qc_arena_alloc(a, sizeof *s);
+    s->kind = QC_VSTRING;
+    s->loc = m ? m->value->loc : v->loc;
+    s->u.str.s = id;
+    s->u.str.len = strlen(id);
+    if (m) {
+        m->value = s;
+        return;
+    }
+    /* libvirt's order: commands and success replies end with "id", error
+     * replies begin with it. */
+    qc_member *nm = qc_arena_alloc(a, (v->u.obj.n + 2) * sizeof *nm);
+    size_t k = 0;
+    if (first)
+        nm[k++] = (qc_member){ "id", 2, v->loc, s };
+    memcpy(nm + k, v->u.obj.members, v->u.obj.n * sizeof *nm);
+    k += v->u.obj.n;
+    if (!first)
+        nm[k++] = (qc_member){ "id", 2, v->loc, s };
+    v->u.obj.members = nm;
+    v->u.obj.n = k;
+}
+
+bool qc_replies_is_fixed(const qc_replies *r)
+{
+    if (!r->canonical || r->syntax_errors || !r->n || r->n % 2)
+        return false;
+    long seq = 1;
+    char want[32];
+    for (size_t i = 0; i < r->n; i += 2) {
+        const qc_rentry *cmd = &r->e[i], *rep = &r->e[i + 1];
+        if (cmd->kind != QC_RENTRY_COMMAND || !cmd->execute
+            || rep->kind != QC_RENTRY_REPLY)
+            return false;
+        if (!strcmp(cmd->execute, "qmp_capabilities"))
+            seq = 1;
+        snprintf(want, sizeof want, "libvirt-%ld", seq++);
+        if (!cmd->id || !rep->id || strcmp(cmd->id, want)
+            || strcmp(rep->id, want))
+            return false;
+    }
+    return true;
+}
+
+bool qc_replies_render_fixed(qc_arena *a, qc_replies *r, qc_buf *out,
+                             qc_diag *d)
+{
+    qc_rcheck c = { a, r, NULL, 0 };
+    qc_loc at = qc_loc_make(r->src, 0);
+
+    if (r->syntax_errors) {
+        qc_error(d, at, "replies-fix-refused",
+                 "not rewritten: the file has syntax errors");
+        return false;
+    }
+    if (!r->n) {
+        qc_error(d, at, "replies-fix-refused",
+                 "not rewritten: the file holds no entries");
+        return false;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const qc_rentry *e = &r->e[i];
+        bool ok = i % 2 ? e->kind == QC_RENTRY_REPLY
+                        : e->kind == QC_RENTRY_COMMAND && e->execute;
+        if (!ok) {
+            qc_error(d, qc_loc_make(r->src, e->start), "replies-fix-refused",
+                     "not rewritten: %s is not %s, so the conversation cannot be renumbered safely",
+                     qc_replies_label(a, r, i),
+                     i % 2 ? "a reply (an object with 'return' or 'error')"
+                           : "a command (an object with a string 'execute')");
+            return false;
+        }
+        if (qc_replies_dup_keys(&c, i, e->v, 0)) {
+            qc_error(d, qc_loc_make(r->src, e->start), "replies-fix-refused",
+                     "not rewritten: %s has duplicate keys, and which one to keep is not clear",
+                     qc_replies_label(a, r, i));
+            return false;
+        }
+    }
+    if (r->n % 2) {
+        qc_error(d, qc_loc_make(r->src, r->e[r->n - 1].start),
+                 "replies-fix-refused",
+                 "not rewritten: %s has no reply", qc_replies_label(a, r, r->n - 1));
+        return false;
+    }
+    long seq = 1;
+    qc_buf_reset(out);
+    for (size_t i = 0; i < r->n; i += 2) {
+        qc_rentry *cmd = &r->e[i], *rep = &r->e[i + 1];
+        if (!strcmp(cmd->execute, "qmp_capabilities"))
+            seq = 1;
+        const char *id = qc_arena_printf(a, "libvirt-%ld", seq++);
+        set_id(a, cmd->v, id, false);
+        set_id(a, rep->v, id, !qc_obj_member(rep->v, "return"));
+        cmd->id = rep->id = id;
+        if (i)
+            qc_buf_append(out, "\n\n", 2);
+        qc_json_write(out, cmd->v, 2, 0);
+        qc_buf_append(out, "\n\n", 2);
+        qc_json_write(out, rep->v, 2, 0);
+    }
+    qc_buf_putc(out, '\n');
+    return true;
+}

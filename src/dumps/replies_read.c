@@ -1,0 +1,251 @@
+/* Reading capability dumps: the grammar's slow path, which
+ * re-synchronises after a syntax error, behind the fast path
+ * (replies_fast.c); then the roles and pairs of the entries. */
+#include "dumps/replies_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "syntax/parse.h"
+
+qc_rentry *qc_rentvec_push(struct qc_rentvec *v)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 64;
+        v->e = realloc(v->e, v->cap * sizeof *v->e);
+        if (!v->e)
+            abort();
+    }
+    qc_rentry *e = &v->e[v->n++];
+    memset(e, 0, sizeof *e);
+    e->pair = -1;
+    return e;
+}
+
+/* ---- Slow path: the grammar, re-synchronised after each syntax error at the
+ * next line that starts an entry after an empty line. */
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Offset just past the value that starts at OFF (a value the grammar
+ * accepted, so brackets and quotes are balanced). */
+static uint32_t value_end(const char *t, size_t len, uint32_t off)
+{
+    size_t i = off;
+    int depth = 0;
+    while (i < len) {
+        char c = t[i];
+        if (c == '"') {
+            for (i++; i < len && t[i] != '"'; i++)
+                if (t[i] == '\\')
+                    i++;
+            i++;
+            if (!depth)
+                return (uint32_t)i;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth <= 0)
+                return (uint32_t)i + 1;
+        } else if (!depth && (is_ws(c) || c == ',')) {
+            return (uint32_t)i;
+        }
+        i++;
+    }
+    return (uint32_t)len;
+}
+
+static uint32_t skip_ws(const char *t, size_t len, uint32_t off)
+{
+    while (off < len && is_ws(t[off]))
+        off++;
+    return off;
+}
+
+static uint32_t trim_back(const char *t, uint32_t from, uint32_t off)
+{
+    while (off > from && is_ws(t[off - 1]))
+        off--;
+    return off;
+}
+
+/* The next '{' or '[' at or after FROM that follows an empty line. */
+static uint32_t find_resync(const char *t, size_t len, uint32_t from)
+{
+    /* Start at the newline pair that may end right before FROM. */
+    for (size_t i = from < 2 ? 0 : from - 2; i < len; i++) {
+        const char *p = memchr(t + i, '\n', len - i);
+        if (!p)
+            return 0;
+        i = (size_t)(p - t);
+        /* "\n" [" \t\r"]* "\n" then the entry */
+        size_t j = i + 1;
+        while (j < len && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r'))
+            j++;
+        if (j < len && t[j] == '\n' && j + 1 < len
+            && (t[j + 1] == '{' || t[j + 1] == '[') && j + 1 >= from)
+            return (uint32_t)(j + 1);
+    }
+    return 0;
+}
+
+#define MAX_RESYNC 100
+
+static void slow_read(qc_arena *a, qc_source *src, qc_replies *r,
+                      struct qc_rentvec *ents)
+{
+    /* The scanner leaves a NUL behind where it stops at a syntax error,
+     * and re-synchronising blanks out what was read: the text is put back
+     * from this copy afterwards. */
+    char *saved = malloc(src->len + 1);
+    uint32_t blanked = 0;
+
+    if (!saved)
+        abort();
+    memcpy(saved, src->text, src->len);
+    for (unsigned round = 0;; round++) {
+        qc_parse_result pr;
+        qc_parse(a, src, QC_DIALECT_STREAM, &pr);
+        memcpy(src->text + blanked, saved + blanked, src->len - blanked);
+        for (size_t i = 0; i < pr.nitems; i++) {
+            qc_value *v = pr.items[i].value;
+            if (!v)
+                continue;
+            qc_rentry *e = qc_rentvec_push(ents);
+            e->v = v;
+            e->start = v->loc.off;
+            e->end = value_end(src->text, src->len, v->loc.off);
+        }
+        if (!pr.error)
+            break;
+        r->syntax_errors++;
+        uint32_t err = pr.error->loc.off;
+        uint32_t bstart = ents->n && ents->e[ents->n - 1].end > blanked
+                        ? ents->e[ents->n - 1].end : blanked;
+        bstart = skip_ws(src->text, src->len, bstart);
+        if (bstart > err)
+            bstart = err;
+        uint32_t rs = find_resync(src->text, src->len, err);
+        if (rs && rs <= bstart)
+            rs = find_resync(src->text, src->len, bstart + 1);
+        qc_rentry *e = qc_rentvec_push(ents);
+        e->start = bstart;
+        e->end = trim_back(src->text, bstart, rs ? rs : (uint32_t)src->len);
+        if (e->end <= bstart)
+            e->end = bstart + (bstart < src->len);
+        e->error = pr.error;
+        if (!rs || round >= MAX_RESYNC)
+            break;
+        /* Blank out what was read (newlines stay, so lines and offsets
+         * do not move) and parse the rest. */
+        for (uint32_t i = blanked; i < rs; i++)
+            if (src->text[i] != '\n')
+                src->text[i] = ' ';
+        blanked = rs;
+    }
+    memcpy(src->text, saved, src->len);
+    free(saved);
+}
+
+/* ---- Roles and pairs: strict alternation, command first. */
+
+static void classify(qc_rentry *e)
+{
+    const qc_value *v = e->v;
+    if (!v)
+        e->kind = QC_RENTRY_BROKEN;
+    else if (!qc_is_object(v))
+        e->kind = QC_RENTRY_OTHER;
+    else if (qc_obj_member(v, "execute"))
+        e->kind = QC_RENTRY_COMMAND;
+    else if (qc_obj_member(v, "return") || qc_obj_member(v, "error"))
+        e->kind = QC_RENTRY_REPLY;
+    else
+        e->kind = QC_RENTRY_OTHER;
+    e->id = v ? qc_obj_get_str(v, "id") : NULL;
+    e->execute = e->kind == QC_RENTRY_COMMAND ? qc_obj_get_str(v, "execute")
+                                              : NULL;
+}
+
+static void pair_up(qc_replies *r)
+{
+    bool want_command = true;
+    long last = -1;
+
+    for (size_t i = 0; i < r->n; i++) {
+        qc_rentry *e = &r->e[i];
+        classify(e);
+        bool command = e->kind == QC_RENTRY_COMMAND
+            || (e->kind != QC_RENTRY_REPLY && want_command);
+        if (command) {
+            e->role = QC_RROLE_COMMAND;
+            last = (long)i;
+            want_command = false;
+        } else if (want_command) {
+            e->role = QC_RROLE_ORPHAN;
+        } else {
+            e->role = QC_RROLE_REPLY;
+            e->pair = last;
+            r->e[last].pair = (long)i;
+            e->execute = r->e[last].execute;
+            want_command = true;
+        }
+    }
+}
+
+qc_replies *qc_replies_read(qc_arena *a, qc_source *src, bool full,
+                            qc_diag *d)
+{
+    qc_replies *r = qc_arena_alloc(a, sizeof *r);
+    struct qc_rentvec ents = { NULL, 0, 0 };
+
+    r->src = src;
+    r->canonical = qc_replies_fast_read(a, src, &ents, full);
+    if (!r->canonical)
+        slow_read(a, src, r, &ents);
+    r->n = ents.n;
+    r->e = qc_arena_alloc(a, (ents.n + 1) * sizeof *r->e);
+    if (ents.n)
+        memcpy(r->e, ents.e, ents.n * sizeof *r->e);
+    free(ents.e);
+    pair_up(r);
+    for (size_t i = 0; i < r->n; i++) {
+        const qc_syntax_error *err = r->e[i].error;
+        if (!err)
+            continue;
+        qc_diagnostic *dg = qc_error(d, err->loc, err->code, "%s: %s",
+                                     qc_replies_label(a, r, i), err->message);
+        qc_diag_show_column(dg);
+    }
+    return r;
+}
+
+const char *qc_replies_label(qc_arena *a, const qc_replies *r, size_t i)
+{
+    const qc_rentry *e = &r->e[i];
+    const char *what = "";
+    const char *id = e->id ? qc_arena_printf(a, " (%s)", e->id) : "";
+
+    if (e->role == QC_RROLE_COMMAND && e->execute)
+        what = qc_arena_printf(a, ", command '%s'", e->execute);
+    else if (e->role == QC_RROLE_REPLY && e->execute)
+        what = qc_arena_printf(a, ", reply to '%s'", e->execute);
+    return qc_arena_printf(a, "entry %zu%s%s", i + 1, what, id);
+}
+
+long qc_replies_find(const qc_replies *r, const char *command)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const qc_rentry *e = &r->e[i];
+        if (e->role == QC_RROLE_REPLY && e->kind == QC_RENTRY_REPLY
+            && e->execute && !strcmp(e->execute, command)
+            && qc_obj_member(e->v, "return"))
+            return (long)i;
+    }
+    return -1;
+}
