@@ -1,6 +1,11 @@
-/* String-keyed open-addressing hash map; see hashmap.h. */
+/* String-keyed open-addressing hash map; see hashmap.h.
+ *
+ * A slot is in use when its key is set and its generation is the map's:
+ * resetting the map is then one increment, however large the table has
+ * grown (the soundness check of dumps resets a map for every list). */
 #include "base/hashmap.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -8,6 +13,7 @@ typedef struct {
     const char *key;
     void *value;
     uint32_t hash;
+    uint32_t gen;
 } slot;
 
 struct qc_hashmap {
@@ -15,6 +21,7 @@ struct qc_hashmap {
     slot *slots;
     size_t cap;      /* power of two */
     size_t n;
+    uint32_t gen;
 };
 
 static uint32_t hash_str(const char *s)
@@ -43,12 +50,20 @@ qc_hashmap *qc_hashmap_new_sized(qc_arena *a, size_t n)
     return m;
 }
 
-static slot *find(const qc_hashmap *m, const char *key, uint32_t h)
+static inline bool in_use(const qc_hashmap *m, const slot *s)
+{
+    return s->key && s->gen == m->gen;
+}
+
+/* The slot holding KEY, or the empty one where it would go. */
+/* Inlined: it is the whole cost of a lookup. */
+static inline __attribute__((always_inline)) slot *
+find(const qc_hashmap *m, const char *key, uint32_t h)
 {
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         slot *s = &m->slots[i];
-        if (!s->key || (s->hash == h && strcmp(s->key, key) == 0))
+        if (!in_use(m, s) || (s->hash == h && strcmp(s->key, key) == 0))
             return s;
     }
 }
@@ -61,7 +76,7 @@ static void grow(qc_hashmap *m)
     /* The old table stays in the arena: growth is rare and bounded. */
     m->slots = qc_arena_alloc(m->arena, m->cap * sizeof(slot));
     for (size_t i = 0; i < oldcap; i++)
-        if (old[i].key)
+        if (in_use(m, &old[i]))
             *find(m, old[i].key, old[i].hash) = old[i];
 }
 
@@ -70,14 +85,14 @@ void *qc_hashmap_get(const qc_hashmap *m, const char *key)
     if (!m || !key)
         return NULL;
     slot *s = find(m, key, hash_str(key));
-    return s->key ? s->value : NULL;
+    return in_use(m, s) ? s->value : NULL;
 }
 
 void *qc_hashmap_put_new(qc_hashmap *m, const char *key, void *value)
 {
     uint32_t h = hash_str(key);
     slot *s = find(m, key, h);
-    if (s->key)
+    if (in_use(m, s))
         return s->value;
     if ((m->n + 1) * 2 > m->cap) {
         grow(m);
@@ -85,6 +100,7 @@ void *qc_hashmap_put_new(qc_hashmap *m, const char *key, void *value)
     }
     s->key = key;
     s->hash = h;
+    s->gen = m->gen;
     s->value = value;
     m->n++;
     return value;
@@ -94,14 +110,22 @@ void qc_hashmap_put(qc_hashmap *m, const char *key, void *value)
 {
     uint32_t h = hash_str(key);
     slot *s = find(m, key, h);
-    if (s->key) {
+    if (in_use(m, s)) {
         s->value = value;
         return;
     }
     qc_hashmap_put_new(m, key, value);
 }
 
-size_t qc_hashmap_size(const qc_hashmap *m)
+void qc_hashmap_reset(qc_hashmap *m, size_t n)
 {
-    return m ? m->n : 0;
+    m->n = 0;
+    if (m->cap < 2 * n + 2) {
+        while (m->cap < 2 * n + 2)
+            m->cap *= 2;
+        m->slots = qc_arena_alloc(m->arena, m->cap * sizeof(slot));
+        return;
+    }
+    if (++m->gen == 0)          /* wrapped: old slots would look current */
+        memset(m->slots, 0, m->cap * sizeof(slot));
 }

@@ -3,7 +3,6 @@
 #ifndef QC_HASHMAP_H
 #define QC_HASHMAP_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/arena.h"
@@ -17,8 +16,11 @@ qc_hashmap *qc_hashmap_new_sized(qc_arena *a, size_t n);
 void *qc_hashmap_get(const qc_hashmap *m, const char *key);
 /* Stores VALUE under KEY, replacing any previous value. */
 void qc_hashmap_put(qc_hashmap *m, const char *key, void *value);
-/* Stores VALUE only if KEY is absent; returns the value now stored. */
+/* Stores VALUE only if KEY is absent; returns the value now stored (so
+ * VALUE itself exactly when KEY was new, if values are distinct). */
 void *qc_hashmap_put_new(qc_hashmap *m, const char *key, void *value);
-size_t qc_hashmap_size(const qc_hashmap *m);
+/* Empties M, with room for about N entries: a map reused for many small
+ * sets costs no new storage. */
+void qc_hashmap_reset(qc_hashmap *m, size_t n);
 
 #endif

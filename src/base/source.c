@@ -1,3 +1,4 @@
+/* Loading sources; lines and columns of locations.  See source.h. */
 #include "base/source.h"
 
 #include <errno.h>
@@ -59,6 +60,70 @@ qc_source *qc_source_from_mem(qc_arena *a, const char *path,
     return s;
 }
 
+/* A regular file of SIZE bytes, read straight into the arena. */
+static qc_source *read_regular(qc_arena *a, const char *path, int fd,
+                               size_t size, bool ensure_newline, int *err)
+{
+    qc_source *s = make_source(a, path, size);
+    size_t len = 0;
+    while (len < size) {
+        ssize_t n = read(fd, s->text + len, size - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            *err = errno;
+            return NULL;
+        }
+        if (n == 0)
+            break;          /* the file shrank under us */
+        len += (size_t)n;
+    }
+    finish_text(s, len, ensure_newline);
+    return s;
+}
+
+/* Pipes and devices: read into a growing buffer, then copied. */
+static qc_source *read_stream(qc_arena *a, const char *path, int fd,
+                              bool ensure_newline, int *err)
+{
+    size_t cap = 65536, len = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) {
+        *err = ENOMEM;
+        return NULL;
+    }
+    for (;;) {
+        if (len == cap) {
+            cap *= 2;
+            char *nb = realloc(buf, cap + 1);
+            if (!nb) {
+                free(buf);
+                *err = ENOMEM;
+                return NULL;
+            }
+            buf = nb;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            *err = errno;
+            free(buf);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    qc_source *s = NULL;
+    if (len > UINT32_MAX - 4)
+        *err = EFBIG;
+    else
+        s = qc_source_from_mem(a, path, buf, len, ensure_newline);
+    free(buf);
+    return s;
+}
+
 qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
                           int *err)
 {
@@ -68,80 +133,16 @@ qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) < 0) {
+    qc_source *s = NULL;
+    if (fstat(fd, &st) < 0)
         *err = errno;
-        close(fd);
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
+    else if (S_ISDIR(st.st_mode))
         *err = EISDIR;
-        close(fd);
-        return NULL;
-    }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < UINT32_MAX - 4) {
-        /* Regular files are read straight into the arena. */
-        size_t size = (size_t)st.st_size;
-        qc_source *s = make_source(a, path, size);
-        size_t len = 0;
-        while (len < size) {
-            ssize_t n = read(fd, s->text + len, size - len);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0) {
-                *err = errno;
-                close(fd);
-                return NULL;
-            }
-            if (n == 0)
-                break;          /* the file shrank under us */
-            len += (size_t)n;
-        }
-        close(fd);
-        finish_text(s, len, ensure_newline);
-        return s;
-    }
-    /* Pipes and devices: read by growing a buffer. */
-    size_t cap = 65536;
-    size_t len = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        *err = ENOMEM;
-        close(fd);
-        return NULL;
-    }
-    for (;;) {
-        if (len == cap) {
-            cap *= 2;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb) {
-                free(buf);
-                close(fd);
-                *err = ENOMEM;
-                return NULL;
-            }
-            buf = nb;
-        }
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            *err = errno;
-            free(buf);
-            close(fd);
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
+    else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < UINT32_MAX - 4)
+        s = read_regular(a, path, fd, (size_t)st.st_size, ensure_newline, err);
+    else
+        s = read_stream(a, path, fd, ensure_newline, err);
     close(fd);
-    if (len > UINT32_MAX - 4) {
-        free(buf);
-        *err = EFBIG;
-        return NULL;
-    }
-    qc_source *s = qc_source_from_mem(a, path, buf, len, ensure_newline);
-    free(buf);
     return s;
 }
 

@@ -155,117 +155,138 @@ static void check_reply(qc_rcheck *c, size_t i)
     }
 }
 
+/* The keys of entry I, by kind. */
+static void check_entry_keys(qc_rcheck *c, size_t i)
+{
+    const qc_rentry *e = &c->r->e[i];
+    const qc_value *v = e->v;
+    if (e->kind == QC_RENTRY_OTHER) {
+        if (!qc_is_object(v))
+            QC_RREPORT(c, v->loc, "replies-not-object",
+                       "%s: every entry must be a JSON object, this one is %s %s",
+                       qc_rcheck_label(c, i), v->kind == QC_VARRAY || v->kind == QC_VOBJECT ? "an" : "a",
+                       qc_value_type_name(v));
+        else
+            QC_RREPORT(c, v->loc, "replies-entry-kind",
+                       "%s: neither a command (no 'execute' key) nor a reply (no 'return' or 'error' key)",
+                       qc_rcheck_label(c, i));
+    } else if (e->kind == QC_RENTRY_COMMAND) {
+        check_command(c, i);
+    } else if (e->kind == QC_RENTRY_REPLY) {
+        check_reply(c, i);
+    }
+}
+
+/* A reply's id must be its command's. */
+static void check_reply_id(qc_rcheck *c, size_t i)
+{
+    const qc_rentry *e = &c->r->e[i], *cmd = &c->r->e[e->pair];
+    const qc_value *v = e->v;
+    if (e->kind == QC_RENTRY_BROKEN || !qc_is_object(v))
+        return;
+    const qc_value *idv = qc_obj_get(v, "id");
+    if (!idv)
+        QC_RREPORT(c, v->loc, "replies-id",
+                   "%s: the reply has no 'id'%s%s%s", qc_rcheck_label(c, i),
+                   cmd->id ? "; its command's is '" : "",
+                   cmd->id ? cmd->id : "", cmd->id ? "'" : "");
+    else if (!e->id)
+        QC_RREPORT(c, idv->loc, "replies-id",
+                   "%s: 'id' must be a string, not %s", qc_rcheck_label(c, i),
+                   qc_value_type_name(idv));
+    else if (cmd->id && strcmp(e->id, cmd->id))
+        QC_RREPORT(c, idv->loc, "replies-id-mismatch",
+                   "%s: reply id '%s' differs from its command's id '%s' (entry %ld)",
+                   qc_rcheck_label(c, i), e->id, cmd->id, e->pair + 1);
+}
+
+/* libvirt's numbering: "libvirt-N", N from 1 at each qmp_capabilities. */
+struct numbering {
+    long counter;               /* id number due for the next command */
+    bool last_wrong;
+    long last_n;
+};
+
+static void check_command_id(qc_rcheck *c, size_t i, struct numbering *nb)
+{
+    const qc_rentry *e = &c->r->e[i];
+    const qc_value *v = e->v;
+    if (e->execute && !strcmp(e->execute, "qmp_capabilities"))
+        nb->counter = 1;
+    if (e->kind == QC_RENTRY_BROKEN || !qc_is_object(v)) {
+        nb->counter++;
+        return;
+    }
+    const qc_value *idv = qc_obj_get(v, "id");
+    long num = id_number(e->id);
+    if (!idv) {
+        QC_RREPORT(c, v->loc, "replies-id",
+                   "%s: the command has no 'id'; expected 'libvirt-%ld'",
+                   qc_rcheck_label(c, i), nb->counter);
+    } else if (num < 0) {
+        QC_RREPORT(c, idv->loc, "replies-id",
+                   "%s: id must be a string 'libvirt-N' (N from 1), expected 'libvirt-%ld'",
+                   qc_rcheck_label(c, i), nb->counter);
+    } else if (num != nb->counter) {
+        /* After one wrong id, a run that goes on from it by one is taken
+         * as the file's numbering, so that a missing pair is reported
+         * once, not at every command after it. */
+        if (!(nb->last_wrong && num == nb->last_n + 1)) {
+            QC_RREPORT(c, idv->loc, "replies-id",
+                       "%s: id is 'libvirt-%ld', expected 'libvirt-%ld' (ids count from 1 at each qmp_capabilities, one per command)",
+                       qc_rcheck_label(c, i), num, nb->counter);
+            nb->last_wrong = true;
+            nb->last_n = num;
+            nb->counter++;
+            return;
+        }
+        nb->counter = num;
+    }
+    nb->last_wrong = false;
+    nb->last_n = num;
+    nb->counter++;
+}
+
 static void check_conversation(qc_rcheck *c)
 {
     qc_replies *r = c->r;
     bool first = true;
-    long counter = 1;           /* id number due for the next command */
-    bool last_wrong = false;
-    long last_n = -1;
+    struct numbering nb = { 1, false, -1 };
 
     if (!r->n) {
         if (!r->syntax_errors)
             QC_RREPORT(c, qc_rcheck_at(c, 0), "replies-empty",
-                   "the file holds no entries; a capability dump is a QMP conversation beginning with qmp_capabilities");
+                       "the file holds no entries; a capability dump is a QMP conversation beginning with qmp_capabilities");
         return;
     }
     for (size_t i = 0; i < r->n; i++) {
-        qc_rentry *e = &r->e[i];
-        const qc_value *v = e->v;
-
-        if (e->kind == QC_RENTRY_OTHER) {
-            if (!qc_is_object(v))
-                QC_RREPORT(c, v->loc, "replies-not-object",
-                       "%s: every entry must be a JSON object, this one is %s %s",
-                       qc_rcheck_label(c, i), v->kind == QC_VARRAY || v->kind == QC_VOBJECT ? "an" : "a",
-                       qc_value_type_name(v));
-            else
-                QC_RREPORT(c, v->loc, "replies-entry-kind",
-                       "%s: neither a command (no 'execute' key) nor a reply (no 'return' or 'error' key)",
-                       qc_rcheck_label(c, i));
-        } else if (e->kind == QC_RENTRY_COMMAND) {
-            check_command(c, i);
-        } else if (e->kind == QC_RENTRY_REPLY) {
-            check_reply(c, i);
-        }
-
+        const qc_rentry *e = &r->e[i];
+        check_entry_keys(c, i);
         if (e->role == QC_RROLE_ORPHAN) {
-            QC_RREPORT(c, qc_rcheck_at(c, r->e[i].start), "replies-missing-command",
-                   "%s: a reply where a command is due: its command is missing (or the entries are out of order)",
-                   qc_rcheck_label(c, i));
+            QC_RREPORT(c, qc_rcheck_at(c, e->start), "replies-missing-command",
+                       "%s: a reply where a command is due: its command is missing (or the entries are out of order)",
+                       qc_rcheck_label(c, i));
             continue;
         }
         if (e->role == QC_RROLE_REPLY) {
-            const qc_rentry *cmd = &r->e[e->pair];
-            if (e->kind == QC_RENTRY_BROKEN || !qc_is_object(v))
-                continue;
-            const qc_value *idv = qc_obj_get(v, "id");
-            if (!idv)
-                QC_RREPORT(c, v->loc, "replies-id",
-                       "%s: the reply has no 'id'%s%s%s", qc_rcheck_label(c, i),
-                       cmd->id ? "; its command's is '" : "",
-                       cmd->id ? cmd->id : "", cmd->id ? "'" : "");
-            else if (!e->id)
-                QC_RREPORT(c, idv->loc, "replies-id",
-                       "%s: 'id' must be a string, not %s", qc_rcheck_label(c, i),
-                       qc_value_type_name(idv));
-            else if (cmd->id && strcmp(e->id, cmd->id))
-                QC_RREPORT(c, idv->loc, "replies-id-mismatch",
-                       "%s: reply id '%s' differs from its command's id '%s' (entry %ld)",
-                       qc_rcheck_label(c, i), e->id, cmd->id, e->pair + 1);
+            check_reply_id(c, i);
             continue;
         }
-
         /* A command, or whatever stands in its place. */
         if (e->pair < 0)
-            QC_RREPORT(c, qc_rcheck_at(c, r->e[i].start), "replies-missing-reply",
-                   "%s: the command has no reply (the next entry %s)",
-                   qc_rcheck_label(c, i), i + 1 < r->n ? "is another command"
-                                             : "does not exist");
+            QC_RREPORT(c, qc_rcheck_at(c, e->start), "replies-missing-reply",
+                       "%s: the command has no reply (the next entry %s)",
+                       qc_rcheck_label(c, i), i + 1 < r->n ? "is another command"
+                                                           : "does not exist");
         if (first && e->kind == QC_RENTRY_COMMAND
             && (!e->execute || strcmp(e->execute, "qmp_capabilities")))
-            QC_RREPORT(c, qc_rcheck_at(c, r->e[i].start), "replies-no-capabilities",
-                   "%s: the conversation must begin with 'qmp_capabilities'",
-                   qc_rcheck_label(c, i));
+            QC_RREPORT(c, qc_rcheck_at(c, e->start), "replies-no-capabilities",
+                       "%s: the conversation must begin with 'qmp_capabilities'",
+                       qc_rcheck_label(c, i));
         first = false;
-        if (e->execute && !strcmp(e->execute, "qmp_capabilities"))
-            counter = 1;
-        if (e->kind == QC_RENTRY_BROKEN || !qc_is_object(v)) {
-            counter++;
-            continue;
-        }
-        const qc_value *idv = qc_obj_get(v, "id");
-        long num = id_number(e->id);
-        if (!idv) {
-            QC_RREPORT(c, v->loc, "replies-id",
-                   "%s: the command has no 'id'; expected 'libvirt-%ld'",
-                   qc_rcheck_label(c, i), counter);
-        } else if (num < 0) {
-            QC_RREPORT(c, idv->loc, "replies-id",
-                   "%s: id must be a string 'libvirt-N' (N from 1), expected 'libvirt-%ld'",
-                   qc_rcheck_label(c, i), counter);
-        } else if (num != counter) {
-            /* After one wrong id, a run that goes on from it by one is
-             * taken as the file's numbering, so that a missing pair is
-             * reported once, not at every command after it. */
-            if (!(last_wrong && num == last_n + 1)) {
-                QC_RREPORT(c, idv->loc, "replies-id",
-                       "%s: id is 'libvirt-%ld', expected 'libvirt-%ld' (ids count from 1 at each qmp_capabilities, one per command)",
-                       qc_rcheck_label(c, i), num, counter);
-                last_wrong = true;
-                last_n = num;
-                counter++;
-                continue;
-            }
-            counter = num;
-        }
-        last_wrong = false;
-        last_n = num;
-        counter++;
+        check_command_id(c, i, &nb);
     }
 }
-
-/* -- schema and commands -- */
 
 struct vctx {
     qc_rcheck *c;

@@ -245,6 +245,122 @@ static void *grow(void *p, size_t *cap, size_t size)
     return p;
 }
 
+static qc_value *fp_value(struct fp *f, unsigned level, bool build);
+
+/* An object at F->p; see fp_value (into which it is inlined: this is the
+ * inner loop of reading a dump). */
+static inline __attribute__((always_inline)) qc_value *
+fp_object(struct fp *f, unsigned level, bool build)
+{
+    const char *p = f->p;
+    qc_value *v = &skimmed_value;
+    if (level >= QC_MAX_DEPTH)
+        return NULL;
+    if (build)
+        v = fp_new(f, QC_VOBJECT, p);
+    f->p = p + 1;
+    if (*f->p == '}') {
+        f->p++;
+        return v;
+    }
+    size_t base = f->nmems, kbase = f->nkeys;
+    for (;;) {
+        qc_member m;
+        if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
+            return NULL;
+        m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
+        if (!fp_string(f, &m.key, &m.key_len, build))
+            return NULL;
+        if (f->p[0] != ':' || f->p[1] != ' ')
+            return NULL;
+        f->p += 2;
+        if (!build) {
+            /* Duplicates are left to the slow path, which reports
+             * them with both places. */
+            for (size_t k = kbase; k < f->nkeys; k++)
+                if (f->keys[k].len == m.key_len
+                    && same_bytes(f->keys[k].s, m.key, m.key_len))
+                    return NULL;
+            if (f->nkeys == f->capkeys)
+                f->keys = grow(f->keys, &f->capkeys, sizeof *f->keys);
+            f->keys[f->nkeys++] = (struct rawkey){ m.key, m.key_len };
+            if (!fp_value(f, level + 1, false))
+                return NULL;
+        } else {
+            for (size_t k = base; k < f->nmems; k++)
+                if (f->mems[k].key_len == m.key_len
+                    && (f->mems[k].key == m.key  /* interned */
+                        || same_bytes(f->mems[k].key, m.key, m.key_len)))
+                    return NULL;
+            bool skim = level == 0 && f->skim_return && m.key_len == 6
+                        && !memcmp(m.key, "return", 6);
+            m.value = fp_value(f, level + 1, !skim);
+            if (!m.value)
+                return NULL;
+            if (f->nmems == f->capmems)
+                f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
+            f->mems[f->nmems++] = m;
+        }
+        if (*f->p != ',')
+            break;
+        f->p++;
+    }
+    if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
+        return NULL;
+    f->p++;
+    f->nkeys = kbase;
+    if (build) {
+        v->u.obj.n = f->nmems - base;
+        v->u.obj.members = qc_arena_alloc(f->a, (v->u.obj.n + 1) * sizeof(qc_member));
+        memcpy(v->u.obj.members, f->mems + base, v->u.obj.n * sizeof(qc_member));
+        f->nmems = base;
+    }
+    return v;
+}
+
+/* An array at F->p; see fp_value. */
+static inline __attribute__((always_inline)) qc_value *
+fp_array(struct fp *f, unsigned level, bool build)
+{
+    const char *p = f->p;
+    qc_value *v = &skimmed_value;
+    if (level >= QC_MAX_DEPTH)
+        return NULL;
+    if (build)
+        v = fp_new(f, QC_VARRAY, p);
+    f->p = p + 1;
+    if (*f->p == ']') {
+        f->p++;
+        return v;
+    }
+    size_t base = f->nitems;
+    for (;;) {
+        if (!fp_indent(f, 2 * (size_t)(level + 1)))
+            return NULL;
+        qc_value *e = fp_value(f, level + 1, build);
+        if (!e)
+            return NULL;
+        if (build) {
+            if (f->nitems == f->capitems)
+                f->items = grow(f->items, &f->capitems, sizeof *f->items);
+            f->items[f->nitems++] = e;
+        }
+        if (*f->p != ',')
+            break;
+        f->p++;
+    }
+    if (!fp_indent(f, 2 * (size_t)level) || *f->p != ']')
+        return NULL;
+    f->p++;
+    if (build) {
+        v->u.arr.n = f->nitems - base;
+        v->u.arr.items = qc_arena_alloc(f->a, (v->u.arr.n + 1) * sizeof(qc_value *));
+        memcpy(v->u.arr.items, f->items + base, v->u.arr.n * sizeof(qc_value *));
+        f->nitems = base;
+    }
+    return v;
+}
+
 /* Reads one value at nesting LEVEL.  BUILD false: checks it (syntax,
  * canonical layout, no duplicate keys) without building anything, and
  * returns &skimmed_value.  NULL: not canonical, or not plain enough. */
@@ -254,107 +370,10 @@ static qc_value *fp_value(struct fp *f, unsigned level, bool build)
     qc_value *v = &skimmed_value;
 
     switch (*p) {
-    case '{': {
-        if (level >= QC_MAX_DEPTH)
-            return NULL;
-        if (build)
-            v = fp_new(f, QC_VOBJECT, p);
-        f->p = p + 1;
-        if (*f->p == '}') {
-            f->p++;
-            return v;
-        }
-        size_t base = f->nmems, kbase = f->nkeys;
-        for (;;) {
-            qc_member m;
-            if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
-                return NULL;
-            m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
-            if (!fp_string(f, &m.key, &m.key_len, build))
-                return NULL;
-            if (f->p[0] != ':' || f->p[1] != ' ')
-                return NULL;
-            f->p += 2;
-            if (!build) {
-                /* Duplicates are left to the slow path, which reports
-                 * them with both places. */
-                for (size_t k = kbase; k < f->nkeys; k++)
-                    if (f->keys[k].len == m.key_len
-                        && same_bytes(f->keys[k].s, m.key, m.key_len))
-                        return NULL;
-                if (f->nkeys == f->capkeys)
-                    f->keys = grow(f->keys, &f->capkeys, sizeof *f->keys);
-                f->keys[f->nkeys++] = (struct rawkey){ m.key, m.key_len };
-                if (!fp_value(f, level + 1, false))
-                    return NULL;
-            } else {
-                for (size_t k = base; k < f->nmems; k++)
-                    if (f->mems[k].key_len == m.key_len
-                        && (f->mems[k].key == m.key  /* interned */
-                            || same_bytes(f->mems[k].key, m.key, m.key_len)))
-                        return NULL;
-                bool skim = level == 0 && f->skim_return && m.key_len == 6
-                            && !memcmp(m.key, "return", 6);
-                m.value = fp_value(f, level + 1, !skim);
-                if (!m.value)
-                    return NULL;
-                if (f->nmems == f->capmems)
-                    f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
-                f->mems[f->nmems++] = m;
-            }
-            if (*f->p != ',')
-                break;
-            f->p++;
-        }
-        if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
-            return NULL;
-        f->p++;
-        f->nkeys = kbase;
-        if (build) {
-            v->u.obj.n = f->nmems - base;
-            v->u.obj.members = qc_arena_alloc(f->a, (v->u.obj.n + 1) * sizeof(qc_member));
-            memcpy(v->u.obj.members, f->mems + base, v->u.obj.n * sizeof(qc_member));
-            f->nmems = base;
-        }
-        return v;
-    }
-    case '[': {
-        if (level >= QC_MAX_DEPTH)
-            return NULL;
-        if (build)
-            v = fp_new(f, QC_VARRAY, p);
-        f->p = p + 1;
-        if (*f->p == ']') {
-            f->p++;
-            return v;
-        }
-        size_t base = f->nitems;
-        for (;;) {
-            if (!fp_indent(f, 2 * (size_t)(level + 1)))
-                return NULL;
-            qc_value *e = fp_value(f, level + 1, build);
-            if (!e)
-                return NULL;
-            if (build) {
-                if (f->nitems == f->capitems)
-                    f->items = grow(f->items, &f->capitems, sizeof *f->items);
-                f->items[f->nitems++] = e;
-            }
-            if (*f->p != ',')
-                break;
-            f->p++;
-        }
-        if (!fp_indent(f, 2 * (size_t)level) || *f->p != ']')
-            return NULL;
-        f->p++;
-        if (build) {
-            v->u.arr.n = f->nitems - base;
-            v->u.arr.items = qc_arena_alloc(f->a, (v->u.arr.n + 1) * sizeof(qc_value *));
-            memcpy(v->u.arr.items, f->items + base, v->u.arr.n * sizeof(qc_value *));
-            f->nitems = base;
-        }
-        return v;
-    }
+    case '{':
+        return fp_object(f, level, build);
+    case '[':
+        return fp_array(f, level, build);
     case '"': {
         const char *s;
         size_t len;
@@ -369,7 +388,7 @@ static qc_value *fp_value(struct fp *f, unsigned level, bool build)
         return v;
     }
     case 't':
-        if (strncmp(p, "true", 4))
+        if (p[1] != 'r' || p[2] != 'u' || p[3] != 'e')
             return NULL;
         if (build) {
             v = fp_new(f, QC_VBOOL, p);
@@ -378,14 +397,14 @@ static qc_value *fp_value(struct fp *f, unsigned level, bool build)
         f->p = p + 4;
         return v;
     case 'f':
-        if (strncmp(p, "false", 5))
+        if (p[1] != 'a' || p[2] != 'l' || p[3] != 's' || p[4] != 'e')
             return NULL;
         if (build)
             v = fp_new(f, QC_VBOOL, p);
         f->p = p + 5;
         return v;
     case 'n':
-        if (strncmp(p, "null", 4))
+        if (p[1] != 'u' || p[2] != 'l' || p[3] != 'l')
             return NULL;
         if (build)
             v = fp_new(f, QC_VNULL, p);

@@ -4,18 +4,17 @@
 #include "dumps/soundness.h"
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <string.h>
+
+#include "base/hashmap.h"
 
 struct sc {
     qc_arena *a;
     qc_diag *d;
     const char *ctx;
     size_t problems;
-    /* Open-addressing table name -> first entry with that name. */
-    struct nslot { const char *name; const qc_value *e; } *slots;
-    size_t cap;
-    struct sset { const char **slots; size_t cap; } set1, set2;
+    qc_hashmap *by_name;        /* name -> first entry with that name */
+    qc_hashmap *set1, *set2;    /* names seen in one list; reset per list */
 };
 
 __attribute__((format(printf, 5, 6)))
@@ -57,28 +56,17 @@ static const char *getstr_n(const qc_value *o, const char *key, size_t len)
 #define GET(o, lit) get_n((o), lit, sizeof lit - 1)
 #define GETSTR(o, lit) getstr_n((o), lit, sizeof lit - 1)
 
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-/* Returns the slot for NAME: empty or holding an entry named NAME. */
-static struct nslot *slot(struct sc *s, const char *name)
-{
-    size_t i = hash(name) & (s->cap - 1);
-    for (;; i = (i + 1) & (s->cap - 1)) {
-        struct nslot *sl = &s->slots[i];
-        if (!sl->e || !strcmp(sl->name, name))
-            return sl;
-    }
-}
-
 static const qc_value *lookup(struct sc *s, const char *name)
 {
-    return name ? slot(s, name)->e : NULL;
+    return name ? qc_hashmap_get(s->by_name, name) : NULL;
+}
+
+/* Adds NAME, the name of ITEM, to SET; false if the set has it already.
+ * (ITEM tells a new entry from an old one: the fast reader interns
+ * names, so equal names may well be one pointer.) */
+static bool set_add(qc_hashmap *set, const char *name, const qc_value *item)
+{
+    return qc_hashmap_put_new(set, name, (void *)item) == item;
 }
 
 /* What part of an entry a message is about, formatted only when needed:
@@ -96,41 +84,6 @@ static const char *wstr(struct sc *s, const struct what *w)
     if (w->name)
         return qc_arena_printf(s->a, "%s '%s'", w->kind, w->name);
     return qc_arena_printf(s->a, "%s %zu", w->kind, w->idx + 1);
-}
-
-/* struct sset: a set of strings, reset for each list it checks. */
-
-static void sset_reset(struct sc *s, struct sset *set, size_t n)
-{
-    if (set->cap < 2 * n + 2) {
-        size_t cap = 16;
-        while (cap < 2 * n + 2)
-            cap *= 2;
-        set->slots = qc_arena_alloc(s->a, cap * sizeof *set->slots);
-        set->cap = cap;
-    } else {
-        memset(set->slots, 0, set->cap * sizeof *set->slots);
-    }
-}
-
-/* Adds STR; false if it was there already. */
-static bool sset_add(struct sset *set, const char *str)
-{
-    size_t i = hash(str) & (set->cap - 1);
-    for (; set->slots[i]; i = (i + 1) & (set->cap - 1))
-        if (!strcmp(set->slots[i], str))
-            return false;
-    set->slots[i] = str;
-    return true;
-}
-
-static bool sset_has(const struct sset *set, const char *str)
-{
-    size_t i = hash(str) & (set->cap - 1);
-    for (; set->slots[i]; i = (i + 1) & (set->cap - 1))
-        if (!strcmp(set->slots[i], str))
-            return true;
-    return false;
 }
 
 /* --- key vocabulary --- */
@@ -301,20 +254,20 @@ static const qc_value *ref(struct sc *s, const char *name,
 }
 
 /* Fills SET with the values of enum entry E. */
-static void enum_values(struct sc *s, struct sset *set, const qc_value *e)
+static void enum_values(qc_hashmap *set, const qc_value *e)
 {
     const qc_value *m = GET(e, "members");
     bool named = qc_is_array(m);
     if (!named)
         m = GET(e, "values");
     size_t n = qc_is_array(m) ? m->u.arr.n : 0;
-    sset_reset(s, set, n);
+    qc_hashmap_reset(set, n);
     for (size_t i = 0; i < n; i++) {
         const qc_value *x = m->u.arr.items[i];
         const char *v = named ? GETSTR(x, "name")
                       : qc_is_string(x) ? x->u.str.s : NULL;
         if (v)
-            sset_add(set, v);
+            set_add(set, v, x);
     }
 }
 
@@ -325,7 +278,7 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
     const char *tag = GETSTR(e, "tag");
 
     if (qc_is_array(members)) {
-        sset_reset(s, &s->set1, members->u.arr.n);
+        qc_hashmap_reset(s->set1, members->u.arr.n);
         for (size_t i = 0; i < members->u.arr.n; i++) {
             const qc_value *m = members->u.arr.items[i];
             const char *mn = GETSTR(m, "name");
@@ -333,7 +286,7 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
             if (!check_keys(s, name, &w, m, k_member))
                 continue;
             ref(s, name, &w, m, "type", NULL);
-            if (mn && !sset_add(&s->set1, mn))
+            if (mn && !set_add(s->set1, mn, m))
                 rep(s, m->loc, "schema-duplicate-member", name,
                     "two members are named '%s'", mn);
             if (tag && mn && !strcmp(mn, tag) && !tagmember)
@@ -361,8 +314,8 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
         }
     }
     if (tagtype)
-        enum_values(s, &s->set2, tagtype);
-    sset_reset(s, &s->set1, variants->u.arr.n);
+        enum_values(s->set2, tagtype);
+    qc_hashmap_reset(s->set1, variants->u.arr.n);
     for (size_t i = 0; i < variants->u.arr.n; i++) {
         const qc_value *v = variants->u.arr.items[i];
         const char *cs = GETSTR(v, "case");
@@ -370,11 +323,11 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
         if (!check_keys(s, name, &w, v, k_variant))
             continue;
         ref(s, name, &w, v, "type", "object");
-        if (cs && tagtype && !sset_has(&s->set2, cs))
+        if (cs && tagtype && !qc_hashmap_get(s->set2, cs))
             rep(s, GET(v, "case")->loc, "schema-bad-tag", name,
                 "variant '%s' is not a value of the tag's enum '%s'", cs,
                 GETSTR(tagtype, "name"));
-        if (cs && !sset_add(&s->set1, cs))
+        if (cs && !set_add(s->set1, cs, v))
             rep(s, v->loc, "schema-bad-tag", name,
                 "two variants are for case '%s'", cs);
     }
@@ -389,13 +342,13 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e)
         rep(s, e->loc, "schema-missing-key", name,
             "an enum needs 'members' or 'values'");
     if (qc_is_array(members)) {
-        sset_reset(s, &s->set1, members->u.arr.n);
+        qc_hashmap_reset(s->set1, members->u.arr.n);
         for (size_t i = 0; i < members->u.arr.n; i++) {
             const qc_value *m = members->u.arr.items[i];
             const char *mn = GETSTR(m, "name");
             struct what w = { "enum member", mn, i };
             check_keys(s, name, &w, m, k_enum_member);
-            if (mn && !sset_add(&s->set1, mn))
+            if (mn && !set_add(s->set1, mn, m))
                 rep(s, m->loc, "schema-duplicate-member", name,
                     "two enum members are named '%s'", mn);
         }
@@ -421,49 +374,13 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e)
     }
 }
 
-static void check_entry(struct sc *s, size_t idx, const qc_value *e)
+/* What entry E (labelled LABEL) refers to, by meta-type: the types of a
+ * command, event or array, an object's members and variants, an enum's
+ * values, an alternate's members, a builtin's JSON type. */
+static void check_references(struct sc *s, const char *label, const char *meta,
+                             const qc_value *e)
 {
-    if (!qc_is_object(e)) {
-        rep(s, e->loc, "schema-bad-entry", NULL,
-            "schema entry %zu must be an object, found %s", idx + 1,
-            qc_value_type_name(e));
-        return;
-    }
-    const char *name = GETSTR(e, "name");
-    const char *label = name ? name : qc_arena_printf(s->a, "#%zu", idx + 1);
-    const char *meta = GETSTR(e, "meta-type");
-    const struct kspec *spec = NULL;
     struct what w = { NULL, "the entry", 0 };
-
-    for (size_t i = 0; meta && i < sizeof metas / sizeof metas[0]; i++)
-        if (!strcmp(meta, metas[i].meta))
-            spec = metas[i].spec;
-    if (!spec) {
-        const qc_value *mv = GET(e, "meta-type");
-        if (!mv)
-            rep(s, e->loc, "schema-bad-meta-type", label, "no 'meta-type'");
-        else if (!meta)
-            rep(s, mv->loc, "schema-bad-meta-type", label,
-                "'meta-type' must be a string, found %s",
-                qc_value_type_name(mv));
-        else
-            rep(s, mv->loc, "schema-bad-meta-type", label,
-                "unknown meta-type '%s' (known: builtin, enum, array, object, alternate, command, event)",
-                meta);
-        return;
-    }
-    check_keys(s, label, &w, e, spec);
-    if (!name)
-        return;
-
-    struct nslot *sl = slot(s, name);
-    if (sl->e != e) {
-        qc_diagnostic *dg = rep(s, GET(e, "name")->loc,
-                                "schema-duplicate-name", label,
-                                "a second entry with this name");
-        qc_diag_note(dg, sl->e->loc, NULL, NULL, "the first one");
-    }
-
     if (!strcmp(meta, "command")) {
         w.name = "the command";
         ref(s, label, &w, e, "arg-type", "object");
@@ -505,10 +422,56 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
     }
 }
 
+static void check_entry(struct sc *s, size_t idx, const qc_value *e)
+{
+    if (!qc_is_object(e)) {
+        rep(s, e->loc, "schema-bad-entry", NULL,
+            "schema entry %zu must be an object, found %s", idx + 1,
+            qc_value_type_name(e));
+        return;
+    }
+    const char *name = GETSTR(e, "name");
+    const char *label = name ? name : qc_arena_printf(s->a, "#%zu", idx + 1);
+    const char *meta = GETSTR(e, "meta-type");
+    const struct kspec *spec = NULL;
+    struct what w = { NULL, "the entry", 0 };
+
+    for (size_t i = 0; meta && i < sizeof metas / sizeof metas[0]; i++)
+        if (!strcmp(meta, metas[i].meta))
+            spec = metas[i].spec;
+    if (!spec) {
+        const qc_value *mv = GET(e, "meta-type");
+        if (!mv)
+            rep(s, e->loc, "schema-bad-meta-type", label, "no 'meta-type'");
+        else if (!meta)
+            rep(s, mv->loc, "schema-bad-meta-type", label,
+                "'meta-type' must be a string, found %s",
+                qc_value_type_name(mv));
+        else
+            rep(s, mv->loc, "schema-bad-meta-type", label,
+                "unknown meta-type '%s' (known: builtin, enum, array, object, alternate, command, event)",
+                meta);
+        return;
+    }
+    check_keys(s, label, &w, e, spec);
+    if (!name)
+        return;
+
+    const qc_value *first = lookup(s, name);
+    if (first != e) {
+        qc_diagnostic *dg = rep(s, GET(e, "name")->loc,
+                                "schema-duplicate-name", label,
+                                "a second entry with this name");
+        qc_diag_note(dg, first->loc, NULL, NULL, "the first one");
+    }
+
+    check_references(s, label, meta, e);
+}
+
 size_t qc_ischema_check(qc_arena *a, const qc_value *array,
                         const char *context, qc_diag *d)
 {
-    struct sc s = { a, d, context, 0, NULL, 0, { NULL, 0 }, { NULL, 0 } };
+    struct sc s = { a, d, context, 0, NULL, NULL, NULL };
 
     if (!qc_is_array(array)) {
         rep(&s, (array)->loc, "schema-not-array", NULL,
@@ -517,20 +480,14 @@ size_t qc_ischema_check(qc_arena *a, const qc_value *array,
         return s.problems;
     }
     size_t n = array->u.arr.n;
-    s.cap = 16;
-    while (s.cap < 2 * n + 2)
-        s.cap *= 2;
-    s.slots = qc_arena_alloc(a, s.cap * sizeof *s.slots);
+    s.by_name = qc_hashmap_new_sized(a, n);
+    s.set1 = qc_hashmap_new_sized(a, 3);
+    s.set2 = qc_hashmap_new_sized(a, 3);
     for (size_t i = 0; i < n; i++) {
         const qc_value *e = array->u.arr.items[i];
         const char *name = GETSTR(e, "name");
-        if (!name)
-            continue;
-        struct nslot *sl = slot(&s, name);
-        if (!sl->e) {
-            sl->name = name;
-            sl->e = e;
-        }
+        if (name)
+            qc_hashmap_put_new(s.by_name, name, (void *)e);
     }
     for (size_t i = 0; i < n; i++)
         check_entry(&s, i, array->u.arr.items[i]);

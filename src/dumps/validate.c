@@ -193,29 +193,23 @@ static void enum_value(struct vs *v, const qc_value *e, const qc_value *val)
     qc_buf_free(&b);
 }
 
-/* Members of an object type and, following the tags, of the variants the
- * value chooses, at every level. */
-static void object_value(struct vs *v, const qc_value *e, const qc_value *val,
-                         unsigned depth)
+/* The members of object type E and, following the tags, of the variants
+ * VAL chooses, at every level, into *MEMBERS. */
+static void gather_members(struct vs *v, const qc_value *e, const qc_value *val,
+                           qc_ptrvec *members)
 {
-    if (val->kind != QC_VOBJECT) {
-        problem(v, val, "qmp-type-mismatch", "expected object, got %s",
-                qc_value_type_name(val));
-        return;
-    }
-    qc_ptrvec members = { NULL, 0, 0 };
     const qc_value *cur = e;
     for (unsigned level = 0; cur && level < MAX_UNION_LEVELS; level++) {
         const qc_value *ms = qc_obj_get(cur, "members");
         if (qc_is_array(ms))
             for (size_t i = 0; i < ms->u.arr.n; i++)
-                qc_ptrvec_push(v->a, &members, ms->u.arr.items[i]);
+                qc_ptrvec_push(v->a, members, ms->u.arr.items[i]);
         const char *tag = qc_obj_get_str(cur, "tag");
         if (!tag)
-            break;
+            return;
         const char *tv = qc_obj_get_str(val, tag);
         if (!tv)
-            break;      /* the tag member's own check reports it */
+            return;     /* the tag member's own check reports it */
         const qc_value *vs = qc_obj_get(cur, "variants"), *chosen = NULL;
         for (size_t i = 0; qc_is_array(vs) && i < vs->u.arr.n; i++) {
             const char *cs = qc_obj_get_str(vs->u.arr.items[i], "case");
@@ -236,18 +230,30 @@ static void object_value(struct vs *v, const qc_value *e, const qc_value *val,
             if (te && enum_has(te, tv, &dummy))
                 problem(v, qc_obj_get(val, tag), "qmp-no-variant",
                         "the schema has no variant for %s '%s'", tag, tv);
-            break;
+            return;
         }
         const char *vt = qc_obj_get_str(chosen, "type");
         cur = qc_ischema_lookup(v->s, vt);
         if (!cur) {
             problem(v, val, "qmp-schema-broken",
                     "variant type '%s' is not in the schema", vt ? vt : "?");
-            break;
+            return;
         }
         features(v, val, cur, qc_arena_printf(v->a, "variant '%s'", tv));
     }
+}
 
+/* An object value against the members of its type and chosen variants. */
+static void object_value(struct vs *v, const qc_value *e, const qc_value *val,
+                         unsigned depth)
+{
+    if (val->kind != QC_VOBJECT) {
+        problem(v, val, "qmp-type-mismatch", "expected object, got %s",
+                qc_value_type_name(val));
+        return;
+    }
+    qc_ptrvec members = { NULL, 0, 0 };
+    gather_members(v, e, val, &members);
     for (size_t i = 0; i < val->u.obj.n; i++) {
         const qc_member *m = &val->u.obj.members[i];
         size_t mark = path_key(v, m->key);

@@ -605,7 +605,6 @@ static void parse_freeform(parser *p)
 static qc_doc *doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                          const qc_options *opts, bool end_checks)
 {
-    static const qc_options defaults = QC_OPTIONS_DEFAULT;
     if (!blk || blk->n == 0)
         return NULL;
     /* The state lives in the arena, not on the stack, so that nothing
@@ -614,7 +613,7 @@ static qc_doc *doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
     p->a = a;
     p->d = d;
     p->blk = blk;
-    p->opts = opts ? opts : &defaults;
+    p->opts = opts;
     p->no_end_checks = !end_checks;
 
     if (setjmp(p->fail)) {
@@ -658,12 +657,9 @@ qc_doc *qc_doc_parse_lines(qc_arena *a, qc_diag *d, const qc_docblock *blk,
 
 /* ---- checks made with the schema ---------------------------------------- */
 
-bool qc_doc_check_expr(qc_doc *doc, qc_diag *d, const char *meta,
-                       const char *name, bool is_command, bool has_returns)
+bool qc_doc_check_expr(qc_doc *doc, qc_diag *d, bool is_command,
+                       bool has_returns)
 {
-    /* QEMU reports these at the section, without the definition context. */
-    (void)meta;
-    (void)name;
     if (!doc)
         return true;
     if (is_command) {
@@ -727,11 +723,9 @@ bool qc_doc_connect_member(qc_arena *a, qc_doc *doc, qc_diag *d,
     return true;
 }
 
-bool qc_doc_connect_feature(qc_arena *a, qc_doc *doc, qc_diag *d,
-                            const char *feature, qc_loc loc,
-                            const char *meta, const char *name)
+bool qc_doc_connect_feature(qc_doc *doc, qc_diag *d, const char *feature,
+                            qc_loc loc, const char *meta, const char *name)
 {
-    (void)a;
     if (!doc)
         return true;
     qc_doc_section *sec = find_named(&doc->features, feature);
@@ -771,10 +765,8 @@ static bool check_connected(qc_diag *d, const qc_ptrvec *v, const char *what,
     return first == NULL;
 }
 
-bool qc_doc_check(qc_doc *doc, qc_diag *d, const char *meta, const char *name)
+bool qc_doc_check(qc_doc *doc, qc_diag *d)
 {
-    (void)meta;
-    (void)name;
     if (!doc)
         return true;
     return check_connected(d, &doc->args, "member", "qapi-doc-unknown-member")

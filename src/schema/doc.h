@@ -90,12 +90,12 @@ qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
 qc_doc *qc_doc_parse_lines(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                            const qc_options *opts);
 
-/* QEMU's QAPIDoc.check_expr: Returns/Errors sections only where allowed.
- * META is the definition's kind ("command", "struct", ...), NAME its name.
- * They are not used: QEMU reports these at the section's line without an
- * "In META 'NAME':" context line. */
-bool qc_doc_check_expr(qc_doc *doc, qc_diag *d, const char *meta,
-                       const char *name, bool is_command, bool has_returns);
+/* QEMU's QAPIDoc.check_expr: Returns/Errors sections only where allowed,
+ * for a command (IS_COMMAND) that has a 'returns' (HAS_RETURNS) or not.
+ * QEMU reports these at the section's line, without an "In META 'NAME':"
+ * context line. */
+bool qc_doc_check_expr(qc_doc *doc, qc_diag *d, bool is_command,
+                       bool has_returns);
 
 /* QEMU's connect_member: MEMBER (role ROLE: "member", "value", "branch"...)
  * must be documented unless EXEMPT (the doc's symbol is listed in the
@@ -106,14 +106,13 @@ bool qc_doc_connect_member(qc_arena *a, qc_doc *doc, qc_diag *d,
                            qc_loc loc, const char *meta, const char *name);
 
 /* QEMU's connect_feature: every feature must be documented (no pragma). */
-bool qc_doc_connect_feature(qc_arena *a, qc_doc *doc, qc_diag *d,
-                            const char *feature, qc_loc loc,
-                            const char *meta, const char *name);
+bool qc_doc_connect_feature(qc_doc *doc, qc_diag *d, const char *feature,
+                            qc_loc loc, const char *meta, const char *name);
 
 /* QEMU's QAPIDoc.check: documented members and features must exist.  One
  * diagnostic lists all bogus members (then one for features), at the first
- * one's line, without context (META/NAME unused, as in QEMU). */
-bool qc_doc_check(qc_doc *doc, qc_diag *d, const char *meta, const char *name);
+ * one's line, without definition context (as in QEMU). */
+bool qc_doc_check(qc_doc *doc, qc_diag *d);
 
 /* Appends the "doc symbol=..." block of the test-qapi listing for DOC. */
 void qc_doc_dump(qc_buf *b, const qc_doc *doc);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "schema/naming.h"
 
 typedef struct ctx {
     qc_arena *a;
@@ -52,123 +53,10 @@ static bool fail(ctx *c, const char *code, const char *fmt, ...)
 
 /* ---- names ------------------------------------------------------------- */
 
-static const char *const c_reserved[] = {
-    /* C89 */
-    "auto", "break", "case", "char", "const", "continue", "default", "do",
-    "double", "else", "enum", "extern", "float", "for", "goto", "if", "int",
-    "long", "register", "return", "short", "signed", "sizeof", "static",
-    "struct", "switch", "typedef", "union", "unsigned", "void", "volatile",
-    "while",
-    /* C99, C11 */
-    "inline", "restrict", "_Bool", "_Complex", "_Imaginary", "_Alignas",
-    "_Alignof", "_Atomic", "_Generic", "_Noreturn", "_Static_assert",
-    "_Thread_local",
-    /* GCC */
-    "asm", "typeof",
-    /* C++ */
-    "bool", "catch", "class", "const_cast", "delete", "dynamic_cast",
-    "explicit", "false", "friend", "mutable", "namespace", "new", "operator",
-    "private", "protected", "public", "reinterpret_cast", "static_cast",
-    "template", "this", "throw", "true", "try", "typeid", "typename", "using",
-    "virtual", "wchar_t", "and", "and_eq", "bitand", "bitor", "compl", "not",
-    "not_eq", "or", "or_eq", "xor", "xor_eq",
-    /* namespace pollution */
-    "unix", "errno", "mips", "sparc", "i386", "linux",
-};
-
-static int cmp_cstr(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* c_name() runs for every member; keep the keyword test cheap. */
-static bool is_reserved(const char *name)
-{
-    enum { N = sizeof(c_reserved) / sizeof(*c_reserved) };
-    static const char *sorted[N];
-    static bool ready;
-    size_t n = strlen(name);
-    if (n < 2 || n > 16)
-        return false;
-    if (!ready) {
-        memcpy(sorted, c_reserved, sizeof(sorted));
-        qsort(sorted, N, sizeof(*sorted), cmp_cstr);
-        ready = true;
-    }
-    return bsearch(&name, sorted, N, sizeof(*sorted), cmp_cstr) != NULL;
-}
-
-static bool is_alnum_(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-        || (ch >= '0' && ch <= '9') || ch == '_';
-}
-
-const char *qc_expr_c_name(qc_arena *a, const char *name, bool protect)
-{
-    size_t n = strlen(name);
-    char *s = qc_arena_alloc(a, n + 3);
-    s[0] = 'q';
-    s[1] = '_';
-    char *p = s + 2;
-    for (size_t i = 0; i < n; i++)
-        p[i] = is_alnum_(name[i]) ? name[i] : '_';
-    if (protect) {
-        if (p[0] >= '0' && p[0] <= '9')
-            return s;
-        if (is_reserved(p))
-            return s;
-    }
-    return p;
-}
-
-static bool lower_alpha(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-/* [a-z][a-z0-9_-]*$, case-insensitively */
-static bool stem_ok(const char *s)
-{
-    if (!lower_alpha(*s))
-        return false;
-    for (s++; *s; s++)
-        if (!is_alnum_(*s) && *s != '-')
-            return false;
-    return true;
-}
-
-const char *qc_name_stem(qc_arena *a, const char *name)
-{
-    (void)a;
-    const char *p = name;
-    if (p[0] == '_' && p[1] == '_') {
-        /* downstream prefix __RFQDN_ */
-        const char *q = p + 2;
-        while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')
-               || (*q >= '0' && *q <= '9') || *q == '.' || *q == '-')
-            q++;
-        if (q == p + 2 || *q != '_')
-            return NULL;
-        p = q + 1;
-    }
-    const char *stem = NULL;
-    if ((p[0] == 'x' || p[0] == 'X') && p[1] == '-' && stem_ok(p + 2))
-        stem = p + 2;
-    else if (stem_ok(p))
-        stem = p;
-    if (!stem)
-        return NULL;
-    /* c_name(name, False) must not start with 'q_' */
-    if (name[0] == 'q' && name[1] && !(is_alnum_(name[1]) && name[1] != '_'))
-        return NULL;
-    return stem;
-}
-
 static const char *check_name_str(ctx *c, const char *name,
                                   const char *source)
 {
-    const char *stem = qc_name_stem(c->a, name);
+    const char *stem = qc_name_stem(name);
     if (!stem)
         fail(c, "qapi-invalid-name", "%s has an invalid name", source);
     return stem;
@@ -421,7 +309,7 @@ static bool check_type(ctx *c, const qc_value *v, const char *source,
             key++;
         if (!check_name_lower(c, key, key_source, permissive, permissive))
             return false;
-        const char *cn = qc_expr_c_name(c->a, key, false);
+        const char *cn = qc_c_name(c->a, key, false);
         if (strcmp(cn, "u") == 0 || strncmp(cn, "has_", 4) == 0)
             return fail(c, "qapi-reserved-name", "%s uses reserved name",
                         key_source);
@@ -603,6 +491,85 @@ static const char *const metas[] = {
     "enum", "struct", "union", "alternate", "command", "event",
 };
 
+/* The rules for the name of a definition of kind META. */
+static bool check_defn_name(ctx *c, const char *meta, const char *name)
+{
+    if (strcmp(meta, "event") == 0)
+        return check_name_upper(c, name, meta);
+    if (strcmp(meta, "command") == 0)
+        return check_name_lower(c, name, meta, false,
+                                qc_pragma_lists(
+                                    &c->pragma->command_name_exceptions, name));
+    if (!check_name_camel(c, name, meta))
+        return false;
+    size_t n = strlen(name);
+    if (n >= 4 && strcmp(name + n - 4, "List") == 0)
+        return fail(c, "qapi-reserved-list-name",
+                    "%s name must not end in 'List'", meta);
+    return true;
+}
+
+/* The doc comment of a definition: for it, and with sections it may
+ * have; or none where the pragma allows that. */
+static bool check_defn_doc(ctx *c, const qc_expr *x, const char *meta,
+                           const char *name)
+{
+    if (!x->doc) {
+        if (c->pragma->doc_required && !c->o->no_doc_checks)
+            return fail(c, "qapi-doc-required",
+                        "definition lacks a documentation comment");
+        return true;
+    }
+    if (!x->doc->symbol || strcmp(x->doc->symbol, name) != 0)
+        return fail(c, "qapi-doc-wrong-symbol",
+                    "the documentation comment is for '%s'",
+                    x->doc->symbol ? x->doc->symbol : "");
+    return qc_doc_check_expr(x->doc, c->d, strcmp(meta, "command") == 0,
+                             qc_obj_get(x->value, "returns") != NULL);
+}
+
+/* The keys of each kind of definition, and its own checks. */
+static bool check_defn_body(ctx *c, const qc_value *e, const char *meta)
+{
+    if (strcmp(meta, "enum") == 0) {
+        static const char *const req[] = { "enum", "data", NULL };
+        static const char *const opt[] = { "if", "features", "prefix", NULL };
+        return check_keys(c, e, meta, req, opt) && check_enum(c, e);
+    }
+    if (strcmp(meta, "union") == 0) {
+        static const char *const req[] = { "union", "base", "discriminator",
+                                           "data", NULL };
+        static const char *const opt[] = { "if", "features", NULL };
+        return check_keys(c, e, meta, req, opt) && check_union(c, e);
+    }
+    if (strcmp(meta, "alternate") == 0) {
+        static const char *const req[] = { "alternate", "data", NULL };
+        static const char *const opt[] = { "if", "features", NULL };
+        return check_keys(c, e, meta, req, opt) && check_alternate(c, e);
+    }
+    if (strcmp(meta, "struct") == 0) {
+        static const char *const req[] = { "struct", "data", NULL };
+        static const char *const opt[] = { "base", "if", "features", NULL };
+        return check_keys(c, e, meta, req, opt) && check_struct(c, e);
+    }
+    if (strcmp(meta, "command") == 0) {
+        static const char *const req[] = { "command", NULL };
+        static const char *const opt[] = {
+            "data", "returns", "boxed", "if", "features", "gen",
+            "success-response", "allow-oob", "allow-preconfig", "coroutine",
+            NULL };
+        return check_keys(c, e, meta, req, opt)
+            && check_command_or_event(c, e, true);
+    }
+    static const char *const req[] = { "event", NULL };
+    static const char *const opt[] = { "data", "boxed", "if", "features",
+                                       NULL };
+    return check_keys(c, e, meta, req, opt)
+        && check_command_or_event(c, e, false);
+}
+
+/* One definition, in check_exprs order: kind and name, doc, keys and
+ * body, condition, features, flags. */
 static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
 {
     const qc_value *e = x->value;
@@ -624,73 +591,8 @@ static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
     const char *name = namev->u.str.s;
     c->meta = meta;
     c->name = name;
-
-    /* definition name rules */
-    if (strcmp(meta, "event") == 0) {
-        if (!check_name_upper(c, name, meta))
-            return false;
-    } else if (strcmp(meta, "command") == 0) {
-        if (!check_name_lower(c, name, meta, false,
-                              qc_pragma_lists(
-                                  &c->pragma->command_name_exceptions, name)))
-            return false;
-    } else {
-        if (!check_name_camel(c, name, meta))
-            return false;
-        size_t n = strlen(name);
-        if (n >= 4 && strcmp(name + n - 4, "List") == 0)
-            return fail(c, "qapi-reserved-list-name",
-                        "%s name must not end in 'List'", meta);
-    }
-
-    bool is_command = strcmp(meta, "command") == 0;
-    if (x->doc) {
-        if (!x->doc->symbol || strcmp(x->doc->symbol, name) != 0)
-            return fail(c, "qapi-doc-wrong-symbol",
-                        "the documentation comment is for '%s'",
-                        x->doc->symbol ? x->doc->symbol : "");
-        if (!qc_doc_check_expr(x->doc, c->d, meta, name, is_command,
-                               qc_obj_get(e, "returns") != NULL))
-            return false;
-    } else if (c->pragma->doc_required && !c->o->no_doc_checks) {
-        return fail(c, "qapi-doc-required",
-                    "definition lacks a documentation comment");
-    }
-
-    bool ok;
-    if (strcmp(meta, "enum") == 0) {
-        static const char *const req[] = { "enum", "data", NULL };
-        static const char *const opt[] = { "if", "features", "prefix", NULL };
-        ok = check_keys(c, e, meta, req, opt) && check_enum(c, e);
-    } else if (strcmp(meta, "union") == 0) {
-        static const char *const req[] = { "union", "base", "discriminator",
-                                           "data", NULL };
-        static const char *const opt[] = { "if", "features", NULL };
-        ok = check_keys(c, e, meta, req, opt) && check_union(c, e);
-    } else if (strcmp(meta, "alternate") == 0) {
-        static const char *const req[] = { "alternate", "data", NULL };
-        static const char *const opt[] = { "if", "features", NULL };
-        ok = check_keys(c, e, meta, req, opt) && check_alternate(c, e);
-    } else if (strcmp(meta, "struct") == 0) {
-        static const char *const req[] = { "struct", "data", NULL };
-        static const char *const opt[] = { "base", "if", "features", NULL };
-        ok = check_keys(c, e, meta, req, opt) && check_struct(c, e);
-    } else if (is_command) {
-        static const char *const req[] = { "command", NULL };
-        static const char *const opt[] = {
-            "data", "returns", "boxed", "if", "features", "gen",
-            "success-response", "allow-oob", "allow-preconfig", "coroutine",
-            NULL };
-        ok = check_keys(c, e, meta, req, opt)
-            && check_command_or_event(c, e, true);
-    } else {
-        static const char *const req[] = { "event", NULL };
-        static const char *const opt[] = { "data", "boxed", "if", "features",
-                                           NULL };
-        ok = check_keys(c, e, meta, req, opt)
-            && check_command_or_event(c, e, false);
-    }
-    if (!ok || !check_if(c, e, meta)
+    if (!check_defn_name(c, meta, name) || !check_defn_doc(c, x, meta, name)
+        || !check_defn_body(c, e, meta) || !check_if(c, e, meta)
         || !check_features(c, qc_obj_get(e, "features"))
         || !check_flags(c, e))
         return false;

@@ -28,11 +28,4 @@ typedef struct qc_defn {
 bool qc_check_exprs(qc_arena *a, qc_diag *d, const qc_options *o,
                     const qc_schema_ast *ast, qc_defn ***defns);
 
-/* QEMU's c_name() (see schema.h). */
-const char *qc_expr_c_name(qc_arena *a, const char *name, bool protect);
-
-/* Name rules (expr.py check_name_*), exposed for unit tests: returns the
- * stem of a valid name, or NULL. */
-const char *qc_name_stem(qc_arena *a, const char *name);
-
 #endif

@@ -154,8 +154,11 @@ static bool include_directive(struct loader *L, qc_source *src,
     return true;
 }
 
-static bool load_file(struct loader *L, const char *path, qc_source *parent,
-                      const qc_value *incl, bool *io_error)
+/* Reads PATH (included by INCL in PARENT, or the root) as a module: NULL
+ * after reporting that it cannot be read or is not UTF-8. */
+static qc_source *read_module(struct loader *L, const char *path,
+                              qc_source *parent, const qc_value *incl,
+                              bool *io_error)
 {
     int err = 0;
     qc_source *src = qc_source_load(L->a, path, true, &err);
@@ -169,7 +172,7 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
             if (io_error)
                 *io_error = true;
         }
-        return false;
+        return NULL;
     }
     src->parent = parent;
     src->parent_off = incl ? incl->loc.off : 0;
@@ -181,87 +184,110 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
         qc_error(L->d, qc_loc_make(src, (uint32_t)bad), "qapi-invalid-utf8",
                  "the file is not valid UTF-8 (bad byte 0x%02X); QEMU "
                  "cannot read it", (unsigned char)src->text[bad]);
-        return false;
+        return NULL;
     }
 
-    const char *abs = qc_path_abs(L->a, path);
     qc_module *mod = qc_arena_alloc(L->a, sizeof *mod);
     mod->name = qc_path_rel(L->a, path, L->root_dir);
     mod->src = src;
-    qc_ptrvec_push(L->a, &L->seen, (void *)abs);
+    qc_ptrvec_push(L->a, &L->seen, (void *)qc_path_abs(L->a, path));
     qc_ptrvec_push(L->a, &L->seen_modules, mod);
     qc_ptrvec_push(L->a, &L->ast->modules, mod);
+    return src;
+}
 
+/* A top-level expression V of SRC, after doc block *CUR_DOC (or none):
+ * a directive or a definition. */
+static bool top_level(struct loader *L, qc_source *src, const qc_value *v,
+                      qc_doc **cur_doc, bool *io_error)
+{
+    if (v->kind != QC_VOBJECT) {
+        qc_error(L->d, at(v), "qapi-top-level",
+                 "a top-level expression must be an object "
+                 "(a definition or a directive)");
+        return false;
+    }
+    qc_doc *doc = *cur_doc;
+    *cur_doc = NULL;
+    if (qc_obj_member(v, "include"))
+        return reject_pending_doc(L, doc)
+            && include_directive(L, src, v, io_error);
+    if (qc_obj_member(v, "pragma"))
+        return reject_pending_doc(L, doc) && pragma_directive(L, v);
+    if (doc && !doc->symbol) {
+        qc_error(L->d, doc->loc, "qapi-doc-no-symbol",
+                 "the doc comment before a definition must start "
+                 "with '@NAME:'");
+        return false;
+    }
+    qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
+    e->value = (qc_value *)v;
+    e->loc = at(v);
+    e->doc = doc;
+    qc_ptrvec_push(L->a, &L->ast->exprs, e);
+    return true;
+}
+
+/* The doc block of item I of R, in QEMU's order; sets *CUR_DOC. */
+static bool doc_block(struct loader *L, const qc_parse_result *r, size_t i,
+                      qc_doc **cur_doc)
+{
+    const qc_item *it = &r->items[i];
+    if (!reject_pending_doc(L, *cur_doc))
+        return false;
+    if (r->error && r->error->before_doc_end && r->error->after_item == i + 1) {
+        /* The bad token right after the block comes before the block's
+         * closing checks. */
+        if (qc_doc_parse_lines(L->a, L->d, it->doc, L->opts))
+            qc_parse_report(L->d, r->error);
+        return false;
+    }
+    *cur_doc = qc_doc_parse(L->a, L->d, it->doc, L->opts);
+    if (!*cur_doc)
+        return false;
+    qc_ptrvec_push(L->a, &L->ast->docs, *cur_doc);
+    return true;
+}
+
+/* The syntax error that ended R, after what came before it. */
+static bool syntax_error(struct loader *L, const qc_parse_result *r,
+                         const qc_doc *cur_doc)
+{
+    if (r->error->partial_doc && !L->opts->no_doc_checks
+        && r->error->after_item == r->nitems) {
+        if (!reject_pending_doc(L, cur_doc))
+            return false;
+        /* Problems in the lines read so far come first. */
+        size_t before = qc_diag_error_count(L->d);
+        qc_doc_parse(L->a, L->d, r->error->partial_doc, L->opts);
+        if (qc_diag_error_count(L->d) != before)
+            return false;
+    }
+    qc_parse_report(L->d, r->error);
+    return false;
+}
+
+static bool load_file(struct loader *L, const char *path, qc_source *parent,
+                      const qc_value *incl, bool *io_error)
+{
+    qc_source *src = read_module(L, path, parent, incl, io_error);
+    if (!src)
+        return false;
     qc_parse_result r;
     qc_parse(L->a, src, QC_DIALECT_SCHEMA, &r);
-    bool docs = !L->opts->no_doc_checks;
     qc_doc *cur_doc = NULL;
-
     for (size_t i = 0; i < r.nitems; i++) {
         if (r.error && r.error->after_item == i)
             break;
-        const qc_item *it = &r.items[i];
-        if (it->doc) {
-            if (!docs)
-                continue;
-            if (!reject_pending_doc(L, cur_doc))
+        if (r.items[i].doc) {
+            if (!L->opts->no_doc_checks && !doc_block(L, &r, i, &cur_doc))
                 return false;
-            if (r.error && r.error->before_doc_end
-                && r.error->after_item == i + 1) {
-                /* The bad token right after the block comes before the
-                 * block's closing checks. */
-                if (qc_doc_parse_lines(L->a, L->d, it->doc, L->opts))
-                    qc_parse_report(L->d, r.error);
-                return false;
-            }
-            cur_doc = qc_doc_parse(L->a, L->d, it->doc, L->opts);
-            if (!cur_doc)
-                return false;
-            qc_ptrvec_push(L->a, &L->ast->docs, cur_doc);
-            continue;
-        }
-        const qc_value *v = it->value;
-        if (v->kind != QC_VOBJECT) {
-            qc_error(L->d, at(v), "qapi-top-level",
-                     "a top-level expression must be an object "
-                     "(a definition or a directive)");
+        } else if (!top_level(L, src, r.items[i].value, &cur_doc, io_error)) {
             return false;
         }
-        if (qc_obj_member(v, "include")) {
-            if (!reject_pending_doc(L, cur_doc)
-                || !include_directive(L, src, v, io_error))
-                return false;
-        } else if (qc_obj_member(v, "pragma")) {
-            if (!reject_pending_doc(L, cur_doc) || !pragma_directive(L, v))
-                return false;
-        } else {
-            if (cur_doc && !cur_doc->symbol) {
-                qc_error(L->d, cur_doc->loc, "qapi-doc-no-symbol",
-                         "the doc comment before a definition must start "
-                         "with '@NAME:'");
-                return false;
-            }
-            qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
-            e->value = (qc_value *)v;
-            e->loc = at(v);
-            e->doc = cur_doc;
-            qc_ptrvec_push(L->a, &L->ast->exprs, e);
-        }
-        cur_doc = NULL;
     }
-    if (r.error) {
-        if (r.error->partial_doc && docs && r.error->after_item == r.nitems) {
-            if (!reject_pending_doc(L, cur_doc))
-                return false;
-            /* Problems in the lines read so far come first. */
-            size_t before = qc_diag_error_count(L->d);
-            qc_doc_parse(L->a, L->d, r.error->partial_doc, L->opts);
-            if (qc_diag_error_count(L->d) != before)
-                return false;
-        }
-        qc_parse_report(L->d, r.error);
-        return false;
-    }
+    if (r.error)
+        return syntax_error(L, &r, cur_doc);
     return reject_pending_doc(L, cur_doc);
 }
 

@@ -5,7 +5,7 @@
  * (expr.h), creates the entities in exactly the order QEMU's QAPISchema
  * does, and checks them (QAPISchema.check order), so the first error is
  * QEMU's.  After an error it goes on with the independent definitions,
- * without reporting consequences of the error (see schema.c), until the
+ * without reporting consequences of the error (see builder.h), until the
  * diagnostic limit.  It returns NULL after reporting errors; the model of
  * a successful build is complete and consistent: every type reference is
  * resolved, flat member lists are computed, union branches include the
@@ -25,6 +25,8 @@
  *     Module 0 is "./builtin", module 1 the root schema, then the included
  *     modules in order of first include.  An array lives in the module of
  *     its element type.
+ *   - per module with a callback per kind, as QEMU's QAPISchemaVisitor:
+ *     qc_schema_visit() (visit.h).
  *   - by name: qc_schema_lookup(s, "Name").
  */
 #ifndef QC_SCHEMA_H
@@ -38,41 +40,9 @@
 #include "base/diag.h"
 #include "schema/doc.h"
 #include "schema/loader.h"
+#include "schema/cond.h"
 #include "schema/options.h"
 #include "base/source.h"
-
-/* ---- Conditions ('if') ------------------------------------------------ */
-
-typedef enum {
-    QC_COND_NAME,     /* a symbol: defined(NAME) */
-    QC_COND_ALL,      /* args[0..nargs-1], all true  (nargs >= 1) */
-    QC_COND_ANY,      /* any true                     (nargs >= 1) */
-    QC_COND_NOT,      /* !args[0]                     (nargs == 1) */
-} qc_cond_kind;
-
-typedef struct qc_cond qc_cond;
-struct qc_cond {
-    qc_cond_kind kind;
-    const char *name;       /* QC_COND_NAME only */
-    qc_cond **args;
-    size_t nargs;
-};
-
-/* A NULL condition means "always"; every function below accepts NULL. */
-
-/* Evaluates C: DEFINED(CTX, SYM) says whether SYM is defined.
- * NULL C is true. */
-bool qc_cond_eval(const qc_cond *c, bool (*defined)(void *ctx, const char *sym),
-                  void *ctx);
-/* Python repr as QEMU's test harness prints it: TEST_IF_X, or
- * {'all': ['A', {'not': 'B'}]}.  Appends nothing for NULL. */
-void qc_cond_repr(qc_buf *b, const qc_cond *c);
-/* C preprocessor expression: defined(A) && (defined(B) || !defined(C));
- * the top level has no parentheses (QEMU's cgen_ifcond).  Appends
- * nothing for NULL. */
-void qc_cond_cgen(qc_buf *b, const qc_cond *c);
-/* Structural equality (NULL == NULL). */
-bool qc_cond_equal(const qc_cond *a, const qc_cond *b);
 
 /* ---- Entities --------------------------------------------------------- */
 
@@ -154,7 +124,6 @@ struct qc_entity {
      * "number", "int", "boolean", "null", "value" (builtins any and
      * alternates), "object", "array". */
     const char *json_type;
-    const char *c_type;     /* builtins: "char *", "int64_t", ... */
 
     /* QC_ENT_ENUM */
     qc_smember **values;
@@ -189,7 +158,7 @@ struct qc_entity {
      * NULL for builtins. */
     const char *defn_meta, *defn_name;
 
-    /* Private to schema.c. */
+    /* Private to the builder (builder.h). */
     const char *base_name_, *arg_name_, *ret_name_;
     int state_;
 };
@@ -204,12 +173,6 @@ bool qc_entity_is_implicit(const qc_entity *e);
 const char *qc_entity_describe(qc_arena *a, const qc_entity *e);
 /* QEMU's alternate_qtype(): "QTYPE_QSTRING"... or NULL (any, alternates). */
 const char *qc_entity_alternate_qtype(const qc_entity *e);
-/* True for an object that is a union (has variants). */
-static inline bool qc_entity_is_union(const qc_entity *e)
-{
-    return e && e->kind == QC_ENT_OBJECT && e->variants;
-}
-
 /* ---- Modules and the schema -------------------------------------------- */
 
 struct qc_smodule {
@@ -239,25 +202,15 @@ typedef struct qc_schema {
     qc_hashmap *by_name;        /* private */
 } qc_schema;
 
-/* Loads, checks and models the schema at PATH.  Returns NULL after
- * reporting errors to D; *IO_ERROR (if non-NULL) is set when the root
- * schema could not be read. */
+/* Loads, checks and models the schema at PATH with options O.  Returns
+ * NULL after reporting errors to D; *IO_ERROR (if non-NULL) is set when the
+ * root schema could not be read. */
 qc_schema *qc_schema_build(qc_arena *a, qc_diag *d, const qc_options *o,
                            const char *path, bool *io_error);
-
-/* Same, from an already loaded AST (used by tests with in-memory
- * sources).  AST must live in A. */
-qc_schema *qc_schema_build_ast(qc_arena *a, qc_diag *d, const qc_options *o,
-                               qc_schema_ast *ast);
 
 /* Named entity (type, command or event), or NULL. */
 qc_entity *qc_schema_lookup(const qc_schema *s, const char *name);
 /* Named type, or NULL if absent or not a type. */
 qc_entity *qc_schema_lookup_type(const qc_schema *s, const char *name);
-
-/* QEMU's c_name(): every character outside [A-Za-z0-9_] becomes '_';
- * with PROTECT, C keywords and a few names (unix, linux, ...) and names
- * starting with a digit get a "q_" prefix.  Arena string. */
-const char *qc_c_name(qc_arena *a, const char *name, bool protect);
 
 #endif

@@ -285,21 +285,21 @@ START_TEST(check_expr_rules)
 {
     struct run t;
     qc_doc *doc = one_doc(&t, "##\n# @FOO:\n#\n# Returns: blah\n##\n");
-    ck_assert(qc_doc_check_expr(doc, t.d, "command", "FOO", true, true));
-    ck_assert(!qc_doc_check_expr(doc, t.d, "event", "FOO", false, false));
+    ck_assert(qc_doc_check_expr(doc, t.d, true, true));
+    ck_assert(!qc_doc_check_expr(doc, t.d, false, false));
     const char *code;
     char *w = first_where(&t, &code);
     ck_assert_str_eq(w, "t.json:4");
     ck_assert_str_eq(code, "qapi-doc-returns-not-command");
     free(w);
-    ck_assert(!qc_doc_check_expr(doc, t.d, "command", "FOO", true, false));
+    ck_assert(!qc_doc_check_expr(doc, t.d, true, false));
     ck_assert_str_eq(qc_diagnostic_code(qc_diag_get(t.d, 1)),
                      "qapi-doc-returns-no-value");
     done(&t);
 
     doc = one_doc(&t, "##\n# @S:\n#\n# Errors: some\n##\n");
-    ck_assert(qc_doc_check_expr(doc, t.d, "command", "S", true, false));
-    ck_assert(!qc_doc_check_expr(doc, t.d, "struct", "S", false, false));
+    ck_assert(qc_doc_check_expr(doc, t.d, true, false));
+    ck_assert(!qc_doc_check_expr(doc, t.d, false, false));
     ck_assert_str_eq(qc_diagnostic_code(qc_diag_get(t.d, 0)),
                      "qapi-doc-errors-not-command");
     done(&t);
@@ -313,14 +313,14 @@ START_TEST(connect_and_check)
         "##\n# @AorB:\n# @a: a\n# @b: b\n# @aa: a\n# @bb: b\n"
         "#\n# Features:\n# @f: x\n# @g: y\n##\n{ 'alternate': 'AorB' }\n");
     qc_loc defn = t.r.items[1].value->loc;
-    ck_assert(qc_doc_connect_feature(t.a, doc, t.d, "f", defn, "alternate",
+    ck_assert(qc_doc_connect_feature(doc, t.d, "f", defn, "alternate",
                                      "AorB"));
     ck_assert(qc_doc_connect_member(t.a, doc, t.d, "a", "branch", false,
                                     defn, "alternate", "AorB"));
     ck_assert(qc_doc_connect_member(t.a, doc, t.d, "b", "branch", false,
                                     defn, "alternate", "AorB"));
     ck_assert_uint_eq(qc_diag_error_count(t.d), 0);
-    ck_assert(!qc_doc_check(doc, t.d, "alternate", "AorB"));
+    ck_assert(!qc_doc_check(doc, t.d));
     const char *code;
     char *w = first_where(&t, &code);
     ck_assert_str_eq(w, "t.json:5");
@@ -334,7 +334,7 @@ START_TEST(connect_and_check)
     doc = one_doc(&t, "##\n# @E:\n# @v: x\n#\n# Features:\n# @f: x\n##\n");
     ck_assert(qc_doc_connect_member(t.a, doc, t.d, "v", "value", false,
                                     doc->loc, "enum", "E"));
-    ck_assert(!qc_doc_check(doc, t.d, "enum", "E"));
+    ck_assert(!qc_doc_check(doc, t.d));
     w = first_where(&t, &code);
     ck_assert_str_eq(w, "t.json:6");
     ck_assert_str_eq(code, "qapi-doc-unknown-feature");
@@ -350,7 +350,7 @@ START_TEST(undocumented)
     qc_loc defn = t.r.items[1].value->loc;
     ck_assert(!qc_doc_connect_member(t.a, doc, t.d, "x", "member", false,
                                      defn, "command", "foo"));
-    ck_assert(!qc_doc_connect_feature(t.a, doc, t.d, "undoc", defn,
+    ck_assert(!qc_doc_connect_feature(doc, t.d, "undoc", defn,
                                       "command", "foo"));
     const char *code;
     char *w = first_where(&t, &code);
@@ -367,7 +367,7 @@ START_TEST(undocumented)
                                     defn, "command", "foo"));
     ck_assert_uint_eq(doc->args.n, 1);
     ck_assert(((qc_doc_section *)doc->args.items[0])->implicit);
-    ck_assert(qc_doc_check(doc, t.d, "command", "foo"));
+    ck_assert(qc_doc_check(doc, t.d));
     done(&t);
 }
 END_TEST

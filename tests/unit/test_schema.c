@@ -9,6 +9,7 @@
 
 #include "schema/dump.h"
 #include "schema/expr.h"
+#include "schema/naming.h"
 #include "schema/schema.h"
 #include "tmpdir.h"
 
@@ -116,7 +117,7 @@ START_TEST(test_implicit_types)
     ck_assert_ptr_null(qc_schema_lookup(s, "q_obj_noargs-arg"));
 
     qc_entity *u = qc_schema_lookup(s, "Uni");
-    ck_assert(qc_entity_is_union(u));
+    ck_assert(u->kind == QC_ENT_OBJECT && u->variants);
     ck_assert_str_eq(u->meta, "union");
     ck_assert_uint_eq(u->nmembers, 2);          /* flat: base members */
     ck_assert_str_eq(u->members[1]->name, "opt");
@@ -333,10 +334,6 @@ START_TEST(test_conditions)
     qc_cond_repr(&out, c);
     ck_assert_str_eq(out.data, "{'all': ['A', {'not': {'any': ['B', 'C']}}]}");
     qc_buf_reset(&out);
-    qc_cond_cgen(&out, c);
-    ck_assert_str_eq(out.data,
-                     "defined(A) && !(defined(B) || defined(C))");
-    qc_buf_reset(&out);
     qc_cond_repr(&out, qc_schema_lookup(b.s, "Tst")->cond);
     ck_assert_str_eq(out.data, "A");
     qc_buf_free(&out);
@@ -350,8 +347,6 @@ START_TEST(test_conditions)
     ck_assert(qc_cond_eval(NULL, defined_in_list, none));
     ck_assert(qc_cond_eval(qc_schema_lookup(b.s, "Vst")->cond,
                            defined_in_list, none));
-    ck_assert(!qc_cond_equal(c, qc_schema_lookup(b.s, "Tst")->cond));
-    ck_assert(qc_cond_equal(c, c));
     unbuild(&b);
 }
 END_TEST
@@ -364,11 +359,11 @@ START_TEST(test_c_name)
     ck_assert_str_eq(qc_c_name(a, "int", true), "q_int");
     ck_assert_str_eq(qc_c_name(a, "int", false), "int");
     ck_assert_str_eq(qc_c_name(a, "1x", true), "q_1x");
-    ck_assert_str_eq(qc_name_stem(a, "__org.qemu_x-foo"), "foo");
-    ck_assert_str_eq(qc_name_stem(a, "x-1"), "x-1");
-    ck_assert_ptr_null(qc_name_stem(a, "__org_"));
-    ck_assert_ptr_null(qc_name_stem(a, "q-foo"));
-    ck_assert_ptr_null(qc_name_stem(a, "1abc"));
+    ck_assert_str_eq(qc_name_stem("__org.qemu_x-foo"), "foo");
+    ck_assert_str_eq(qc_name_stem("x-1"), "x-1");
+    ck_assert_ptr_null(qc_name_stem("__org_"));
+    ck_assert_ptr_null(qc_name_stem("q-foo"));
+    ck_assert_ptr_null(qc_name_stem("1abc"));
     qc_arena_free(a);
 }
 END_TEST

@@ -1,0 +1,93 @@
+/* The state of one schema build, shared by the files that make the model
+ * (build.c: the phases; define.c: entities in QEMU's definition order;
+ * check.c: QAPISchema.check; connect.c: doc comments) and by nothing else.
+ *
+ * After an error the build goes on with whatever does not depend on it:
+ * a duplicate definition is dropped, an entity whose check fails is
+ * marked failed, and everything referring to a failed entity or to a
+ * definition the expression checks rejected fails silently (its check
+ * would rely on resolved types and completed member lists that are not
+ * there), so no error is ever a consequence of an earlier one. */
+#ifndef QC_BUILDER_H
+#define QC_BUILDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/hashmap.h"
+#include "schema/expr.h"
+#include "schema/schema.h"
+
+typedef struct qc_builder {
+    qc_arena *a;
+    qc_diag *d;
+    const qc_options *o;
+    qc_schema *s;
+    qc_ptrvec ents;
+    qc_ptrvec mods;
+    qc_hashmap *mod_by_name;
+    qc_hashmap *features;       /* name -> qc_feat_first */
+    qc_ptrvec feature_order;    /* qc_feat_first * */
+    /* Names of definitions the expression checks rejected or that were
+     * dropped: references to them fail without a diagnostic. */
+    qc_hashmap *rejected;
+    /* A rejected definition had no recognisable name: any unknown name
+     * may be its, so unknown references fail without a diagnostic; and it
+     * may have been a pragma, so what its exception lists could allow is
+     * not reported (an undocumented member, a non-object 'returns'). */
+    bool rejected_unnamed;
+    /* Names defined more than once: which definition references mean is
+     * unclear, so they fail without a diagnostic. */
+    qc_hashmap *contested;
+    qc_ptrvec skip_docs;        /* qc_doc * not to check (entity failed) */
+    bool failed;                /* an error was reported */
+} qc_builder;
+
+/* Where a feature name was first used (QEMU numbers features so). */
+typedef struct qc_feat_first {
+    const char *name;
+    qc_loc loc;
+    const char *meta, *defn;
+} qc_feat_first;
+
+/* Entity check states (qc_entity.state_).  Only objects go through
+ * QC_ST_CHECKING (their checks recurse into base and branch types); a
+ * failed entity is QC_ST_FAILED, whatever its kind. */
+enum { QC_ST_NEW, QC_ST_CHECKING, QC_ST_DONE, QC_ST_FAILED };
+
+/* Reports an error at LOC with the "In META 'NAME':" context. */
+qc_diagnostic *qc_sb_error(qc_builder *b, qc_loc loc, const char *meta,
+                           const char *name, const char *code,
+                           const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* An error located at entity E, in its definition's context. */
+#define QC_SB_ERR(b, e, code, ...) \
+    qc_sb_error((b), (e)->loc, (e)->defn_meta, (e)->defn_name, (code), \
+                __VA_ARGS__)
+
+/* define.c */
+/* Defines the entities of DFN (and its implicit types); false when one of
+ * them is defined already (reported). */
+bool qc_sb_define(qc_builder *b, const qc_defn *dfn);
+/* The builtins, their arrays, q_empty and QType. */
+void qc_sb_define_predefineds(qc_builder *b);
+/* Appends E to the entity list. */
+void qc_sb_add_entity(qc_builder *b, qc_entity *e);
+qc_entity *qc_sb_new_entity(qc_builder *b, qc_entity_kind kind,
+                            const char *name, const char *meta,
+                            const qc_defn *dfn, const qc_expr *x);
+qc_smember *qc_sb_new_member(qc_builder *b, qc_role role, const char *name,
+                             const qc_expr *x);
+
+/* check.c: E's part of QAPISchema.check; false after reporting. */
+bool qc_sb_check_entity(qc_builder *b, qc_entity *e);
+
+/* connect.c: connects E's doc (or DOC for an implicit type); false after
+ * reporting. */
+bool qc_sb_connect_doc(qc_builder *b, qc_entity *e, qc_doc *doc);
+/* DOC is not to be checked at the end (its definition failed). */
+void qc_sb_skip_doc(qc_builder *b, qc_doc *doc);
+bool qc_sb_doc_skipped(const qc_builder *b, const qc_doc *doc);
+
+#endif

@@ -1,0 +1,523 @@
+/* QEMU's QAPISchema.check, entity by entity: names resolved, bases and
+ * branches checked, member lists completed, clashes found by C name.  The
+ * checks run in QEMU's order, so the first error is the one QEMU reports;
+ * see builder.h for what happens after one. */
+#include "schema/builder.h"
+
+#include <string.h>
+
+#include "schema/naming.h"
+
+static const char *describe_member(qc_builder *b, const qc_smember *m,
+                                   const char *defn_name)
+{
+    const char *role = m->role == QC_ROLE_VALUE ? "value"
+        : m->role == QC_ROLE_BRANCH ? "branch" : "member";
+    const char *meta = "type";
+    const char *in = m->defined_in ? m->defined_in : "";
+    if (strncmp(in, "q_obj_", 6) == 0) {
+        in += 6;
+        size_t n = strlen(in);
+        if (n >= 4 && strcmp(in + n - 4, "-arg") == 0) {
+            role = "parameter";
+            meta = "command";
+            in = qc_arena_strndup(b->a, in, n - 4);
+        } else if (n >= 5 && strcmp(in + n - 5, "-base") == 0) {
+            role = qc_arena_printf(b->a, "base %s", role);
+            in = qc_arena_strndup(b->a, in, n - 5);
+        }
+    }
+    if (!defn_name || strcmp(in, defn_name) != 0)
+        return qc_arena_printf(b->a, "%s '%s' of %s '%s'", role, m->name,
+                               meta, in);
+    return qc_arena_printf(b->a, "%s '%s'", role, m->name);
+}
+
+static const char *describe_feature(qc_builder *b, const qc_feature *f,
+                                    const char *owner, const char *defn_name)
+{
+    if (!defn_name || strcmp(owner, defn_name) != 0)
+        return qc_arena_printf(b->a, "feature '%s' of type '%s'", f->name,
+                               owner);
+    return qc_arena_printf(b->a, "feature '%s'", f->name);
+}
+
+static bool is_rejected(const qc_builder *b, const char *name)
+{
+    return b->rejected_unnamed
+        || (b->rejected && qc_hashmap_get(b->rejected, name));
+}
+
+/* Type NAME, or NULL.  A reference to a type that failed its checks, to
+ * a name defined more than once, or to a definition that was rejected,
+ * fails without a diagnostic: what it would say is a consequence of the
+ * earlier error.  *REPORT says whether the caller should report an
+ * unknown type. */
+static qc_entity *lookup_ref(qc_builder *b, const char *name, bool *report)
+{
+    *report = false;
+    if (b->contested && qc_hashmap_get(b->contested, name))
+        return NULL;
+    qc_entity *t = qc_schema_lookup_type(b->s, name);
+    if (t && t->state_ == QC_ST_FAILED)
+        return NULL;
+    if (!t)
+        *report = !is_rejected(b, name);
+    return t;
+}
+
+static qc_entity *resolve_type(qc_builder *b, const char *name, const qc_entity *ctx,
+                               const char *what)
+{
+    bool report;
+    qc_entity *t = lookup_ref(b, name, &report);
+    if (report)
+        QC_SB_ERR(b, ctx, "qapi-unknown-type", "%s refers to unknown type '%s'",
+            what, name);
+    return t;
+}
+
+static bool check_feature_clash(qc_builder *b, const qc_entity *ctx,
+                                qc_feature **fs, size_t n, const char *owner)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(qc_c_name(b->a, fs[i]->name, true),
+                       qc_c_name(b->a, fs[j]->name, true)) == 0) {
+                QC_SB_ERR(b, ctx, "qapi-feature-clash", "%s clashes with %s",
+                    describe_feature(b, fs[i], owner, ctx->defn_name),
+                    describe_feature(b, fs[j], owner, ctx->defn_name));
+                return false;
+            }
+    return true;
+}
+
+static bool check_definition(qc_builder *b, qc_entity *e)
+{
+    if (!check_feature_clash(b, e, e->features, e->nfeatures, e->name))
+        return false;
+    if (qc_entity_is_type(e))
+        for (size_t i = 0; i < e->nfeatures; i++)
+            if (e->features[i]->special) {
+                QC_SB_ERR(b, e, "qapi-special-feature-on-type",
+                    "feature '%s' cannot be used on types",
+                    e->features[i]->name);
+                return false;
+            }
+    return true;
+}
+
+static const char *member_c_name(qc_builder *b, qc_smember *m)
+{
+    if (!m->c_name_)
+        m->c_name_ = qc_c_name(b->a, m->name, true);
+    return m->c_name_;
+}
+
+/* "seen": c_name -> member, insertion ordered (QEMU's dict). */
+typedef struct seen {
+    qc_hashmap *map;
+    qc_ptrvec order;
+} seen;
+
+static void seen_init(qc_builder *b, seen *s, size_t hint)
+{
+    s->map = qc_hashmap_new_sized(b->a, hint);
+    s->order.items = NULL;
+    s->order.n = s->order.cap = 0;
+}
+
+static void seen_copy(qc_builder *b, seen *dst, const seen *src)
+{
+    seen_init(b, dst, src->order.n + 8);
+    for (size_t i = 0; i < src->order.n; i++) {
+        qc_smember *m = src->order.items[i];
+        qc_hashmap_put(dst->map, member_c_name(b, m), m);
+        qc_ptrvec_push(b->a, &dst->order, m);
+    }
+}
+
+static bool member_clash(qc_builder *b, const qc_entity *ctx, qc_smember *m,
+                         seen *s)
+{
+    const char *cn = member_c_name(b, m);
+    qc_smember *prev = qc_hashmap_get(s->map, cn);
+    if (prev) {
+        QC_SB_ERR(b, ctx, "qapi-member-clash", "%s clashes with %s",
+            describe_member(b, m, ctx->defn_name),
+            describe_member(b, prev, ctx->defn_name));
+        return false;
+    }
+    qc_hashmap_put(s->map, cn, m);
+    qc_ptrvec_push(b->a, &s->order, m);
+    return true;
+}
+
+static bool check_member(qc_builder *b, const qc_entity *ctx, qc_smember *m)
+{
+    /* the description is built only when needed: this runs per member */
+    bool report;
+    m->type = lookup_ref(b, m->type_name, &report);
+    if (!m->type) {
+        if (report)
+            QC_SB_ERR(b, ctx, "qapi-unknown-type", "%s refers to unknown type '%s'",
+                describe_member(b, m, ctx->defn_name), m->type_name);
+        return false;
+    }
+    return check_feature_clash(b, ctx, m->features, m->nfeatures, m->name);
+}
+
+static bool check_object(qc_builder *b, qc_entity *e);
+
+static bool object_check_clash(qc_builder *b, const qc_entity *ctx,
+                               qc_entity *o, seen *s)
+{
+    for (size_t i = 0; i < o->nmembers; i++)
+        if (!member_clash(b, ctx, o->members[i], s))
+            return false;
+    if (o->variants)
+        for (size_t i = 0; i < o->variants->n; i++) {
+            seen copy;
+            seen_copy(b, &copy, s);
+            qc_entity *t = o->variants->variants[i]->type;
+            if (t && t->kind == QC_ENT_OBJECT
+                && !object_check_clash(b, ctx, t, &copy))
+                return false;
+        }
+    return true;
+}
+
+static bool enum_has_value(const qc_entity *en, const char *name)
+{
+    for (size_t i = 0; i < en->nvalues; i++)
+        if (strcmp(en->values[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* The discriminator of union E: a member of its base, an enum, neither
+ * optional nor conditional.  NULL after reporting. */
+static qc_smember *check_discriminator(qc_builder *b, qc_entity *e, seen *s)
+{
+    const char *tag = e->variants->tag_name ? e->variants->tag_name : "";
+    qc_smember *tm = qc_hashmap_get(s->map, qc_c_name(b->a, tag, true));
+    const char *base = "'base'";
+    if (!tm || strcmp(tm->name, tag) != 0) {
+        QC_SB_ERR(b, e, "qapi-bad-discriminator",
+                  "discriminator '%s' is not a member of %s", tag, base);
+        return NULL;
+    }
+    e->variants->tag_member = tm;
+    qc_entity *bt = qc_schema_lookup_type(b->s, tm->defined_in);
+    if (bt && !qc_entity_is_implicit(bt))
+        base = qc_arena_printf(b->a, "base type '%s'", tm->defined_in);
+    const char *why = NULL;
+    if (!tm->type || tm->type->kind != QC_ENT_ENUM)
+        why = "must be an enum";
+    else if (tm->optional)
+        why = "cannot be optional";
+    else if (tm->cond)
+        why = "cannot be conditional";
+    if (why) {
+        QC_SB_ERR(b, e, "qapi-bad-discriminator",
+                  "discriminator member '%s' of %s %s", tag, base, why);
+        return NULL;
+    }
+    return tm;
+}
+
+/* Enum values without a branch get one of type q_empty, after the others
+ * in enum order, defined where the discriminator is. */
+static void add_empty_branches(qc_builder *b, qc_entity *e, const qc_smember *tm)
+{
+    qc_variants *vs = e->variants;
+    const qc_entity *en = tm->type;
+    qc_hashmap *cases = qc_hashmap_new_sized(b->a, vs->n);
+    for (size_t i = 0; i < vs->n; i++)
+        qc_hashmap_put(cases, vs->variants[i]->name, vs->variants[i]);
+    size_t extra = 0;
+    for (size_t i = 0; i < en->nvalues; i++)
+        if (!qc_hashmap_get(cases, en->values[i]->name))
+            extra++;
+    if (!extra)
+        return;
+    qc_smember **nv = qc_arena_alloc(b->a, (vs->n + extra) * sizeof(*nv));
+    memcpy(nv, vs->variants, vs->n * sizeof(*nv));
+    for (size_t i = 0; i < en->nvalues; i++) {
+        qc_smember *ev = en->values[i];
+        if (qc_hashmap_get(cases, ev->name))
+            continue;
+        qc_smember *v = qc_sb_new_member(b, QC_ROLE_BRANCH, ev->name, NULL);
+        v->loc = e->loc;
+        v->type_name = "q_empty";
+        v->cond = ev->cond;
+        v->defined_in = tm->defined_in;
+        nv[vs->n++] = v;
+    }
+    vs->variants = nv;
+}
+
+static bool check_branches(qc_builder *b, qc_entity *e, seen *s)
+{
+    qc_variants *vs = e->variants;
+    qc_smember *tm = check_discriminator(b, e, s);
+    if (!tm)
+        return false;
+    add_empty_branches(b, e, tm);
+    if (!vs->n) {
+        QC_SB_ERR(b, e, "qapi-union-empty", "union has no branches");
+        return false;
+    }
+    for (size_t i = 0; i < vs->n; i++) {
+        qc_smember *v = vs->variants[i];
+        if (!check_member(b, e, v))
+            return false;
+        if (!s->order.n)
+            continue;
+        if (!enum_has_value(tm->type, v->name)) {
+            QC_SB_ERR(b, e, "qapi-bad-branch", "branch '%s' is not a value of %s",
+                      v->name, qc_entity_describe(b->a, tm->type));
+            return false;
+        }
+        if (v->type->kind != QC_ENT_OBJECT) {
+            QC_SB_ERR(b, e, "qapi-bad-branch-type", "%s cannot use %s",
+                      describe_member(b, v, e->defn_name),
+                      qc_entity_describe(b->a, v->type));
+            return false;
+        }
+        if (!check_object(b, v->type))
+            return false;
+    }
+    return true;
+}
+
+static bool check_object_body(qc_builder *b, qc_entity *e);
+
+static bool check_object(qc_builder *b, qc_entity *e)
+{
+    if (e->state_ == QC_ST_DONE)
+        return true;
+    if (e->state_ == QC_ST_FAILED)
+        return false;   /* reported when it failed */
+    if (e->state_ == QC_ST_CHECKING) {
+        /* the outermost call marks it failed */
+        QC_SB_ERR(b, e, "qapi-object-contains-itself", "object %s contains itself",
+            e->name);
+        return false;
+    }
+    e->state_ = QC_ST_CHECKING;
+    if (!check_object_body(b, e)) {
+        e->state_ = QC_ST_FAILED;
+        return false;
+    }
+    e->state_ = QC_ST_DONE;
+    return true;
+}
+
+static bool check_object_body(qc_builder *b, qc_entity *e)
+{
+    if (!check_definition(b, e))
+        return false;
+    seen s;
+    seen_init(b, &s, e->nlocal_members + 8);
+    if (e->base_name_) {
+        e->base = resolve_type(b, e->base_name_, e, "'base'");
+        if (!e->base)
+            return false;
+        if (e->base->kind != QC_ENT_OBJECT || e->base->variants) {
+            QC_SB_ERR(b, e, "qapi-bad-base", "'base' must be a struct type, %s isn't",
+                qc_entity_describe(b->a, e->base));
+            return false;
+        }
+        if (!check_object(b, e->base)
+            || !object_check_clash(b, e, e->base, &s))
+            return false;
+    }
+    for (size_t i = 0; i < e->nlocal_members; i++)
+        if (!check_member(b, e, e->local_members[i])
+            || !member_clash(b, e, e->local_members[i], &s))
+            return false;
+    size_t n = s.order.n;
+    qc_smember **members = qc_arena_alloc(b->a, (n + 1) * sizeof(*members));
+    if (n)
+        memcpy(members, s.order.items, n * sizeof(*members));
+    if (e->variants) {
+        if (!check_branches(b, e, &s))
+            return false;
+        for (size_t i = 0; i < e->variants->n; i++) {
+            seen copy;
+            seen_copy(b, &copy, &s);
+            if (!object_check_clash(b, e, e->variants->variants[i]->type,
+                                    &copy))
+                return false;
+        }
+    }
+    e->members = members;
+    e->nmembers = n;
+    return true;
+}
+
+static bool check_alternate(qc_builder *b, qc_entity *e)
+{
+    if (!check_definition(b, e))
+        return false;
+    qc_variants *vs = e->variants;
+    vs->tag_member->type = resolve_type(b, "QType", e, "member 'type'");
+    for (size_t i = 0; i < vs->n; i++)
+        if (!check_member(b, e, vs->variants[i]))
+            return false;
+    seen s;
+    seen_init(b, &s, vs->n);
+    const char *types_seen[8] = { 0 };
+    static const char *const qtn[] = {
+        "QTYPE_QNULL", "QTYPE_QSTRING", "QTYPE_QNUM", "QTYPE_QBOOL",
+        "QTYPE_QLIST", "QTYPE_QDICT",
+    };
+    for (size_t i = 0; i < vs->n; i++) {
+        qc_smember *v = vs->variants[i];
+        if (!member_clash(b, e, v, &s))
+            return false;
+        const char *qt = qc_entity_alternate_qtype(v->type);
+        if (!qt) {
+            QC_SB_ERR(b, e, "qapi-alternate-bad-type", "%s cannot use %s",
+                describe_member(b, v, e->defn_name),
+                qc_entity_describe(b->a, v->type));
+            return false;
+        }
+        bool conf[6] = { false };
+        for (int k = 0; k < 6; k++)
+            if (strcmp(qt, qtn[k]) == 0)
+                conf[k] = true;
+        if (strcmp(qt, "QTYPE_QSTRING") == 0) {
+            if (v->type->kind == QC_ENT_ENUM) {
+                for (size_t j = 0; j < v->type->nvalues; j++) {
+                    const char *mn = v->type->values[j]->name;
+                    if (strcmp(mn, "on") == 0 || strcmp(mn, "off") == 0)
+                        conf[3] = true;
+                    if (strchr("-+0123456789.", mn[0]) && mn[0])
+                        conf[2] = true;
+                }
+            } else {
+                conf[2] = conf[3] = true;
+            }
+        }
+        for (int k = 0; k < 6; k++) {
+            if (!conf[k])
+                continue;
+            if (types_seen[k]) {
+                QC_SB_ERR(b, e, "qapi-alternate-conflict",
+                    "%s is ambiguous with branch '%s'",
+                    describe_member(b, v, e->defn_name), types_seen[k]);
+                return false;
+            }
+        }
+        for (int k = 0; k < 6; k++)
+            if (conf[k])
+                types_seen[k] = v->name;
+    }
+    return true;
+}
+
+static bool has_conditional_members(const qc_entity *o)
+{
+    for (size_t i = 0; i < o->nmembers; i++)
+        if (o->members[i]->cond)
+            return true;
+    return false;
+}
+
+static bool check_command_or_event(qc_builder *b, qc_entity *e)
+{
+    bool command = e->kind == QC_ENT_COMMAND;
+    if (!check_definition(b, e))
+        return false;
+    if (e->arg_name_) {
+        const char *what = command ? "command's 'data'" : "event's 'data'";
+        qc_entity *t = resolve_type(b, e->arg_name_, e, what);
+        if (!t)
+            return false;
+        if (t->kind != QC_ENT_OBJECT) {
+            QC_SB_ERR(b, e, "qapi-bad-data-type", "%s cannot be %s", what,
+                qc_entity_describe(b->a, t));
+            return false;
+        }
+        e->arg_type = t;
+        if (t->variants && !e->boxed) {
+            QC_SB_ERR(b, e, "qapi-union-data-unboxed",
+                "%s can be %s only with 'boxed': true", what,
+                qc_entity_describe(b->a, t));
+            return false;
+        }
+        if (!check_object(b, t))
+            return false;
+        if (has_conditional_members(t) && !e->boxed) {
+            QC_SB_ERR(b, e, "qapi-conditional-args-unboxed",
+                "conditional %s arguments need 'boxed': true", e->meta);
+            return false;
+        }
+    }
+    if (command && e->ret_name_) {
+        e->ret_type = resolve_type(b, e->ret_name_, e, "command's 'returns'");
+        if (!e->ret_type)
+            return false;
+        if (!b->rejected_unnamed
+            && !qc_pragma_lists(&b->s->ast->pragma.command_returns_exceptions,
+                                e->name)) {
+            qc_entity *t = e->ret_type;
+            if (t->kind == QC_ENT_ARRAY)
+                t = t->element_type;
+            if (!t || t->kind != QC_ENT_OBJECT) {
+                QC_SB_ERR(b, e, "qapi-bad-returns",
+                    "command's 'returns' cannot be %s",
+                    qc_entity_describe(b->a, e->ret_type));
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+bool qc_sb_check_entity(qc_builder *b, qc_entity *e)
+{
+    switch (e->kind) {
+    case QC_ENT_INCLUDE:
+        return true;
+    case QC_ENT_BUILTIN:
+        return check_definition(b, e);
+    case QC_ENT_ENUM: {
+        if (!check_definition(b, e))
+            return false;
+        seen s;
+        seen_init(b, &s, e->nvalues);
+        for (size_t i = 0; i < e->nvalues; i++)
+            if (!member_clash(b, e, e->values[i], &s))
+                return false;
+        return true;
+    }
+    case QC_ENT_ARRAY:
+        if (!check_definition(b, e))
+            return false;
+        e->element_type = resolve_type(b, e->element_name, e,
+                                       e->defn_meta ? e->defn_meta : "array");
+        if (!e->element_type)
+            return false;
+        /* QEMU's generator has no arrays of arrays: it dies on an
+         * assertion there, so refuse them rather than accept. */
+        if (e->element_type->kind == QC_ENT_ARRAY) {
+            QC_SB_ERR(b, e, "qapi-nested-array",
+                "'%s' is an array type; arrays of arrays are not supported",
+                e->element_name);
+            return false;
+        }
+        e->cond = e->element_type->cond;
+        return true;
+    case QC_ENT_OBJECT:
+        return check_object(b, e);
+    case QC_ENT_ALTERNATE:
+        return check_alternate(b, e);
+    case QC_ENT_COMMAND:
+    case QC_ENT_EVENT:
+        return check_command_or_event(b, e);
+    }
+    return true;
+}

@@ -1,0 +1,101 @@
+/* Doc comments connected to the entities they describe (QEMU's
+ * connect_doc): every member, value, branch and feature must be
+ * documented, and documented ones must exist (checked at the end). */
+#include "schema/builder.h"
+
+#include <string.h>
+
+/* Docs not to check at the end: their definition failed, or connecting
+ * them stopped halfway. */
+void qc_sb_skip_doc(qc_builder *b, qc_doc *doc)
+{
+    if (doc)
+        qc_ptrvec_push(b->a, &b->skip_docs, doc);
+}
+
+bool qc_sb_doc_skipped(const qc_builder *b, const qc_doc *doc)
+{
+    for (size_t i = 0; i < b->skip_docs.n; i++)
+        if (b->skip_docs.items[i] == doc)
+            return true;
+    return false;
+}
+
+static bool connect_features(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
+                             qc_feature **fs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!qc_doc_connect_feature(doc, b->d, fs[i]->name, ctx->loc,
+                                    ctx->defn_meta, ctx->defn_name))
+            return false;
+    return true;
+}
+
+static bool doc_describes(const qc_doc *doc, const char *member)
+{
+    for (size_t i = 0; i < doc->args.n; i++) {
+        const qc_doc_section *sec = doc->args.items[i];
+        if (strcmp(sec->name, member) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool connect_member(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
+                           const qc_smember *m)
+{
+    const char *role = m->role == QC_ROLE_VALUE ? "value"
+        : m->role == QC_ROLE_BRANCH ? "branch" : "member";
+    bool exempt = doc->symbol
+        && qc_pragma_lists(&b->s->ast->pragma.documentation_exceptions,
+                           doc->symbol);
+    if (!exempt && b->rejected_unnamed && !doc_describes(doc, m->name)) {
+        /* the rejected expression may have been the pragma exempting it:
+         * neither complain nor check this doc later */
+        qc_sb_skip_doc(b, doc);
+        return connect_features(b, doc, ctx, m->features, m->nfeatures);
+    }
+    if (!qc_doc_connect_member(b->a, doc, b->d, m->name, role, exempt,
+                               m->loc, ctx->defn_meta, ctx->defn_name))
+        return false;
+    return connect_features(b, doc, ctx, m->features, m->nfeatures);
+}
+
+bool qc_sb_connect_doc(qc_builder *b, qc_entity *e, qc_doc *doc)
+{
+    if (!doc)
+        doc = e->doc;
+    if (!doc || b->o->no_doc_checks)
+        return true;
+    if (!connect_features(b, doc, e, e->features, e->nfeatures))
+        return false;
+    switch (e->kind) {
+    case QC_ENT_ENUM:
+        for (size_t i = 0; i < e->nvalues; i++)
+            if (!connect_member(b, doc, e, e->values[i]))
+                return false;
+        break;
+    case QC_ENT_OBJECT:
+        if (e->base && qc_entity_is_implicit(e->base)
+            && !qc_sb_connect_doc(b, e->base, doc))
+            return false;
+        for (size_t i = 0; i < e->nlocal_members; i++)
+            if (!connect_member(b, doc, e, e->local_members[i]))
+                return false;
+        break;
+    case QC_ENT_ALTERNATE:
+        for (size_t i = 0; i < e->variants->n; i++)
+            if (!connect_member(b, doc, e, e->variants->variants[i]))
+                return false;
+        break;
+    case QC_ENT_COMMAND:
+    case QC_ENT_EVENT:
+        if (e->arg_type && qc_entity_is_implicit(e->arg_type)
+            && !qc_sb_connect_doc(b, e->arg_type, doc))
+            return false;
+        break;
+    default:
+        break;
+    }
+    return true;
+}

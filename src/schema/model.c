@@ -1,0 +1,65 @@
+/* Questions about entities of the model, and lookup by name. */
+#include "schema/schema.h"
+
+#include <string.h>
+
+#include "base/hashmap.h"
+
+bool qc_entity_is_type(const qc_entity *e)
+{
+    return e && e->kind <= QC_ENT_ARRAY;
+}
+
+bool qc_entity_is_implicit(const qc_entity *e)
+{
+    switch (e->kind) {
+    case QC_ENT_ARRAY:
+        return true;
+    case QC_ENT_OBJECT:
+        return strncmp(e->name, "q_", 2) == 0;
+    case QC_ENT_ENUM:
+        return strcmp(e->name, "QType") == 0;
+    default:
+        return !e->has_info;
+    }
+}
+
+const char *qc_entity_describe(qc_arena *a, const qc_entity *e)
+{
+    switch (e->kind) {
+    case QC_ENT_ARRAY:
+        return qc_arena_printf(a, "array type ['%s']", e->element_name);
+    case QC_ENT_COMMAND:
+    case QC_ENT_EVENT:
+        return qc_arena_printf(a, "%s '%s'", e->meta, e->name);
+    case QC_ENT_INCLUDE:
+        return "include";
+    default:
+        return qc_arena_printf(a, "%s type '%s'", e->meta, e->name);
+    }
+}
+
+const char *qc_entity_alternate_qtype(const qc_entity *e)
+{
+    const char *j = e->json_type;
+    if (!j)
+        return NULL;
+    if (strcmp(j, "null") == 0) return "QTYPE_QNULL";
+    if (strcmp(j, "string") == 0) return "QTYPE_QSTRING";
+    if (strcmp(j, "number") == 0 || strcmp(j, "int") == 0) return "QTYPE_QNUM";
+    if (strcmp(j, "boolean") == 0) return "QTYPE_QBOOL";
+    if (strcmp(j, "array") == 0) return "QTYPE_QLIST";
+    if (strcmp(j, "object") == 0) return "QTYPE_QDICT";
+    return NULL;
+}
+
+qc_entity *qc_schema_lookup(const qc_schema *s, const char *name)
+{
+    return s ? qc_hashmap_get(s->by_name, name) : NULL;
+}
+
+qc_entity *qc_schema_lookup_type(const qc_schema *s, const char *name)
+{
+    qc_entity *e = qc_schema_lookup(s, name);
+    return qc_entity_is_type(e) ? e : NULL;
+}
