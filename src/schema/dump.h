@@ -1,6 +1,6 @@
-/* Listings of a checked schema model. */
-#ifndef QC_DUMP_TESTQAPI_H
-#define QC_DUMP_TESTQAPI_H
+/* Listings of a checked schema model (dump_testqapi.c, dump_summary.c). */
+#ifndef QC_DUMP_H
+#define QC_DUMP_H
 
 #include "base/buf.h"
 #include "schema/schema.h"

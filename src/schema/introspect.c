@@ -13,6 +13,7 @@
 
 #include "base/hashmap.h"
 #include "schema/schema.h"
+#include "schema/visit.h"
 
 typedef struct gen {
     qc_arena *a;
@@ -268,6 +269,11 @@ static void gen_type(gen *g, const qc_entity *t)
     }
 }
 
+static void v_command(void *ctx, const qc_entity *e)
+{
+    gen_command(ctx, e);
+}
+
 /* ---- key order --------------------------------------------------------- */
 
 /* QEMU's QDict hash (tdb_hash, from the Samba trivial database). */
@@ -323,14 +329,8 @@ qc_value *qc_introspect(qc_arena *a, const qc_schema *s,
     g.names = qc_hashmap_new(a);
 
     /* First commands and events, module by module... */
-    for (size_t m = 0; m < s->n_modules; m++) {
-        const qc_smodule *mod = s->modules[m];
-        for (size_t i = 0; i < mod->n; i++) {
-            const qc_entity *e = mod->entities[i];
-            if (e->kind == QC_ENT_COMMAND || e->kind == QC_ENT_EVENT)
-                gen_command(&g, e);
-        }
-    }
+    const qc_visitor v = { .ctx = &g, .command = v_command, .event = v_command };
+    qc_schema_visit(s, &v);
     /* ...then the types they use, including those found on the way. */
     for (size_t i = 0; i < g.used.n; i++)
         gen_type(&g, g.used.items[i]);
