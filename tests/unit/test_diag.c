@@ -1,4 +1,4 @@
-/* Unit tests for src/diag.c: output formats, error limit, ordering. */
+/* Unit tests for src/base/diag.c: output formats, error limit, ordering. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,45 +7,27 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/source.h"
+#include "helpers.h"
 
 /* Line 2 starts at offset 4; "xyz" is at offset 6, column 3. */
 static const char text[] = "abc\n  xyz\nline3\n";
 #define OFF_XYZ 6
 #define OFF_LINE3 10
 
-static qc_arena *arena;
 static qc_source *src;
-static qc_diag *diag;
 
+/* The run's arena and sink, and a source "f.json" holding TEXT. */
 static void setup(void)
 {
-    arena = qc_arena_new();
-    src = qc_source_from_mem(arena, "f.json", text, sizeof text - 1, true);
-    diag = qc_diag_new();
-}
-
-static void teardown(void)
-{
-    qc_diag_free(diag);
-    qc_arena_free(arena);
-}
-
-/* Everything qc_diag_flush writes, as a malloc'ed string. */
-static char *flush_to_string(qc_diag *d)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(f);
-    qc_diag_flush(d, f);
-    fclose(f);
-    return buf;
+    qc_test_setup();
+    src = qc_source_from_mem(qc_test_arena, "f.json", text, sizeof text - 1,
+                             true);
 }
 
 START_TEST(gcc_format)
 {
-    qc_error(diag, qc_loc_make(src, OFF_XYZ), "test-code", "bad %s", "thing");
-    char *out = flush_to_string(diag);
+    qc_error(qc_test_diag, qc_loc_make(src, OFF_XYZ), "test-code", "bad %s", "thing");
+    char *out = qc_test_flushed(qc_test_diag);
     ck_assert_str_eq(out, "f.json:2:3: error: bad thing\n");
     free(out);
 }
@@ -53,19 +35,19 @@ END_TEST
 
 START_TEST(gcc_warning)
 {
-    qc_warning(diag, qc_loc_make(src, 0), "test-code", "careful");
-    char *out = flush_to_string(diag);
+    qc_warning(qc_test_diag, qc_loc_make(src, 0), "test-code", "careful");
+    char *out = qc_test_flushed(qc_test_diag);
     ck_assert_str_eq(out, "f.json:1:1: warning: careful\n");
-    ck_assert_uint_eq(qc_diag_error_count(diag), 0);
+    ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 0);
     free(out);
 }
 END_TEST
 
 START_TEST(qemu_format_without_column)
 {
-    qc_diag_set_format(diag, QC_DIAG_QEMU);
-    qc_error(diag, qc_loc_make(src, OFF_XYZ), "test-code", "bad thing");
-    char *out = flush_to_string(diag);
+    qc_diag_set_format(qc_test_diag, QC_DIAG_QEMU);
+    qc_error(qc_test_diag, qc_loc_make(src, OFF_XYZ), "test-code", "bad thing");
+    char *out = qc_test_flushed(qc_test_diag);
     ck_assert_str_eq(out, "f.json:2: bad thing\n");
     free(out);
 }
@@ -73,11 +55,11 @@ END_TEST
 
 START_TEST(qemu_format_with_column)
 {
-    qc_diag_set_format(diag, QC_DIAG_QEMU);
-    qc_diagnostic *dg = qc_error(diag, qc_loc_make(src, OFF_XYZ), "test-code",
+    qc_diag_set_format(qc_test_diag, QC_DIAG_QEMU);
+    qc_diagnostic *dg = qc_error(qc_test_diag, qc_loc_make(src, OFF_XYZ), "test-code",
                                  "bad thing");
     qc_diag_show_column(dg);
-    char *out = flush_to_string(diag);
+    char *out = qc_test_flushed(qc_test_diag);
     ck_assert_str_eq(out, "f.json:2:3: bad thing\n");
     free(out);
 }
@@ -85,9 +67,9 @@ END_TEST
 
 START_TEST(json_format)
 {
-    qc_diag_set_format(diag, QC_DIAG_JSON);
-    qc_error(diag, qc_loc_make(src, OFF_XYZ), "test-code", "say \"hi\"");
-    char *out = flush_to_string(diag);
+    qc_diag_set_format(qc_test_diag, QC_DIAG_JSON);
+    qc_error(qc_test_diag, qc_loc_make(src, OFF_XYZ), "test-code", "say \"hi\"");
+    char *out = qc_test_flushed(qc_test_diag);
     /* Exactly one line. */
     char *nl = strchr(out, '\n');
     ck_assert_ptr_nonnull(nl);
@@ -115,50 +97,50 @@ END_TEST
 
 START_TEST(max_errors_drops)
 {
-    qc_diag_set_max_errors(diag, 2);
-    ck_assert_ptr_nonnull(qc_error(diag, qc_loc_make(src, 0), "c", "one"));
-    ck_assert(!qc_diag_limit_reached(diag));
-    ck_assert_ptr_nonnull(qc_error(diag, qc_loc_make(src, 1), "c", "two"));
-    ck_assert(qc_diag_limit_reached(diag));
-    ck_assert_ptr_null(qc_error(diag, qc_loc_make(src, 2), "c", "three"));
+    qc_diag_set_max_errors(qc_test_diag, 2);
+    ck_assert_ptr_nonnull(qc_error(qc_test_diag, qc_loc_make(src, 0), "c", "one"));
+    ck_assert(!qc_diag_limit_reached(qc_test_diag));
+    ck_assert_ptr_nonnull(qc_error(qc_test_diag, qc_loc_make(src, 1), "c", "two"));
+    ck_assert(qc_diag_limit_reached(qc_test_diag));
+    ck_assert_ptr_null(qc_error(qc_test_diag, qc_loc_make(src, 2), "c", "three"));
     /* The decorating functions accept the NULL handle. */
     qc_diag_show_column(NULL);
     qc_diag_in_definition(NULL, "struct", "Foo");
     qc_diag_note(NULL, qc_loc_make(src, 0), NULL, NULL, "ignored");
-    ck_assert_uint_eq(qc_diag_error_count(diag), 2);
-    ck_assert_ptr_nonnull(qc_diag_get(diag, 1));
-    ck_assert_ptr_null(qc_diag_get(diag, 2));
+    ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 2);
+    ck_assert_ptr_nonnull(qc_diag_get(qc_test_diag, 1));
+    ck_assert_ptr_null(qc_diag_get(qc_test_diag, 2));
 }
 END_TEST
 
 START_TEST(first_error_first_then_sorted)
 {
-    qc_error(diag, qc_loc_make(src, OFF_LINE3), "c", "first reported");
-    qc_warning(diag, qc_loc_make(src, OFF_XYZ), "c", "a warning");
-    qc_error(diag, qc_loc_make(src, 0), "c", "earliest in file");
-    char *out = flush_to_string(diag);
+    qc_error(qc_test_diag, qc_loc_make(src, OFF_LINE3), "c", "first reported");
+    qc_warning(qc_test_diag, qc_loc_make(src, OFF_XYZ), "c", "a warning");
+    qc_error(qc_test_diag, qc_loc_make(src, 0), "c", "earliest in file");
+    char *out = qc_test_flushed(qc_test_diag);
     ck_assert_str_eq(out,
                      "f.json:3:1: error: first reported\n"
                      "f.json:1:1: error: earliest in file\n"
                      "f.json:2:3: warning: a warning\n");
     free(out);
     /* The buffer is empty after a flush; the count stays. */
-    ck_assert_ptr_null(qc_diag_get(diag, 0));
-    ck_assert_uint_eq(qc_diag_error_count(diag), 2);
+    ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
+    ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 2);
 }
 END_TEST
 
 START_TEST(accessors)
 {
-    qc_error(diag, qc_loc_make(src, OFF_XYZ), "my-code", "msg %d", 7);
-    const qc_diagnostic *dg = qc_diag_get(diag, 0);
+    qc_error(qc_test_diag, qc_loc_make(src, OFF_XYZ), "my-code", "msg %d", 7);
+    const qc_diagnostic *dg = qc_diag_get(qc_test_diag, 0);
     ck_assert_ptr_nonnull(dg);
     ck_assert_str_eq(qc_diagnostic_message(dg), "msg 7");
     ck_assert_str_eq(qc_diagnostic_code(dg), "my-code");
     ck_assert_str_eq(qc_diagnostic_path(dg), "f.json");
     ck_assert_uint_eq(qc_diagnostic_line(dg), 2);
     ck_assert_uint_eq(qc_diagnostic_column(dg), 3);
-    char *s = qc_diagnostic_format(diag, dg);
+    char *s = qc_diagnostic_format(qc_test_diag, dg);
     ck_assert_str_eq(s, "f.json:2:3: error: msg 7\n");
     free(s);
 }
@@ -166,10 +148,10 @@ END_TEST
 
 START_TEST(no_location)
 {
-    qc_error(diag, qc_loc_make(NULL, 0), "c", "bad option");
-    const qc_diagnostic *dg = qc_diag_get(diag, 0);
+    qc_error(qc_test_diag, qc_loc_make(NULL, 0), "c", "bad option");
+    const qc_diagnostic *dg = qc_diag_get(qc_test_diag, 0);
     ck_assert_ptr_null(qc_diagnostic_path(dg));
-    char *out = flush_to_string(diag);
+    char *out = qc_test_flushed(qc_test_diag);
     ck_assert_ptr_nonnull(strstr(out, "bad option\n"));
     free(out);
 }
@@ -180,9 +162,9 @@ START_TEST(source_freed_before_flush)
 {
     qc_arena *a2 = qc_arena_new();
     qc_source *s2 = qc_source_from_mem(a2, "gone.json", "x\ny\n", 4, true);
-    qc_error(diag, qc_loc_make(s2, 2), "c", "late");
+    qc_error(qc_test_diag, qc_loc_make(s2, 2), "c", "late");
     qc_arena_free(a2);
-    char *out = flush_to_string(diag);
+    char *out = qc_test_flushed(qc_test_diag);
     ck_assert_str_eq(out, "gone.json:2:1: error: late\n");
     free(out);
 }
@@ -208,9 +190,9 @@ END_TEST
 
 Suite *qc_suite_diag(void)
 {
-    Suite *s = suite_create("diag");
+    Suite *s = suite_create("qc_test_diag");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, qc_test_teardown);
     tcase_add_test(tc, gcc_format);
     tcase_add_test(tc, gcc_warning);
     tcase_add_test(tc, qemu_format_without_column);

@@ -1,4 +1,4 @@
-/* Unit tests for src/doc.c: every parse-time doc rule with its location,
+/* Unit tests for src/schema/doc.c: every parse-time doc rule with its location,
  * the std differences, the connect/check calls and the test-qapi dump. */
 #include <check.h>
 #include <stdlib.h>
@@ -7,8 +7,11 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "schema/doc.h"
+#include "helpers.h"
 #include "syntax/parse.h"
 
+/* One schema text, its doc blocks parsed (in the run's arena, with a
+ * fresh sink). */
 struct run {
     qc_arena *a;
     qc_diag *d;
@@ -26,10 +29,11 @@ static void run_text(struct run *t, const char *text, qc_std std)
     qc_options o = QC_OPTIONS_DEFAULT;
     o.std = std;
     memset(t, 0, sizeof *t);
-    t->a = qc_arena_new();
-    t->d = qc_diag_new();
+    qc_test_reset_diag();
+    t->a = qc_test_arena;
+    t->d = qc_test_diag;
     qc_diag_set_format(t->d, QC_DIAG_QEMU);
-    t->src = qc_source_from_mem(t->a, "t.json", text, strlen(text), true);
+    t->src = qc_test_source(text, true);
     qc_parse(t->a, t->src, QC_DIALECT_SCHEMA, &t->r);
     for (size_t i = 0; i < t->r.nitems; i++) {
         if (!t->r.items[i].doc)
@@ -47,12 +51,6 @@ static void run_text(struct run *t, const char *text, qc_std std)
                                         &o));
         t->failed = true;
     }
-}
-
-static void done(struct run *t)
-{
-    qc_diag_free(t->d);
-    qc_arena_free(t->a);
 }
 
 /* The first diagnostic as QEMU's .err shows it, minus the message:
@@ -76,7 +74,7 @@ static char *first_where(struct run *t, const char **code)
     return s;
 }
 
-static void expect_error(const char *text, qc_std std, const char *where,
+static void expect_doc_error(const char *text, qc_std std, const char *where,
                          const char *code)
 {
     struct run t;
@@ -89,7 +87,6 @@ static void expect_error(const char *text, qc_std std, const char *where,
                   "<%s>: got %s %s, expected %s %s", text, w, got_code,
                   where, code);
     free(w);
-    done(&t);
 }
 
 static void expect_ok(const char *text, qc_std std)
@@ -98,7 +95,6 @@ static void expect_ok(const char *text, qc_std std)
     run_text(&t, text, std);
     ck_assert_msg(!t.failed && qc_diag_error_count(t.d) == 0,
                   "unexpected failure for <%s>", text);
-    done(&t);
 }
 
 #define Q0 QC_STD_QEMU_10_0
@@ -106,12 +102,12 @@ static void expect_ok(const char *text, qc_std std)
 
 START_TEST(block_framing)
 {
-    expect_error("## junk\n#\n##\n", Q2, "t.json:1:1", "qapi-doc-junk-start");
-    expect_error("##\n# x\n## junk\n", Q2, "t.json:3:1", "qapi-doc-junk-end");
-    expect_error("##\n# x\n#y\n##\n", Q2, "t.json:3:1",
+    expect_doc_error("## junk\n#\n##\n", Q2, "t.json:1:1", "qapi-doc-junk-start");
+    expect_doc_error("##\n# x\n## junk\n", Q2, "t.json:3:1", "qapi-doc-junk-end");
+    expect_doc_error("##\n# x\n#y\n##\n", Q2, "t.json:3:1",
                  "qapi-doc-missing-space");
     /* The column is that of the '#', wherever it is. */
-    expect_error("##\n  #y\n##\n", Q2, "t.json:2:3", "qapi-doc-missing-space");
+    expect_doc_error("##\n  #y\n##\n", Q2, "t.json:2:3", "qapi-doc-missing-space");
     expect_ok("##\n##\n", Q2);
     expect_ok("##\n#\n# text   \n##\n", Q2);
 }
@@ -119,37 +115,37 @@ END_TEST
 
 START_TEST(symbol_line)
 {
-    expect_error("##\n# @foo\n##\n", Q2, "t.json:2:1", "qapi-doc-symbol-colon");
-    expect_error("##\n# @:\n##\n", Q2, "t.json:2:1", "qapi-doc-symbol-empty");
-    expect_error("##\n# @foo:\n# @:\n##\n", Q2, "t.json:3",
+    expect_doc_error("##\n# @foo\n##\n", Q2, "t.json:2:1", "qapi-doc-symbol-colon");
+    expect_doc_error("##\n# @:\n##\n", Q2, "t.json:2:1", "qapi-doc-symbol-empty");
+    expect_doc_error("##\n# @foo:\n# @:\n##\n", Q2, "t.json:3",
                  "qapi-doc-bad-param-name");
-    expect_error("##\n# @foo:\n# @a: x\n# @a: y\n##\n", Q2, "t.json:4",
+    expect_doc_error("##\n# @foo:\n# @a: x\n# @a: y\n##\n", Q2, "t.json:4",
                  "qapi-doc-duplicate-param");
 }
 END_TEST
 
 START_TEST(sections)
 {
-    expect_error("##\n# @foo:\n#\n# Returns: 0\n#\n# Returns: 1\n##\n", Q2,
+    expect_doc_error("##\n# @foo:\n#\n# Returns: 0\n#\n# Returns: 1\n##\n", Q2,
                  "t.json:6", "qapi-doc-duplicate-section");
-    expect_error("##\n# @foo:\n# Since: 1\n# Since: 2\n##\n", Q2,
+    expect_doc_error("##\n# @foo:\n# Since: 1\n# Since: 2\n##\n", Q2,
                  "t.json:4", "qapi-doc-duplicate-section");
-    expect_error("##\n# @foo:\n#\n# Errors:\n##\n", Q2, "t.json:4",
+    expect_doc_error("##\n# @foo:\n#\n# Errors:\n##\n", Q2, "t.json:4",
                  "qapi-doc-empty-section");
     /* A description needs text too. */
-    expect_error("##\n# @foo:\n# @a:\n#\n# @b: x\n##\n", Q2, "t.json:3",
+    expect_doc_error("##\n# @foo:\n# @a:\n#\n# @b: x\n##\n", Q2, "t.json:3",
                  "qapi-doc-empty-section");
-    expect_error("##\n# @foo:\n#\n# body\n#\n# @a: x\n#\n# TODO: t\n#\n"
+    expect_doc_error("##\n# @foo:\n#\n# body\n#\n# @a: x\n#\n# TODO: t\n#\n"
                  "# @b: late\n##\n", Q2, "t.json:10:1", "qapi-doc-interleaved");
-    expect_error("##\n# @foo:\n#\n# Features:\n# @f: x\n#\n# Features:\n##\n",
+    expect_doc_error("##\n# @foo:\n#\n# Features:\n# @f: x\n#\n# Features:\n##\n",
                  Q2, "t.json:7:1", "qapi-doc-duplicate-features");
-    expect_error("##\n# @foo:\n#\n# Features:\n#\n# not one\n##\n", Q2,
+    expect_doc_error("##\n# @foo:\n#\n# Features:\n#\n# not one\n##\n", Q2,
                  "t.json:6:1", "qapi-doc-empty-features");
-    expect_error("##\n# @foo:\n#\n# Features:\n##\n", Q2, "t.json:5:1",
+    expect_doc_error("##\n# @foo:\n#\n# Features:\n##\n", Q2, "t.json:5:1",
                  "qapi-doc-empty-features");
-    expect_error("##\n# @foo:\n#\n# Note: x\n##\n", Q2, "t.json:4:1",
+    expect_doc_error("##\n# @foo:\n#\n# Note: x\n##\n", Q2, "t.json:4:1",
                  "qapi-doc-note-section");
-    expect_error("##\n# @foo:\n#\n# Examples:\n##\n", Q2, "t.json:4:1",
+    expect_doc_error("##\n# @foo:\n#\n# Examples:\n##\n", Q2, "t.json:4:1",
                  "qapi-doc-example-section");
     /* "Note::" is rST, not a section tag. */
     expect_ok("##\n# @foo:\n#\n# Note::\n#\n#    text\n##\n", Q2);
@@ -158,7 +154,7 @@ END_TEST
 
 START_TEST(indentation)
 {
-    expect_error("##\n# @foo:\n# @a: line one\n#   line two\n# line three\n##\n",
+    expect_doc_error("##\n# @foo:\n# @a: line one\n#   line two\n# line three\n##\n",
                  Q2, "t.json:5:1", "qapi-doc-bad-indent");
     /* After a blank line, a de-indented line starts a new section. */
     expect_ok("##\n# @foo:\n# @a: one\n#   two\n#\n# three\n##\n", Q2);
@@ -167,14 +163,14 @@ END_TEST
 
 START_TEST(freeform)
 {
-    expect_error("##\n# Text\n# @note: x\n##\n", Q2, "t.json:3:1",
+    expect_doc_error("##\n# Text\n# @note: x\n##\n", Q2, "t.json:3:1",
                  "qapi-doc-freeform-symbol");
     /* '=' headings: 10.0 rules only. */
-    expect_error("##\n#\n# = Not first\n##\n", Q0, "t.json:3:1",
+    expect_doc_error("##\n#\n# = Not first\n##\n", Q0, "t.json:3:1",
                  "qapi-doc-heading-not-first");
     expect_ok("##\n#\n# = Not first\n##\n", Q2);
     expect_ok("##\n# = First\n# text\n##\n", Q0);
-    expect_error("##\n# @Enum:\n# == No good\n##\n", Q0, "t.json:3:1",
+    expect_doc_error("##\n# @Enum:\n# == No good\n##\n", Q0, "t.json:3:1",
                  "qapi-doc-heading-markup");
     expect_ok("##\n# @Enum:\n# == fine in 10.2\n##\n", Q2);
 }
@@ -184,19 +180,19 @@ START_TEST(line_format_10_2)
 {
     const char *longl = "##\n# @foo:\n#\n# This line has exactly 71 chars, "
         "including the leading hash and space.\n##\n";
-    expect_error(longl, Q2, "t.json:4:1", "qapi-doc-long-line");
+    expect_doc_error(longl, Q2, "t.json:4:1", "qapi-doc-long-line");
     expect_ok(longl, Q0);
     /* A bare URL may be long. */
     expect_ok("##\n# https://example.org/a/very/long/path/that/goes/on/and"
               "/on/and/on/forever\n##\n", Q2);
     const char *space = "##\n# @foo:\n#\n# Sentences should be separated by "
         "two spaces. But here is only one.\n##\n";
-    expect_error(space, Q2, "t.json:4:47", "qapi-doc-sentence-space");
+    expect_doc_error(space, Q2, "t.json:4:47", "qapi-doc-sentence-space");
     expect_ok(space, Q0);
     expect_ok("##\n# Use it, e.g. Foo.  Or not.\n#\n# 1. Item\n##\n", Q2);
     /* Literal blocks are exempt until the indentation decreases. */
     expect_ok("##\n# ::\n#\n#    Not checked. Here.\n##\n", Q2);
-    expect_error("##\n# ::\n#\n#    Not checked. Here.\n# Checked. Here.\n##\n",
+    expect_doc_error("##\n# ::\n#\n#    Not checked. Here.\n# Checked. Here.\n##\n",
                  Q2, "t.json:5:11", "qapi-doc-sentence-space");
 }
 END_TEST
@@ -207,9 +203,8 @@ START_TEST(partial_block_is_silent)
     run_text(&t, "##\n# An invalid comment\n#", Q2);
     ck_assert(t.failed);
     ck_assert_uint_eq(qc_diag_error_count(t.d), 0);
-    done(&t);
     /* ... but the lines it has are checked. */
-    expect_error("##\n#x\n{ 'a': 'b' }\n", Q2, "t.json:2:1",
+    expect_doc_error("##\n#x\n{ 'a': 'b' }\n", Q2, "t.json:2:1",
                  "qapi-doc-missing-space");
 }
 END_TEST
@@ -257,7 +252,6 @@ START_TEST(dump_rendering)
         "    section=Todo\nfrob\n"
         "    section=Since\n2.10\n");
     free(s);
-    done(&t);
 }
 END_TEST
 
@@ -269,7 +263,6 @@ START_TEST(dump_empty_body)
     char *s = dump_all(&t);
     ck_assert_str_eq(s, "doc symbol=V\n    body=\n\n");
     free(s);
-    done(&t);
 }
 END_TEST
 
@@ -295,14 +288,12 @@ START_TEST(check_expr_rules)
     ck_assert(!qc_doc_check_expr(doc, t.d, true, false));
     ck_assert_str_eq(qc_diagnostic_code(qc_diag_get(t.d, 1)),
                      "qapi-doc-returns-no-value");
-    done(&t);
 
     doc = one_doc(&t, "##\n# @S:\n#\n# Errors: some\n##\n");
     ck_assert(qc_doc_check_expr(doc, t.d, true, false));
     ck_assert(!qc_doc_check_expr(doc, t.d, false, false));
     ck_assert_str_eq(qc_diagnostic_code(qc_diag_get(t.d, 0)),
                      "qapi-doc-errors-not-command");
-    done(&t);
 }
 END_TEST
 
@@ -328,7 +319,6 @@ START_TEST(connect_and_check)
     ck_assert_ptr_nonnull(strstr(qc_diagnostic_message(qc_diag_get(t.d, 0)),
                                  "'aa', 'bb'"));
     free(w);
-    done(&t);
 
     /* Members all there: the unused feature is reported. */
     doc = one_doc(&t, "##\n# @E:\n# @v: x\n#\n# Features:\n# @f: x\n##\n");
@@ -339,7 +329,6 @@ START_TEST(connect_and_check)
     ck_assert_str_eq(w, "t.json:6");
     ck_assert_str_eq(code, "qapi-doc-unknown-feature");
     free(w);
-    done(&t);
 }
 END_TEST
 
@@ -368,7 +357,6 @@ START_TEST(undocumented)
     ck_assert_uint_eq(doc->args.n, 1);
     ck_assert(((qc_doc_section *)doc->args.items[0])->implicit);
     ck_assert(qc_doc_check(doc, t.d));
-    done(&t);
 }
 END_TEST
 
@@ -376,6 +364,7 @@ Suite *qc_suite_doc(void)
 {
     Suite *s = suite_create("doc");
     TCase *tc = tcase_create("doc");
+    tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
     tcase_add_test(tc, block_framing);
     tcase_add_test(tc, symbol_line);
     tcase_add_test(tc, sections);

@@ -1,37 +1,25 @@
 /* Unit tests for the schema loader: includes (repeats skipped, loops
  * detected, unreadable files), pragmas, module names, error order. */
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "schema/loader.h"
-#include "tmpdir.h"
+#include "helpers.h"
 
+/* What one load gave; diagnostics go to the run's sink, emptied first. */
 struct load {
-    qc_arena *a;
-    qc_diag *d;
     qc_schema_ast ast;
     bool ok, io;
 };
 
 static void load(struct load *l, const char *root)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, root);
     qc_options o = QC_OPTIONS_DEFAULT;
     o.no_doc_checks = true;
-    l->a = qc_arena_new();
-    l->d = qc_diag_new();
-    l->ok = qc_schema_load(l->a, l->d, &o, path, &l->ast, &l->io);
-}
-
-static void unload(struct load *l)
-{
-    qc_arena_free(l->a);
-    qc_diag_free(l->d);
+    qc_test_reset_diag();
+    l->ok = qc_schema_load(qc_test_arena, qc_test_diag, &o, qc_test_path(root),
+                           &l->ast, &l->io);
 }
 
 /* The first diagnostic must be at FILE:LINE with code CODE. */
@@ -39,7 +27,7 @@ static void expect_first(struct load *l, const char *file, unsigned line,
                          const char *code)
 {
     ck_assert(!l->ok);
-    const qc_diagnostic *dg = qc_diag_get(l->d, 0);
+    const qc_diagnostic *dg = qc_diag_get(qc_test_diag, 0);
     ck_assert_ptr_nonnull(dg);
     const char *path = qc_diagnostic_path(dg);
     ck_assert_ptr_nonnull(path);
@@ -51,12 +39,12 @@ static void expect_first(struct load *l, const char *file, unsigned line,
 
 START_TEST(include_repeat_is_skipped)
 {
-    write_file("root.json", "{ 'include': 'sub/a.json' }\n"
+    qc_test_write_file("root.json", "{ 'include': 'sub/a.json' }\n"
                             "{ 'include': 'sub/a.json' }\n"
                             "{ 'struct': 'R', 'data': {} }\n");
-    mkdir(strcat(strcpy((char[600]){0}, dir), "/sub"), 0755);
-    write_file("sub/a.json", "{ 'include': 'b.json' }\n{ 'struct': 'A', 'data': {} }\n");
-    write_file("sub/b.json", "{ 'struct': 'B', 'data': {} }\n");
+    qc_test_mkdir("sub");
+    qc_test_write_file("sub/a.json", "{ 'include': 'b.json' }\n{ 'struct': 'A', 'data': {} }\n");
+    qc_test_write_file("sub/b.json", "{ 'struct': 'B', 'data': {} }\n");
     struct load l;
     load(&l, "root.json");
     ck_assert(l.ok);
@@ -70,53 +58,46 @@ START_TEST(include_repeat_is_skipped)
     ck_assert_ptr_nonnull(e0->include);
     ck_assert_ptr_eq(e0->include, e4->include);
     ck_assert_str_eq(qc_obj_get_str(((qc_expr *)l.ast.exprs.items[2])->value, "struct"), "B");
-    unload(&l);
 }
 
 START_TEST(include_loop)
 {
-    write_file("a.json", "{ 'include': 'b.json' }\n");
-    write_file("b.json", "\n{ 'include': 'a.json' }\n");
+    qc_test_write_file("a.json", "{ 'include': 'b.json' }\n");
+    qc_test_write_file("b.json", "\n{ 'include': 'a.json' }\n");
     struct load l;
     load(&l, "a.json");
     expect_first(&l, "b.json", 2, "qapi-include-loop");
-    char *text = qc_diagnostic_format(l.d, qc_diag_get(l.d, 0));
+    char *text = qc_diagnostic_format(qc_test_diag, qc_diag_get(qc_test_diag, 0));
     ck_assert_ptr_nonnull(strstr(text, "In file included from "));
     free(text);
-    unload(&l);
-    write_file("self.json", "{ 'include': 'self.json' }\n");
+    qc_test_write_file("self.json", "{ 'include': 'self.json' }\n");
     load(&l, "self.json");
     expect_first(&l, "self.json", 1, "qapi-include-loop");
-    unload(&l);
 }
 
 START_TEST(include_errors)
 {
     struct load l;
-    write_file("r1.json", "\n{ 'include': 'missing.json' }\n");
+    qc_test_write_file("r1.json", "\n{ 'include': 'missing.json' }\n");
     load(&l, "r1.json");
     expect_first(&l, "r1.json", 2, "qapi-include-unreadable");
     ck_assert(!l.io);
-    unload(&l);
-    write_file("r2.json", "{ 'include': 'x.json', 'foo': 'bar' }\n");
+    qc_test_write_file("r2.json", "{ 'include': 'x.json', 'foo': 'bar' }\n");
     load(&l, "r2.json");
     expect_first(&l, "r2.json", 1, "qapi-include-invalid");
-    unload(&l);
-    write_file("r3.json", "{ 'include': [ 'x.json' ] }\n");
+    qc_test_write_file("r3.json", "{ 'include': [ 'x.json' ] }\n");
     load(&l, "r3.json");
     expect_first(&l, "r3.json", 1, "qapi-include-invalid");
-    unload(&l);
     load(&l, "no-such-root.json");
     ck_assert(!l.ok);
     ck_assert(l.io);
-    ck_assert_ptr_null(qc_diagnostic_path(qc_diag_get(l.d, 0)));
-    unload(&l);
+    ck_assert_ptr_null(qc_diagnostic_path(qc_diag_get(qc_test_diag, 0)));
 }
 
 START_TEST(pragmas)
 {
     struct load l;
-    write_file("p.json", "{ 'pragma': { 'doc-required': true,\n"
+    qc_test_write_file("p.json", "{ 'pragma': { 'doc-required': true,\n"
                          "  'member-name-exceptions': [ 'A' ] } }\n"
                          "{ 'pragma': { 'member-name-exceptions': [ 'B', 'C' ] } }\n");
     load(&l, "p.json");
@@ -126,7 +107,6 @@ START_TEST(pragmas)
     ck_assert_uint_eq(l.ast.pragma.member_name_exceptions.n, 2);
     ck_assert(qc_pragma_lists(&l.ast.pragma.member_name_exceptions, "C"));
     ck_assert(!qc_pragma_lists(&l.ast.pragma.member_name_exceptions, "A"));
-    unload(&l);
     const struct { const char *text; const char *code; } bad[] = {
         { "{ 'pragma': { 'doc-required': 'yes' } }\n", "qapi-pragma-type" },
         { "{ 'pragma': { 'command-name-exceptions': [ true ] } }\n", "qapi-pragma-type" },
@@ -135,39 +115,35 @@ START_TEST(pragmas)
         { "{ 'pragma': {}, 'x': 'y' }\n", "qapi-pragma-invalid" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        write_file("bad.json", bad[i].text);
+        qc_test_write_file("bad.json", bad[i].text);
         load(&l, "bad.json");
         expect_first(&l, "bad.json", 1, bad[i].code);
-        unload(&l);
     }
 }
 
 START_TEST(top_level_and_error_order)
 {
     struct load l;
-    write_file("t.json", "{ 'struct': 'A', 'data': {} }\n[ 'x' ]\n");
+    qc_test_write_file("t.json", "{ 'struct': 'A', 'data': {} }\n[ 'x' ]\n");
     load(&l, "t.json");
     expect_first(&l, "t.json", 2, "qapi-top-level");
-    unload(&l);
     /* The included file's error comes before the syntax error that
      * follows the include directive. */
-    write_file("inc.json", "{ 'struct' }\n");
-    write_file("t2.json", "{ 'include': 'inc.json' }\n}\n");
+    qc_test_write_file("inc.json", "{ 'struct' }\n");
+    qc_test_write_file("t2.json", "{ 'include': 'inc.json' }\n}\n");
     load(&l, "t2.json");
     expect_first(&l, "inc.json", 1, "syntax-unexpected");
-    unload(&l);
     /* ...but a lexical error right after it comes first. */
-    write_file("t3.json", "{ 'include': 'inc.json' } 'x\n");
+    qc_test_write_file("t3.json", "{ 'include': 'inc.json' } 'x\n");
     load(&l, "t3.json");
     expect_first(&l, "t3.json", 1, "qapi-string-unterminated");
-    unload(&l);
 }
 
 Suite *qc_suite_loader(void)
 {
     Suite *s = suite_create("loader");
     TCase *tc = tcase_create("core");
-    tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+    tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
     tcase_add_test(tc, include_repeat_is_skipped);
     tcase_add_test(tc, include_loop);
     tcase_add_test(tc, include_errors);

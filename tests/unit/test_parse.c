@@ -5,29 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "syntax/parse.h"
 
+/* One parse of TEXT, in the run's arena. */
 struct run {
-    qc_arena *a;
     qc_source *src;
     qc_parse_result r;
 };
 
 static void parse_text(struct run *t, const char *text, qc_dialect d)
 {
-    t->a = qc_arena_new();
-    t->src = qc_source_from_mem(t->a, "t.json", text, strlen(text),
-                                d == QC_DIALECT_SCHEMA);
-    qc_parse(t->a, t->src, d, &t->r);
-}
-
-static void done(struct run *t)
-{
-    qc_arena_free(t->a);
+    t->src = qc_test_source(text, d == QC_DIALECT_SCHEMA);
+    qc_parse(qc_test_arena, t->src, d, &t->r);
 }
 
 /* Asserts that TEXT fails with an error at LINE:COL whose code is CODE. */
-static void expect_error(const char *text, qc_dialect d, unsigned line,
+static void expect_syntax_error(const char *text, qc_dialect d, unsigned line,
                          unsigned col, const char *code)
 {
     struct run t;
@@ -41,7 +35,6 @@ static void expect_error(const char *text, qc_dialect d, unsigned line,
                   t.r.error->message);
     ck_assert_str_eq(t.r.error->code, code);
     ck_assert_ptr_nonnull(t.r.error->message);
-    done(&t);
 }
 
 START_TEST(schema_values_and_locations)
@@ -67,7 +60,6 @@ START_TEST(schema_values_and_locations)
     ck_assert_int_eq(data->u.arr.items[1]->kind, QC_VBOOL);
     ck_assert(data->u.arr.items[1]->u.b);
     ck_assert(!data->u.arr.items[2]->u.b);
-    done(&t);
 }
 
 START_TEST(schema_escape_and_doc_lines)
@@ -87,45 +79,44 @@ START_TEST(schema_escape_and_doc_lines)
     ck_assert_str_eq(doc->lines[4].text, "##");
     ck_assert_uint_eq(qc_source_line(t.src, doc->lines[3].loc.off), 4);
     ck_assert_str_eq(qc_obj_get_str(t.r.items[1].value, "a"), "b\\c");
-    done(&t);
 }
 
 START_TEST(schema_tab_columns)
 {
     /* QEMU's column rule for tabs barely advances the column. */
-    expect_error("{'a':\tx", QC_DIALECT_SCHEMA, 1, 6, "qapi-stray");
-    expect_error("{ 'a':        \tx", QC_DIALECT_SCHEMA, 1, 7, "qapi-stray");
+    expect_syntax_error("{'a':\tx", QC_DIALECT_SCHEMA, 1, 6, "qapi-stray");
+    expect_syntax_error("{ 'a':        \tx", QC_DIALECT_SCHEMA, 1, 7, "qapi-stray");
 }
 
 START_TEST(schema_syntax_errors)
 {
     const qc_dialect S = QC_DIALECT_SCHEMA;
-    expect_error("{ 'key': [ 'value' ]", S, 1, 21, "syntax-unexpected");
-    expect_error("{ 'key': [ 'value' }", S, 1, 20, "syntax-unexpected");
-    expect_error("{ , 'a': 'b' }", S, 1, 3, "syntax-unexpected");
-    expect_error("{ 'a' 'b' }", S, 1, 7, "syntax-unexpected");
-    expect_error("{ 'a': 'b', }", S, 1, 13, "syntax-unexpected");
-    expect_error("{ 'a': [ , 'b' ] }", S, 1, 10, "syntax-unexpected");
-    expect_error("{ 'a': [ 'b', ] }", S, 1, 15, "syntax-unexpected");
-    expect_error("{ 'a': 'b' 'c': 'd' }", S, 1, 12, "syntax-unexpected");
-    expect_error("}", S, 1, 1, "syntax-unexpected");
-    expect_error("{ 'a': 'b',\n  'a': 'c' }", S, 2, 8, "qapi-duplicate-key");
-    expect_error("##\n# text\n{ 'a': 'b' }", S, 3, 1, "syntax-unexpected");
+    expect_syntax_error("{ 'key': [ 'value' ]", S, 1, 21, "syntax-unexpected");
+    expect_syntax_error("{ 'key': [ 'value' }", S, 1, 20, "syntax-unexpected");
+    expect_syntax_error("{ , 'a': 'b' }", S, 1, 3, "syntax-unexpected");
+    expect_syntax_error("{ 'a' 'b' }", S, 1, 7, "syntax-unexpected");
+    expect_syntax_error("{ 'a': 'b', }", S, 1, 13, "syntax-unexpected");
+    expect_syntax_error("{ 'a': [ , 'b' ] }", S, 1, 10, "syntax-unexpected");
+    expect_syntax_error("{ 'a': [ 'b', ] }", S, 1, 15, "syntax-unexpected");
+    expect_syntax_error("{ 'a': 'b' 'c': 'd' }", S, 1, 12, "syntax-unexpected");
+    expect_syntax_error("}", S, 1, 1, "syntax-unexpected");
+    expect_syntax_error("{ 'a': 'b',\n  'a': 'c' }", S, 2, 8, "qapi-duplicate-key");
+    expect_syntax_error("##\n# text\n{ 'a': 'b' }", S, 3, 1, "syntax-unexpected");
 }
 
 START_TEST(schema_lexical_errors)
 {
     const qc_dialect S = QC_DIALECT_SCHEMA;
-    expect_error("{ 'a': 'b\n}", S, 1, 8, "qapi-string-unterminated");
-    expect_error("{ 'a': 'b\\x' }", S, 1, 8, "qapi-string-escape");
-    expect_error("{ 'a': 'b\\'' }", S, 1, 8, "qapi-string-escape");
-    expect_error("{ 'a': 'caf\xc3\xa9' }", S, 1, 8, "qapi-string-character");
-    expect_error("{ 'a': 'b\tc' }", S, 1, 8, "qapi-string-character");
-    expect_error("{ 'a': 123 }", S, 1, 8, "qapi-stray");
-    expect_error("{ 'a': null }", S, 1, 8, "qapi-stray");
-    expect_error("{ 'a': \"b\" }", S, 1, 8, "qapi-stray");
-    expect_error("{ 'a': truex }", S, 1, 12, "qapi-stray");
-    expect_error("{ command: 'x' }", S, 1, 3, "qapi-stray");
+    expect_syntax_error("{ 'a': 'b\n}", S, 1, 8, "qapi-string-unterminated");
+    expect_syntax_error("{ 'a': 'b\\x' }", S, 1, 8, "qapi-string-escape");
+    expect_syntax_error("{ 'a': 'b\\'' }", S, 1, 8, "qapi-string-escape");
+    expect_syntax_error("{ 'a': 'caf\xc3\xa9' }", S, 1, 8, "qapi-string-character");
+    expect_syntax_error("{ 'a': 'b\tc' }", S, 1, 8, "qapi-string-character");
+    expect_syntax_error("{ 'a': 123 }", S, 1, 8, "qapi-stray");
+    expect_syntax_error("{ 'a': null }", S, 1, 8, "qapi-stray");
+    expect_syntax_error("{ 'a': \"b\" }", S, 1, 8, "qapi-stray");
+    expect_syntax_error("{ 'a': truex }", S, 1, 12, "qapi-stray");
+    expect_syntax_error("{ command: 'x' }", S, 1, 3, "qapi-stray");
 }
 
 START_TEST(error_order_relative_to_items)
@@ -137,17 +128,14 @@ START_TEST(error_order_relative_to_items)
     ck_assert_ptr_nonnull(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 2);
     ck_assert_uint_eq(t.r.error->after_item, 1);
-    done(&t);
     parse_text(&t, "{ 'a': 'b' }\n{ 'c': 'd' } }\n", QC_DIALECT_SCHEMA);
     ck_assert_ptr_nonnull(t.r.error);
     ck_assert_uint_eq(t.r.error->after_item, 2);
-    done(&t);
     parse_text(&t, "##\n# @a:\n{ 'c': 'd' }\n", QC_DIALECT_SCHEMA);
     ck_assert_ptr_nonnull(t.r.error);
     ck_assert_ptr_nonnull(t.r.error->partial_doc);
     ck_assert_uint_eq(t.r.error->partial_doc->n, 2);
     ck_assert(!t.r.error->partial_doc->complete);
-    done(&t);
 }
 
 START_TEST(json_numbers_exact)
@@ -178,7 +166,6 @@ START_TEST(json_numbers_exact)
     ck_assert_str_eq(v[8]->u.num.text, "-0");
     ck_assert_str_eq(v[9]->u.num.text, "1e3");
     ck_assert_str_eq(v[10]->u.num.text, "0.0");
-    done(&t);
 }
 
 START_TEST(json_strings)
@@ -192,27 +179,26 @@ START_TEST(json_strings)
     const qc_value *s = m->value;
     ck_assert_uint_eq(s->u.str.len, 11);
     ck_assert(!memcmp(s->u.str.s, "a\n\"\\/\xf0\x9f\x98\x80\0z", 11));
-    done(&t);
 }
 
 START_TEST(json_errors)
 {
     const qc_dialect J = QC_DIALECT_JSON, ST = QC_DIALECT_STREAM;
-    expect_error("", J, 1, 1, "syntax-unexpected");
-    expect_error("{\"a\": 1,}", J, 1, 9, "syntax-unexpected");
-    expect_error("[1 2]", J, 1, 4, "syntax-unexpected");
-    expect_error("{} {}", J, 1, 4, "syntax-unexpected");
-    expect_error("{\"a\": \"\xff\"}", J, 1, 8, "json-invalid-utf8");
-    expect_error("{\"a\": \"\xc0\x80\"}", J, 1, 8, "json-invalid-utf8");
-    expect_error("\"\\ud800\"", J, 1, 2, "json-string-surrogate");
-    expect_error("\"\\udc00\"", J, 1, 2, "json-string-surrogate");
-    expect_error("\"\\x\"", J, 1, 2, "json-string-escape");
-    expect_error("\"a\nb\"", J, 1, 3, "json-string-control");
-    expect_error("\"abc", J, 1, 1, "json-unterminated-string");
-    expect_error("[01]", J, 1, 2, "json-stray");
-    expect_error("[truex]", J, 1, 2, "json-stray");
-    expect_error("{'a': 1}", J, 1, 2, "json-stray");
-    expect_error("{}\n\n{\"a\" 1}", ST, 3, 6, "syntax-unexpected");
+    expect_syntax_error("", J, 1, 1, "syntax-unexpected");
+    expect_syntax_error("{\"a\": 1,}", J, 1, 9, "syntax-unexpected");
+    expect_syntax_error("[1 2]", J, 1, 4, "syntax-unexpected");
+    expect_syntax_error("{} {}", J, 1, 4, "syntax-unexpected");
+    expect_syntax_error("{\"a\": \"\xff\"}", J, 1, 8, "json-invalid-utf8");
+    expect_syntax_error("{\"a\": \"\xc0\x80\"}", J, 1, 8, "json-invalid-utf8");
+    expect_syntax_error("\"\\ud800\"", J, 1, 2, "json-string-surrogate");
+    expect_syntax_error("\"\\udc00\"", J, 1, 2, "json-string-surrogate");
+    expect_syntax_error("\"\\x\"", J, 1, 2, "json-string-escape");
+    expect_syntax_error("\"a\nb\"", J, 1, 3, "json-string-control");
+    expect_syntax_error("\"abc", J, 1, 1, "json-unterminated-string");
+    expect_syntax_error("[01]", J, 1, 2, "json-stray");
+    expect_syntax_error("[truex]", J, 1, 2, "json-stray");
+    expect_syntax_error("{'a': 1}", J, 1, 2, "json-stray");
+    expect_syntax_error("{}\n\n{\"a\" 1}", ST, 3, 6, "syntax-unexpected");
 }
 
 START_TEST(stream_values)
@@ -224,11 +210,9 @@ START_TEST(stream_values)
     ck_assert_int_eq(t.r.items[2].value->kind, QC_VNULL);
     ck_assert_uint_eq(qc_source_line(t.src, t.r.items[1].value->loc.off), 3);
     ck_assert_str_eq(t.r.items[5].value->u.num.text, "-2.5e-3");
-    done(&t);
     parse_text(&t, "", QC_DIALECT_STREAM);
     ck_assert_ptr_null(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 0);
-    done(&t);
 }
 
 START_TEST(deep_nesting_is_an_error)
@@ -238,7 +222,7 @@ START_TEST(deep_nesting_is_an_error)
     memset(text, '[', n);
     memset(text + n, ']', n);
     text[2 * n] = '\0';
-    expect_error(text, QC_DIALECT_JSON, 1, QC_MAX_DEPTH + 1, "syntax-too-deep");
+    expect_syntax_error(text, QC_DIALECT_JSON, 1, QC_MAX_DEPTH + 1, "syntax-too-deep");
     free(text);
 }
 
@@ -246,6 +230,7 @@ Suite *qc_suite_parse(void)
 {
     Suite *s = suite_create("parse");
     TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
     tcase_add_test(tc, schema_values_and_locations);
     tcase_add_test(tc, schema_escape_and_doc_lines);
     tcase_add_test(tc, schema_tab_columns);

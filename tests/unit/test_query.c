@@ -1,5 +1,5 @@
-/* Unit tests for src/ischema.c, src/query.c and the key order of
- * src/introspect.c. */
+/* Unit tests for the introspected-schema index (src/dumps/ischema.c,
+ * src/dumps/load.c) and schema queries (src/dumps/query.c). */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,35 +7,11 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
-#include "schema/introspect.h"
 #include "dumps/ischema.h"
 #include "dumps/load.h"
 #include "syntax/parse.h"
 #include "dumps/query.h"
-
-static qc_arena *arena;
-static qc_diag *diag;
-
-static void setup(void)
-{
-    arena = qc_arena_new();
-    diag = qc_diag_new();
-}
-
-static void teardown(void)
-{
-    qc_diag_free(diag);
-    qc_arena_free(arena);
-}
-
-static qc_value **parse(const char *text, bool stream, size_t *n)
-{
-    qc_source *src = qc_source_from_mem(arena, "t.json", text, strlen(text),
-                                        false);
-    qc_value **v = qc_parse_json(arena, src, stream, diag, n);
-    ck_assert_ptr_nonnull(v);
-    return v;
-}
+#include "helpers.h"
 
 /* A small introspected schema with masked names. */
 static const char schema_text[] =
@@ -72,8 +48,8 @@ static const char schema_text[] =
 static qc_ischema *schema(void)
 {
     size_t n;
-    qc_value **v = parse(schema_text, false, &n);
-    return qc_ischema_new(arena, v[0]);
+    qc_value **v = qc_test_json(schema_text, false, &n);
+    return qc_ischema_new(qc_test_arena, v[0]);
 }
 
 START_TEST(index_by_name)
@@ -102,9 +78,9 @@ START_TEST(index_many)
                       i ? "," : "", i);
     qc_buf_putc(&b, ']');
     size_t n;
-    qc_value **v = parse(b.data, false, &n);
+    qc_value **v = qc_test_json(b.data, false, &n);
     qc_buf_free(&b);
-    qc_ischema *s = qc_ischema_new(arena, v[0]);
+    qc_ischema *s = qc_ischema_new(qc_test_arena, v[0]);
     ck_assert_uint_eq(qc_ischema_size(s), 3000);
     for (int i = 0; i < 3000; i += 7) {
         char name[16];
@@ -118,7 +94,7 @@ END_TEST
 START_TEST(find_return)
 {
     size_t n;
-    qc_value **v = parse(
+    qc_value **v = qc_test_json(
         "{\"execute\": \"qmp_capabilities\", \"id\": \"1\"}\n\n"
         "{\"return\": {}, \"id\": \"1\"}\n\n"
         "{\"execute\": \"query-qmp-schema\", \"id\": \"2\"}\n\n"
@@ -129,18 +105,18 @@ START_TEST(find_return)
         true, &n);
     ck_assert_uint_eq(n, 7);
     /* The error reply does not end the search for the schema. */
-    qc_ischema *s = qc_ischema_from_json(arena, diag, v[0]->loc.src, v, n);
+    qc_ischema *s = qc_ischema_from_json(qc_test_arena, qc_test_diag, v[0]->loc.src, v, n);
     ck_assert_ptr_nonnull(s);
     ck_assert_ptr_eq(qc_ischema_array(s), qc_obj_get(v[5], "return"));
     /* A command without a successful reply: located at the command. */
-    s = qc_ischema_from_json(arena, diag, v[0]->loc.src, v, 4);
+    s = qc_ischema_from_json(qc_test_arena, qc_test_diag, v[0]->loc.src, v, 4);
     ck_assert_ptr_null(s);
-    const qc_diagnostic *dg = qc_diag_get(diag, 0);
+    const qc_diagnostic *dg = qc_diag_get(qc_test_diag, 0);
     ck_assert_str_eq(qc_diagnostic_code(dg), "ischema-no-schema-reply");
     ck_assert_uint_eq(qc_diagnostic_line(dg), 5);
     /* None sent at all: located at the start of the file. */
-    ck_assert_ptr_null(qc_ischema_from_json(arena, diag, v[0]->loc.src, v, 2));
-    ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(diag, 1)), 1);
+    ck_assert_ptr_null(qc_ischema_from_json(qc_test_arena, qc_test_diag, v[0]->loc.src, v, 2));
+    ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(qc_test_diag, 1)), 1);
 }
 END_TEST
 
@@ -215,51 +191,13 @@ START_TEST(eval_cases)
 {
     qc_ischema *s = schema();
     const char *why = NULL;
-    int got = qc_query_eval(arena, s, cases[_i].path, &why);
+    int got = qc_query_eval(qc_test_arena, s, cases[_i].path, &why);
     ck_assert_msg(got == cases[_i].want, "'%s': got %d, want %d",
                   cases[_i].path, got, cases[_i].want);
-    ck_assert(qc_query_syntax_ok(arena, cases[_i].path, NULL)
+    ck_assert(qc_query_syntax_ok(qc_test_arena, cases[_i].path, NULL)
               == (cases[_i].want != QC_QUERY_MALFORMED));
     if (got == QC_QUERY_MALFORMED)
         ck_assert_ptr_nonnull(why);
-}
-END_TEST
-
-START_TEST(qdict_buckets)
-{
-    static const struct { const char *key; unsigned bucket; } b[] = {
-        { "name", 39 }, { "element-type", 96 }, { "tag", 132 },
-        { "variants", 263 }, { "ret-type", 269 }, { "default", 304 },
-        { "members", 311 }, { "allow-oob", 367 }, { "case", 398 },
-        { "type", 425 }, { "json-type", 428 }, { "meta-type", 429 },
-        { "arg-type", 466 }, { "values", 491 }, { "features", 495 },
-    };
-    for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
-        ck_assert_uint_eq(qc_qdict_bucket(b[i].key), b[i].bucket);
-}
-END_TEST
-
-START_TEST(key_orders)
-{
-    size_t n;
-    qc_value **v = parse("{\"name\": \"m\", \"meta-type\": \"command\","
-                         " \"arg-type\": \"0\", \"ret-type\": \"1\","
-                         " \"variants\": [{\"type\": \"t\", \"case\": \"c\"}]}",
-                         false, &n);
-    static const char *const sorted[] = {
-        "arg-type", "meta-type", "name", "ret-type", "variants" };
-    qc_introspect_order_keys(v[0], QC_KEY_ORDER_SORTED);
-    for (size_t i = 0; i < 5; i++)
-        ck_assert_str_eq(v[0]->u.obj.members[i].key, sorted[i]);
-    qc_introspect_order_keys(v[0], QC_KEY_ORDER_QEMU);
-    /* QEMU's reply order: buckets 39, 263, 269, 429, 466. */
-    static const char *const qemu[] = {
-        "name", "variants", "ret-type", "meta-type", "arg-type" };
-    for (size_t i = 0; i < 5; i++)
-        ck_assert_str_eq(v[0]->u.obj.members[i].key, qemu[i]);
-    const qc_value *x = qc_obj_get(v[0], "variants");
-    ck_assert_str_eq(x->u.arr.items[0]->u.obj.members[0].key, "case");
-    ck_assert_str_eq(x->u.arr.items[0]->u.obj.members[1].key, "type");
 }
 END_TEST
 
@@ -267,14 +205,12 @@ Suite *qc_suite_query(void)
 {
     Suite *s = suite_create("query");
     TCase *tc = tcase_create("query");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
     tcase_add_test(tc, index_by_name);
     tcase_add_test(tc, index_many);
     tcase_add_test(tc, find_return);
     tcase_add_loop_test(tc, eval_cases, 0,
                         (int)(sizeof cases / sizeof cases[0]));
-    tcase_add_test(tc, qdict_buckets);
-    tcase_add_test(tc, key_orders);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,151 @@
+/* Unit tests for src/base/output.c: atomic replacement, modes,
+ * write-if-changed, and a failed write that leaves the old file alone;
+ * and for src/base/utf8.c. */
+#include <check.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/output.h"
+#include "base/utf8.h"
+#include "helpers.h"
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The number of entries of the scratch directory (temporary files left
+ * behind would show). */
+static int entries(void)
+{
+    DIR *d = opendir(qc_test_path("."));
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+START_TEST(replaces_keeping_mode)
+{
+    const char *path = qc_test_path("out.txt");
+    qc_test_write_file("out.txt", "old\n");
+    ck_assert_int_eq(chmod(path, 0640), 0);
+    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4));
+    ck_assert_str_eq(slurp(path), "new\n");
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0640);
+    ck_assert_int_eq(entries(), 1);
+    /* A new file: 0666 less the umask. */
+    mode_t mask = umask(022);
+    const char *fresh = qc_test_path("fresh.txt");
+    ck_assert(qc_output_write(qc_test_diag, fresh, "x", 1));
+    umask(mask);
+    ck_assert_int_eq(stat(fresh, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0644);
+}
+END_TEST
+
+START_TEST(write_if_changed)
+{
+    const char *path = qc_test_path("gen.h");
+    bool changed;
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, &changed));
+    ck_assert(changed);
+    /* Back-date it; the same text again must leave it (and its time). */
+    struct stat st;
+    ck_assert_int_eq(system(qc_arena_printf(qc_test_arena,
+                                            "touch -d '2001-01-01' '%s'", path)), 0);
+    ck_assert_int_eq(stat(path, &st), 0);
+    time_t before = st.st_mtime;
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, &changed));
+    ck_assert(!changed);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq((long)st.st_mtime, (long)before);
+    /* Other text (even a prefix of the old) is written. */
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "ab", 2, &changed));
+    ck_assert(changed);
+    ck_assert_str_eq(slurp(path), "ab");
+    ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
+}
+END_TEST
+
+START_TEST(failure_leaves_the_old_file)
+{
+    const char *path = qc_test_path("keep.txt");
+    qc_test_write_file("keep.txt", "precious\n");
+    /* A file size limit makes the write itself fail (EFBIG), whoever we
+     * run as. */
+    struct rlimit old, small;
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = (struct rlimit){ 16, old.rlim_max };
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    char big[100];
+    memset(big, 'x', sizeof big);
+    bool ok = qc_output_write(qc_test_diag, path, big, sizeof big);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+    ck_assert(!ok);
+    ck_assert_str_eq(slurp(path), "precious\n");
+    ck_assert_int_eq(entries(), 1);                 /* no temporary left */
+    ck_assert_str_eq(qc_test_first_code(), "io-error");
+    ck_assert_ptr_nonnull(strstr(qc_diagnostic_message(qc_diag_get(qc_test_diag, 0)),
+                                 "keep.txt"));
+    /* No directory to write in: reported, nothing created. */
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("no/such/dir/f"), "x", 1));
+    ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 2);
+}
+END_TEST
+
+START_TEST(utf8)
+{
+    uint32_t cp;
+    const unsigned char e_acute[] = { 0xc3, 0xa9 }, euro[] = { 0xe2, 0x82, 0xac };
+    ck_assert_uint_eq(qc_utf8_decode(e_acute, e_acute + 2, &cp), 2);
+    ck_assert_uint_eq(cp, 0xe9);
+    ck_assert_uint_eq(qc_utf8_decode(euro, euro + 3, &cp), 3);
+    ck_assert_uint_eq(cp, 0x20ac);
+    ck_assert_uint_eq(qc_utf8_decode(euro, euro + 2, &cp), 0);     /* cut short */
+    static const unsigned char bad[][4] = {
+        { 0xc0, 0x80 }, { 0xed, 0xa0, 0x80 }, { 0xf4, 0x90, 0x80, 0x80 }, { 0x80 },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_uint_eq(qc_utf8_decode(bad[i], bad[i] + 4, NULL), 0);
+    char out[4];
+    ck_assert_uint_eq(qc_utf8_encode(0x1f600, out), 4);
+    ck_assert(!memcmp(out, "\xf0\x9f\x98\x80", 4));
+    ck_assert_uint_eq(qc_utf8_encode(0x7f, out), 1);
+    ck_assert_uint_eq(qc_utf8_invalid_at("ok \xc3\xa9 \xff!", 8), 6);
+    ck_assert_uint_eq(qc_utf8_invalid_at("fine", 4), 4);
+    ck_assert_uint_eq(qc_utf8_count("a\xc3\xa9\xe2\x82\xac", 6), 3);
+    ck_assert_uint_eq(qc_utf8_next("a\xc3\xa9z", 1, 4), 3);
+}
+END_TEST
+
+Suite *qc_suite_output(void)
+{
+    Suite *s = suite_create("output");
+    TCase *tc = tcase_create("output");
+    tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
+    tcase_add_test(tc, replaces_keeping_mode);
+    tcase_add_test(tc, write_if_changed);
+    tcase_add_test(tc, failure_leaves_the_old_file);
+    tcase_add_test(tc, utf8);
+    suite_add_tcase(s, tc);
+    return s;
+}
