@@ -10,8 +10,8 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
-#include "syntax/parse.h"
 #include "base/source.h"
+#include "syntax/parse.h"
 #include "syntax/value.h"
 
 /* Touches every node so that a bad pointer in the tree is found here. */

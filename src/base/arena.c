@@ -1,3 +1,4 @@
+/* The chunked bump allocator; see arena.h. */
 #include "base/arena.h"
 
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* Growable byte buffers; see buf.h. */
 #include "base/buf.h"
 
 #include <stdio.h>

@@ -1,3 +1,5 @@
+/* The diagnostic sink: recording, resolving locations, formatting and
+ * ordering on flush; see diag.h. */
 #include "base/diag.h"
 
 #include <stdlib.h>

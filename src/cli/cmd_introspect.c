@@ -13,10 +13,10 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/output.h"
+#include "base/source.h"
 #include "cli/cli.h"
 #include "schema/introspect.h"
 #include "syntax/json.h"
-#include "base/source.h"
 
 enum {
     OPT_CONFIG = QC_OPT_FIRST_PRIVATE,

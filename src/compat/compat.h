@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 #include "base/arena.h"
-#include "dumps/ischema.h"
 #include "compat/rules.h"
+#include "dumps/ischema.h"
 #include "syntax/value.h"
 
 /* In increasing order of gravity: the worst problem of a rule wins. */

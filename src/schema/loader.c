@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "syntax/parse.h"
 #include "base/path.h"
 #include "base/utf8.h"
+#include "syntax/parse.h"
 
 struct loader {
     qc_arena *a;

@@ -38,11 +38,11 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/source.h"
+#include "schema/cond.h"
 #include "schema/doc.h"
 #include "schema/loader.h"
-#include "schema/cond.h"
 #include "schema/options.h"
-#include "base/source.h"
 
 /* ---- Entities --------------------------------------------------------- */
 

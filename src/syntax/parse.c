@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#include "pstate.h"
 #include "parser.h"
+#include "pstate.h"
 #define YYSTYPE QC_YYSTYPE
 #include "lexer.h"
 

@@ -6,8 +6,8 @@
 
 #include "base/buf.h"
 #include "base/diag.h"
-#include "schema/doc.h"
 #include "helpers.h"
+#include "schema/doc.h"
 #include "syntax/parse.h"
 
 /* One schema text, its doc blocks parsed (in the run's arena, with a

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/loader.h"
 #include "helpers.h"
+#include "schema/loader.h"
 
 /* What one load gave; diagnostics go to the run's sink, emptied first. */
 struct load {

@@ -9,9 +9,9 @@
 #include "base/diag.h"
 #include "dumps/ischema.h"
 #include "dumps/load.h"
-#include "syntax/parse.h"
 #include "dumps/query.h"
 #include "helpers.h"
+#include "syntax/parse.h"
 
 /* A small introspected schema with masked names. */
 static const char schema_text[] =

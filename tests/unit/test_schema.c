@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "schema/dump.h"
 #include "schema/expr.h"
 #include "schema/schema.h"
-#include "helpers.h"
 
 static size_t index_of(const qc_schema *s, const char *name)
 {
