@@ -247,22 +247,34 @@ static void *grow(void *p, size_t *cap, size_t size)
 
 static qc_value *fp_value(struct fp *f, unsigned level, bool build);
 
+/* Opens the object or array at F->p, which CLOSE ends: false when it is
+ * nested too deep.  *V gets the new value (the skim marker unless BUILD),
+ * *EMPTY whether it closes right away (then it is read whole). */
+static inline bool fp_open(struct fp *f, unsigned level, bool build,
+                           qc_vkind kind, char close, qc_value **v,
+                           bool *empty)
+{
+    if (level >= QC_MAX_DEPTH)
+        return false;
+    *v = build ? fp_new(f, kind, f->p) : &skimmed_value;
+    f->p++;
+    *empty = *f->p == close;
+    if (*empty)
+        f->p++;
+    return true;
+}
+
 /* An object at F->p; see fp_value (into which it is inlined: this is the
  * inner loop of reading a dump). */
 static inline __attribute__((always_inline)) qc_value *
 fp_object(struct fp *f, unsigned level, bool build)
 {
-    const char *p = f->p;
-    qc_value *v = &skimmed_value;
-    if (level >= QC_MAX_DEPTH)
+    qc_value *v;
+    bool empty;
+    if (!fp_open(f, level, build, QC_VOBJECT, '}', &v, &empty))
         return NULL;
-    if (build)
-        v = fp_new(f, QC_VOBJECT, p);
-    f->p = p + 1;
-    if (*f->p == '}') {
-        f->p++;
+    if (empty)
         return v;
-    }
     size_t base = f->nmems, kbase = f->nkeys;
     for (;;) {
         qc_member m;
@@ -322,17 +334,12 @@ fp_object(struct fp *f, unsigned level, bool build)
 static inline __attribute__((always_inline)) qc_value *
 fp_array(struct fp *f, unsigned level, bool build)
 {
-    const char *p = f->p;
-    qc_value *v = &skimmed_value;
-    if (level >= QC_MAX_DEPTH)
+    qc_value *v;
+    bool empty;
+    if (!fp_open(f, level, build, QC_VARRAY, ']', &v, &empty))
         return NULL;
-    if (build)
-        v = fp_new(f, QC_VARRAY, p);
-    f->p = p + 1;
-    if (*f->p == ']') {
-        f->p++;
+    if (empty)
         return v;
-    }
     size_t base = f->nitems;
     for (;;) {
         if (!fp_indent(f, 2 * (size_t)(level + 1)))

@@ -237,6 +237,30 @@ static bool check_if(ctx *c, const qc_value *v, const char *source)
     return check_if_cond(c, cond, source);
 }
 
+/* The name of member V of a list of features or enum values (LIST names
+ * it: "'features'"): a string, or an object {'name': ...} with the keys
+ * REQ and OPT.  NULL after reporting. */
+static const char *list_member_name(ctx *c, const qc_value *v,
+                                    const char *list,
+                                    const char *const *req,
+                                    const char *const *opt)
+{
+    const qc_value *name = v;
+    if (qc_is_object(v)) {
+        char source[64];
+        snprintf(source, sizeof source, "%s member", list);
+        if (!check_keys(c, v, source, req, opt))
+            return NULL;
+        name = qc_obj_get(v, "name");
+    }
+    if (!qc_is_string(name)) {
+        fail(c, "qapi-name-not-string", "%s member requires a string name",
+             list);
+        return NULL;
+    }
+    return name->u.str.s;
+}
+
 /* ---- features ---------------------------------------------------------- */
 
 static bool check_features(ctx *c, const qc_value *features)
@@ -249,19 +273,12 @@ static bool check_features(ctx *c, const qc_value *features)
         return fail(c, "qapi-bad-features", "'features' must be an array");
     for (size_t i = 0; i < features->u.arr.n; i++) {
         const qc_value *f = features->u.arr.items[i];
-        const qc_value *name = f;
-        if (qc_is_object(f)) {
-            if (!check_keys(c, f, "'features' member", req, opt))
-                return false;
-            name = qc_obj_get(f, "name");
-        }
-        if (!qc_is_string(name))
-            return fail(c, "qapi-name-not-string",
-                        "'features' member requires a string name");
+        const char *name = list_member_name(c, f, "'features'", req, opt);
+        if (!name)
+            return false;
         char source[320];
-        snprintf(source, sizeof source, "'features' member '%s'",
-                                       name->u.str.s);
-        if (!check_name_lower(c, name->u.str.s, source, false, false))
+        snprintf(source, sizeof source, "'features' member '%s'", name);
+        if (!check_name_lower(c, name, source, false, false))
             return false;
         if (qc_is_object(f) && !check_if(c, f, source))
             return false;
@@ -344,16 +361,9 @@ static bool check_enum(ctx *c, const qc_value *e)
                                       c->name);
     for (size_t i = 0; i < data->u.arr.n; i++) {
         const qc_value *m = data->u.arr.items[i];
-        const qc_value *name = m;
-        if (qc_is_object(m)) {
-            if (!check_keys(c, m, "'data' member", req, opt))
-                return false;
-            name = qc_obj_get(m, "name");
-        }
-        if (!qc_is_string(name))
-            return fail(c, "qapi-name-not-string",
-                        "'data' member requires a string name");
-        const char *mname = name->u.str.s;
+        const char *mname = list_member_name(c, m, "'data'", req, opt);
+        if (!mname)
+            return false;
         char source[320];
         cat3(source, sizeof source, "'data' member '", mname, "'");
         if (mname[0] >= '0' && mname[0] <= '9')

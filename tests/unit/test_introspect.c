@@ -17,23 +17,25 @@ static const char schema[] =
     "{ 'command': 'clear', 'if': 'HAVE_CLEAR' }\n"
     "{ 'event': 'DRAWN' }\n";
 
-/* The introspection of SCHEMA, in compact JSON. */
-static char *introspect(const qc_introspect_opts *o)
+static qc_value *introspected(const qc_introspect_opts *o)
 {
     qc_schema *s = qc_test_schema(schema);
     ck_assert_ptr_nonnull(s);
-    qc_value *v = qc_introspect(qc_test_arena, s, o);
+    return qc_introspect(qc_test_arena, s, o);
+}
+
+/* The introspection of SCHEMA, in compact JSON. */
+static char *introspect(const qc_introspect_opts *o)
+{
     qc_buf b = QC_BUF_INIT;
-    qc_json_write(&b, v, 0, 0);
+    qc_json_write(&b, introspected(o), 0, 0);
     return qc_buf_steal(&b);
 }
 
 /* The names of the entries, in order, space-separated. */
 static char *entry_names(const qc_introspect_opts *o)
 {
-    qc_schema *s = qc_test_schema(schema);
-    ck_assert_ptr_nonnull(s);
-    qc_value *v = qc_introspect(qc_test_arena, s, o);
+    qc_value *v = introspected(o);
     qc_buf b = QC_BUF_INIT;
     for (size_t i = 0; i < v->u.arr.n; i++)
         qc_buf_printf(&b, "%s%s", i ? " " : "", qc_obj_get_str(v->u.arr.items[i], "name"));
