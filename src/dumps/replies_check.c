@@ -10,6 +10,8 @@
 #include "dumps/version.h"
 #include "syntax/parse.h"
 
+/* -- duplicate keys, anywhere in an entry -- */
+
 size_t qc_replies_dup_keys(qc_rcheck *c, size_t entry, const qc_value *v,
                            unsigned depth)
 {
@@ -45,7 +47,7 @@ size_t qc_replies_dup_keys(qc_rcheck *c, size_t entry, const qc_value *v,
     return found;
 }
 
-/* -- format -- */
+/* -- the conversation -- */
 
 static bool key_in(const char *key, const char *const *keys)
 {
@@ -287,6 +289,8 @@ static void check_conversation(qc_rcheck *c)
         check_command_id(c, i, &nb);
     }
 }
+
+/* -- the embedded schema, and the commands against it -- */
 
 struct vctx {
     qc_rcheck *c;

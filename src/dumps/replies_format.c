@@ -172,7 +172,6 @@ void qc_replies_check_format(qc_rcheck *c)
 {
     qc_replies *r = c->r;
     struct fmt f = { false, QC_BUF_INIT };
-    const char *t = r->src->text;
     uint32_t prev_end = 0;
     bool prev_broken = false;
 
@@ -188,8 +187,6 @@ void qc_replies_check_format(qc_rcheck *c)
     }
     if (r->n && !prev_broken)
         check_gap(c, &f, prev_end, (uint32_t)r->src->len, r->n, false, true);
-    (void)t;
     qc_buf_free(&f.buf);
 }
 
-/* -- conversation -- */

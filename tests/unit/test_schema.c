@@ -372,6 +372,11 @@ START_TEST(test_schema_no_cascade)
                   "{ 'struct': 'Fooo', 'data': {} }\n"
                   "{ 'struct': 'Bar', 'data': { 'a': 'Foo', 'b': 'Fooo' } }\n",
                   ERRS("qapi-doc-wrong-symbol"), LINES(4));
+}
+END_TEST
+
+START_TEST(test_schema_no_cascade_from_unknown)
+{
     /* an expression with no definition key may have been anything (a
      * misspelt include or pragma): unknown names are not reported */
     expect_errors("{ 'strcut': 'Foo', 'data': {} }\n"
@@ -480,6 +485,7 @@ Suite *qc_suite_schema(void)
     tcase_add_test(tc, test_conditions);
     tcase_add_test(tc, test_schema_continues);
     tcase_add_test(tc, test_schema_no_cascade);
+    tcase_add_test(tc, test_schema_no_cascade_from_unknown);
     tcase_add_test(tc, test_schema_errors_sorted);
     tcase_add_test(tc, test_schema_error_limit);
     suite_add_tcase(s, tc);
