@@ -70,6 +70,11 @@ int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
                   const struct option *longopts, qc_opt_handler handler,
                   void *ctx, int *exit_code);
 
+/* An option value that is one of WORDS (NULL-terminated): its index, or
+ * -1 after the usage error "unknown WHAT 'ARG' (HINT)" of SUB. */
+int qc_cli_choice(qc_cli *cli, const char *sub, const char *what,
+                  const char *arg, const char *const *words, const char *hint);
+
 /* Reports a usage error ("qapic SUB: message") and returns QC_EXIT_USAGE. */
 int qc_cli_usage_error(qc_cli *cli, const char *sub, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -76,21 +76,19 @@ static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
 {
     compat_args *ca = ctx;
     switch (opt) {
-    case OPT_FORMAT:
-        if (!strcmp(arg, "text"))
-            ca->fmt = QC_REPORT_TEXT;
-        else if (!strcmp(arg, "json"))
-            ca->fmt = QC_REPORT_JSON;
-        else if (!strcmp(arg, "markdown") || !strcmp(arg, "md"))
-            ca->fmt = QC_REPORT_MARKDOWN;
-        else if (!strcmp(arg, "tsv"))
-            ca->fmt = QC_REPORT_TSV;
-        else {
-            qc_cli_usage_error(cli, SUB, "unknown format '%s' (text, json, markdown or tsv)",
-                               arg);
+    case OPT_FORMAT: {
+        static const char *const names[] = {
+            "text", "json", "markdown", "md", "tsv", NULL };
+        static const qc_report_format formats[] = {
+            QC_REPORT_TEXT, QC_REPORT_JSON, QC_REPORT_MARKDOWN,
+            QC_REPORT_MARKDOWN, QC_REPORT_TSV };
+        int i = qc_cli_choice(cli, SUB, "format", arg, names,
+                              "text, json, markdown or tsv");
+        if (i < 0)
             return -1;
-        }
+        ca->fmt = formats[i];
         return 0;
+    }
     case OPT_RULES:
         qc_ptrvec_push(ca->a, &ca->rules, (void *)arg);
         return 0;

@@ -20,21 +20,18 @@ static const char usage[] =
     "  --format=test-qapi  the listing of QEMU's test harness, byte for byte\n"
     "  --format=summary    a short overview (default)\n";
 
-typedef enum { FMT_SUMMARY, FMT_TESTQAPI } dump_format;
+typedef enum { FMT_SUMMARY, FMT_TESTQAPI } dump_format;  /* as in formats[] */
 
 static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
 {
+    static const char *const formats[] = { "summary", "test-qapi", NULL };
     dump_format *fmt = ctx;
-    if (opt != OPT_FORMAT)
+    int i;
+    if (opt != OPT_FORMAT || (i = qc_cli_choice(cli, "dump", "format", arg,
+                                                formats,
+                                                "use test-qapi or summary")) < 0)
         return -1;
-    if (strcmp(arg, "test-qapi") == 0)
-        *fmt = FMT_TESTQAPI;
-    else if (strcmp(arg, "summary") == 0)
-        *fmt = FMT_SUMMARY;
-    else
-        return qc_cli_usage_error(cli, "dump",
-                                  "unknown format '%s' (use test-qapi or "
-                                  "summary)", arg), -1;
+    *fmt = (dump_format)i;
     return 0;
 }
 

@@ -121,17 +121,16 @@ static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
     case 'o':
         ia->output = arg;
         return 0;
-    case OPT_KEY_ORDER:
-        if (!strcmp(arg, "sorted"))
-            ia->io.key_order = QC_KEY_ORDER_SORTED;
-        else if (!strcmp(arg, "qemu"))
-            ia->io.key_order = QC_KEY_ORDER_QEMU;
-        else {
-            qc_cli_usage_error(cli, "introspect",
-                               "unknown key order '%s' (sorted or qemu)", arg);
+    case OPT_KEY_ORDER: {
+        /* In the order of qc_key_order. */
+        static const char *const orders[] = { "sorted", "qemu", NULL };
+        int i = qc_cli_choice(cli, "introspect", "key order", arg, orders,
+                              "sorted or qemu");
+        if (i < 0)
             return -1;
-        }
+        ia->io.key_order = (qc_key_order)i;
         return 0;
+    }
     }
     return -1;
 }

@@ -32,19 +32,14 @@ struct parse_args {
 
 static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
 {
+    static const char *const dialects[] = { "schema", "json", "stream", NULL };
     struct parse_args *pa = ctx;
     switch (opt) {
     case OPT_DIALECT:
-        if (!strcmp(arg, "schema"))
-            pa->dialect = QC_DIALECT_SCHEMA;
-        else if (!strcmp(arg, "json"))
-            pa->dialect = QC_DIALECT_JSON;
-        else if (!strcmp(arg, "stream"))
-            pa->dialect = QC_DIALECT_STREAM;
-        else
-            return qc_cli_usage_error(cli, "parse",
-                "unknown dialect '%s' (use schema, json or stream)", arg), -1;
-        return 0;
+        /* In the order of qc_dialect. */
+        pa->dialect = qc_cli_choice(cli, "parse", "dialect", arg, dialects,
+                                    "use schema, json or stream");
+        return pa->dialect < 0 ? -1 : 0;
     case OPT_PRINT:
         pa->print = true;
         return 0;

@@ -32,20 +32,14 @@ static const char usage[] =
 /* Returns 0 when OPT was handled (qc_cli_getopt's contract). */
 static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
 {
+    static const char *const formats[] = { "text", "json", NULL };
     bool *json = ctx;
-    if (opt == OPT_FORMAT) {
-        if (!strcmp(arg, "text"))
-            *json = false;
-        else if (!strcmp(arg, "json"))
-            *json = true;
-        else {
-            qc_cli_usage_error(cli, "query",
-                               "unknown format '%s' (text or json)", arg);
-            return -1;
-        }
-        return 0;
-    }
-    return -1;
+    int i;
+    if (opt != OPT_FORMAT || (i = qc_cli_choice(cli, "query", "format", arg,
+                                                formats, "text or json")) < 0)
+        return -1;
+    *json = i == 1;
+    return 0;
 }
 
 /* Every path is checked before the (slow) load, and all are reported. */

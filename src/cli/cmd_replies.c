@@ -66,18 +66,17 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
     struct rargs *ra = ctx;
     bool check = !strcmp(ra->sub, "check");
     bool validate = !strcmp(ra->sub, "validate");
+    static const char *const formats[] = { "text", "json", NULL };
+    int i;
 
     switch (opt) {
     case OPT_FORMAT:
         if (!check)
             break;
-        if (!strcmp(arg, "json"))
-            ra->json = true;
-        else if (!strcmp(arg, "text"))
-            ra->json = false;
-        else
-            return qc_cli_usage_error(cli, "replies",
-                "unknown format '%s' (use text or json)", arg), -1;
+        if ((i = qc_cli_choice(cli, "replies", "format", arg, formats,
+                               "use text or json")) < 0)
+            return -1;
+        ra->json = i == 1;
         return 0;
     case OPT_ALLOW_DEPRECATED:
         if (!check && !validate)

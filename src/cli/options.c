@@ -70,6 +70,16 @@ int qc_cli_usage_error(qc_cli *cli, const char *sub, const char *fmt, ...)
     return QC_EXIT_USAGE;
 }
 
+int qc_cli_choice(qc_cli *cli, const char *sub, const char *what,
+                  const char *arg, const char *const *words, const char *hint)
+{
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(words[i], arg))
+            return i;
+    qc_cli_usage_error(cli, sub, "unknown %s '%s' (%s)", what, arg, hint);
+    return -1;
+}
+
 void qc_cli_io_error(qc_cli *cli, const char *path, int err)
 {
     qc_error(cli->diag, (qc_loc){ 0 }, "io-error", "cannot read '%s': %s",
