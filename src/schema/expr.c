@@ -237,25 +237,22 @@ static bool check_if(ctx *c, const qc_value *v, const char *source)
     return check_if_cond(c, cond, source);
 }
 
-/* The name of member V of a list of features or enum values (LIST names
- * it: "'features'"): a string, or an object {'name': ...} with the keys
- * REQ and OPT.  NULL after reporting. */
+/* The name of member V of a list of features or enum values (WHAT names
+ * it: "'features' member"): a string, or an object {'name': ...} with the
+ * keys REQ and OPT.  NULL after reporting. */
 static const char *list_member_name(ctx *c, const qc_value *v,
-                                    const char *list,
+                                    const char *what,
                                     const char *const *req,
                                     const char *const *opt)
 {
     const qc_value *name = v;
     if (qc_is_object(v)) {
-        char source[64];
-        snprintf(source, sizeof source, "%s member", list);
-        if (!check_keys(c, v, source, req, opt))
+        if (!check_keys(c, v, what, req, opt))
             return NULL;
         name = qc_obj_get(v, "name");
     }
     if (!qc_is_string(name)) {
-        fail(c, "qapi-name-not-string", "%s member requires a string name",
-             list);
+        fail(c, "qapi-name-not-string", "%s requires a string name", what);
         return NULL;
     }
     return name->u.str.s;
@@ -273,7 +270,7 @@ static bool check_features(ctx *c, const qc_value *features)
         return fail(c, "qapi-bad-features", "'features' must be an array");
     for (size_t i = 0; i < features->u.arr.n; i++) {
         const qc_value *f = features->u.arr.items[i];
-        const char *name = list_member_name(c, f, "'features'", req, opt);
+        const char *name = list_member_name(c, f, "'features' member", req, opt);
         if (!name)
             return false;
         char source[320];
@@ -361,7 +358,7 @@ static bool check_enum(ctx *c, const qc_value *e)
                                       c->name);
     for (size_t i = 0; i < data->u.arr.n; i++) {
         const qc_value *m = data->u.arr.items[i];
-        const char *mname = list_member_name(c, m, "'data'", req, opt);
+        const char *mname = list_member_name(c, m, "'data' member", req, opt);
         if (!mname)
             return false;
         char source[320];
@@ -497,16 +494,19 @@ static bool check_flags(ctx *c, const qc_value *e)
     return true;
 }
 
-static const char *const metas[] = {
+/* The kinds of definition, by their key; M_* index metas[]. */
+enum { M_ENUM, M_STRUCT, M_UNION, M_ALTERNATE, M_COMMAND, M_EVENT, M_COUNT };
+static const char *const metas[M_COUNT] = {
     "enum", "struct", "union", "alternate", "command", "event",
 };
 
-/* The rules for the name of a definition of kind META. */
-static bool check_defn_name(ctx *c, const char *meta, const char *name)
+/* The rules for the name of a definition of kind K. */
+static bool check_defn_name(ctx *c, int k, const char *name)
 {
-    if (strcmp(meta, "event") == 0)
+    const char *meta = metas[k];
+    if (k == M_EVENT)
         return check_name_upper(c, name, meta);
-    if (strcmp(meta, "command") == 0)
+    if (k == M_COMMAND)
         return check_name_lower(c, name, meta, false,
                                 qc_pragma_lists(
                                     &c->pragma->command_name_exceptions, name));
@@ -521,7 +521,7 @@ static bool check_defn_name(ctx *c, const char *meta, const char *name)
 
 /* The doc comment of a definition: for it, and with sections it may
  * have; or none where the pragma allows that. */
-static bool check_defn_doc(ctx *c, const qc_expr *x, const char *meta,
+static bool check_defn_doc(ctx *c, const qc_expr *x, int k,
                            const char *name)
 {
     if (!x->doc) {
@@ -534,35 +534,37 @@ static bool check_defn_doc(ctx *c, const qc_expr *x, const char *meta,
         return fail(c, "qapi-doc-wrong-symbol",
                     "the documentation comment is for '%s'",
                     x->doc->symbol ? x->doc->symbol : "");
-    return qc_doc_check_expr(x->doc, c->d, strcmp(meta, "command") == 0,
+    return qc_doc_check_expr(x->doc, c->d, k == M_COMMAND,
                              qc_obj_get(x->value, "returns") != NULL);
 }
 
 /* The keys of each kind of definition, and its own checks. */
-static bool check_defn_body(ctx *c, const qc_value *e, const char *meta)
+static bool check_defn_body(ctx *c, const qc_value *e, int k)
 {
-    if (strcmp(meta, "enum") == 0) {
+    const char *meta = metas[k];
+    switch (k) {
+    case M_ENUM: {
         static const char *const req[] = { "enum", "data", NULL };
         static const char *const opt[] = { "if", "features", "prefix", NULL };
         return check_keys(c, e, meta, req, opt) && check_enum(c, e);
     }
-    if (strcmp(meta, "union") == 0) {
+    case M_UNION: {
         static const char *const req[] = { "union", "base", "discriminator",
                                            "data", NULL };
         static const char *const opt[] = { "if", "features", NULL };
         return check_keys(c, e, meta, req, opt) && check_union(c, e);
     }
-    if (strcmp(meta, "alternate") == 0) {
+    case M_ALTERNATE: {
         static const char *const req[] = { "alternate", "data", NULL };
         static const char *const opt[] = { "if", "features", NULL };
         return check_keys(c, e, meta, req, opt) && check_alternate(c, e);
     }
-    if (strcmp(meta, "struct") == 0) {
+    case M_STRUCT: {
         static const char *const req[] = { "struct", "data", NULL };
         static const char *const opt[] = { "base", "if", "features", NULL };
         return check_keys(c, e, meta, req, opt) && check_struct(c, e);
     }
-    if (strcmp(meta, "command") == 0) {
+    case M_COMMAND: {
         static const char *const req[] = { "command", NULL };
         static const char *const opt[] = {
             "data", "returns", "boxed", "if", "features", "gen",
@@ -571,11 +573,14 @@ static bool check_defn_body(ctx *c, const qc_value *e, const char *meta)
         return check_keys(c, e, meta, req, opt)
             && check_command_or_event(c, e, true);
     }
-    static const char *const req[] = { "event", NULL };
-    static const char *const opt[] = { "data", "boxed", "if", "features",
-                                       NULL };
-    return check_keys(c, e, meta, req, opt)
-        && check_command_or_event(c, e, false);
+    default: {
+        static const char *const req[] = { "event", NULL };
+        static const char *const opt[] = { "data", "boxed", "if", "features",
+                                           NULL };
+        return check_keys(c, e, meta, req, opt)
+            && check_command_or_event(c, e, false);
+    }
+    }
 }
 
 /* One definition, in check_exprs order: kind and name, doc, keys and
@@ -583,17 +588,17 @@ static bool check_defn_body(ctx *c, const qc_value *e, const char *meta)
 static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
 {
     const qc_value *e = x->value;
-    const char *meta = NULL;
-    int nmeta = 0;
-    for (size_t i = 0; i < 6; i++)
+    int k = -1, nmeta = 0;
+    for (int i = 0; i < M_COUNT; i++)
         if (qc_obj_get(e, metas[i])) {
-            meta = metas[i];
+            k = i;
             nmeta++;
         }
     if (nmeta != 1)
         return fail(c, "qapi-expr-kind",
                     "a definition needs exactly one of the keys 'enum', "
                     "'struct', 'union', 'alternate', 'command', 'event'");
+    const char *meta = metas[k];
     const qc_value *namev = qc_obj_get(e, meta);
     if (!qc_is_string(namev))
         return fail(c, "qapi-name-not-string", "'%s' requires a string name",
@@ -601,8 +606,8 @@ static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
     const char *name = namev->u.str.s;
     c->meta = meta;
     c->name = name;
-    if (!check_defn_name(c, meta, name) || !check_defn_doc(c, x, meta, name)
-        || !check_defn_body(c, e, meta) || !check_if(c, e, meta)
+    if (!check_defn_name(c, k, name) || !check_defn_doc(c, x, k, name)
+        || !check_defn_body(c, e, k) || !check_if(c, e, meta)
         || !check_features(c, qc_obj_get(e, "features"))
         || !check_flags(c, e))
         return false;

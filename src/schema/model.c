@@ -1,14 +1,7 @@
-/* Questions about entities of the model, and lookup by name. */
+/* Questions about entities of the model (their kinds, descriptions). */
 #include "schema/schema.h"
 
 #include <string.h>
-
-#include "base/hashmap.h"
-
-bool qc_entity_is_type(const qc_entity *e)
-{
-    return e && e->kind <= QC_ENT_ARRAY;
-}
 
 bool qc_entity_is_implicit(const qc_entity *e)
 {
@@ -51,15 +44,4 @@ const char *qc_entity_alternate_qtype(const qc_entity *e)
     if (strcmp(j, "array") == 0) return "QTYPE_QLIST";
     if (strcmp(j, "object") == 0) return "QTYPE_QDICT";
     return NULL;
-}
-
-qc_entity *qc_schema_lookup(const qc_schema *s, const char *name)
-{
-    return s ? qc_hashmap_get(s->by_name, name) : NULL;
-}
-
-qc_entity *qc_schema_lookup_type(const qc_schema *s, const char *name)
-{
-    qc_entity *e = qc_schema_lookup(s, name);
-    return qc_entity_is_type(e) ? e : NULL;
 }

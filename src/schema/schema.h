@@ -38,6 +38,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/hashmap.h"
 #include "base/source.h"
 #include "schema/cond.h"
 #include "schema/doc.h"
@@ -164,7 +165,10 @@ struct qc_entity {
 };
 
 /* True for builtins, enums, objects, alternates and arrays. */
-bool qc_entity_is_type(const qc_entity *e);
+static inline bool qc_entity_is_type(const qc_entity *e)
+{
+    return e && e->kind <= QC_ENT_ARRAY;
+}
 /* QEMU's is_implicit(): no info, or an object whose name starts with
  * "q_", or QType, or an array. */
 bool qc_entity_is_implicit(const qc_entity *e);
@@ -183,8 +187,6 @@ struct qc_smodule {
     size_t n;
     size_t cap;
 };
-
-typedef struct qc_hashmap qc_hashmap;
 
 typedef struct qc_schema {
     qc_arena *arena;
@@ -208,9 +210,19 @@ typedef struct qc_schema {
 qc_schema *qc_schema_build(qc_arena *a, qc_diag *d, const qc_options *o,
                            const char *path, bool *io_error);
 
-/* Named entity (type, command or event), or NULL. */
-qc_entity *qc_schema_lookup(const qc_schema *s, const char *name);
+/* Named entity (type, command or event), or NULL.  Inline: the checks
+ * look names up all the time. */
+static inline qc_entity *qc_schema_lookup(const qc_schema *s, const char *name)
+{
+    return s ? qc_hashmap_get(s->by_name, name) : NULL;
+}
+
 /* Named type, or NULL if absent or not a type. */
-qc_entity *qc_schema_lookup_type(const qc_schema *s, const char *name);
+static inline qc_entity *qc_schema_lookup_type(const qc_schema *s,
+                                               const char *name)
+{
+    qc_entity *e = qc_schema_lookup(s, name);
+    return qc_entity_is_type(e) ? e : NULL;
+}
 
 #endif

@@ -15,13 +15,17 @@ sub_make() {
 }
 
 dest=$T/dest
-if sub_make BUILDDIR="$T/bin-build" QAPIC_BIN="$QAPIC" DESTDIR="$dest" \
-        prefix=/usr mandir=/usr/share/man bindir=/usr/bin \
+# The program under test is installed as it is: never rebuilt here (-o).
+before=$(stat -c %Y "$QAPIC")
+if sub_make BUILDDIR="${BUILDDIR:-$TOP/build}" QAPIC_BIN="$QAPIC" -o "$QAPIC" \
+        DESTDIR="$dest" prefix=/usr mandir=/usr/share/man bindir=/usr/bin \
         install-bin install-man >"$T/bin.log" 2>&1; then
     pass "install: program and manual page"
 else
     fail "install: program and manual page" "$(tail -n 1 "$T/bin.log")"
 fi
+check "install: the program is not rebuilt" test "$(stat -c %Y "$QAPIC")" = "$before"
+check "install: the installed program is the one tested" cmp -s "$QAPIC" "$dest/usr/bin/qapic"
 check "install: bindir" test -x "$dest/usr/bin/qapic"
 check "install: mandir" test -f "$dest/usr/share/man/man1/qapic.1"
 
