@@ -1,4 +1,4 @@
-/* One pure parser for both dialects (see src/parse.h).  The scanner hands
+/* One pure parser for both dialects (see src/syntax/parse.h).  The scanner hands
  * out a dialect token first, so each dialect has its own start rule while
  * values share one set of rules. */
 %define api.pure full

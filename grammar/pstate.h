@@ -1,5 +1,5 @@
 /* Parser state and the actions the grammar calls (implemented in
- * src/parse.c). */
+ * src/syntax/parse.c). */
 #ifndef QC_PSTATE_H
 #define QC_PSTATE_H
 

@@ -342,8 +342,9 @@ static void check_commands(qc_rcheck *c, const qc_replies_opts *o)
         return;
     }
     const qc_value *schema = qc_obj_get(r->e[si].v, "return");
-    size_t bad = qc_ischema_check(c->a, schema, qc_replies_label(c->a, r, (size_t)si),
-                                  c->d);
+    size_t bad = qc_soundness_check(c->a, schema,
+                                    qc_replies_label(c->a, r, (size_t)si),
+                                    c->d);
     c->problems += bad;
     if (!qc_is_array(schema))
         return;

@@ -1,4 +1,4 @@
-/* Soundness check of an introspected schema (see ischema_check.h).  The
+/* Soundness check of an introspected schema (see soundness.h).  The
  * key vocabulary is the one libvirt's qemu-replies-tool.py accepts: a key
  * it does not know means libvirt's code may not handle the schema. */
 #include "dumps/soundness.h"
@@ -468,8 +468,8 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
     check_references(s, label, meta, e);
 }
 
-size_t qc_ischema_check(qc_arena *a, const qc_value *array,
-                        const char *context, qc_diag *d)
+size_t qc_soundness_check(qc_arena *a, const qc_value *array,
+                          const char *context, qc_diag *d)
 {
     struct sc s = { a, d, context, 0, NULL, NULL, NULL };
 

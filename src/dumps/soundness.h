@@ -4,8 +4,8 @@
  * knows), names are unique, every referenced type exists, union tags name
  * a member and variants name values of the tag's enum.  Codes are listed
  * in doc/diagnostics.md. */
-#ifndef QC_ISCHEMA_CHECK_H
-#define QC_ISCHEMA_CHECK_H
+#ifndef QC_SOUNDNESS_H
+#define QC_SOUNDNESS_H
 
 #include <stddef.h>
 
@@ -16,7 +16,7 @@
 /* Reports every problem of ARRAY to D, each message beginning with
  * CONTEXT (e.g. "entry 6, reply to 'query-qmp-schema' (libvirt-3)"; may
  * be NULL).  Returns the number of problems. */
-size_t qc_ischema_check(qc_arena *a, const qc_value *array,
-                        const char *context, qc_diag *d);
+size_t qc_soundness_check(qc_arena *a, const qc_value *array,
+                          const char *context, qc_diag *d);
 
 #endif

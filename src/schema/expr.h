@@ -2,7 +2,7 @@
  * expressions.  Checks each definition's shape (meta key, names, doc
  * pairing, keys, members, conditions, features, flags) without looking
  * at other definitions; cross-definition checks are the schema model's
- * (schema.c).  Keeps checking further expressions after an error, until
+ * (schema/check.c).  Keeps checking further expressions after an error, until
  * the diagnostic limit is reached; the first error is QEMU's. */
 #ifndef QC_EXPR_H
 #define QC_EXPR_H

@@ -14,7 +14,7 @@
 static size_t check_schema(const char *text, const char *code)
 {
     qc_test_reset_diag();
-    size_t n = qc_ischema_check(qc_test_arena, qc_test_json1(text), "ctx",
+    size_t n = qc_soundness_check(qc_test_arena, qc_test_json1(text), "ctx",
                                 qc_test_diag);
     const qc_diagnostic *dg = qc_diag_get(qc_test_diag, 0);
     ck_assert_msg(dg != NULL, "no diagnostic for %s", text);
@@ -38,7 +38,7 @@ START_TEST(sound_schema)
         " {\"name\": \"c\", \"meta-type\": \"command\", \"arg-type\": \"O\", \"ret-type\": \"[str]\","
         "  \"allow-oob\": true},"
         " {\"name\": \"EV\", \"meta-type\": \"event\", \"arg-type\": \"V\"}]");
-    ck_assert_uint_eq(qc_ischema_check(qc_test_arena, v, NULL, qc_test_diag), 0);
+    ck_assert_uint_eq(qc_soundness_check(qc_test_arena, v, NULL, qc_test_diag), 0);
     ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
 }
 END_TEST
@@ -127,7 +127,7 @@ START_TEST(interned_names)
     const qc_value *ms = qc_obj_get(schema->u.arr.items[0], "members");
     ck_assert_ptr_eq(qc_obj_get_str(ms->u.arr.items[0], "name"),
                      qc_obj_get_str(ms->u.arr.items[1], "name"));
-    ck_assert_uint_eq(qc_ischema_check(qc_test_arena, schema, NULL, qc_test_diag), 1);
+    ck_assert_uint_eq(qc_soundness_check(qc_test_arena, schema, NULL, qc_test_diag), 1);
     ck_assert_str_eq(qc_test_first_code(), "schema-duplicate-member");
 }
 END_TEST

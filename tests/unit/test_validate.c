@@ -114,7 +114,7 @@ static void expect_one(const char *cmd, const char *path, const char *code)
 
 START_TEST(schema_is_sound)
 {
-    ck_assert_uint_eq(qc_ischema_check(qc_test_arena, schema_array, NULL, qc_test_diag), 0);
+    ck_assert_uint_eq(qc_soundness_check(qc_test_arena, schema_array, NULL, qc_test_diag), 0);
 }
 END_TEST
 
