@@ -4,7 +4,9 @@
 # tarball: "make distcheck".)
 . "$TOP/tests/stages/lib.sh"
 
-if ! git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+# Only a checkout has what make dist packs (a release tree, unpacked
+# inside some other checkout, is not one).
+if ! git -C "$TOP" ls-files --error-unmatch Makefile.in >/dev/null 2>&1; then
     skip "dist" "not a git checkout"
     exit 0
 fi
