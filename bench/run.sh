@@ -144,6 +144,10 @@ bench "replies check: all ${#all_replies[@]} dumps" 60 \
     "$QAPIC" replies check "${all_replies[@]}"
 bench "replies fix --check: all ${#all_replies[@]} dumps" 60 \
     "$QAPIC" replies fix --check "${all_replies[@]}"
+bench "diff caps_6.2.0_x86_64 -> caps_10.0.0_x86_64" 50 \
+    "$QAPIC" diff "$CORPUS/replies/caps_6.2.0_x86_64.replies" "$dump"
+bench "diff caps_9.2.0_x86_64 -> caps_10.0.0_x86_64" 50 \
+    "$QAPIC" diff "$CORPUS/replies/caps_9.2.0_x86_64.replies" "$dump"
 bench "parse --dialect=stream caps_10.0.0_x86_64" "" \
     "$QAPIC" parse --dialect=stream "$dump"
 

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
 #include "schema/options.h"
@@ -81,6 +82,14 @@ int qc_cli_usage_error(qc_cli *cli, const char *sub, const char *fmt, ...)
 
 /* Reports that PATH could not be read (with the OS reason). */
 void qc_cli_io_error(qc_cli *cli, const char *path, int err);
+
+/* Reads the build configuration file PATH (--config): one condition
+ * symbol a line; blank lines and '#' comments are skipped; "NAME=VALUE"
+ * (config-host.mak style) defines NAME unless VALUE is empty, "n" or "0".
+ * Appends the symbols (const char *, from A) to SYMBOLS.  Returns false
+ * after reporting that PATH cannot be read. */
+bool qc_cli_read_config(qc_cli *cli, qc_arena *a, const char *path,
+                        qc_ptrvec *symbols);
 
 /* After a source schema failed to load: when doc comment rules were among
  * the reasons, a note that --no-doc-checks reads older schemas. */

@@ -85,6 +85,13 @@ bool qc_text_is_json(const char *text, size_t len)
 bool qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
                      const char *path, qc_ischema_source *out)
 {
+    return qc_ischema_load_build(a, d, opts, path, NULL, out);
+}
+
+bool qc_ischema_load_build(qc_arena *a, qc_diag *d, const qc_options *opts,
+                           const char *path, const qc_build *build,
+                           qc_ischema_source *out)
+{
     memset(out, 0, sizeof *out);
     int err = 0;
     qc_source *src = qc_source_load(a, path, false, &err);
@@ -101,6 +108,10 @@ bool qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
         qc_value **vals = qc_parse_json(a, src, true, d, &n);
         if (!vals)
             return false;
+        if (n == 1 && (qc_is_array(vals[0])
+                       || (qc_obj_get(vals[0], "return")
+                           && !qc_obj_get(vals[0], "execute"))))
+            out->origin = QC_ORIGIN_INTROSPECTION;
         qc_version_of_reply(find_return(vals, n, "query-version"),
                             &out->version);
         out->schema = qc_ischema_from_json(a, d, src, vals, n);
@@ -109,7 +120,11 @@ bool qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
 
     out->origin = QC_ORIGIN_SCHEMA;
     qc_introspect_opts io = QC_INTROSPECT_OPTS_DEFAULT;
-    io.all_conditions_true = true;
+    io.all_conditions_true = build == NULL;
+    if (build) {
+        io.symbols = build->symbols;
+        io.nsymbols = build->nsymbols;
+    }
     io.unmask = true;
     const qc_value *arr = qc_introspect_file(a, d, opts, path, &io,
                                              &out->io_error);

@@ -13,7 +13,7 @@ declare -A may=(
     [gen]="base syntax schema gen"
     [cli]="base syntax schema dumps compat gen cli config"
     [runtime]="runtime"
-    [fuzz]="base syntax fuzz"
+    [fuzz]="base syntax schema dumps compat gen fuzz"
 )
 
 # layer_of PATH (relative to TOP): the layer a file belongs to, or "".
