@@ -276,7 +276,8 @@ static int decode_tags(const qapic_type *t, struct json_object *j, char *obj,
 
     lv[0] = (level){ t->u.object.members, t->u.object.n, t->u.object.n, obj };
     *nlv = 1;
-    while (cur->kind == QAPIC_KIND_UNION && qapic_rt_nbranches(cur)) {
+    while (cur->kind == QAPIC_KIND_UNION && cur->u.object.branches &&
+           qapic_rt_nbranches(cur)) {
         size_t ti = cur->u.object.tag_index;
         const qapic_member *tm = &cur->u.object.members[ti];
         qapic_rt_path tp = { p, tm->name, 0 };
