@@ -243,6 +243,11 @@ uint64_t qapic_client_dropped_events(const qapic_client *c);
  * when not connected. */
 int qapic_client_fd(const qapic_client *c);
 bool qapic_client_wants_write(const qapic_client *c);
+/* Milliseconds until the earliest deadline of an asynchronous call (each
+ * gets the client's call_timeout_ms), 0 if one has passed, -1 if none:
+ * the timeout for the loop's poll; qapic_client_process() then fails the
+ * calls whose deadline passed with a TIMEOUT error. */
+int qapic_client_next_timeout(const qapic_client *c);
 /* Does the I/O that is possible without blocking: writes queued commands,
  * reads and dispatches what arrived (replies to completion callbacks,
  * events to listeners), fails pending calls if the connection dropped.
