@@ -79,18 +79,25 @@ static int fail(chk *k, const char *verb)
     return qapic__error_give(k->err, e);
 }
 
-static const char *json_name(struct json_object *v)
+/* The JSON type of V as a noun: "string", "integer", ... */
+static const char *json_noun(struct json_object *v)
 {
     switch (json_object_get_type(v)) {
     case json_type_null: return "null";
-    case json_type_boolean: return "a boolean";
-    case json_type_double: return "a number";
-    case json_type_int: return "an integer";
-    case json_type_object: return "an object";
-    case json_type_array: return "an array";
-    case json_type_string: return "a string";
+    case json_type_boolean: return "boolean";
+    case json_type_double: return "number";
+    case json_type_int: return "integer";
+    case json_type_object: return "object";
+    case json_type_array: return "array";
+    case json_type_string: return "string";
     }
-    return "a value";
+    return "value";
+}
+
+static const char *article(const char *noun)
+{
+    return !strcmp(noun, "null") ? "" : strchr("aeiou", noun[0]) ? "an "
+                                                                 : "a ";
 }
 
 /* "a string" for the json-type "string". */
@@ -257,8 +264,9 @@ static int check_object(chk *k, struct json_object *t, struct json_object *v,
 
 static int wrong_type(chk *k, const char *expected, struct json_object *v)
 {
-    char *what = qapic__printf("expects %s, not %s, for", expected,
-                               json_name(v));
+    const char *got = json_noun(v);
+    char *what = qapic__printf("expects %s, not %s%s, for", expected,
+                               article(got), got);
     int rc = fail(k, what);
     free(what);
     return rc;
@@ -276,7 +284,10 @@ static int check_alternate(chk *k, struct json_object *t,
         if (b && fits_branch(b, v))
             return check_value(k, bt, v, depth + 1);
     }
-    return wrong_type(k, "another type of value", v);
+    char *what = qapic__printf("takes no %s for", json_noun(v));
+    int rc = fail(k, what);
+    free(what);
+    return rc;
 }
 
 static int check_value(chk *k, const char *type, struct json_object *v,

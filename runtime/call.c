@@ -148,6 +148,31 @@ static int walk(pol *p, const qapic_type *t, struct json_object *v,
 
 /* ---- preparing a call --------------------------------------------------------------- */
 
+int qapic_client_check_call(qapic_client *c, const char *command,
+                            struct json_object *args, qapic_error **err)
+{
+    if (!c || !command)
+        return qapic_error_set(err, QAPIC_ERROR_INVALID,
+                               "no client or command");
+    bool unavailable;
+    qapic_error *e = NULL;
+    struct json_object *index = qapic__schema_index(c, &unavailable, &e);
+    if (!index) {
+        /* A QEMU too old to describe itself: nothing to check. */
+        if (unavailable) {
+            qapic_error_free(e);
+            return 0;
+        }
+        return qapic__error_give(err, e);
+    }
+    char *who = qapic__this_qemu(c);
+    int rc = qapic__check_args(index, who ? who : "this QEMU", command, args,
+                               err);
+    free(who);
+    return rc;
+}
+
+
 /* Encodes, applies the policy and the schema check.  *JARGS: the encoded
  * arguments (NULL when there are none to send). */
 static int prepare(qapic_client *c, const qapic_command *cmd,
@@ -173,22 +198,8 @@ static int prepare(qapic_client *c, const qapic_command *cmd,
     int rc = hit(&p, cmd->flags, qapic__printf("command '%s'", cmd->name));
     if (rc == 0)
         rc = walk(&p, cmd->arg_type, *jargs, "");
-    if (rc == 0 && c->opt.check_schema) {
-        bool unavailable;
-        qapic_error *e = NULL;
-        struct json_object *index = qapic__schema_index(c, &unavailable, &e);
-        if (index) {
-            char *who = qapic__this_qemu(c);
-            rc = qapic__check_args(index, who ? who : "this QEMU", cmd->name,
-                                   *jargs, err);
-            free(who);
-        } else if (unavailable) {
-            /* A QEMU too old to describe itself: nothing to check. */
-            qapic_error_free(e);
-        } else {
-            rc = qapic__error_give(err, e);
-        }
-    }
+    if (rc == 0 && c->opt.check_schema)
+        rc = qapic_client_check_call(c, cmd->name, *jargs, err);
     if (rc < 0 && *jargs) {
         json_object_put(*jargs);
         *jargs = NULL;

@@ -841,9 +841,11 @@ const char *qapic_testpeer_finish(qapic_testpeer *p)
 {
     if (!p)
         return "no test peer";
+    /* A second more than a step waits, so that a step timing out reports
+     * itself rather than being cut short here. */
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += p->timeout_ms / 1000;
+    until.tv_sec += p->timeout_ms / 1000 + 1;
     until.tv_nsec += (long)(p->timeout_ms % 1000) * 1000000;
     if (until.tv_nsec >= 1000000000) {
         until.tv_sec++;
@@ -861,7 +863,7 @@ const char *qapic_testpeer_finish(qapic_testpeer *p)
     else if (!p->script_done)
         p->result = qapic__printf(
             "the script did not end within %d ms: it waits at step %zu (%s)",
-            p->timeout_ms, p->at + 1,
+            p->timeout_ms + 1000, p->at + 1,
             p->steps[p->at].what ? p->steps[p->at].what : "?");
     else
         p->result = NULL;

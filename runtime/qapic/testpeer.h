@@ -131,9 +131,9 @@ int qapic_testpeer_start_listening(qapic_testpeer *p, int listen_fd);
 qapic_client *qapic_testpeer_connect(qapic_testpeer *p,
                                      const qapic_client_options *o,
                                      qapic_error **err);
-/* Waits for the script to end (up to the timeout) and returns NULL when
- * every step ran as written and no unexpected request came, or else what
- * went wrong (borrowed, valid until free).  Requests that arrive after
+/* Waits for the script to end (up to the timeout plus a second) and
+ * returns NULL when every step ran as written and no unexpected request
+ * came, or else what went wrong (borrowed, valid until free).  Requests that arrive after
  * the script's end, other than query-qmp-schema when a schema is set, are
  * failures too: call this after the client's last call. */
 const char *qapic_testpeer_finish(qapic_testpeer *p);
