@@ -41,7 +41,7 @@ const char *qapic_error_kind_name(qapic_error_kind k)
     return "unknown";
 }
 
-static char *vformat(const char *fmt, va_list ap)
+char *qapic_rt_vprintf(const char *fmt, va_list ap)
 {
     va_list ap2;
     int n;
@@ -55,6 +55,17 @@ static char *vformat(const char *fmt, va_list ap)
     s = malloc((size_t)n + 1);
     if (s)
         vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *qapic_rt_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = qapic_rt_vprintf(fmt, ap);
+    va_end(ap);
     return s;
 }
 
@@ -92,7 +103,7 @@ int qapic_error_set(qapic_error **err, qapic_error_kind kind,
     if (!err || *err)
         return -1;
     va_start(ap, fmt);
-    msg = vformat(fmt, ap);
+    msg = qapic_rt_vprintf(fmt, ap);
     va_end(ap);
     store(err, kind, msg, NULL, false);
     return -1;
@@ -141,7 +152,7 @@ int qapic_rt_path_error(qapic_error **err, qapic_error_kind kind,
     if (!err || *err)
         return -1;
     va_start(ap, fmt);
-    text = vformat(fmt, ap);
+    text = qapic_rt_vprintf(fmt, ap);
     va_end(ap);
     plen = format_path(p, NULL);
     if (text && (path = malloc(plen + 1))) {

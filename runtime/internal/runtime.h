@@ -5,6 +5,7 @@
 #ifndef QAPIC_INTERNAL_RUNTIME_H
 #define QAPIC_INTERNAL_RUNTIME_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,16 +42,24 @@ int qapic_rt_path_error(qapic_error **err, qapic_error_kind kind,
 /* Stores a NOMEM error.  Returns -1. */
 int qapic_rt_nomem(qapic_error **err);
 
-/* strdup, which C11 lacks: a copy of S from malloc, or NULL. */
+/* strdup, which C11 lacks: a copy of S from malloc, or NULL (also for a
+ * NULL S). */
 static inline char *qapic_rt_strdup(const char *s)
 {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    size_t n = s ? strlen(s) + 1 : 0;
+    char *d = s ? malloc(n) : NULL;
 
     return d ? memcpy(d, s, n) : NULL;
 }
 
-/* Whether K is one of the integer kinds (INT ... SIZE). */
+/* A string from malloc formatted as printf does, or NULL. */
+char *qapic_rt_vprintf(const char *fmt, va_list ap);
+char *qapic_rt_printf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
 /* Whether decoding fails without member M: a mandatory member, unless it
  * has a presence flag anyway (a conditional member of bindings generated
  * for every build, absent from the replies of builds without it). */
@@ -60,6 +69,7 @@ static inline bool qapic_rt_required(const qapic_member *m)
            m->has_offset == QAPIC_NO_OFFSET;
 }
 
+/* Whether K is one of the integer kinds (INT ... SIZE). */
 static inline bool qapic_rt_is_integer(qapic_kind k)
 {
     return k >= QAPIC_KIND_INT && k <= QAPIC_KIND_SIZE;

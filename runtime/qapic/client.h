@@ -61,7 +61,11 @@ typedef struct qapic_client_options {
     qapic_policy deprecated;    /* default ALLOW */
     qapic_policy unstable;      /* default ALLOW */
     /* Called for QAPIC_POLICY_WARN, with a message such as "command
-     * 'x-foo' is unstable"; NULL: no warning. */
+     * 'x-foo' is unstable", and for anomalies that fail no call, located
+     * by message number: a reply to an id never sent ("message 7 from the
+     * server answers no command sent (id 99): ..."), a message of no known
+     * kind, an event whose data does not decode for a typed listener;
+     * NULL: no warnings. */
     void (*warn)(void *opaque, const char *message);
     void *warn_opaque;
 } qapic_client_options;
@@ -75,7 +79,8 @@ void qapic_client_options_init(qapic_client_options *o);
 qapic_client *qapic_client_new(const qapic_client_options *o,
                                qapic_error **err);
 /* Closes the connection (pending calls fail with TRANSPORT errors, their
- * callbacks run), frees everything.  NULL is fine. */
+ * callbacks run), frees everything.  NULL is fine.  Not from a callback
+ * of the same client. */
 void qapic_client_free(qapic_client *c);
 
 /* Connects to a UNIX socket, retrying while it does not exist yet or
@@ -135,7 +140,9 @@ struct json_object *qapic_client_execute_fds(qapic_client *c,
 typedef void (*qapic_reply_fn)(qapic_client *c, struct json_object *ret,
                                qapic_error *err, void *opaque);
 /* Sends COMMAND without waiting; returns the id assigned (> 0) or 0 with
- * *ERR.  OOB sends it as exec-oob (when enabled). */
+ * *ERR.  OOB sends it as exec-oob (when enabled).  The call fails with a
+ * TIMEOUT error once the client's call_timeout_ms has passed (see
+ * qapic_client_next_timeout()); DONE may be NULL to ignore the outcome. */
 uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
                                     struct json_object *args, bool oob,
                                     qapic_reply_fn done, void *opaque,
@@ -160,7 +167,9 @@ int qapic_client_call_fds(qapic_client *c, const qapic_command *cmd,
                           void **ret, qapic_error **err);
 
 /* Completion of a typed asynchronous call: RET is a box of the command's
- * return type owned by the callback (NULL on error or without one). */
+ * return type owned by the callback (NULL on error or without one).  The
+ * first checked call fetches the schema with a blocking call; call
+ * qapic_client_schema() beforehand to choose when that happens. */
 typedef void (*qapic_call_fn)(qapic_client *c, const qapic_command *cmd,
                               void *ret, qapic_error *err, void *opaque);
 uint64_t qapic_client_call_async(qapic_client *c, const qapic_command *cmd,
@@ -180,8 +189,21 @@ int qapic_client_supports(qapic_client *c, const char *query,
 /* The connected QEMU's query-qmp-schema return value (borrowed; fetched
  * on first use), or NULL with *ERR. */
 struct json_object *qapic_client_schema(qapic_client *c, qapic_error **err);
+/* Checks a call of COMMAND with ARGS (a JSON object or NULL; borrowed)
+ * against the connected QEMU's schema as typed calls do before sending,
+ * without sending anything: the command exists, every member sent exists
+ * (through objects, arrays, unions by their tag, alternates by the JSON
+ * type), every enum value sent is known, every member the QEMU requires
+ * is there, every value has a JSON type it takes.  0, or -1 with an
+ * UNSUPPORTED error naming the first problem, e.g. "this QEMU (7.2.22)
+ * has no argument 'channels' of 'migrate'" (path "arguments.channels"),
+ * or with the error of fetching the schema.  A QEMU without
+ * query-qmp-schema (before 2.5) passes every call. */
+int qapic_client_check_call(qapic_client *c, const char *command,
+                            struct json_object *args, qapic_error **err);
 /* Uses SCHEMA (a query-qmp-schema return value; a reference is taken)
- * instead of fetching it, e.g. from a capability dump. */
+ * instead of fetching it, e.g. from a capability dump; it is kept across
+ * the next connect (a later one fetches again).  NULL forgets the schema. */
 void qapic_client_set_schema(qapic_client *c, struct json_object *schema);
 
 /* ---- events ----------------------------------------------------------- */
@@ -230,7 +252,8 @@ void qapic_client_remove_listener(qapic_client *c, uint64_t handle);
  * run first).  Takes the oldest event, waiting up to TIMEOUT_MS (0: do not
  * wait; negative: forever); NAME non-NULL waits for that event and leaves
  * others queued.  Returns a message the caller frees with
- * qapic_event_msg_free(), or NULL (timeout or error in *ERR). */
+ * qapic_event_msg_free(), or NULL: on timeout with *ERR untouched, on
+ * failure (the connection is gone) with *ERR set. */
 qapic_event_msg *qapic_client_next_event(qapic_client *c, const char *name,
                                          int timeout_ms, qapic_error **err);
 void qapic_event_msg_free(qapic_event_msg *ev);
@@ -243,10 +266,19 @@ uint64_t qapic_client_dropped_events(const qapic_client *c);
  * when not connected. */
 int qapic_client_fd(const qapic_client *c);
 bool qapic_client_wants_write(const qapic_client *c);
+/* Milliseconds until the earliest deadline of an asynchronous call (each
+ * gets the client's call_timeout_ms), 0 if one has passed, -1 if none:
+ * the timeout for the loop's poll; qapic_client_process() then fails the
+ * calls whose deadline passed with a TIMEOUT error. */
+int qapic_client_next_timeout(const qapic_client *c);
 /* Does the I/O that is possible without blocking: writes queued commands,
  * reads and dispatches what arrived (replies to completion callbacks,
- * events to listeners), fails pending calls if the connection dropped.
- * 0, or -1 with a TRANSPORT error once the connection is gone. */
+ * events to listeners), fails pending calls if the connection dropped or
+ * their deadline passed.  0, or -1 once the connection is gone, with the
+ * reason: a TRANSPORT error (closed, cut in the middle of a message, over
+ * the size cap, a read or write error) or a PROTOCOL error (the server
+ * sent invalid JSON, or no greeting first); both locate the problem in
+ * the stream (byte offset, line, message number). */
 int qapic_client_process(qapic_client *c, qapic_error **err);
 
 #ifdef __cplusplus
