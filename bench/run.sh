@@ -151,6 +151,41 @@ bench "diff caps_9.2.0_x86_64 -> caps_10.0.0_x86_64" 50 \
 bench "parse --dialect=stream caps_10.0.0_x86_64" "" \
     "$QAPIC" parse --dialect=stream "$dump"
 
+# gen c: into an output directory that already holds the same files (a
+# no-op rebuild: nothing is written), and into a fresh one each run.
+gen_out=$tmp/gen-qmp
+bench "gen c qemu-10.0 schema (outputs unchanged)" 30 \
+    "$QAPIC" gen c --std=qemu-10.0 -o "$gen_out" "$schema"
+bench "gen c qemu-10.0 schema (fresh outputs)" 30 \
+    bash -c 'rm -rf "$1" && exec "$2" gen c --std=qemu-10.0 -o "$1" "$3"' _ \
+    "$tmp/gen-fresh" "$QAPIC" "$schema"
+
+# Compiling the generated full-schema code, -O2, two jobs: one timed run
+# (it takes seconds).  Needs gcc and the runtime headers.
+bench_compile() {
+    local name="compile gen c output, gcc -O2 -j2" target=20000 t0 t1 ms
+    [ -n "$BENCH_FILTER" ] && [[ $name != *"$BENCH_FILTER"* ]] && return
+    if ! have gcc || ! "$QAPIC" gen c --std=qemu-10.0 -o "$gen_out" "$schema" \
+            >/dev/null 2>&1; then
+        printf '%-44s skipped: %s\n' "$name" "no gcc, or gen c failed"
+        return
+    fi
+    t0=$(date +%s%N)
+    if ! (cd "$gen_out" && ls ./*.c | xargs -P2 -I{} gcc -O2 -std=c11 \
+            -I"$top/runtime" -c {} -o {}.o) >"$tmp/cc.err" 2>&1; then
+        printf '%-44s error: %s\n' "$name" "$(head -n 1 "$tmp/cc.err")"
+        return
+    fi
+    t1=$(date +%s%N)
+    ms=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+    # shellcheck disable=SC2059
+    printf "$fmt" "$name" "$ms" "$target" "-" "-"
+    if awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
+        slow=$((slow + 1))
+    fi
+}
+bench_compile
+
 echo
 if [ $slow -gt 0 ]; then
     echo "$slow benchmark(s) slower than target"

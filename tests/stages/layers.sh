@@ -51,6 +51,10 @@ resolve() {
             return
         fi
     done
+    if [ "$quoted" = yes ] && [ -f "$TOP/$name" ]; then
+        layer_of "$name"    # gen/x.h, from the top of the tree
+        return
+    fi
     if [ "$quoted" = yes ] && [[ $generated == *" $name "* ]]; then
         [ "$name" = config.h ] && printf config || printf syntax
         return
