@@ -65,6 +65,13 @@ typedef struct qapic_stream {
     uint64_t value_line;
     uint64_t nvalues;       /* values completed */
     const char *peer;       /* "the server", "the client": for messages */
+    /* With KEEP_TEXT, the bytes of the value being read are kept, so that
+     * the callback can see the exact text of each value
+     * (qapic__stream_text()). */
+    bool keep_text;
+    char *text;
+    size_t text_len, text_cap;
+    bool text_lost;         /* out of memory while keeping it */
 } qapic_stream;
 
 /* Called for each complete value; takes ownership of V.  Returns false to
@@ -79,6 +86,10 @@ int qapic__stream_feed(qapic_stream *s, const char *buf, size_t len,
                        qapic_stream_fn fn, void *opaque, qapic_error **err);
 /* The end of the stream: -1 with a TRANSPORT error when it cuts a value. */
 int qapic__stream_eof(qapic_stream *s, qapic_error **err);
+/* During the callback of a stream with KEEP_TEXT: the exact text of the
+ * value just read (not NUL-terminated), or NULL when it could not be kept
+ * (out of memory). */
+const char *qapic__stream_text(const qapic_stream *s, size_t *len);
 
 /* ---- transport (transport.c) ------------------------------------------- */
 
@@ -177,6 +188,9 @@ struct qapic_client {
 
     /* calls */
     uint64_t next_id;
+    char *id_prefix;                /* ids sent as PREFIX<n>, or NULL */
+    qapic_message_text_fn text_fn;  /* the text of every message read */
+    void *text_opaque;
     qapic_pending *pending;
     size_t nabandoned;
 

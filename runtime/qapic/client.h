@@ -111,6 +111,28 @@ bool qapic_client_oob_enabled(const qapic_client *c);
 struct json_object *qapic_client_greeting(const qapic_client *c);
 bool qapic_client_connected(const qapic_client *c);
 
+/* ---- the wire, for recorders ------------------------------------------ */
+
+/* Sends ids as the strings PREFIX1, PREFIX2, ... (libvirt sends
+ * "libvirt-1", ...) instead of the numbers 1, 2, ...; a reply matches a
+ * call only by the form of id it was sent.  PREFIX is copied; NULL or "" goes back to numbers.  Set
+ * it before connecting, since negotiation sends the first command.
+ * 0, or -1 with a NOMEM error. */
+int qapic_client_set_id_prefix(qapic_client *c, const char *prefix,
+                               qapic_error **err);
+
+/* Receives the exact text of every message the server sends, greeting and
+ * events included: the JSON value byte for byte as it arrived, without the
+ * whitespace around it (TEXT is borrowed for the call, LEN bytes, not
+ * NUL-terminated; NULL when it could not be kept for lack of memory).  It
+ * is called as each message is read, before it is dispatched, so the text
+ * of a reply has been seen when its call returns.  FN must not call the
+ * client.  NULL FN stops it.  Kept across connects. */
+typedef void (*qapic_message_text_fn)(void *opaque, const char *text,
+                                      size_t len);
+void qapic_client_on_message_text(qapic_client *c, qapic_message_text_fn fn,
+                                  void *opaque);
+
 /* ---- untyped execution ------------------------------------------------ */
 
 /* Executes COMMAND with ARGS (a JSON object or NULL; borrowed) and waits

@@ -11,7 +11,8 @@ declare -A may=(
     [dumps]="base syntax schema dumps"
     [compat]="base syntax schema dumps compat"
     [gen]="base syntax schema gen"
-    [cli]="base syntax schema dumps compat gen cli config"
+    [probe]="base syntax schema dumps probe runtime"
+    [cli]="base syntax schema dumps compat gen probe cli config"
     [runtime]="runtime"
     [fuzz]="base syntax schema dumps compat gen fuzz"
 )
@@ -90,6 +91,10 @@ while IFS= read -r f; do
             bad=$((bad + 1))
         elif [[ " ${may[$from]} " != *" $to "* ]]; then
             fail "layers: $rel:$line" "$from includes $to (\"$name\"); $from may include only: ${may[$from]}"
+            bad=$((bad + 1))
+        elif [ "$to" = runtime ] && [ "$from" != runtime ] && [[ $name != qapic/* ]]; then
+            # Outside the runtime only its installed headers count.
+            fail "layers: $rel:$line" "$from includes \"$name\", which is internal to the runtime; use its qapic/*.h"
             bad=$((bad + 1))
         fi
     done < <(grep -n 'include' "$f")
