@@ -22,6 +22,8 @@ typedef struct chk {
     size_t len, cap;
     qapic__feature_fn *feature; /* deprecated/unstable uses, or NULL */
     void *ctx;
+    bool open;                  /* arguments not all described: members
+                                   the schema lacks pass at the top */
     qapic_error **err;
 } chk;
 
@@ -274,6 +276,8 @@ static int check_object(chk *k, struct json_object *t, struct json_object *v,
     collect(k, &s, t, v, depth);
     json_object_object_foreach(v, key, val) {
         struct json_object *m = find_member(&s, key);
+        if (!m && k->open && depth == 0)
+            continue;
         size_t old = push(k, NULL, key, 0);
         rc = !m ? fail(k, "has no") : use(k, m, NULL);
         if (rc == 0)
@@ -373,7 +377,7 @@ static int check_value(chk *k, const char *type, struct json_object *v,
 
 int qapic__check_args(struct json_object *index, const char *who,
                       const char *command, struct json_object *args,
-                      qapic__feature_fn *feature, void *ctx,
+                      bool open, qapic__feature_fn *feature, void *ctx,
                       qapic_error **err)
 {
     struct json_object *cmd = qapic__schema_lookup(index, command);
@@ -381,7 +385,7 @@ int qapic__check_args(struct json_object *index, const char *who,
     if (!meta || strcmp(meta, "command"))
         return qapic__error_give(err, qapic__error_new(
             QAPIC_ERROR_UNSUPPORTED, "%s has no command '%s'", who, command));
-    chk k = { index, who, command, NULL, 0, 0, feature, ctx, err };
+    chk k = { index, who, command, NULL, 0, 0, feature, ctx, open, err };
     if (feature && feature_bits(cmd)
         && feature(ctx, feature_bits(cmd),
                    qapic_rt_printf("command '%s'", command)) < 0)

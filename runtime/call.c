@@ -190,8 +190,9 @@ static int walk(pol *p, const qapic_type *t, struct json_object *v,
 /* The check against the connected QEMU's schema, telling FEATURE (may be
  * NULL) of deprecated and unstable uses. */
 static int check_remote(qapic_client *c, const char *command,
-                        struct json_object *args, qapic__feature_fn *feature,
-                        void *ctx, qapic_error **err)
+                        struct json_object *args, bool open,
+                        qapic__feature_fn *feature, void *ctx,
+                        qapic_error **err)
 {
     bool unavailable;
     qapic_error *e = NULL;
@@ -206,7 +207,7 @@ static int check_remote(qapic_client *c, const char *command,
     }
     char *who = qapic__this_qemu(c);
     int rc = qapic__check_args(index, who ? who : "this QEMU", command, args,
-                               feature, ctx, err);
+                               open, feature, ctx, err);
     free(who);
     return rc;
 }
@@ -217,7 +218,7 @@ int qapic_client_check_call(qapic_client *c, const char *command,
     if (!c || !command)
         return qapic_error_set(err, QAPIC_ERROR_INVALID,
                                "no client or command");
-    return check_remote(c, command, args, NULL, NULL, err);
+    return check_remote(c, command, args, false, NULL, NULL, err);
 }
 
 static const qapic_call_opts no_opts;
@@ -256,7 +257,9 @@ static int prepare(qapic_client *c, const qapic_command *cmd,
     if (rc == 0)
         rc = walk(&p, cmd->arg_type, *jargs, "");
     if (rc == 0 && c->opt.check_schema)
-        rc = check_remote(c, cmd->name, *jargs, remote_hit, &p, err);
+        rc = check_remote(c, cmd->name, *jargs,
+                          (cmd->flags & QAPIC_COMMAND_GEN_FALSE) != 0,
+                          remote_hit, &p, err);
     pol_fini(&p);
     if (rc < 0 && *jargs) {
         json_object_put(*jargs);

@@ -160,6 +160,12 @@ uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
  * without ret_type store nothing).  The caller frees *RET with
  * qapic_free(cmd->ret_type, *RET).  0 or -1.
  *
+ * A command whose arguments the schema does not all describe ('gen':
+ * false, QAPIC_COMMAND_GEN_FALSE: device_add and its device properties)
+ * takes the others as members of the argument struct's _extra (a JSON
+ * object, owned by the struct, encoded as it is); the schema check lets
+ * them pass.
+ *
  * The policy looks at the command, every member sent and every enum value
  * sent, with their features both in the bindings (CMD's descriptors) and,
  * with check_schema, in the connected QEMU's schema: what either calls

@@ -474,6 +474,42 @@ START_TEST(refuses_what_the_qemu_lacks)
 }
 END_TEST
 
+/* device_add's arguments are not all described ('gen': false): the device
+ * properties go in _extra and pass the check; what the schema describes is
+ * still checked. */
+START_TEST(open_arguments_of_device_add)
+{
+    struct json_object *schema = dump_schema(DUMP_10_0);
+    NEED(schema);
+    qapic_testpeer *p = peer(schema, 10, 0, 0);
+    qapic_testpeer_exchange(p, "{\"execute\": \"device_add\", \"arguments\": "
+                            "{\"driver\": \"virtio-net-pci\", \"id\": \"n1\", "
+                            "\"mac\": \"52:54:00:12:34:56\"}}",
+                            "{\"return\": {}}");
+    qapic_testpeer_expect_close(p);
+    qapic_client *c = start(p, NULL);
+    ck_assert(qmp_CMD_device_add.flags & QAPIC_COMMAND_GEN_FALSE);
+    qmp_q_obj_device_add_arg args = {
+        .driver = "virtio-net-pci", .has_id = true, .id = "n1",
+        ._extra = json_object_new_object(),
+    };
+    json_object_object_add(args._extra, "mac",
+                           json_object_new_string("52:54:00:12:34:56"));
+    qapic_error *err = NULL;
+    ck_assert_msg(qmp_device_add(c, &args, &err) == 0, "%s",
+                  err ? err->message : "");
+    /* A command whose arguments are all described refuses the same. */
+    qmp_q_obj_migrate_arg m = {
+        .has_uri = true, .uri = "unix:" MIG_PATH, ._extra = args._extra,
+    };
+    ck_assert_int_eq(qmp_migrate(c, &m, &err), -1);
+    qc_typed_error_is(err, QAPIC_ERROR_UNSUPPORTED, "this QEMU (10.0.0) has "
+                      "no argument 'mac' of 'migrate'");
+    json_object_put(args._extra);
+    finish(c, p, schema);
+}
+END_TEST
+
 /* ---- typed events --------------------------------------------------------------- */
 
 typedef struct trail {
@@ -598,6 +634,7 @@ Suite *qc_suite_stubs(void)
     tcase_add_test(tc, policy_unstable);
     tcase_add_test(tc, policy_follows_the_connected_qemu);
     tcase_add_test(tc, refuses_what_the_qemu_lacks);
+    tcase_add_test(tc, open_arguments_of_device_add);
     tcase_add_test(tc, typed_events_in_order);
     tcase_add_test(tc, no_success_response_async);
     suite_add_tcase(s, tc);
