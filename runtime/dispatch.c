@@ -316,6 +316,8 @@ qapic_pending *qapic__send_request(qapic_client *c, const char *command,
         p->deadline = -1;
         p->request = build_request(c, command, args, oob, p->id);
         m = p->request ? new_outmsg(p->request, fds, nfds) : NULL;
+        if (m)
+            m->id = p->id;
     }
     if (!m) {
         if (p)
@@ -692,24 +694,39 @@ static void read_some(qapic_client *c, inbox *in)
     free(buf);
 }
 
-/* Fails ASYNC calls whose deadline passed. */
+/* Whether the request of P has left the output queue. */
+static bool written(const qapic_client *c, const qapic_pending *p)
+{
+    for (const qapic_outmsg *m = c->out_head; m; m = m->next)
+        if (m->id == p->id)
+            return false;
+    return true;
+}
+
+/* Completes ASYNC calls that expect no reply once written, and fails
+ * those whose deadline passed. */
 static void expire(qapic_client *c)
 {
     int64_t now = qapic__now_ms();
     for (bool again = true; again;) {
         again = false;
         for (qapic_pending *p = c->pending; p; p = p->next) {
-            if (p->kind != PENDING_ASYNC || p->deadline < 0
-                || p->deadline > now)
+            if (p->kind != PENDING_ASYNC)
                 continue;
-            qapic_reply_fn done = p->done;
-            void *opaque = p->opaque;
-            qapic_error *e = timeout_error(p, c->opt.call_timeout_ms);
-            abandon(c, p);
-            if (done)
-                done(c, NULL, e, opaque);
-            else
-                qapic_error_free(e);
+            if (p->no_reply && written(c, p)) {
+                complete(c, p, NULL, NULL);
+            } else if (p->deadline >= 0 && p->deadline <= now) {
+                qapic_reply_fn done = p->done;
+                void *opaque = p->opaque;
+                qapic_error *e = timeout_error(p, p->timeout_ms);
+                abandon(c, p);
+                if (done)
+                    done(c, NULL, e, opaque);
+                else
+                    qapic_error_free(e);
+            } else {
+                continue;
+            }
             again = true;   /* the list may have changed */
             break;
         }
@@ -834,6 +851,7 @@ uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
     p->kind = PENDING_ASYNC;
     p->done = done;
     p->opaque = opaque;
+    p->timeout_ms = c->opt.call_timeout_ms;
     if (c->opt.call_timeout_ms > 0)
         p->deadline = qapic__now_ms() + c->opt.call_timeout_ms;
     return p->id;
@@ -842,10 +860,15 @@ uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
 int qapic_client_next_timeout(const qapic_client *c)
 {
     int64_t first = -1;
-    for (const qapic_pending *p = c ? c->pending : NULL; p; p = p->next)
-        if (p->kind == PENDING_ASYNC && p->deadline >= 0
-            && (first < 0 || p->deadline < first))
+    for (const qapic_pending *p = c ? c->pending : NULL; p; p = p->next) {
+        if (p->kind != PENDING_ASYNC)
+            continue;
+        /* Written and waiting for nothing: due now. */
+        if (p->no_reply && written(c, p))
+            return 0;
+        if (p->deadline >= 0 && (first < 0 || p->deadline < first))
             first = p->deadline;
+    }
     return qapic__ms_left(first);
 }
 
