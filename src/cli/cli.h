@@ -95,6 +95,12 @@ bool qc_cli_read_config(qc_cli *cli, qc_arena *a, const char *path,
  * the reasons, a note that --no-doc-checks reads older schemas. */
 void qc_cli_hint_doc_checks(qc_cli *cli);
 
+/* Runs "qapic validate" (cmd_validate.c) with ARGV[0] the name SUB gives
+ * usage errors; SCHEMA_OPERAND: without --schema, the first operand is
+ * the schema ("replies validate DUMP COMMAND-JSON..."). */
+int qc_cli_validate(qc_cli *cli, const char *sub, int argc, char **argv,
+                    bool schema_operand);
+
 /* Appends the help text of subcommand NAME (or the overview, for a name
  * that is none) to CLI->out. */
 void qc_cli_print_help(qc_cli *cli, const char *name);

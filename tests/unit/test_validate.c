@@ -1,5 +1,6 @@
-/* Unit tests for src/dumps/validate.c on a small introspected schema
- * written inline. */
+/* Unit tests for src/dumps/validate.c and the schema view
+ * (src/dumps/vschema.c): on a small introspected schema written inline,
+ * and on small source schemas (exact widths, 'gen': false). */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "dumps/ischema.h"
 #include "dumps/soundness.h"
 #include "dumps/validate.h"
+#include "dumps/vschema.h"
 #include "helpers.h"
 
 /* A schema in the shape of query-qmp-schema: names masked as numbers
@@ -61,7 +63,7 @@ static const char schema_text[] =
     "  {\"type\": \"str\"}, {\"type\": \"9\"}]}"
     "]";
 
-static qc_ischema *schema;
+static const qc_vschema *schema;
 static const qc_value *schema_array;
 
 #define MAXP 16
@@ -89,13 +91,16 @@ static void setup(void)
 {
     qc_test_setup();
     schema_array = qc_test_json1(schema_text);
-    schema = qc_ischema_new(qc_test_arena, schema_array);
+    schema = qc_vschema_from_ischema(qc_test_arena,
+                                     qc_ischema_new(qc_test_arena, schema_array),
+                                     NULL);
     memset(&got, 0, sizeof got);
 }
 
 static size_t run(const char *cmd, bool allow_deprecated, bool allow_unstable)
 {
-    qc_validate_opts o = { allow_deprecated, allow_unstable, NULL, NULL };
+    qc_validate_opts o = { .allow_deprecated = allow_deprecated,
+                           .allow_unstable = allow_unstable };
     memset(&got, 0, sizeof got);
     size_t n = qc_validate_command(qc_test_arena, schema, qc_test_json1(cmd), &o, collect, &got);
     ck_assert_uint_eq(n, got.n);
@@ -135,10 +140,10 @@ START_TEST(unknown_and_missing_members)
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"bogus\": 1}}",
                "arguments.bogus", "qmp-unknown-member");
     expect_one("{\"execute\": \"go\", \"arguments\": {\"count\": 1}}",
-               "arguments", "qmp-missing-member");
+               "arguments.name", "qmp-missing-member");
     ck_assert_ptr_nonnull(strstr(got.msg[0], "'name'"));
     /* No arguments at all: the same as {}. */
-    expect_one("{\"execute\": \"go\"}", "arguments", "qmp-missing-member");
+    expect_one("{\"execute\": \"go\"}", "arguments.name", "qmp-missing-member");
     expect_one("{\"execute\": \"nope\"}", "execute", "qmp-unknown-command");
 }
 END_TEST
@@ -153,8 +158,9 @@ START_TEST(json_types)
     ck_assert_ptr_nonnull(strstr(got.msg[0], "expected integer"));
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"count\": \"1\"}}",
                "arguments.count", "qmp-type-mismatch");
+    /* The dispatcher's own check, before the command's. */
     expect_one("{\"execute\": \"go\", \"arguments\": []}", "arguments",
-               "qmp-type-mismatch");
+               "qmp-bad-command");
 }
 END_TEST
 
@@ -180,7 +186,7 @@ START_TEST(nested_unions)
                "{\"transport\": \"socket\", \"type\": \"inet\", \"host\": \"h\", \"port\": 1}]}}",
                "arguments.list[0].port", "qmp-type-mismatch");
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": [{}]}}",
-               "arguments.list[0]", "qmp-missing-member");
+               "arguments.list[0].transport", "qmp-missing-member");
     ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": ["
                           "{\"transport\": \"socket\", \"type\": \"unix\", \"host\": \"h\", \"path\": \"/p\"}]}}",
                           false, false), 1);
@@ -203,7 +209,7 @@ START_TEST(alternates)
     ck_assert_ptr_nonnull(strstr(got.msg[0], "string, object"));
     /* The object branch is chosen by JSON type, then checked. */
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"alt\": {\"host\": \"h\"}}}",
-               "arguments.alt", "qmp-missing-member");
+               "arguments.alt.port", "qmp-missing-member");
 }
 END_TEST
 
@@ -225,7 +231,7 @@ END_TEST
 
 START_TEST(validate_value_path)
 {
-    qc_validate_opts o = { false, false, NULL, NULL };
+    qc_validate_opts o = { 0 };
     size_t n = qc_validate_value(qc_test_arena, schema, "[3]",
                                  qc_test_json1("[{\"transport\": \"exec\", \"args\": [1]}]"),
                                  "return", &o, collect, &got);
@@ -252,7 +258,7 @@ START_TEST(policy_hints)
 {
     /* The caller says how to allow a feature; the validator names no
      * option of its own. */
-    qc_validate_opts o = { false, false, NULL, NULL };
+    qc_validate_opts o = { 0 };
     qc_validate_command(qc_test_arena, schema, qc_test_json1("{\"execute\": \"old\"}"),
                         &o, collect, &got);
     ck_assert_uint_eq(got.n, 1);
