@@ -30,17 +30,28 @@ struct vs {
     size_t problems;
     qc_buf path;
     const char *member;     /* the member whose value is being checked */
+    /* Inside an optional argument of a 'gen': false command: problems
+     * are notes (QEMU's input layer checks nothing there). */
+    const qc_vcommand *unchecked;
 };
 
 static void vreport(struct vs *v, bool note, const qc_value *at,
                     const char *code, const char *fmt, va_list ap)
 {
+    bool demoted = !note && v->unchecked;
+    if (demoted)
+        note = true;
     qc_validate_fn fn = note ? v->o->note : v->fn;
     if (!note)
         v->problems++;
     if (!fn)
         return;
     char *msg = qc_arena_vprintf(v->a, fmt, ap);
+    if (demoted) {
+        msg = qc_arena_printf(v->a, "%s: not checked by QEMU, which passes the arguments of %s ('gen': false) to the command as they are",
+                              msg, v->unchecked->name);
+        code = "qmp-unchecked-arguments";
+    }
     fn(v->ctx, v->path.data ? v->path.data : "", at, code, msg);
 }
 
@@ -190,9 +201,13 @@ static long find_key(const qc_value *val, const char *key)
 /* Checks the members of object type T in VAL, then those of the variants
  * its tags choose, level by level, marking in USED the keys they name.
  * False when a tag could not choose (its own check said why): then the
- * remaining keys of VAL cannot be judged. */
+ * remaining keys of VAL cannot be judged.  GEN_COMMAND: VAL holds the
+ * arguments of this 'gen': false command, whose handler takes them
+ * unchecked: it needs the mandatory ones (the handlers of all such
+ * commands refuse a call without them, or with a non-string), the rest
+ * it uses or ignores as it sees fit, so problems there are notes. */
 static bool members(struct vs *v, const qc_vtype *t, const qc_value *val,
-                    bool *used, unsigned depth)
+                    bool *used, unsigned depth, const qc_vcommand *gen_command)
 {
     for (unsigned level = 0; t; level++) {
         if (t->kind != QC_VT_OBJECT || level > MAX_DEPTH) {
@@ -216,7 +231,11 @@ static bool members(struct vs *v, const qc_vtype *t, const qc_value *val,
                         "missing required member '%s'", m->name);
             } else {
                 used[k] = true;
+                const qc_vcommand *saved_unchecked = v->unchecked;
+                if (gen_command && m->optional)
+                    v->unchecked = gen_command;
                 value(v, m->type, at, depth + 1);
+                v->unchecked = saved_unchecked;
             }
             path_restore(v, mark);
         }
@@ -295,7 +314,7 @@ static void object_value(struct vs *v, const qc_vtype *t, const qc_value *val,
                                     : qc_arena_alloc(v->a, val->u.obj.n * sizeof *used);
     memset(used, 0, val->u.obj.n * sizeof *used);
     mark_duplicates(val, used);
-    if (members(v, t, val, used, depth))
+    if (members(v, t, val, used, depth, gen_command))
         unexpected_keys(v, val, used, gen_command);
 }
 
@@ -506,7 +525,9 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
         path_restore(v, mark);
     }
     if (!exec_key) {
+        path_key(v, "execute");
         problem(v, cmd, "qmp-bad-command", "the command has no 'execute'");
+        path_restore(v, 0);
         env->fatal = true;
     }
 }
@@ -549,7 +570,7 @@ size_t qc_validate_value(qc_arena *a, const qc_vschema *s, const char *type,
                          const qc_validate_opts *o, qc_validate_fn fn,
                          void *ctx)
 {
-    struct vs v = { a, s, o, fn, ctx, 0, QC_BUF_INIT, NULL };
+    struct vs v = { .a = a, .s = s, .o = o, .fn = fn, .ctx = ctx, .path = QC_BUF_INIT };
     start(&v, path);
     const qc_vtype *t = qc_vschema_type(s, type);
     if (t)
@@ -564,7 +585,7 @@ size_t qc_validate_command(qc_arena *a, const qc_vschema *s,
                            const qc_value *cmd, const qc_validate_opts *o,
                            qc_validate_fn fn, void *ctx)
 {
-    struct vs v = { a, s, o, fn, ctx, 0, QC_BUF_INIT, NULL };
+    struct vs v = { .a = a, .s = s, .o = o, .fn = fn, .ctx = ctx, .path = QC_BUF_INIT };
     start(&v, NULL);
 
     if (!qc_is_object(cmd)) {

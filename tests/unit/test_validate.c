@@ -247,7 +247,7 @@ END_TEST
 START_TEST(odd_commands)
 {
     expect_one("[1]", "", "qmp-bad-command");
-    expect_one("{\"arguments\": {}}", "", "qmp-bad-command");
+    expect_one("{\"arguments\": {}}", "execute", "qmp-bad-command");
     expect_one("{\"execute\": 1}", "execute", "qmp-bad-command");
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"name\": \"b\"}}",
                "arguments.name", "qmp-duplicate-member");
