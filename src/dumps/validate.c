@@ -46,6 +46,10 @@ static void vreport(struct vs *v, bool note, const qc_value *at,
         v->problems++;
     if (!fn)
         return;
+    if (!note && v->o->count_only) {
+        fn(v->ctx, "", at, code, "");
+        return;
+    }
     char *msg = qc_arena_vprintf(v->a, fmt, ap);
     if (demoted) {
         msg = qc_arena_printf(v->a, "%s: not checked by QEMU, which passes the arguments of %s ('gen': false) to the command as they are",
@@ -189,13 +193,27 @@ static void enum_value(struct vs *v, const qc_vtype *t, const qc_value *val)
 
 /* ---- objects ----------------------------------------------------------- */
 
-/* Index of the first member KEY of object VAL, or -1. */
+/* Index of the first member KEY (of length LEN) of object VAL, or -1. */
+static long find_key_len(const qc_value *val, const char *key, size_t len)
+{
+    for (size_t i = 0; i < val->u.obj.n; i++) {
+        const qc_member *m = &val->u.obj.members[i];
+        if (m->key_len == len && !memcmp(m->key, key, len))
+            return (long)i;
+    }
+    return -1;
+}
+
 static long find_key(const qc_value *val, const char *key)
 {
-    for (size_t i = 0; i < val->u.obj.n; i++)
-        if (!strcmp(val->u.obj.members[i].key, key))
-            return (long)i;
-    return -1;
+    return find_key_len(val, key, strlen(key));
+}
+
+/* Is member I of object VAL the first with its key? */
+static bool first_of_key(const qc_value *val, size_t i)
+{
+    const qc_member *m = &val->u.obj.members[i];
+    return find_key_len(val, m->key, m->key_len) == (long)i;
 }
 
 /* Checks the members of object type T in VAL, then those of the variants
@@ -258,7 +276,7 @@ static bool members(struct vs *v, const qc_vtype *t, const qc_value *val,
 static void mark_duplicates(const qc_value *val, bool *used)
 {
     for (size_t i = 1; i < val->u.obj.n; i++)
-        if (find_key(val, val->u.obj.members[i].key) != (long)i)
+        if (!first_of_key(val, i))
             used[i] = true;
 }
 
@@ -427,6 +445,23 @@ static void value(struct vs *v, const qc_vtype *t, const qc_value *val,
 
 /* ---- the command object ---------------------------------------------------- */
 
+/* Is a key given twice in some object of VAL?  (Without building paths:
+ * most commands have none.) */
+static bool has_duplicates(const qc_value *val)
+{
+    if (qc_is_array(val)) {
+        for (size_t i = 0; i < val->u.arr.n; i++)
+            if (has_duplicates(val->u.arr.items[i]))
+                return true;
+    } else if (qc_is_object(val)) {
+        for (size_t i = 0; i < val->u.obj.n; i++)
+            if ((i && !first_of_key(val, i))
+                || has_duplicates(val->u.obj.members[i].value))
+                return true;
+    }
+    return false;
+}
+
 /* QEMU's JSON parser refuses a message with a key twice in an object. */
 static void check_duplicates(struct vs *v, const qc_value *val)
 {
@@ -443,7 +478,7 @@ static void check_duplicates(struct vs *v, const qc_value *val)
     for (size_t i = 0; i < val->u.obj.n; i++) {
         const qc_member *m = &val->u.obj.members[i];
         size_t mark = path_key(v, m->key);
-        if (find_key(val, m->key) != (long)i)
+        if (!first_of_key(val, i))
             problem(v, m->value, "qmp-duplicate-member", "member '%s' appears twice",
                     m->key);
         else
@@ -491,7 +526,7 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
     const char *exec_key = NULL;
     for (size_t i = 0; i < n; i++) {
         const qc_member *m = &cmd->u.obj.members[order[i]];
-        if (find_key(cmd, m->key) != (long)order[i])
+        if (!first_of_key(cmd, order[i]))
             continue;       /* a duplicate, reported already */
         size_t mark = path_key(v, m->key);
         if (!strcmp(m->key, "execute") || !strcmp(m->key, "exec-oob")) {
@@ -593,7 +628,8 @@ size_t qc_validate_command(qc_arena *a, const qc_vschema *s,
                 qc_value_type_name(cmd));
         goto out;
     }
-    check_duplicates(&v, cmd);
+    if (has_duplicates(cmd))
+        check_duplicates(&v, cmd);
     envelope env = { 0 };
     check_envelope(&v, cmd, &env);
     if (env.fatal)

@@ -43,6 +43,9 @@ typedef struct qc_validate_opts {
     /* Receives the notes, with the context of the problem callback;
      * NULL: notes are dropped. */
     qc_validate_fn note;
+    /* The caller only counts problems: their callbacks get "" for the
+     * path and the message (notes are unaffected). */
+    bool count_only;
 } qc_validate_opts;
 
 /* Validates a command object {"execute": NAME, "arguments": {...}, "id": ...}
