@@ -17,14 +17,21 @@ bool qc_qmplog_is_command(const qc_value *msg)
 }
 
 /* The end (exclusive) of the object that starts at T[I], with strings
- * quoted either way, or 0 when it does not end (strings end on their
- * line). */
-static size_t value_end(const char *t, size_t len, size_t i)
+ * quoted either way, or 0 when it does not end: strings end on their
+ * line, and an object before a line that starts with '{' (a message of
+ * its own).  Each character looked at costs one of *BUDGET, so that
+ * hostile text (every line an unclosed '{') costs linear time. */
+static size_t value_end(const char *t, size_t len, size_t i, size_t *budget)
 {
     long depth = 0;
     char quote = 0;
     for (; i < len; i++) {
         char c = t[i];
+        if (!*budget)
+            return 0;
+        --*budget;
+        if (c == '\n' && depth > 0 && i + 1 < len && t[i + 1] == '{')
+            return 0;
         if (quote) {
             if (c == '\\' && i + 1 < len && t[i + 1] != '\n')
                 i++;
@@ -123,14 +130,14 @@ void qc_qmplog_read(qc_arena *a, const qc_source *src, qc_qmplog *out)
     }
 
     const char *t = src->text;
-    size_t len = src->len, i = 0;
+    size_t len = src->len, i = 0, budget = 64 * len + 65536;
     qc_buf b = QC_BUF_INIT, one = QC_BUF_INIT;
     while (i < len) {
         size_t eol = i;
         while (eol < len && t[eol] != '\n')
             eol++;
         size_t s = message_start(t, len, i);
-        size_t e = s < eol ? value_end(t, len, s) : 0;
+        size_t e = s < eol ? value_end(t, len, s, &budget) : 0;
         if (e) {
             one.len = 0;
             put_converted(&one, t, s, e);
