@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/source.h"
 #include "schema/options.h"
 
 /* Exit statuses, everywhere. */
@@ -82,6 +83,8 @@ int qc_cli_usage_error(qc_cli *cli, const char *sub, const char *fmt, ...)
 
 /* Reports that PATH could not be read (with the OS reason). */
 void qc_cli_io_error(qc_cli *cli, const char *path, int err);
+/* Reads PATH into a source of A; NULL after reporting why it cannot. */
+qc_source *qc_cli_read(qc_cli *cli, qc_arena *a, const char *path);
 
 /* Reads the build configuration file PATH (--config): one condition
  * symbol a line; blank lines and '#' comments are skipped; "NAME=VALUE"

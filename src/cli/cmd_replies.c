@@ -103,16 +103,6 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
     return -1;
 }
 
-/* Loads PATH; NULL after reporting an I/O error. */
-static qc_source *load(qc_cli *cli, qc_arena *a, const char *path)
-{
-    int err = 0;
-    qc_source *src = qc_source_load(a, path, false, &err);
-    if (!src)
-        qc_cli_io_error(cli, path, err);
-    return src;
-}
-
 /* --- check --- */
 
 static void json_file(qc_buf *out, const char *path, const char *status,
@@ -152,7 +142,7 @@ static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
         size_t before = 0;
         while (qc_diag_get(cli->diag, before))
             before++;
-        qc_source *src = load(cli, a, files[i]);
+        qc_source *src = qc_cli_read(cli, a, files[i]);
         size_t problems = 0, entries = 0;
         const char *status;
         if (!src) {
@@ -198,7 +188,7 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
 
     for (int i = 0; i < n; i++) {
         qc_arena *a = qc_arena_new();
-        qc_source *src = load(cli, a, files[i]);
+        qc_source *src = qc_cli_read(cli, a, files[i]);
         if (!src) {
             io = true;
             qc_arena_free(a);
@@ -247,7 +237,7 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
 static qc_ischema *dump_schema(qc_cli *cli, qc_arena *a, const char *path,
                                const qc_value **array, bool *io)
 {
-    qc_source *src = load(cli, a, path);
+    qc_source *src = qc_cli_read(cli, a, path);
     if (!src) {
         *io = true;
         return NULL;

@@ -259,15 +259,6 @@ static void validate_one(run *r, const qc_vschema *s, const qc_value *cmd)
 
 /* ---- inputs ------------------------------------------------------------ */
 
-static qc_source *read_file(qc_cli *cli, qc_arena *a, const char *path)
-{
-    int err = 0;
-    qc_source *src = qc_source_load(a, path, false, &err);
-    if (!src)
-        qc_cli_io_error(cli, path, err);
-    return src;
-}
-
 /* Commands given on the command line or on stdin ("-"): every value is
  * a command. */
 static bool validate_operand(run *r, const qc_vschema *s, const char *arg,
@@ -276,7 +267,7 @@ static bool validate_operand(run *r, const qc_vschema *s, const char *arg,
     qc_arena *a = r->va->a;
     qc_source *src;
     if (!strcmp(arg, "-")) {
-        if (!(src = read_file(r->cli, a, "/dev/stdin")))
+        if (!(src = qc_cli_read(r->cli, a, "/dev/stdin")))
             return false;
         src->path = "<stdin>";
     } else {
@@ -296,7 +287,7 @@ static bool validate_operand(run *r, const qc_vschema *s, const char *arg,
 static bool validate_log(run *r, const qc_vschema *s, const char *path)
 {
     qc_arena *a = r->va->a;
-    qc_source *src = read_file(r->cli, a, path);
+    qc_source *src = qc_cli_read(r->cli, a, path);
     if (!src)
         return false;
     qc_qmplog log;

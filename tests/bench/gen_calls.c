@@ -17,22 +17,6 @@
 #include "dumps/vschema.h"
 #include "schema/schema.h"
 
-static size_t read_symbols(qc_arena *a, const char *path, const char ***out)
-{
-    qc_ptrvec v = { 0 };
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : NULL;
-    char line[256];
-    while (f && fgets(line, sizeof line, f)) {
-        line[strcspn(line, " \t\r\n#")] = '\0';
-        if (line[0])
-            qc_ptrvec_push(a, &v, qc_arena_strdup(a, line));
-    }
-    if (f)
-        fclose(f);
-    *out = (const char **)v.items;
-    return v.n;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 5) {
@@ -48,7 +32,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char **syms;
-    size_t nsyms = read_symbols(a, argv[2], &syms);
+    size_t nsyms = qc_callgen_read_symbols(a, argv[2], &syms);
     const qc_vschema *v = qc_vschema_from_model(a, s, strcmp(argv[2], "-") ? syms : NULL,
                                                 nsyms);
     qc_callgen_opts go = { strtoull(argv[4], NULL, 0), NULL, false, false, 12 };

@@ -621,3 +621,19 @@ void qc_callgen_next(qc_callgen *g, qc_buf *out, const char **what)
     if (what)
         *what = w;
 }
+
+size_t qc_callgen_read_symbols(qc_arena *a, const char *path, const char ***out)
+{
+    FILE *f = fopen(path, "r");
+    qc_ptrvec v = { 0 };
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, " \t\r\n#")] = '\0';
+        if (line[0])
+            qc_ptrvec_push(a, &v, qc_arena_strdup(a, line));
+    }
+    if (f)
+        fclose(f);
+    *out = (const char **)v.items;
+    return v.n;
+}

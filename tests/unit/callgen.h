@@ -45,6 +45,10 @@ size_t qc_callgen_ncommands(const qc_callgen *g);
  * (may be NULL) says what it is: "valid", "drop arguments.x", ...
  * (a string of the generator's arena). */
 void qc_callgen_next(qc_callgen *g, qc_buf *out, const char **what);
+/* The condition symbols of a build listed in PATH, one a line ('#'
+ * comments), into *OUT (arena strings); their number (0 if PATH cannot be
+ * read). */
+size_t qc_callgen_read_symbols(qc_arena *a, const char *path, const char ***out);
 /* True when NAME matches a pattern of DENY. */
 bool qc_callgen_denied(const char *const *deny, const char *name);
 

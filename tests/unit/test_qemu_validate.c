@@ -380,23 +380,6 @@ static const char *corpus_dir(void)
     return c && *c ? c : QC_DEFAULT_CORPUS;
 }
 
-/* The condition symbols of the corpus' x86_64 build. */
-static size_t read_symbols(qc_arena *a, const char *path, const char ***out)
-{
-    FILE *f = fopen(path, "r");
-    qc_ptrvec v = { 0 };
-    char line[256];
-    while (f && fgets(line, sizeof line, f)) {
-        line[strcspn(line, " \t\r\n#")] = '\0';
-        if (line[0])
-            qc_ptrvec_push(a, &v, qc_arena_strdup(a, line));
-    }
-    if (f)
-        fclose(f);
-    *out = (const char **)v.items;
-    return v.n;
-}
-
 /* The QEMU's own schema, as a view. */
 static const qc_vschema *live_view(qc_arena *a, qapic_client *c)
 {
@@ -549,7 +532,7 @@ START_TEST(qapic_agrees_with_qemu)
     ck_assert_msg(model != NULL, "the corpus schema does not build");
     qc_diag_free(d);
     const char **syms;
-    size_t nsyms = read_symbols(a, config_path, &syms);
+    size_t nsyms = qc_callgen_read_symbols(a, config_path, &syms);
     ck_assert_uint_gt(nsyms, 0);
     const qc_vschema *src = qc_vschema_from_model(a, model, syms, nsyms);
 
