@@ -233,9 +233,11 @@ static void validate_one(run *r, const qc_vschema *s, const qc_value *cmd)
             qc_buf_puts(out, "null");
         qc_buf_puts(out, r->nproblems ? ", \"valid\": false, \"problems\": ["
                                       : ", \"valid\": true, \"problems\": [");
-        qc_buf_append(out, r->problems.data, r->problems.len);
+        if (r->problems.len)
+            qc_buf_append(out, r->problems.data, r->problems.len);
         qc_buf_puts(out, "], \"notes\": [");
-        qc_buf_append(out, r->notes.data, r->notes.len);
+        if (r->notes.len)
+            qc_buf_append(out, r->notes.data, r->notes.len);
         qc_buf_puts(out, "]}\n");
         return;
     }
@@ -254,7 +256,8 @@ static void validate_one(run *r, const qc_vschema *s, const qc_value *cmd)
         qc_buf_puts(out, r->nproblems == 1 ? " problem\n" : " problems\n");
     } else
         qc_buf_puts(out, r->nnotes ? "valid, not everything checked:\n" : "valid\n");
-    qc_buf_append(out, r->notes.data, r->notes.len);
+    if (r->notes.len)
+        qc_buf_append(out, r->notes.data, r->notes.len);
 }
 
 /* ---- inputs ------------------------------------------------------------ */

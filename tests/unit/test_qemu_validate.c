@@ -170,6 +170,7 @@ static void raw_close(raw *r)
     if (r->fd >= 0)
         close(r->fd);
     r->fd = -1;
+    qc_buf_free(&r->in);
 }
 
 /* The next message from QEMU that is no event, within TIMEOUT_MS; NULL on
