@@ -286,6 +286,22 @@ static bool validate_operand(run *r, const qc_vschema *s, const char *arg,
     return true;
 }
 
+/* After qmp_capabilities in a log, exec-oob is fine exactly when it
+ * enabled 'oob' (every QEMU of a log negotiates first; before the first
+ * qmp_capabilities, qapic cannot know and takes it as enabled). */
+static void note_negotiation(run *r, const qc_value *cmd)
+{
+    const char *name = qc_obj_get_str(cmd, "execute");
+    if (!name || strcmp(name, "qmp_capabilities"))
+        return;
+    const qc_value *en = qc_obj_get(qc_obj_get(cmd, "arguments"), "enable");
+    bool oob = false;
+    for (size_t i = 0; qc_is_array(en) && i < en->u.arr.n; i++)
+        oob |= qc_is_string(en->u.arr.items[i])
+               && !strcmp(en->u.arr.items[i]->u.str.s, "oob");
+    r->va->vo.no_oob = !oob;
+}
+
 /* The commands of the log PATH, against S or else the log's own schema. */
 static bool validate_log(run *r, const qc_vschema *s, const char *path)
 {
@@ -304,8 +320,11 @@ static bool validate_log(run *r, const qc_vschema *s, const char *path)
                                          log.n)))
         return false;
     for (size_t k = 0; k < log.n; k++)
-        if (qc_qmplog_is_command(log.msgs[k]))
+        if (qc_qmplog_is_command(log.msgs[k])) {
             validate_one(r, s, log.msgs[k]);
+            note_negotiation(r, log.msgs[k]);
+        }
+    r->va->vo.no_oob = false;
     return true;
 }
 

@@ -89,16 +89,38 @@ static void put_blank(qc_buf *b, const char *t, size_t from, size_t to)
         qc_buf_putc(b, t[i] == '\n' ? '\n' : ' ');
 }
 
-/* Where a message may start on the line at T[I]: its '{', or LEN. */
-static size_t message_start(const char *t, size_t len, size_t i)
+/* Does the text T[FROM..TO) end in an arrow that logs put before a
+ * message ("-> ", "<-- ", ">>> ", ...: QEMU's documentation, its Python
+ * QMP library, libqtest)? */
+static bool arrow_before(const char *t, size_t from, size_t to)
 {
-    while (i < len && (t[i] == ' ' || t[i] == '\t'))
-        i++;
-    if (i + 3 <= len && (!strncmp(t + i, "-> ", 3) || !strncmp(t + i, "<- ", 3)))
-        i += 3;
-    while (i < len && t[i] == ' ')
-        i++;
-    return i < len && t[i] == '{' ? i : len;
+    static const char *const arrows[] = { "->", "<-", "-->", "<--", ">>>",
+                                          "<<<", NULL };
+    while (to > from && (t[to - 1] == ' ' || t[to - 1] == '\t'))
+        to--;
+    for (int k = 0; arrows[k]; k++) {
+        size_t n = strlen(arrows[k]);
+        if (to - from >= n && !memcmp(t + to - n, arrows[k], n)
+            && (to - from == n || t[to - n - 1] == ' ' || t[to - n - 1] == ':'
+                || t[to - n - 1] == ']'))
+            return true;
+    }
+    return false;
+}
+
+/* Where a message may start on the line T[I..EOL): its '{' (the first
+ * character but for blanks, or after an arrow), or LEN. */
+static size_t message_start(const char *t, size_t len, size_t i, size_t eol)
+{
+    size_t k = i;
+    while (k < eol && (t[k] == ' ' || t[k] == '\t'))
+        k++;
+    if (k < eol && t[k] == '{')
+        return k;
+    const char *brace = memchr(t + k, '{', eol - k);
+    if (brace && arrow_before(t, k, (size_t)(brace - t)))
+        return (size_t)(brace - t);
+    return len;
 }
 
 /* Does TEXT[0..LEN) parse as one JSON object? */
@@ -136,7 +158,7 @@ void qc_qmplog_read(qc_arena *a, const qc_source *src, qc_qmplog *out)
         size_t eol = i;
         while (eol < len && t[eol] != '\n')
             eol++;
-        size_t s = message_start(t, len, i);
+        size_t s = message_start(t, len, i, eol);
         size_t e = s < eol ? value_end(t, len, s, &budget) : 0;
         if (e) {
             one.len = 0;

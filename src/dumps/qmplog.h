@@ -4,8 +4,9 @@
  * dialect, with single-quoted strings, which QEMU's parser accepts).
  *
  * A message is an object whose '{' is the first character of a line but
- * for blanks, or follows a "-> " or "<- " arrow (as in QEMU's documented
- * examples); it may span lines.  Text that holds no such message is
+ * for blanks, or follows an arrow that ends a log line's prefix ("-> " and
+ * "<- " in QEMU's documentation, "--> ", "<-- ", ">>> ", "<<< " in the logs
+ * of its Python QMP library and test harness); it may span lines.  Text that holds no such message is
  * skipped, and so is a message that does not parse. */
 #ifndef QC_QMPLOG_H
 #define QC_QMPLOG_H

@@ -529,7 +529,8 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
         if (!first_of_key(cmd, order[i]))
             continue;       /* a duplicate, reported already */
         size_t mark = path_key(v, m->key);
-        if (!strcmp(m->key, "execute") || !strcmp(m->key, "exec-oob")) {
+        if (!strcmp(m->key, "execute")
+            || (!strcmp(m->key, "exec-oob") && !v->o->no_oob)) {
             if (m->value->kind != QC_VSTRING) {
                 problem(v, m->value, "qmp-bad-command", "'%s' must be a string, got %s",
                         m->key, qc_value_type_name(m->value));
@@ -552,6 +553,10 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
             } else {
                 env->args = m->value;
             }
+        } else if (!strcmp(m->key, "exec-oob")) {
+            problem(v, m->value, "qmp-bad-command",
+                    "unexpected key 'exec-oob': the connection did not enable the 'oob' capability");
+            env->fatal = true;  /* no need to say it lacks 'execute' */
         } else if (strcmp(m->key, "id")) {
             problem(v, m->value, "qmp-bad-command",
                     "unexpected key '%s' in a command (it takes execute or exec-oob, arguments and id)",
@@ -559,12 +564,13 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
         }
         path_restore(v, mark);
     }
-    if (!exec_key) {
+    if (!exec_key && !env->fatal) {
         path_key(v, "execute");
         problem(v, cmd, "qmp-bad-command", "the command has no 'execute'");
         path_restore(v, 0);
-        env->fatal = true;
     }
+    if (!exec_key)
+        env->fatal = true;
 }
 
 static void check_arguments(struct vs *v, const qc_vcommand *c,

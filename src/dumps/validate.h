@@ -43,13 +43,17 @@ typedef struct qc_validate_opts {
     /* Receives the notes, with the context of the problem callback;
      * NULL: notes are dropped. */
     qc_validate_fn note;
+    /* The connection did not enable QMP's 'oob' capability: exec-oob is
+     * a key QEMU does not expect. */
+    bool no_oob;
     /* The caller only counts problems: their callbacks get "" for the
      * path and the message (notes are unaffected). */
     bool count_only;
 } qc_validate_opts;
 
 /* Validates a command object {"execute": NAME, "arguments": {...}, "id": ...}
- * (or "exec-oob": NAME, as sent after enabling the 'oob' capability).
+ * (or "exec-oob": NAME, as sent after enabling the 'oob' capability;
+ * see no_oob).
  * Returns the number of problems reported. */
 size_t qc_validate_command(qc_arena *a, const qc_vschema *s,
                            const qc_value *cmd, const qc_validate_opts *o,

@@ -11,11 +11,13 @@ mkdir -p "$T"
 # --- a small source schema of our own -------------------------------------------
 
 cat >"$T/s.json" <<'EOF'
+{ 'pragma': { 'command-name-exceptions': [ 'qmp_capabilities' ] } }
 { 'struct': 'Sizes', 'data': { 'node': 'str', 'size': 'int', '*small': 'uint8' } }
 { 'command': 'resize', 'data': 'Sizes' }
 { 'command': 'plug', 'data': { 'driver': 'str', '*id': 'str' }, 'gen': false }
 { 'command': 'ping', 'allow-oob': true }
 { 'command': 'only-x', 'if': 'CONFIG_X' }
+{ 'command': 'qmp_capabilities', 'data': { '*enable': ['str'] } }
 EOF
 expect_exit validate/source-valid 0 validate --schema "$T/s.json" \
     '{"execute": "resize", "arguments": {"node": "n", "size": 1, "small": 255}}' &&
@@ -84,6 +86,15 @@ check validate/log-exit test "$STATUS" -eq 1
 check validate/log-commands test "$(grep -c ': command ' "$OUT")" -eq 3
 grep_out validate/log-lines '^.*test\.log:5: command 2 \(resize\): valid$'
 grep_out validate/log-arrow '^.*test\.log:8: command 3 \(plug\): invalid'
+
+# exec-oob is a key QEMU expects only once 'oob' is enabled.
+printf '%s\n' '{"execute": "qmp_capabilities"}' '{"exec-oob": "ping"}' \
+    '{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}' \
+    '{"exec-oob": "ping"}' >"$T/oob.log"
+run_qapic validate --schema "$T/s.json" --calls "$T/oob.log"
+grep_out validate/oob-not-enabled "oob\.log:2: command 2 \(ping\): invalid, 1 problem"
+grep_out validate/oob-enabled "oob\.log:4: command 4 \(ping\): valid"
+grep_out validate/oob-not-enabled-why "did not enable the 'oob' capability" "$ERR"
 
 # --- usage ------------------------------------------------------------------------
 

@@ -534,11 +534,13 @@ START_TEST(logs_with_text_and_single_quotes)
         "  'arguments': { 'driver': 'null-co', 'node-name': \"it's\" } }\n"
         "-> {\"execute\": \"query-status\"}\n"
         "{ broken }\n"
+        "DEBUG:qemu.qmp:--> {\"execute\": \"stop\"}\n"
+        "not a message: {\"execute\": \"cont\"}\n"
         "{\"execute\": \"x\", \"arguments\": {\"s\": \"say \\\"hi\\\" 'now'\"}}\n";
     qc_qmplog log;
     qc_qmplog_read(qc_test_arena, qc_test_source(text, false), &log);
     ck_assert(!log.plain);
-    ck_assert_uint_eq(log.n, 5);
+    ck_assert_uint_eq(log.n, 6);
     ck_assert_uint_eq(log.skipped, 1);
     ck_assert(qc_qmplog_is_command(log.msgs[0]));
     ck_assert(!qc_qmplog_is_command(log.msgs[1]));
@@ -546,7 +548,8 @@ START_TEST(logs_with_text_and_single_quotes)
     ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[2], "arguments"), "node-name"), "it's");
     ck_assert_uint_eq(qc_source_line(log.msgs[2]->loc.src, log.msgs[2]->loc.off), 5);
     ck_assert_uint_eq(qc_source_line(log.msgs[3]->loc.src, log.msgs[3]->loc.off), 7);
-    ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[4], "arguments"), "s"),
+    ck_assert_str_eq(qc_obj_get_str(log.msgs[4], "execute"), "stop");
+    ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[5], "arguments"), "s"),
                      "say \"hi\" 'now'");
     /* A plain stream is taken as it is. */
     qc_qmplog_read(qc_test_arena, qc_test_source("{\"a\": 1} {\"b\": 2}", false), &log);
