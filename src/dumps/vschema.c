@@ -85,6 +85,8 @@ typedef struct model_ctx {
     const char *const *symbols;
     size_t nsymbols;
     bool all_true;
+    qc_ptrvec pending;      /* qc_vtype *, its parts still to fill in, */
+    qc_ptrvec sources;      /* with the entity it is made of */
 } model_ctx;
 
 static bool holds(const model_ctx *m, const qc_cond *c)
@@ -160,8 +162,9 @@ static void model_alternate(model_ctx *m, qc_vtype *t, const qc_entity *e)
     }
 }
 
-/* The view of type E, made once (types refer to each other in loops: a
- * type is registered before its parts are filled in). */
+/* The view of type E, made once.  Its parts are filled in later, by
+ * model_fill: types refer to each other in loops, and a chain of types
+ * may be as long as a hostile schema makes it, so nothing recurses. */
 static const qc_vtype *model_type(model_ctx *m, const qc_entity *e)
 {
     if (!e)
@@ -184,21 +187,34 @@ static const qc_vtype *model_type(model_ctx *m, const qc_entity *e)
     }
     qc_vtype *t = new_type(m->a, m->v, e->name, kind);
     t->width = w;
-    switch (kind) {
-    case QC_VT_ENUM: model_enum(m, t, e); break;
-    case QC_VT_OBJECT: model_object(m, t, e); break;
-    case QC_VT_ALTERNATE: model_alternate(m, t, e); break;
-    case QC_VT_ARRAY: t->element = model_type(m, e->element_type); break;
-    default: break;
-    }
+    qc_ptrvec_push(m->a, &m->pending, t);
+    qc_ptrvec_push(m->a, &m->sources, (void *)e);
     return t;
+}
+
+/* Fills in the types made so far, and those they make in turn. */
+static void model_fill(model_ctx *m)
+{
+    for (size_t i = 0; i < m->pending.n; i++) {
+        qc_vtype *t = m->pending.items[i];
+        const qc_entity *e = m->sources.items[i];
+        switch (t->kind) {
+        case QC_VT_ENUM: model_enum(m, t, e); break;
+        case QC_VT_OBJECT: model_object(m, t, e); break;
+        case QC_VT_ALTERNATE: model_alternate(m, t, e); break;
+        case QC_VT_ARRAY: t->element = model_type(m, e->element_type); break;
+        default: break;
+        }
+    }
+    m->pending.n = m->sources.n = 0;
 }
 
 qc_vschema *qc_vschema_from_model(qc_arena *a, const qc_schema *s,
                                   const char *const *symbols, size_t nsymbols)
 {
-    model_ctx m = { a, new_view(a, true, s->n_entities), symbols, nsymbols,
-                    symbols == NULL };
+    model_ctx m = { .a = a, .v = new_view(a, true, s->n_entities),
+                    .symbols = symbols, .nsymbols = nsymbols,
+                    .all_true = symbols == NULL };
     for (size_t i = 0; i < s->n_entities; i++) {
         const qc_entity *e = s->entities[i];
         if (e->kind != QC_ENT_COMMAND || !holds(&m, e->cond))
@@ -212,6 +228,7 @@ qc_vschema *qc_vschema_from_model(qc_arena *a, const qc_schema *s,
         c->features = special_features(&m, e->features, e->nfeatures);
         c->gen = e->gen ? QC_GEN_NORMAL : QC_GEN_FALSE;
         add_command(a, m.v, c);
+        model_fill(&m);
     }
     return m.v;
 }
@@ -222,6 +239,8 @@ typedef struct intro_ctx {
     qc_arena *a;
     qc_vschema *v;
     const qc_ischema *s;
+    qc_ptrvec pending;      /* as in model_ctx, with the entry */
+    qc_ptrvec sources;
 } intro_ctx;
 
 static unsigned listed_features(const qc_value *owner)
@@ -350,20 +369,31 @@ static const qc_vtype *intro_type(intro_ctx *c, const char *name)
         kind = QC_VT_ARRAY;
     qc_vtype *t = new_type(c->a, c->v, name, kind);
     t->width = w;
-    switch (kind) {
-    case QC_VT_ENUM: intro_enum(c, t, e); break;
-    case QC_VT_OBJECT: intro_object(c, t, e); break;
-    case QC_VT_ALTERNATE: intro_alternate(c, t, e); break;
-    case QC_VT_ARRAY:
-        t->element = intro_type(c, qc_obj_get_str(e, "element-type"));
-        break;
-    default: break;
-    }
+    qc_ptrvec_push(c->a, &c->pending, t);
+    qc_ptrvec_push(c->a, &c->sources, (void *)e);
     return t;
 }
 
-/* Is member NAME of object T a string, and is it the whole list when
- * ONLY? */
+/* As model_fill. */
+static void intro_fill(intro_ctx *c)
+{
+    for (size_t i = 0; i < c->pending.n; i++) {
+        qc_vtype *t = c->pending.items[i];
+        const qc_value *e = c->sources.items[i];
+        switch (t->kind) {
+        case QC_VT_ENUM: intro_enum(c, t, e); break;
+        case QC_VT_OBJECT: intro_object(c, t, e); break;
+        case QC_VT_ALTERNATE: intro_alternate(c, t, e); break;
+        case QC_VT_ARRAY:
+            t->element = intro_type(c, qc_obj_get_str(e, "element-type"));
+            break;
+        default: break;
+        }
+    }
+    c->pending.n = c->sources.n = 0;
+}
+
+/* Is member NAME of object T a string? */
 static bool has_string_member(const qc_vtype *t, const char *name)
 {
     const qc_vmember *m = qc_vtype_member(t, name);
@@ -408,7 +438,7 @@ qc_vschema *qc_vschema_from_ischema(qc_arena *a, const qc_ischema *s,
                                     const qc_version *version)
 {
     size_t n = qc_ischema_size(s);
-    intro_ctx c = { a, new_view(a, false, n), s };
+    intro_ctx c = { .a = a, .v = new_view(a, false, n), .s = s };
     for (size_t i = 0; i < n; i++) {
         const qc_value *e = qc_ischema_entry(s, i);
         const char *meta = qc_obj_get_str(e, "meta-type");
@@ -420,6 +450,7 @@ qc_vschema *qc_vschema_from_ischema(qc_arena *a, const qc_ischema *s,
         const char *rt = qc_obj_get_str(e, "ret-type");
         cmd->args = at ? intro_type(&c, at) : NULL;
         cmd->ret = rt ? intro_type(&c, rt) : NULL;
+        intro_fill(&c);
         const qc_value *oob = qc_obj_get(e, "allow-oob");
         cmd->allow_oob = oob && oob->kind == QC_VBOOL && oob->u.b;
         cmd->features = listed_features(e);
