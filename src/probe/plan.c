@@ -157,9 +157,13 @@ void qc_probe_facts_learn(qc_arena *a, qc_probe_facts *f, const char *execute,
         const qc_value *en = qc_obj_get(ret, "enabled");
         f->kvm = en && en->kind == QC_VBOOL && en->u.b;
         f->kvm_known = true;
+    } else if (!strcmp(execute, "query-version") && !f->version.set) {
+        qc_version_of_reply(ret, &f->version);
     } else if (!strcmp(execute, "query-qmp-schema") && !f->schema
-               && qc_is_array(ret))
-        f->schema = qc_ischema_new(a, ret);
+               && qc_is_array(ret)) {
+        f->schema = qc_vschema_from_ischema(a, qc_ischema_new(a, ret),
+                                            &f->version);
+    }
 }
 
 /* ---- decisions ------------------------------------------------------------------ */
@@ -274,7 +278,7 @@ qc_step_verdict qc_probe_step_decide(qc_arena *a, const qc_probe_step *s,
         return QC_STEP_SEND;
     /* Only what the QEMU lacks counts: its feature policy is no reason
      * not to ask. */
-    qc_validate_opts vo = { true, true, NULL, NULL };
+    qc_validate_opts vo = { .allow_deprecated = true, .allow_unstable = true };
     first_problem fp = { NULL };
     qc_validate_command(a, f->schema, qc_probe_command(a, s->execute, *args,
                                                        NULL),

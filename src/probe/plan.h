@@ -18,6 +18,8 @@
 #include "base/diag.h"
 #include "base/source.h"
 #include "dumps/ischema.h"
+#include "dumps/version.h"
+#include "dumps/vschema.h"
 #include "syntax/value.h"
 
 typedef struct qc_probe_step {
@@ -67,7 +69,9 @@ typedef struct qc_probe_facts {
     const qc_value *types;      /* qom-list-types: [{"name": ...}, ...] */
     const qc_value *machines;   /* query-machines */
     bool kvm, kvm_known;        /* query-kvm: enabled */
-    const qc_ischema *schema;   /* query-qmp-schema */
+    qc_version version;         /* query-version */
+    const qc_vschema *schema;   /* query-qmp-schema, as the validator
+                                   sees it */
 } qc_probe_facts;
 
 /* Learns from the successful reply RET of EXECUTE; the first answer to
