@@ -102,6 +102,28 @@ START_TEST(fast_and_slow_paths_agree)
 }
 END_TEST
 
+START_TEST(slow_path_on_its_own)
+{
+    /* What the fuzz target holds the fast path against: the grammar alone
+     * on a canonical text gives the same entries and trees. */
+    qc_replies *f = read_text(good, true);
+    qc_replies *s = qc_replies_read_slow(qc_test_arena,
+                                         qc_test_source(good, false),
+                                         qc_test_diag);
+    ck_assert(f->canonical);
+    ck_assert(!s->canonical);
+    ck_assert_uint_eq(s->syntax_errors, 0);
+    ck_assert_uint_eq(s->n, f->n);
+    for (size_t i = 0; i < f->n; i++) {
+        ck_assert_uint_eq(s->e[i].start, f->e[i].start);
+        ck_assert_uint_eq(s->e[i].end, f->e[i].end);
+        ck_assert(!s->e[i].skimmed && !f->e[i].skimmed);
+        ck_assert(qc_value_equal(s->e[i].v, f->e[i].v, false));
+    }
+    ck_assert(!qc_replies_is_fixed(s));
+}
+END_TEST
+
 START_TEST(resync_after_syntax_error)
 {
     static const char broken[] =
@@ -236,6 +258,7 @@ Suite *qc_suite_replies(void)
     tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
     tcase_add_test(tc, canonical_fast_path);
     tcase_add_test(tc, fast_and_slow_paths_agree);
+    tcase_add_test(tc, slow_path_on_its_own);
     tcase_add_test(tc, resync_after_syntax_error);
     tcase_add_test(tc, conversation_problems);
     tcase_add_test(tc, format_problems);
