@@ -2,23 +2,24 @@
 /* libFuzzer target: the runtime's QMP client (qapic/client.h) against a
  * hostile server.  The input (after an options byte) is everything the
  * "QEMU" on the other end of a socketpair sends -- greeting, replies,
- * events, garbage, long lines -- written before the client starts and
- * followed by the end of the stream, so that every wait of the client
- * must end by the input's end at the latest.
+ * events, garbage, long lines -- in parts separated by NUL bytes: a
+ * thread sends the first part at once and each next one when a request
+ * came (or after a pause), then ends the stream, so that every wait of
+ * the client must end by the input's end at the latest.
  *
  * The client negotiates, sends asynchronous commands (they are in flight
- * while the rest of the input is read), a blocking one, a schema query
- * (which fetches query-qmp-schema from the server and indexes it) and a
- * check of a call against that schema, listens to events (one listener
- * runs a blocking call of its own, one removes itself), takes queued
- * events, and processes until the connection is gone.  Checked beyond
- * "no crash, no leak":
+ * while the rest of the input is read), a blocking one, a typed one (which
+ * fetches query-qmp-schema from the server first and checks the call
+ * against it), a schema query and a check of a call, listens to events
+ * (one listener runs a blocking call of its own, one removes itself, one
+ * is typed), takes the queued events, and processes until the connection
+ * is gone.  Checked beyond "no crash, no leak":
  *   - no hang: no call ever times out (a call's timeout is far beyond
  *     what reading the input takes) and the loop ends with the stream;
  *   - every asynchronous call completes exactly once, by the time the
  *     client is freed;
- *   - the text of each message handed to the recorder is found in the
- *     input, in order.
+ *   - the text of each message handed to the recorder is found in what
+ *     the server sent, in order.
  * The options byte: bit 0 want oob, bit 1 string ids ("libvirt-N"), bit 2
  * a recorder of message texts, bits 3-4 the message size cap (64 MiB,
  * 64, 1000 or 10000 bytes), bit 5 a queue of 2 events, bit 6 the schema
@@ -35,6 +36,7 @@
 #include <json-c/json.h>
 
 #include "qapic/client.h"
+#include "qapic/codec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -120,6 +122,16 @@ static void on_event(qapic_client *c, const qapic_event_msg *ev, void *opaque)
     }
 }
 
+static void on_typed_event(qapic_client *c, const qapic_event_msg *ev,
+                           const void *data, void *opaque)
+{
+    (void)c;
+    (void)data;
+    if (!ev->name || strcmp(ev->name, "RESUME"))
+        broken("a typed listener got another event", ev->name);
+    ((struct run *)opaque)->events++;
+}
+
 static void on_event_once(qapic_client *c, const qapic_event_msg *ev,
                           void *opaque)
 {
@@ -150,6 +162,16 @@ static void talk(qapic_client *c, struct run *r, unsigned opts)
     struct json_object *ret = qapic_client_execute(c, "query-kvm", NULL, 0, &e);
     if (ret)
         json_object_put(ret);
+    check_error(e);
+    e = NULL;
+
+    /* A typed call: the connected QEMU's schema is fetched first, and the
+     * call checked against it. */
+    static const qapic_command typed = { .name = "query-status",
+                                         .ret_type = &qapic_type_any };
+    void *box = NULL;
+    if (qapic_client_call(c, &typed, NULL, &box, &e) == 0)
+        qapic_free(&qapic_type_any, box);
     check_error(e);
     e = NULL;
 
@@ -284,6 +306,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         broken("qapic_client_on_event", NULL);
     if (!(once = qapic_client_on_event(c, "STOP", on_event_once, &once, &e)))
         broken("qapic_client_on_event", NULL);
+    static const qapic_event resume = { .name = "RESUME" };
+    if (!qapic_client_on_typed_event(c, &resume, on_typed_event, &r, &e))
+        broken("qapic_client_on_typed_event", NULL);
     if (!(opts & 0x80))
         r.nested_call = true;
 
