@@ -7,8 +7,8 @@
  *
  * Beyond "no crash, no leak", it checks what the headers promise:
  *   - every message is an object located in the text the log names, in
- *     order, and its '{' stands on the same line at the same byte of it
- *     in the input (the text a log is rewritten into keeps both);
+ *     order, and its '{' stands at the same line and column in the input
+ *     (the text a log is rewritten into keeps both);
  *   - counting problems (count_only) finds as many as reporting them, with
  *     the same codes in the same order;
  *   - a value is valid exactly when nothing is reported.
@@ -119,23 +119,29 @@ static void validate_both_ways(qc_arena *a, const qc_vschema *s,
     qc_buf_free(&counted.codes);
 }
 
-/* The '{' of MSG, located in LOG's text, at the same line and byte of
- * that line in the input. */
+/* The '{' of MSG, located in LOG's text, at the same line and column in
+ * the input.  Only the first message of a line is held to its column: the
+ * conversion of a message may lengthen it (a '"' inside single quotes
+ * becomes '\"'), which moves what follows on its line. */
 static void check_place(const qc_source *in, const qc_source *log,
-                        const qc_value *msg, uint32_t *last)
+                        const qc_value *msg, int64_t *last)
 {
     uint32_t off = msg->loc.off;
     if (msg->loc.src != log || off >= log->len || log->text[off] != '{')
         broken("a message not located at its '{'");
-    if (off < *last)
+    if ((int64_t)off < *last)
         broken("messages out of order");
+    bool first = *last < 0
+                 || qc_source_line(log, (uint32_t)*last) != qc_source_line(log, off);
     *last = off;
-    if (log == in)
+    if (log == in || !first)
         return;
-    unsigned line = qc_source_line(log, off);
-    uint32_t at = qc_source_line_offset(in, line)
-                  + (off - qc_source_line_offset(log, line));
-    if (qc_source_line(in, at) != line || at >= in->len || in->text[at] != '{')
+    unsigned line = qc_source_line(log, off), col = qc_source_column(log, off);
+    uint32_t at = qc_source_line_offset(in, line);
+    while (at < in->len && in->text[at] != '\n' && qc_source_column(in, at) < col)
+        at++;
+    if (qc_source_line(in, at) != line || at >= in->len || in->text[at] != '{'
+        || qc_source_column(in, at) != col)
         broken("a message of the rewritten log moved from its place in the input");
 }
 
@@ -158,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (log.plain != (log.src == src))
         broken("a plain log is not read in place");
 
-    uint32_t last = 0;
+    int64_t last = -1;
     for (size_t k = 0; k < log.n; k++) {
         if (!qc_is_object(log.msgs[k]) && !log.plain)
             broken("a message that is not an object");
