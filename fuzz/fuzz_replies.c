@@ -151,6 +151,20 @@ static bool same_buf(const qc_buf *a, const qc_buf *b)
     return a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len));
 }
 
+/* Whether the checks (with RETURNS: of the returns too) report the same
+ * problems on R and S. */
+static bool same_problems(qc_arena *a, qc_replies *r, qc_replies *s,
+                          bool returns)
+{
+    qc_buf b = QC_BUF_INIT, c = QC_BUF_INIT;
+    problems(a, r, returns, &b);
+    problems(a, s, returns, &c);
+    bool same = same_buf(&b, &c);
+    qc_buf_free(&b);
+    qc_buf_free(&c);
+    return same;
+}
+
 /* Rewrites R (which it changes: ids), into OUT; false when refused. */
 static bool rewrite(qc_arena *a, qc_replies *r, qc_buf *out)
 {
@@ -177,18 +191,10 @@ static void check_canonical(qc_arena *a, qc_source *src, qc_replies *fast,
         differ("the text accepted is not canonical", 0);
     qc_buf_reset(&b);
 
-    problems(a, fast, true, &b);
-    problems(a, slow, true, &c);
-    if (!same_buf(&b, &c))
+    if (!same_problems(a, fast, slow, true))
         differ("the checks report different problems", 0);
-    qc_buf_reset(&b);
-    qc_buf_reset(&c);
-    problems(a, skim, false, &b);
-    problems(a, slow, false, &c);
-    if (!same_buf(&b, &c))
+    if (!same_problems(a, skim, slow, false))
         differ("the checks of the skimming read report different problems", 0);
-    qc_buf_reset(&b);
-    qc_buf_reset(&c);
 
     bool fixed = qc_replies_is_fixed(fast);
     if (qc_replies_is_fixed(skim) != fixed || qc_replies_is_fixed(slow))
