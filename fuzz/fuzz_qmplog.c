@@ -22,6 +22,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/source.h"
+#include "base/utf8.h"
 #include "dumps/load.h"
 #include "dumps/qmplog.h"
 #include "dumps/validate.h"
@@ -120,9 +121,9 @@ static void validate_both_ways(qc_arena *a, const qc_vschema *s,
 }
 
 /* The '{' of MSG, located in LOG's text, at the same line and column in
- * the input.  Only the first message of a line is held to its column: the
- * conversion of a message may lengthen it (a '"' inside single quotes
- * becomes '\"'), which moves what follows on its line. */
+ * the input.  Only a message with nothing but blanks before it on its
+ * line is held to its column: the conversion of a message may lengthen it
+ * (a '"' inside single quotes becomes '\"'), which moves what follows. */
 static void check_place(const qc_source *in, const qc_source *log,
                         const qc_value *msg, int64_t *last)
 {
@@ -131,17 +132,21 @@ static void check_place(const qc_source *in, const qc_source *log,
         broken("a message not located at its '{'");
     if ((int64_t)off < *last)
         broken("messages out of order");
-    bool first = *last < 0
-                 || qc_source_line(log, (uint32_t)*last) != qc_source_line(log, off);
     *last = off;
-    if (log == in || !first)
+    if (log == in)
         return;
-    unsigned line = qc_source_line(log, off), col = qc_source_column(log, off);
+    /* Blanks before it: each stands for one character of the input. */
+    unsigned line = qc_source_line(log, off);
+    uint32_t start = qc_source_line_offset(log, line), left = off - start;
+    for (uint32_t i = start; i < off; i++)
+        if (log->text[i] != ' ' && log->text[i] != '\t')
+            return;     /* after another message */
     uint32_t at = qc_source_line_offset(in, line);
-    while (at < in->len && in->text[at] != '\n' && qc_source_column(in, at) < col)
-        at++;
+    for (; at < in->len && in->text[at] != '\n'; at++)
+        if (!qc_utf8_is_cont((unsigned char)in->text[at]) && !left--)
+            break;
     if (qc_source_line(in, at) != line || at >= in->len || in->text[at] != '{'
-        || qc_source_column(in, at) != col)
+        || qc_source_column(in, at) != qc_source_column(log, off))
         broken("a message of the rewritten log moved from its place in the input");
 }
 
