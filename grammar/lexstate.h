@@ -22,4 +22,9 @@ struct qc_lexstate {
 
 #define QC_LEX_ERROR (-2)
 
+/* The end of the white space at P (not beyond END) as the schema dialect
+ * skips it between tokens: where the next line of a doc block would
+ * start.  The scanner and the doc line iterator (parse.c) share it. */
+const char *qc_doc_gap_end(const char *p, const char *end);
+
 #endif

@@ -15,8 +15,9 @@
 struct qc_pstate;
 struct qc_tok {
     const char *s;
-    size_t len;
+    uint32_t len;
     uint32_t off;
+    uint32_t n;                 /* DOC_BLOCK, DOC_OPEN: lines */
     bool integer;               /* NUMBER: no fraction, no exponent */
 };
 }
@@ -41,7 +42,7 @@ static void yyerror(struct qc_pstate *ps, const char *msg);
 %token <tok> COLON "':'" COMMA "','"
 %token <tok> STRING "string" TRUE "'true'" FALSE "'false'" NUL "'null'"
 %token <tok> NUMBER "number"
-%token <tok> DOC_START "'##'" DOC_LINE "doc line" DOC_END "end of doc block"
+%token <tok> DOC_BLOCK "doc block" DOC_OPEN "'##'" DOC_END "end of doc block"
 %token <tok> START_SCHEMA START_JSON START_STREAM
 
 %type <v> value object array
@@ -65,14 +66,13 @@ stream_items
     | stream_items value            { qc_ps_add_value(ps, $2); }
     ;
 
+/* The scanner reads a doc block whole (DOC_BLOCK); DOC_OPEN is one that
+ * something other than a comment interrupts, and DOC_END, which the
+ * scanner never sends, makes that something a syntax error. */
 doc
-    : DOC_START                     { qc_ps_doc_begin(ps, &$1); }
-      doc_lines DOC_END             { qc_ps_doc_end(ps, &$4); }
-    ;
-
-doc_lines
-    : %empty
-    | doc_lines DOC_LINE            { qc_ps_doc_line(ps, &$2); }
+    : DOC_BLOCK                     { qc_ps_doc(ps, &$1, true); }
+    | DOC_OPEN                      { qc_ps_doc(ps, &$1, false); }
+      DOC_END
     ;
 
 value
@@ -145,7 +145,6 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct qc_pstate *ps)
         case YYSYMBOL_COLON: flags |= QC_EXP_COLON; break;
         case YYSYMBOL_COMMA: flags |= QC_EXP_COMMA; break;
         case YYSYMBOL_STRING: flags |= QC_EXP_STRING; break;
-        case YYSYMBOL_DOC_LINE:
         case YYSYMBOL_DOC_END: flags |= QC_EXP_DOC; break;
         case YYSYMBOL_YYEOF: flags |= QC_EXP_EOF; break;
         default: break;

@@ -38,8 +38,7 @@ struct qc_pstate {
     unsigned depth;
     unsigned tokens_since_item; /* tokens lexed since the last item ended */
     bool last_item_is_value;
-    qc_docblock *doc;           /* doc block being read */
-    qc_ptrvec doc_lines;
+    qc_docblock *doc;           /* doc block cut short, being read */
     /* A problem found in an action, reported at the next token (QEMU
      * reports a duplicate key at the token after the ':'). */
     const char *pending_code, *pending_msg;
@@ -51,9 +50,7 @@ void qc_ps_syntax_error(struct qc_pstate *ps, unsigned expected, bool at_eof);
 void qc_ps_internal_error(struct qc_pstate *ps, const char *msg);
 
 void qc_ps_add_value(struct qc_pstate *ps, qc_value *v);
-void qc_ps_doc_begin(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_doc_line(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_doc_end(struct qc_pstate *ps, const struct qc_tok *t);
+void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete);
 
 qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t);
 qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b);

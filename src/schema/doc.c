@@ -116,7 +116,8 @@ typedef struct {
     qc_ptrvec all;              /* every section in textual order */
     qc_doc_section *last;       /* all's last: the one being written */
     qc_buf buf;                 /* LAST's text so far */
-    size_t i;                   /* index of the current line */
+    qc_docline line;            /* the current line */
+    bool have_line;             /* false: the block has run out of lines */
     bool at_end;                /* the current line is the closing "##" */
     const char *s;              /* the current line's text after "# " */
     size_t n;
@@ -141,7 +142,7 @@ static const char *kind_title(qc_doc_kind k)
 
 static qc_loc cur_loc(const parser *p)
 {
-    return p->blk->lines[p->i].loc;
+    return p->line.loc;
 }
 
 static void __attribute__((noreturn)) bail(parser *p)
@@ -337,9 +338,9 @@ static void check_line_format(parser *p)
  * short by a syntax error runs out of lines. */
 static void load_line(parser *p)
 {
-    if (p->i >= p->blk->n)
+    if (!p->have_line)
         bail(p);                /* partial block: the caller reports */
-    const qc_docline *l = &p->blk->lines[p->i];
+    const qc_docline *l = &p->line;
     const char *t = l->text;
     size_t n = l->len;
 
@@ -403,7 +404,7 @@ static void load_line(parser *p)
 
 static void next_line(parser *p)
 {
-    p->i++;
+    p->have_line = qc_docblock_next(p->blk, &p->line);
     load_line(p);
 }
 
@@ -621,19 +622,19 @@ static qc_doc *doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
         return NULL;
     }
 
-    const qc_docline *first = &blk->lines[0];
-    if (first->len != 2 || memcmp(first->text, "##", 2))
-        fail_at(p, first->loc, "qapi-doc-junk-start",
+    p->line = qc_docblock_first(blk);
+    const qc_docline first = p->line;
+    if (first.len != 2 || memcmp(first.text, "##", 2))
+        fail_at(p, first.loc, "qapi-doc-junk-start",
                 "the opening '##' of a doc comment must be alone on its "
                 "line");
 
     qc_doc *doc = qc_arena_alloc(a, sizeof *doc);
     p->doc = doc;
-    doc->loc = first->loc;
-    doc->body = start_section(p, QC_DOC_PLAIN, NULL, first->loc);
+    doc->loc = first.loc;
+    doc->body = start_section(p, QC_DOC_PLAIN, NULL, first.loc);
 
-    p->i = 1;
-    load_line(p);
+    next_line(p);
     if (!p->at_end && p->n && p->s[0] == '@')
         parse_definition(p);
     else

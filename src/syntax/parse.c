@@ -50,15 +50,7 @@ static void set_error(struct qc_pstate *ps, uint32_t off, const char *code,
     if (lexical && ps->tokens_since_item == 0 && !ps->last_item_is_value
         && ps->items.n > 0)
         e->before_doc_end = true;
-    if (ps->doc) {
-        ps->doc->lines = qc_arena_alloc(ps->arena,
-            (ps->doc_lines.n + 1) * sizeof *ps->doc->lines);
-        for (size_t i = 0; i < ps->doc_lines.n; i++)
-            ps->doc->lines[i] = *(qc_docline *)ps->doc_lines.items[i];
-        ps->doc->n = ps->doc_lines.n;
-        ps->doc->complete = false;
-        e->partial_doc = ps->doc;
-    }
+    e->partial_doc = ps->doc;
     ps->error = e;
 }
 
@@ -144,38 +136,72 @@ void qc_ps_add_value(struct qc_pstate *ps, qc_value *v)
     add_item(ps, v, NULL);
 }
 
-static void doc_push(struct qc_pstate *ps, const struct qc_tok *t)
+void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
 {
-    qc_docline *l = qc_arena_alloc(ps->arena, sizeof *l);
-    l->text = qc_arena_strndup(ps->arena, t->s, t->len);
-    l->len = t->len;
-    l->loc = qc_loc_make(ps->src, t->off);
-    qc_ptrvec_push(ps->arena, &ps->doc_lines, l);
+    qc_docblock *d = qc_arena_alloc_uninit(ps->arena, sizeof *d);
+    d->src = ps->src;
+    d->start = t->off;
+    d->end = t->off + t->len;
+    d->n = t->n;
+    d->complete = complete;
+    if (complete)
+        add_item(ps, NULL, d);
+    else
+        ps->doc = d;
 }
 
-void qc_ps_doc_begin(struct qc_pstate *ps, const struct qc_tok *t)
+const char *qc_doc_gap_end(const char *p, const char *end)
 {
-    ps->doc = qc_arena_alloc(ps->arena, sizeof *ps->doc);
-    ps->doc_lines.n = 0;
-    doc_push(ps, t);
+    const unsigned char *u = (const unsigned char *)p;
+    const unsigned char *e = (const unsigned char *)end;
+    while (u < e) {
+        unsigned char c = *u;
+        if (c == ' ' || c == '\n' || (c >= '\t' && c <= '\r')
+            || (c >= 0x1c && c <= 0x1f)) {
+            u++;
+            continue;
+        }
+        /* The rare multi-byte spaces the scanner skips too (UNISPACE). */
+        size_t k = 0;
+        if (c == 0xC2 && e - u >= 2 && (u[1] == 0x85 || u[1] == 0xA0))
+            k = 2;
+        else if (e - u >= 3
+                 && ((c == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
+                     || (c == 0xE2 && u[1] == 0x80
+                         && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9
+                             || u[2] == 0xAF))
+                     || (c == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+                     || (c == 0xE3 && u[1] == 0x80 && u[2] == 0x80)))
+            k = 3;
+        if (!k)
+            break;
+        u += k;
+    }
+    return (const char *)u;
 }
 
-void qc_ps_doc_line(struct qc_pstate *ps, const struct qc_tok *t)
+static qc_docline docline_at(const qc_docblock *blk, const char *p)
 {
-    doc_push(ps, t);
+    const char *base = blk->src->text, *end = base + blk->end;
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    qc_docline l = { p, (size_t)((eol ? eol : end) - p),
+                     qc_loc_make(blk->src, (uint32_t)(p - base)) };
+    return l;
 }
 
-void qc_ps_doc_end(struct qc_pstate *ps, const struct qc_tok *t)
+qc_docline qc_docblock_first(const qc_docblock *blk)
 {
-    doc_push(ps, t);
-    qc_docblock *d = ps->doc;
-    d->lines = qc_arena_alloc(ps->arena, ps->doc_lines.n * sizeof *d->lines);
-    for (size_t i = 0; i < ps->doc_lines.n; i++)
-        d->lines[i] = *(qc_docline *)ps->doc_lines.items[i];
-    d->n = ps->doc_lines.n;
-    d->complete = true;
-    ps->doc = NULL;
-    add_item(ps, NULL, d);
+    return docline_at(blk, blk->src->text + blk->start);
+}
+
+bool qc_docblock_next(const qc_docblock *blk, qc_docline *l)
+{
+    const char *end = blk->src->text + blk->end;
+    const char *p = l->text + l->len;
+    if (p >= end)
+        return false;
+    *l = docline_at(blk, qc_doc_gap_end(p, end));
+    return true;
 }
 
 qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t)

@@ -27,23 +27,32 @@ typedef enum {
     QC_DIALECT_STREAM,
 } qc_dialect;
 
-/* One raw comment line of a doc block, exactly as written from its '#' to
- * the end of the line (no newline). */
+/* A '##' ... '##' block: the source text from the opening '##' to the end
+ * of the block's last line.  Its lines are the '#' comments in it, and
+ * between them there is only white space.  The first line is the opening
+ * '##...' line and, in a complete block, the last one the closing one.
+ * Checking the lines (junk after '##', missing space after '#', sections)
+ * is the job of the doc comment parser (doc.h). */
+typedef struct qc_docblock {
+    const qc_source *src;
+    uint32_t start, end;        /* offsets in src->text */
+    size_t n;                   /* lines */
+    bool complete;              /* false: cut short by a syntax error */
+} qc_docblock;
+
+/* One line of a doc block, exactly as written from its '#' to the end of
+ * the line (no newline; not NUL-terminated). */
 typedef struct qc_docline {
     const char *text;
     size_t len;
     qc_loc loc;                 /* the '#' */
 } qc_docline;
 
-/* A '##' ... '##' block.  lines[0] is the opening '##...' line and, in a
- * complete block, lines[n-1] the closing one.  Checking the lines
- * (junk after '##', missing space after '#', sections) is the job of the
- * doc comment parser (doc.h). */
-typedef struct qc_docblock {
-    qc_docline *lines;
-    size_t n;
-    bool complete;              /* false: cut short by a syntax error */
-} qc_docblock;
+/* The first line of BLK. */
+qc_docline qc_docblock_first(const qc_docblock *blk);
+
+/* Moves *L, a line of BLK, to the next one; false when L is the last. */
+bool qc_docblock_next(const qc_docblock *blk, qc_docline *l);
 
 typedef struct qc_item {
     qc_value *value;            /* exactly one of value and doc is set */
