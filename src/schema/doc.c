@@ -3,13 +3,14 @@
  * The parser walks the raw lines of one '##' block the way QEMU's
  * QAPISchemaParser.get_doc does: one line of look-ahead, a current line
  * index, and errors that abort the whole block.  Aborting is done with
- * longjmp back to qc_doc_parse: everything lives in the arena except the
- * one text buffer, which qc_doc_parse frees on both paths.
+ * longjmp back to qc_doc_parse: everything lives in the arena.
  *
  * Text normalisation follows QEMU's QAPIDoc: each line is stripped of "# "
  * and trailing white space, appended with a '\n' to the section being
  * written (always the last one started), and at the end every section is
- * stripped of leading and trailing newlines (spaces are kept). */
+ * stripped of leading and trailing newlines (spaces are kept).  The
+ * sections are written one after the other into one arena block sized
+ * for the doc block's text, so each one's text is where it was written. */
 #include "schema/doc.h"
 
 #include <setjmp.h>
@@ -56,18 +57,30 @@ static size_t space_before(const char *s, size_t n)
     return 0;
 }
 
-/* Number of leading white-space characters (QEMU's indent); *BYTES gets
- * their length in bytes. */
-static unsigned leading_space(const char *s, size_t n, size_t *bytes)
+/* N less the white space at the end of S[0..N). */
+static size_t strip_end(const char *s, size_t n)
+{
+    size_t k;
+    /* A line usually ends in a letter or a dot: look no further. */
+    while (n && ((unsigned char)s[n - 1] >= 0x80 || !(s[n - 1] > ' '))
+           && (k = space_before(s, n)) != 0)
+        n -= k;
+    return n;
+}
+
+/* Number of leading white-space characters (QEMU's indent). */
+static unsigned leading_space(const char *s, size_t n)
 {
     unsigned count = 0;
     size_t i = 0, k;
+    while (i < n && s[i] == ' ') {
+        i++;
+        count++;
+    }
     while ((k = space_at(s + i, n - i)) != 0) {
         i += k;
         count++;
     }
-    if (bytes)
-        *bytes = i;
     return count;
 }
 
@@ -113,9 +126,10 @@ typedef struct {
     const qc_options *opts;
     jmp_buf fail;
     qc_doc *doc;
-    qc_ptrvec all;              /* every section in textual order */
-    qc_doc_section *last;       /* all's last: the one being written */
-    qc_buf buf;                 /* LAST's text so far */
+    qc_doc_section *last;       /* the section being written */
+    char *text;                 /* LAST's text so far: TEXT to OUT */
+    char *out;
+    qc_doc_section *empty;      /* the first tagged section without text */
     qc_docline line;            /* the current line */
     bool have_line;             /* false: the block has run out of lines */
     bool at_end;                /* the current line is the closing "##" */
@@ -175,13 +189,23 @@ fail_line(parser *p, qc_loc loc, const char *code, const char *fmt, ...)
 
 /* ---- sections -------------------------------------------------------------- */
 
+/* LAST's text is complete: stripped of newlines at both ends (QEMU's
+ * QAPIDoc.end), it is where it was written. */
 static void seal_last(parser *p)
 {
-    if (p->last) {
-        p->last->text = qc_arena_strndup(p->a, p->buf.data ? p->buf.data : "",
-                                         p->buf.len);
-        qc_buf_reset(&p->buf);
-    }
+    qc_doc_section *sec = p->last;
+    if (!sec)
+        return;
+    char *t = p->text, *e = p->out;
+    while (e > t && e[-1] == '\n')
+        e--;
+    while (t < e && *t == '\n')
+        t++;
+    *e = '\0';
+    sec->text = t;
+    if (sec->kind != QC_DOC_PLAIN && t == e && !p->empty)
+        p->empty = sec;
+    p->text = p->out = e + 1;
 }
 
 static qc_doc_section *start_section(parser *p, qc_doc_kind kind,
@@ -192,15 +216,15 @@ static qc_doc_section *start_section(parser *p, qc_doc_kind kind,
     sec->name = name;
     sec->loc = loc;
     seal_last(p);
-    qc_ptrvec_push(p->a, &p->all, sec);
     p->last = sec;
     return sec;
 }
 
 static void append_line(parser *p, const char *s, size_t n)
 {
-    qc_buf_append(&p->buf, s, n);
-    qc_buf_putc(&p->buf, '\n');
+    memcpy(p->out, s, n);
+    p->out[n] = '\n';
+    p->out += n + 1;
 }
 
 /* A plain paragraph continues the last section when that is plain (with a
@@ -208,9 +232,9 @@ static void append_line(parser *p, const char *s, size_t n)
 static void ensure_untagged(parser *p)
 {
     if (p->last->kind == QC_DOC_PLAIN) {
-        if (p->buf.len == 0)
+        if (p->out == p->text)
             p->last->loc = cur_loc(p);
-        qc_buf_putc(&p->buf, '\n');
+        *p->out++ = '\n';
         return;
     }
     qc_doc_section *sec = start_section(p, QC_DOC_PLAIN, NULL, cur_loc(p));
@@ -253,23 +277,13 @@ static void new_tagged(parser *p, qc_doc_kind kind)
     qc_ptrvec_push(p->a, &p->doc->sections, sec);
 }
 
-/* QEMU's QAPIDoc.end: strip newlines, tagged sections need text. */
+/* QEMU's QAPIDoc.end: tagged sections need text. */
 static void finish_sections(parser *p)
 {
     seal_last(p);
-    for (size_t i = 0; i < p->all.n; i++) {
-        qc_doc_section *sec = p->all.items[i];
-        char *t = sec->text;
-        size_t n = strlen(t);
-        while (n && t[n - 1] == '\n')
-            t[--n] = '\0';
-        while (*t == '\n')
-            t++;
-        sec->text = t;
-        if (sec->kind != QC_DOC_PLAIN && !*t && !p->no_end_checks)
-            fail_line(p, sec->loc, "qapi-doc-empty-section",
-                      "the '%s:' section has no text", kind_title(sec->kind));
-    }
+    if (p->empty && !p->no_end_checks)
+        fail_line(p, p->empty->loc, "qapi-doc-empty-section",
+                  "the '%s:' section has no text", kind_title(p->empty->kind));
 }
 
 /* ---- lines ------------------------------------------------------------------ */
@@ -280,7 +294,7 @@ static void check_line_format(parser *p)
     const char *s = p->s;
     size_t n = p->n;
 
-    if (qc_utf8_count(s, n) + 2 > 70) {
+    if (n + 2 > 70 && qc_utf8_count(s, n) + 2 > 70) {
         size_t k = 0;
         while (k < n && s[k] == ' ')
             k++;
@@ -365,10 +379,7 @@ static void load_line(parser *p)
         fail_at(p, l->loc, "qapi-doc-missing-space",
                 "doc comment text must be separated from '#' by a space");
     t += 2;
-    n -= 2;
-    size_t k;
-    while ((k = space_before(t, n)) != 0)
-        n -= k;
+    n = strip_end(t, n - 2);
     p->s = t;
     p->n = n;
 
@@ -392,7 +403,7 @@ static void load_line(parser *p)
         p->literal = true;
         p->literal_indent = 0;
     } else if (p->literal && n) {
-        unsigned ind = leading_space(t, n, NULL);
+        unsigned ind = leading_space(t, n);
         if (p->literal_indent == 0)
             p->literal_indent = ind;
         else if (ind < p->literal_indent)
@@ -444,7 +455,7 @@ static void take_indented(parser *p)
     }
     if (p->at_end)
         return;
-    unsigned indent = leading_space(p->s, p->n, NULL);
+    unsigned indent = leading_space(p->s, p->n);
     if (!indent)
         return;
     append_line(p, p->s, p->n);
@@ -453,7 +464,7 @@ static void take_indented(parser *p)
         next_line(p);
         if (p->at_end || at_name_colon(p, NULL, NULL))
             return;
-        if (p->n && leading_space(p->s, p->n, NULL) < indent) {
+        if (p->n && leading_space(p->s, p->n) < indent) {
             /* QEMU's flag is set after the first continuation line, so
              * only the line right after it must not de-indent. */
             if (after_first)
@@ -603,24 +614,22 @@ static void parse_freeform(parser *p)
     }
 }
 
-static qc_doc *doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
-                         const qc_options *opts, bool end_checks)
+/* P is set up by the caller: nothing that changes after setjmp is a
+ * local of this function, so nothing is indeterminate after longjmp. */
+static qc_doc *doc_parse(parser *p)
 {
-    if (!blk || blk->n == 0)
-        return NULL;
-    /* The state lives in the arena, not on the stack, so that nothing
-     * changed after setjmp is indeterminate after longjmp. */
-    parser *p = qc_arena_alloc(a, sizeof *p);
-    p->a = a;
-    p->d = d;
-    p->blk = blk;
-    p->opts = opts;
-    p->no_end_checks = !end_checks;
+    qc_arena *a = p->a;
+    const qc_docblock *blk = p->blk;
 
-    if (setjmp(p->fail)) {
-        qc_buf_free(&p->buf);
+    if (setjmp(p->fail))
         return NULL;
-    }
+
+    /* Every line's text goes into some section at most once, with a
+     * newline, after at most one newline that starts a paragraph, and
+     * every section ends in a NUL: room for the block's text, two bytes
+     * per line and the body's NUL. */
+    p->text = p->out = qc_arena_alloc_uninit(a, blk->end - blk->start
+                                             + 2 * blk->n + 2);
 
     p->line = qc_docblock_first(blk);
     const qc_docline first = p->line;
@@ -640,20 +649,29 @@ static qc_doc *doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
     else
         parse_freeform(p);
     finish_sections(p);
-    qc_buf_free(&p->buf);
     return doc;
+}
+
+static qc_doc *parse_block(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                           const qc_options *opts, bool end_checks)
+{
+    if (!blk || blk->n == 0)
+        return NULL;
+    parser p = { .a = a, .d = d, .blk = blk, .opts = opts,
+                 .no_end_checks = !end_checks };
+    return doc_parse(&p);
 }
 
 qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                      const qc_options *opts)
 {
-    return doc_parse(a, d, blk, opts, true);
+    return parse_block(a, d, blk, opts, true);
 }
 
 qc_doc *qc_doc_parse_lines(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                            const qc_options *opts)
 {
-    return doc_parse(a, d, blk, opts, false);
+    return parse_block(a, d, blk, opts, false);
 }
 
 /* ---- checks made with the schema ---------------------------------------- */
