@@ -25,6 +25,13 @@ struct qc_lexstate {
 /* The end of the white space at P (not beyond END) as the schema dialect
  * skips it between tokens: where the next line of a doc block would
  * start.  The scanner and the doc line iterator (parse.c) share it. */
-const char *qc_doc_gap_end(const char *p, const char *end);
+const char *qc_doc_gap_end_slow(const char *p, const char *end);
+static inline const char *qc_doc_gap_end(const char *p, const char *end)
+{
+    /* Usually the next line starts right after the newline. */
+    if (end - p >= 2 && p[0] == '\n' && p[1] == '#')
+        return p + 1;
+    return qc_doc_gap_end_slow(p, end);
+}
 
 #endif

@@ -25,8 +25,6 @@ enum {
     QC_EXP_EOF = 1 << 7,
 };
 
-struct qc_frame;
-
 struct qc_pstate {
     qc_arena *arena;
     const qc_source *src;
@@ -34,7 +32,14 @@ struct qc_pstate {
     void *scanner;
     struct qc_lexstate ls;
     qc_ptrvec items;            /* qc_item * */
-    struct qc_frame *frames;    /* open objects and arrays, innermost first */
+    /* The members and elements read so far of the objects and arrays
+     * being read, innermost last (malloc).  A list's semantic value is
+     * where its entries start; its object or array takes them off the
+     * top when it ends. */
+    qc_member *mems;
+    size_t nmems, capmems;
+    qc_value **elems;
+    size_t nelems, capelems;
     unsigned depth;
     unsigned tokens_since_item; /* tokens lexed since the last item ended */
     bool last_item_is_value;
@@ -57,12 +62,16 @@ qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b);
 qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t);
 qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
 
-void qc_ps_object_begin(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_key(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_member_value(struct qc_pstate *ps, qc_value *v);
-qc_value *qc_ps_object_end(struct qc_pstate *ps);
-void qc_ps_array_begin(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_element(struct qc_pstate *ps, qc_value *v);
-qc_value *qc_ps_array_end(struct qc_pstate *ps);
+/* An empty list (the base of no entries). */
+#define QC_PS_NONE ((size_t)-1)
+
+qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
+                       size_t base);
+void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t);
+size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
+                    qc_value *v);
+qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
+                      size_t base);
+size_t qc_ps_element(struct qc_pstate *ps, qc_value *v);
 
 #endif

@@ -3,6 +3,8 @@
  * error into a qc_syntax_error. */
 #include "syntax/parse.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parser.h"
@@ -12,21 +14,14 @@
 
 int qc_yyparse(struct qc_pstate *ps);
 void qc_yy_restore_text(void *scanner);
+void qc_yy_init_classes(void);
 
-struct qc_frame {
-    struct qc_frame *next;
-    qc_value *v;
-    qc_ptrvec elems;            /* qc_value * or qc_member * */
-    const char *key;            /* key waiting for its value */
-    size_t key_len;
-    uint32_t key_off;
-};
-
+/* Every field set: values are many, and zero-filling them first would
+ * cost a call each. */
 static qc_value *new_value(struct qc_pstate *ps, qc_vkind kind, uint32_t off)
 {
-    qc_value *v = qc_arena_alloc(ps->arena, sizeof *v);
-    v->kind = kind;
-    v->loc = qc_loc_make(ps->src, off);
+    qc_value *v = qc_arena_alloc_uninit(ps->arena, sizeof *v);
+    *v = (qc_value){ .kind = kind, .loc = qc_loc_make(ps->src, off) };
     return v;
 }
 
@@ -150,7 +145,7 @@ void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
         ps->doc = d;
 }
 
-const char *qc_doc_gap_end(const char *p, const char *end)
+const char *qc_doc_gap_end_slow(const char *p, const char *end)
 {
     const unsigned char *u = (const unsigned char *)p;
     const unsigned char *e = (const unsigned char *)end;
@@ -233,31 +228,23 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
     return v;
 }
 
-static struct qc_frame *push_frame(struct qc_pstate *ps, qc_vkind kind,
-                                   uint32_t off)
+static void *grow(void *p, size_t *cap, size_t size)
 {
-    struct qc_frame *f = qc_arena_alloc(ps->arena, sizeof *f);
-    f->v = new_value(ps, kind, off);
-    f->next = ps->frames;
-    ps->frames = f;
-    return f;
+    *cap = *cap ? 2 * *cap : 64;
+    p = realloc(p, *cap * size);
+    if (!p) {
+        fputs("qapic: out of memory\n", stderr);
+        abort();
+    }
+    return p;
 }
 
-void qc_ps_object_begin(struct qc_pstate *ps, const struct qc_tok *t)
+void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t)
 {
-    push_frame(ps, QC_VOBJECT, t->off);
-}
-
-void qc_ps_key(struct qc_pstate *ps, const struct qc_tok *t)
-{
-    struct qc_frame *f = ps->frames;
-    f->key = t->s;
-    f->key_len = t->len;
-    f->key_off = t->off;
     if (ps->dialect != QC_DIALECT_SCHEMA)
         return;
-    for (size_t i = 0; i < f->elems.n; i++) {
-        const qc_member *m = f->elems.items[i];
+    for (size_t i = base; i < ps->nmems; i++) {
+        const qc_member *m = &ps->mems[i];
         if (m->key_len == t->len && !memcmp(m->key, t->s, t->len)) {
             ps->pending_code = "qapi-duplicate-key";
             ps->pending_msg = qc_arena_printf(ps->arena,
@@ -267,47 +254,64 @@ void qc_ps_key(struct qc_pstate *ps, const struct qc_tok *t)
     }
 }
 
-void qc_ps_member_value(struct qc_pstate *ps, qc_value *v)
+size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
+                    qc_value *v)
 {
-    struct qc_frame *f = ps->frames;
-    qc_member *m = qc_arena_alloc(ps->arena, sizeof *m);
-    m->key = f->key;
-    m->key_len = f->key_len;
-    m->key_loc = qc_loc_make(ps->src, f->key_off);
+    if (ps->nmems == ps->capmems)
+        ps->mems = grow(ps->mems, &ps->capmems, sizeof *ps->mems);
+    qc_member *m = &ps->mems[ps->nmems];
+    m->key = key->s;
+    m->key_len = key->len;
+    m->key_loc = qc_loc_make(ps->src, key->off);
     m->value = v;
-    qc_ptrvec_push(ps->arena, &f->elems, m);
+    return ps->nmems++;
 }
 
-qc_value *qc_ps_object_end(struct qc_pstate *ps)
+/* Objects and arrays without entries share these (never written). */
+static qc_member no_members[1];
+static qc_value *no_elements[1];
+
+/* The entries of a list, from BASE to the top *TOP of STACK (entries of
+ * SIZE bytes), taken off the stack into the arena; NONE if there are
+ * none.  *N gets their number. */
+static void *take_entries(struct qc_pstate *ps, const void *stack,
+                          size_t *top, size_t base, size_t size, void *none,
+                          size_t *n)
 {
-    struct qc_frame *f = ps->frames;
-    ps->frames = f->next;
-    qc_value *v = f->v;
-    v->u.obj.n = f->elems.n;
-    v->u.obj.members = qc_arena_alloc(ps->arena,
-                                      (f->elems.n + 1) * sizeof(qc_member));
-    for (size_t i = 0; i < f->elems.n; i++)
-        v->u.obj.members[i] = *(qc_member *)f->elems.items[i];
+    *n = base == QC_PS_NONE ? 0 : *top - base;
+    if (!*n)
+        return none;
+    void *p = qc_arena_alloc_uninit(ps->arena, *n * size);
+    memcpy(p, (const char *)stack + base * size, *n * size);
+    *top = base;
+    return p;
+}
+
+qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
+                       size_t base)
+{
+    qc_value *v = new_value(ps, QC_VOBJECT, t->off);
+    v->u.obj.members = take_entries(ps, ps->mems, &ps->nmems, base,
+                                    sizeof(qc_member), no_members,
+                                    &v->u.obj.n);
     return v;
 }
 
-void qc_ps_array_begin(struct qc_pstate *ps, const struct qc_tok *t)
+size_t qc_ps_element(struct qc_pstate *ps, qc_value *v)
 {
-    push_frame(ps, QC_VARRAY, t->off);
+    if (ps->nelems == ps->capelems)
+        ps->elems = grow(ps->elems, &ps->capelems, sizeof *ps->elems);
+    ps->elems[ps->nelems] = v;
+    return ps->nelems++;
 }
 
-void qc_ps_element(struct qc_pstate *ps, qc_value *v)
+qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
+                      size_t base)
 {
-    qc_ptrvec_push(ps->arena, &ps->frames->elems, v);
-}
-
-qc_value *qc_ps_array_end(struct qc_pstate *ps)
-{
-    struct qc_frame *f = ps->frames;
-    ps->frames = f->next;
-    qc_value *v = f->v;
-    v->u.arr.n = f->elems.n;
-    v->u.arr.items = (qc_value **)f->elems.items;
+    qc_value *v = new_value(ps, QC_VARRAY, t->off);
+    v->u.arr.items = take_entries(ps, ps->elems, &ps->nelems, base,
+                                  sizeof(qc_value *), no_elements,
+                                  &v->u.arr.n);
     return v;
 }
 
@@ -325,6 +329,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     ps.ls.dialect = dialect;
     ps.ls.start_token = dialect == QC_DIALECT_SCHEMA ? START_SCHEMA
                       : dialect == QC_DIALECT_JSON ? START_JSON : START_STREAM;
+    qc_yy_init_classes();
     qc_yylex_init_extra(&ps.ls, &ps.scanner);
     /* The text ends in two NULs, so flex scans it in place. */
     YY_BUFFER_STATE buf = qc_yy_scan_buffer(src->text, src->len + 2, ps.scanner);
@@ -339,6 +344,8 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
         qc_yy_delete_buffer(buf, ps.scanner);
     }
     qc_yylex_destroy(ps.scanner);
+    free(ps.mems);
+    free(ps.elems);
     out->nitems = ps.items.n;
     out->items = qc_arena_alloc(a, (ps.items.n + 1) * sizeof *out->items);
     for (size_t i = 0; i < ps.items.n; i++)
