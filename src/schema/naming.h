@@ -14,6 +14,11 @@
  * starting with a digit get a "q_" prefix.  Arena string. */
 const char *qc_c_name(qc_arena *a, const char *name, bool protect);
 
+/* Whether c_name(NAME) is "u" or starts with "has_": C names that the
+ * generated code of a struct keeps for itself (expr.py refuses members so
+ * named).  Without making the C name. */
+bool qc_member_name_reserved(const char *name);
+
 /* The stem of NAME (what follows an optional "__RFQDN_" downstream prefix
  * and "x-"), when NAME is well-formed as expr.py's check_name_str wants:
  * a letter, then letters, digits, '-' and '_', and a c_name that does not
