@@ -14,6 +14,9 @@ struct qc_lexstate {
     qc_dialect dialect;
     int start_token;            /* dialect token, handed out first */
     uint32_t tok_off;           /* start of the last token */
+    /* The line ends of the last doc block read (malloc). */
+    uint32_t *doc_eol;
+    size_t doc_eol_cap;
     /* A lexical error, set by the scanner before it returns QC_LEX_ERROR. */
     uint32_t err_off;
     const char *err_code;
@@ -22,16 +25,8 @@ struct qc_lexstate {
 
 #define QC_LEX_ERROR (-2)
 
-/* The end of the white space at P (not beyond END) as the schema dialect
- * skips it between tokens: where the next line of a doc block would
- * start.  The scanner and the doc line iterator (parse.c) share it. */
-const char *qc_doc_gap_end_slow(const char *p, const char *end);
-static inline const char *qc_doc_gap_end(const char *p, const char *end)
-{
-    /* Usually the next line starts right after the newline. */
-    if (end - p >= 2 && p[0] == '\n' && p[1] == '#')
-        return p + 1;
-    return qc_doc_gap_end_slow(p, end);
-}
+/* realloc to twice *CAP (at least 64) entries of SIZE bytes; dies on
+ * out-of-memory. */
+void *qc_grow(void *p, size_t *cap, size_t size);
 
 #endif

@@ -8,14 +8,9 @@
 
 #define QC_ARENA_CHUNK (256 * 1024)
 
-struct chunk {
-    struct chunk *next;
-    size_t size, used;
+struct qc_arena_chunk {
+    struct qc_arena_chunk *next;
     max_align_t data[];
-};
-
-struct qc_arena {
-    struct chunk *head;
 };
 
 static void *xmalloc(size_t n)
@@ -28,10 +23,16 @@ static void *xmalloc(size_t n)
     return p;
 }
 
+static char *new_chunk(qc_arena *a, size_t size);
+
+/* With a first chunk, so that even a zero-sized allocation gives a
+ * pointer (pages untouched cost nothing). */
 qc_arena *qc_arena_new(void)
 {
     qc_arena *a = xmalloc(sizeof *a);
+    a->cur = a->end = NULL;
     a->head = NULL;
+    new_chunk(a, 0);
     return a;
 }
 
@@ -39,48 +40,55 @@ void qc_arena_free(qc_arena *a)
 {
     if (!a)
         return;
-    for (struct chunk *c = a->head, *next; c; c = next) {
+    for (struct qc_arena_chunk *c = a->head, *next; c; c = next) {
         next = c->next;
         free(c);
     }
     free(a);
 }
 
-void *qc_arena_alloc_uninit(qc_arena *a, size_t size)
+/* Room for SIZE bytes (a multiple of the alignment for objects): a block
+ * of its own behind the current chunk when it is large, so that the free
+ * space of the current chunk is not abandoned; else a new current chunk.
+ * Returns the block's start, or NULL when it is the new current chunk. */
+static char *new_chunk(qc_arena *a, size_t size)
 {
-    const size_t align = _Alignof(max_align_t);
-    size = (size + align - 1) & ~(align - 1);
-    struct chunk *c = a->head;
-    if (!c || c->size - c->used < size) {
-        size_t cap = size > QC_ARENA_CHUNK / 4 ? size : QC_ARENA_CHUNK;
-        c = xmalloc(sizeof *c + cap);
-        c->size = cap;
-        c->used = 0;
-        /* A large block gets a chunk of its own behind the current one,
-         * so the free space of the current chunk is not abandoned. */
-        if (cap != QC_ARENA_CHUNK && a->head) {
-            c->next = a->head->next;
-            a->head->next = c;
-        } else {
-            c->next = a->head;
-            a->head = c;
-        }
+    if (size > QC_ARENA_CHUNK / 4) {
+        struct qc_arena_chunk *c = xmalloc(sizeof *c + size);
+        c->next = a->head->next;
+        a->head->next = c;
+        return (char *)c->data;
     }
-    void *p = (char *)c->data + c->used;
-    c->used += size;
+    struct qc_arena_chunk *c = xmalloc(sizeof *c + QC_ARENA_CHUNK);
+    c->next = a->head;
+    a->head = c;
+    a->cur = (char *)c->data;
+    a->end = a->cur + QC_ARENA_CHUNK;
+    return NULL;
+}
+
+void *qc_arena_alloc_chunk(qc_arena *a, size_t size)
+{
+    char *p = new_chunk(a, size);
+    if (p)
+        return p;
+    p = a->cur;
+    a->cur += size;
     return p;
 }
 
-void *qc_arena_alloc(qc_arena *a, size_t size)
+char *qc_arena_alloc_text_chunk(qc_arena *a, size_t size)
 {
-    void *p = qc_arena_alloc_uninit(a, size);
-    memset(p, 0, size);
-    return p;
+    char *p = new_chunk(a, size);
+    if (p)
+        return p;
+    a->end -= size;
+    return a->end;
 }
 
 char *qc_arena_strndup(qc_arena *a, const char *s, size_t n)
 {
-    char *p = qc_arena_alloc_uninit(a, n + 1);
+    char *p = qc_arena_alloc_text(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -91,6 +99,19 @@ char *qc_arena_strdup(qc_arena *a, const char *s)
     return qc_arena_strndup(a, s, strlen(s));
 }
 
+char *qc_arena_concat(qc_arena *a, const char *x, const char *y,
+                      const char *z)
+{
+    size_t nx = x ? strlen(x) : 0, ny = y ? strlen(y) : 0;
+    size_t nz = z ? strlen(z) : 0;
+    char *p = qc_arena_alloc_text(a, nx + ny + nz + 1);
+    memcpy(p, x ? x : "", nx);
+    memcpy(p + nx, y ? y : "", ny);
+    memcpy(p + nx + ny, z ? z : "", nz);
+    p[nx + ny + nz] = '\0';
+    return p;
+}
+
 char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -99,7 +120,7 @@ char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0)
         n = 0;
-    char *p = qc_arena_alloc_uninit(a, (size_t)n + 1);
+    char *p = qc_arena_alloc_text(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }

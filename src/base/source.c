@@ -15,7 +15,7 @@ static qc_source *make_source(qc_arena *a, const char *path, size_t len)
     qc_source *s = qc_arena_alloc(a, sizeof *s);
     s->arena = a;
     s->path = qc_arena_strdup(a, path);
-    s->text = qc_arena_alloc_uninit(a, len + 3);  /* +1 newline, +2 NULs */
+    s->text = qc_arena_alloc_text(a, len + 3);  /* +1 newline, +2 NULs */
     return s;
 }
 

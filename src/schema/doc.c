@@ -245,8 +245,30 @@ static qc_doc_section *find_named(const qc_ptrvec *v, const char *name)
 {
     for (size_t i = 0; i < v->n; i++) {
         qc_doc_section *sec = v->items[i];
-        if (!strcmp(sec->name, name))
+        if (sec->name[0] == name[0] && !strcmp(sec->name, name))
             return sec;
+    }
+    return NULL;
+}
+
+/* The same, looking first where the last search ended (*HINT): members
+ * are connected mostly in the order they are documented. */
+static qc_doc_section *find_named_from(const qc_ptrvec *v, const char *name,
+                                       size_t *hint)
+{
+    if (*hint < v->n) {
+        qc_doc_section *sec = v->items[*hint];
+        if (!strcmp(sec->name, name)) {
+            ++*hint;
+            return sec;
+        }
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        qc_doc_section *sec = v->items[i];
+        if (sec->name[0] == name[0] && !strcmp(sec->name, name)) {
+            *hint = i + 1;
+            return sec;
+        }
     }
     return NULL;
 }
@@ -628,7 +650,7 @@ static qc_doc *doc_parse(parser *p)
      * newline, after at most one newline that starts a paragraph, and
      * every section ends in a NUL: room for the block's text, two bytes
      * per line and the body's NUL. */
-    p->text = p->out = qc_arena_alloc_uninit(a, blk->end - blk->start
+    p->text = p->out = qc_arena_alloc_text(a, blk->end - blk->start
                                              + 2 * blk->n + 2);
 
     p->line = qc_docblock_first(blk);
@@ -708,7 +730,7 @@ bool qc_doc_connect_member(qc_arena *a, qc_doc *doc, qc_diag *d,
 {
     if (!doc)
         return true;
-    qc_doc_section *sec = find_named(&doc->args, member);
+    qc_doc_section *sec = find_named_from(&doc->args, member, &doc->arg_hint_);
     if (!sec) {
         if (!exempt) {
             qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-undocumented-member",
@@ -747,7 +769,8 @@ bool qc_doc_connect_feature(qc_doc *doc, qc_diag *d, const char *feature,
 {
     if (!doc)
         return true;
-    qc_doc_section *sec = find_named(&doc->features, feature);
+    qc_doc_section *sec = find_named_from(&doc->features, feature,
+                                          &doc->feature_hint_);
     if (!sec) {
         qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-undocumented-feature",
                                      "feature '%s' is not documented",

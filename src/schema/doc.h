@@ -75,6 +75,7 @@ typedef struct qc_doc {
     qc_ptrvec sections;     /* the other sections after the body, in order:
                                PLAIN, RETURNS, ERRORS, SINCE, TODO */
     qc_doc_section *returns, *errors, *since;
+    size_t arg_hint_, feature_hint_;    /* private to connect */
 } qc_doc;
 
 /* Parses one block.  For a block cut short by a syntax error

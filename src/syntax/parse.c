@@ -131,6 +131,17 @@ void qc_ps_add_value(struct qc_pstate *ps, qc_value *v)
     add_item(ps, v, NULL);
 }
 
+void *qc_grow(void *p, size_t *cap, size_t size)
+{
+    *cap = *cap ? 2 * *cap : 64;
+    p = realloc(p, *cap * size);
+    if (!p) {
+        fputs("qapic: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
 void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
 {
     qc_docblock *d = qc_arena_alloc_uninit(ps->arena, sizeof *d);
@@ -138,6 +149,12 @@ void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
     d->start = t->off;
     d->end = t->off + t->len;
     d->n = t->n;
+    /* The scanner's list of line ends is reused for the next block: this
+     * runs before the parser asks for another token (the rule reduces
+     * without a look-ahead). */
+    uint32_t *eol = qc_arena_alloc_uninit(ps->arena, t->n * sizeof *eol);
+    memcpy(eol, ps->ls.doc_eol, t->n * sizeof *eol);
+    d->eol = eol;
     d->complete = complete;
     if (complete)
         add_item(ps, NULL, d);
@@ -175,30 +192,6 @@ const char *qc_doc_gap_end_slow(const char *p, const char *end)
     return (const char *)u;
 }
 
-static qc_docline docline_at(const qc_docblock *blk, const char *p)
-{
-    const char *base = blk->src->text, *end = base + blk->end;
-    const char *eol = memchr(p, '\n', (size_t)(end - p));
-    qc_docline l = { p, (size_t)((eol ? eol : end) - p),
-                     qc_loc_make(blk->src, (uint32_t)(p - base)) };
-    return l;
-}
-
-qc_docline qc_docblock_first(const qc_docblock *blk)
-{
-    return docline_at(blk, blk->src->text + blk->start);
-}
-
-bool qc_docblock_next(const qc_docblock *blk, qc_docline *l)
-{
-    const char *end = blk->src->text + blk->end;
-    const char *p = l->text + l->len;
-    if (p >= end)
-        return false;
-    *l = docline_at(blk, qc_doc_gap_end(p, end));
-    return true;
-}
-
 qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t)
 {
     qc_value *v = new_value(ps, QC_VSTRING, t->off);
@@ -228,17 +221,6 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
     return v;
 }
 
-static void *grow(void *p, size_t *cap, size_t size)
-{
-    *cap = *cap ? 2 * *cap : 64;
-    p = realloc(p, *cap * size);
-    if (!p) {
-        fputs("qapic: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
 void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t)
 {
     if (ps->dialect != QC_DIALECT_SCHEMA)
@@ -258,7 +240,7 @@ size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
                     qc_value *v)
 {
     if (ps->nmems == ps->capmems)
-        ps->mems = grow(ps->mems, &ps->capmems, sizeof *ps->mems);
+        ps->mems = qc_grow(ps->mems, &ps->capmems, sizeof *ps->mems);
     qc_member *m = &ps->mems[ps->nmems];
     m->key = key->s;
     m->key_len = key->len;
@@ -300,7 +282,7 @@ qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
 size_t qc_ps_element(struct qc_pstate *ps, qc_value *v)
 {
     if (ps->nelems == ps->capelems)
-        ps->elems = grow(ps->elems, &ps->capelems, sizeof *ps->elems);
+        ps->elems = qc_grow(ps->elems, &ps->capelems, sizeof *ps->elems);
     ps->elems[ps->nelems] = v;
     return ps->nelems++;
 }
@@ -346,6 +328,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     qc_yylex_destroy(ps.scanner);
     free(ps.mems);
     free(ps.elems);
+    free(ps.ls.doc_eol);
     out->nitems = ps.items.n;
     out->items = qc_arena_alloc(a, (ps.items.n + 1) * sizeof *out->items);
     for (size_t i = 0; i < ps.items.n; i++)
