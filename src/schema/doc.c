@@ -10,7 +10,10 @@
  * written (always the last one started), and at the end every section is
  * stripped of leading and trailing newlines (spaces are kept).  The
  * sections are written one after the other into one arena block sized
- * for the doc block's text, so each one's text is where it was written. */
+ * for the doc block's text, so each one's text is where it was written.
+ * Only what is printed needs the text: the checks only need to know
+ * whether a section has some, so a block is first read without writing
+ * any, and read again when its text is wanted (qc_doc_dump). */
 #include "schema/doc.h"
 
 #include <setjmp.h>
@@ -127,8 +130,11 @@ typedef struct {
     jmp_buf fail;
     qc_doc *doc;
     qc_doc_section *last;       /* the section being written */
+    bool write;                 /* write the sections' text */
     char *text;                 /* LAST's text so far: TEXT to OUT */
     char *out;
+    bool wrote;                 /* LAST has had lines or newlines, */
+    bool has_text;              /* other than empty ones */
     qc_doc_section *empty;      /* the first tagged section without text */
     qc_docline line;            /* the current line */
     bool have_line;             /* false: the block has run out of lines */
@@ -196,6 +202,11 @@ static void seal_last(parser *p)
     qc_doc_section *sec = p->last;
     if (!sec)
         return;
+    if (sec->kind != QC_DOC_PLAIN && !p->has_text && !p->empty)
+        p->empty = sec;
+    p->wrote = p->has_text = false;
+    if (!p->write)
+        return;
     char *t = p->text, *e = p->out;
     while (e > t && e[-1] == '\n')
         e--;
@@ -203,8 +214,6 @@ static void seal_last(parser *p)
         t++;
     *e = '\0';
     sec->text = t;
-    if (sec->kind != QC_DOC_PLAIN && t == e && !p->empty)
-        p->empty = sec;
     p->text = p->out = e + 1;
 }
 
@@ -222,6 +231,10 @@ static qc_doc_section *start_section(parser *p, qc_doc_kind kind,
 
 static void append_line(parser *p, const char *s, size_t n)
 {
+    p->wrote = true;
+    p->has_text |= n != 0;
+    if (!p->write)
+        return;
     memcpy(p->out, s, n);
     p->out[n] = '\n';
     p->out += n + 1;
@@ -232,9 +245,11 @@ static void append_line(parser *p, const char *s, size_t n)
 static void ensure_untagged(parser *p)
 {
     if (p->last->kind == QC_DOC_PLAIN) {
-        if (p->out == p->text)
+        if (!p->wrote)
             p->last->loc = cur_loc(p);
-        *p->out++ = '\n';
+        p->wrote = true;
+        if (p->write)
+            *p->out++ = '\n';
         return;
     }
     qc_doc_section *sec = start_section(p, QC_DOC_PLAIN, NULL, cur_loc(p));
@@ -650,8 +665,9 @@ static qc_doc *doc_parse(parser *p)
      * newline, after at most one newline that starts a paragraph, and
      * every section ends in a NUL: room for the block's text, two bytes
      * per line and the body's NUL. */
-    p->text = p->out = qc_arena_alloc_text(a, blk->end - blk->start
-                                             + 2 * blk->n + 2);
+    if (p->write)
+        p->text = p->out = qc_arena_alloc_text(a, blk->end - blk->start
+                                                 + 2 * blk->n + 2);
 
     p->line = qc_docblock_first(blk);
     const qc_docline first = p->line;
@@ -663,6 +679,10 @@ static qc_doc *doc_parse(parser *p)
     qc_doc *doc = qc_arena_alloc(a, sizeof *doc);
     p->doc = doc;
     doc->loc = first.loc;
+    doc->blk_ = blk;
+    doc->opts_ = p->opts;
+    doc->arena_ = a;
+    doc->diag_ = p->d;
     doc->body = start_section(p, QC_DOC_PLAIN, NULL, first.loc);
 
     next_line(p);
@@ -675,25 +695,50 @@ static qc_doc *doc_parse(parser *p)
 }
 
 static qc_doc *parse_block(qc_arena *a, qc_diag *d, const qc_docblock *blk,
-                           const qc_options *opts, bool end_checks)
+                           const qc_options *opts, bool end_checks,
+                           bool write)
 {
     if (!blk || blk->n == 0)
         return NULL;
     parser p = { .a = a, .d = d, .blk = blk, .opts = opts,
-                 .no_end_checks = !end_checks };
+                 .no_end_checks = !end_checks, .write = write };
     return doc_parse(&p);
+}
+
+static void copy_texts(const qc_ptrvec *to, const qc_ptrvec *from)
+{
+    for (size_t i = 0; i < from->n; i++)
+        ((qc_doc_section *)to->items[i])->text =
+            ((const qc_doc_section *)from->items[i])->text;
+}
+
+/* DOC's sections get their text: its block read again, writing it (the
+ * same sections come out, in the same order; the made-up ones of
+ * qc_doc_connect_member have theirs and come last). */
+static void write_texts(qc_doc *doc)
+{
+    if (!doc->body || doc->body->text)
+        return;
+    qc_doc *w = parse_block(doc->arena_, doc->diag_, doc->blk_, doc->opts_,
+                            true, true);
+    if (!w)
+        return;
+    doc->body->text = w->body->text;
+    copy_texts(&doc->args, &w->args);
+    copy_texts(&doc->features, &w->features);
+    copy_texts(&doc->sections, &w->sections);
 }
 
 qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                      const qc_options *opts)
 {
-    return parse_block(a, d, blk, opts, true);
+    return parse_block(a, d, blk, opts, true, false);
 }
 
 qc_doc *qc_doc_parse_lines(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                            const qc_options *opts)
 {
-    return parse_block(a, d, blk, opts, false);
+    return parse_block(a, d, blk, opts, false, false);
 }
 
 /* ---- checks made with the schema ---------------------------------------- */
@@ -818,6 +863,7 @@ bool qc_doc_check(qc_doc *doc, qc_diag *d)
 
 void qc_doc_dump(qc_buf *b, const qc_doc *doc)
 {
+    write_texts((qc_doc *)doc);     /* a cache: the doc is the same */
     if (doc->symbol)
         qc_buf_printf(b, "doc symbol=%s\n", doc->symbol);
     else
