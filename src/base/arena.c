@@ -5,13 +5,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#define QC_ARENA_CHUNK (256 * 1024)
+/* The first chunk of an arena is small: most arenas stay small.  The
+ * next ones are big and, where the system has them, backed by one huge
+ * page each: a page fault costs microseconds, and reading a large schema
+ * or dump touches megabytes of arena.  Big chunks of a freed arena are
+ * kept for the next one (a run reads one file after another). */
+#define SMALL_CHUNK (256 * 1024)
+#define BIG_CHUNK (2 * 1024 * 1024)
+#define MAX_SPARE 4
+
+enum chunk_kind { CHUNK_SMALL, CHUNK_BIG, CHUNK_BLOCK, CHUNK_BIG_MALLOC };
 
 struct qc_arena_chunk {
     struct qc_arena_chunk *next;
+    enum chunk_kind kind;
     max_align_t data[];
 };
+
+#define BIG_DATA (BIG_CHUNK - offsetof(struct qc_arena_chunk, data))
+
+static struct qc_arena_chunk *spare;   /* big chunks of freed arenas */
+static unsigned nspare;
 
 static void *xmalloc(size_t n)
 {
@@ -23,16 +39,68 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-static char *new_chunk(qc_arena *a, size_t size);
+/* A big chunk: 2 MiB aligned on 2 MiB, so that one huge page can back
+ * it; from malloc when mapping fails. */
+static struct qc_arena_chunk *big_chunk(void)
+{
+    if (spare) {
+        struct qc_arena_chunk *c = spare;
+        spare = c->next;
+        nspare--;
+        return c;
+    }
+    struct qc_arena_chunk *c = NULL;
+#if defined(MAP_ANONYMOUS)
+    char *p = mmap(NULL, 2 * BIG_CHUNK, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+        char *q = (char *)(((uintptr_t)p + BIG_CHUNK - 1)
+                           & ~(uintptr_t)(BIG_CHUNK - 1));
+        if (q > p)
+            munmap(p, (size_t)(q - p));
+        munmap(q + BIG_CHUNK, (size_t)(p + 2 * BIG_CHUNK - (q + BIG_CHUNK)));
+#if defined(MADV_HUGEPAGE)
+        madvise(q, BIG_CHUNK, MADV_HUGEPAGE);
+#endif
+        c = (struct qc_arena_chunk *)q;
+        c->kind = CHUNK_BIG;
+    }
+#endif
+    if (!c) {
+        c = xmalloc(BIG_CHUNK);
+        c->kind = CHUNK_BIG_MALLOC;
+    }
+    return c;
+}
+
+static void free_chunk(struct qc_arena_chunk *c)
+{
+    if (c->kind == CHUNK_BIG && nspare < MAX_SPARE) {
+        c->next = spare;
+        spare = c;
+        nspare++;
+        return;
+    }
+#if defined(MAP_ANONYMOUS)
+    if (c->kind == CHUNK_BIG) {
+        munmap(c, BIG_CHUNK);
+        return;
+    }
+#endif
+    free(c);
+}
 
 /* With a first chunk, so that even a zero-sized allocation gives a
  * pointer (pages untouched cost nothing). */
 qc_arena *qc_arena_new(void)
 {
     qc_arena *a = xmalloc(sizeof *a);
-    a->cur = a->end = NULL;
-    a->head = NULL;
-    new_chunk(a, 0);
+    struct qc_arena_chunk *c = xmalloc(sizeof *c + SMALL_CHUNK);
+    c->next = NULL;
+    c->kind = CHUNK_SMALL;
+    a->head = c;
+    a->cur = (char *)c->data;
+    a->end = a->cur + SMALL_CHUNK;
     return a;
 }
 
@@ -42,7 +110,7 @@ void qc_arena_free(qc_arena *a)
         return;
     for (struct qc_arena_chunk *c = a->head, *next; c; c = next) {
         next = c->next;
-        free(c);
+        free_chunk(c);
     }
     free(a);
 }
@@ -53,17 +121,19 @@ void qc_arena_free(qc_arena *a)
  * Returns the block's start, or NULL when it is the new current chunk. */
 static char *new_chunk(qc_arena *a, size_t size)
 {
-    if (size > QC_ARENA_CHUNK / 4) {
-        struct qc_arena_chunk *c = xmalloc(sizeof *c + size);
+    struct qc_arena_chunk *c;
+    if (size > BIG_DATA / 4) {
+        c = xmalloc(sizeof *c + size);
+        c->kind = CHUNK_BLOCK;
         c->next = a->head->next;
         a->head->next = c;
         return (char *)c->data;
     }
-    struct qc_arena_chunk *c = xmalloc(sizeof *c + QC_ARENA_CHUNK);
+    c = big_chunk();
     c->next = a->head;
     a->head = c;
     a->cur = (char *)c->data;
-    a->end = a->cur + QC_ARENA_CHUNK;
+    a->end = (char *)c + BIG_CHUNK;
     return NULL;
 }
 
