@@ -17,6 +17,9 @@
 #include "schema/doc.h"
 
 #include <setjmp.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +83,9 @@ static unsigned leading_space(const char *s, size_t n)
         i++;
         count++;
     }
+    /* Usually a letter comes next. */
+    if (i < n && (unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80)
+        return count;
     while ((k = space_at(s + i, n - i)) != 0) {
         i += k;
         count++;
@@ -325,6 +331,40 @@ static void finish_sections(parser *p)
 
 /* ---- lines ------------------------------------------------------------------ */
 
+/* The first '.', '!' or '?' in S[I..END), or END: many bytes at a time
+ * while none is there (the check reads every line of text). */
+static size_t sentence_mark(const char *s, size_t i, size_t end)
+{
+#if defined(__SSE2__)
+    const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!');
+    const __m128i ask = _mm_set1_epi8('?');
+    for (; i + 16 <= end; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dot),
+                                              _mm_cmpeq_epi8(x, bang)),
+                                 _mm_cmpeq_epi8(x, ask));
+        int bits = _mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz((unsigned)bits);
+    }
+#endif
+    const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+    for (; i + 8 <= end; i += 8) {
+        uint64_t x, a, b, c;
+        memcpy(&x, s + i, 8);
+        a = x ^ (ones * '.');
+        b = x ^ (ones * '!');
+        c = x ^ (ones * '?');
+        if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c))
+            & highs)
+            break;
+    }
+    for (; i < end; i++)
+        if (s[i] == '.' || s[i] == '!' || s[i] == '?')
+            return i;
+    return end;
+}
+
 /* 10.2: line length and sentence spacing (QEMU's doc line format check). */
 static void check_line_format(parser *p)
 {
@@ -349,8 +389,11 @@ static void check_line_format(parser *p)
     }
 
     for (size_t i = 0; i + 2 < n; i++) {
+        i = sentence_mark(s, i, n - 2);
+        if (i + 2 >= n)
+            break;
         char c = s[i], nx = s[i + 2];
-        if ((c != '.' && c != '!' && c != '?') || s[i + 1] != ' ')
+        if (s[i + 1] != ' ')
             continue;
         if (!((nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')
               || nx == '('))
@@ -425,7 +468,8 @@ static void load_line(parser *p)
     /* A line that is just "::" or ".. qmp-example::" starts a literal
      * block, which lasts until the indentation decreases. */
     size_t j = 0;
-    if (n >= 2 && t[0] == '.' && t[1] == '.' && n > 2 && t[2] == ' ') {
+    bool colons = n >= 2 && t[n - 1] == ':' && t[n - 2] == ':';
+    if (colons && n > 2 && t[0] == '.' && t[1] == '.' && t[2] == ' ') {
         j = 2;
         while (j < n && t[j] == ' ')
             j++;
@@ -434,9 +478,9 @@ static void load_line(parser *p)
         else
             j = 0;
     }
-    while (j < n && t[j] == ' ')
+    while (colons && j < n && t[j] == ' ')
         j++;
-    if (n - j == 2 && t[j] == ':' && t[j + 1] == ':') {
+    if (colons && n - j == 2 && t[j] == ':' && t[j + 1] == ':') {
         p->literal = true;
         p->literal_indent = 0;
     } else if (p->literal && n) {
@@ -534,10 +578,15 @@ static size_t section_tag(const parser *p, const char **word)
         "Returns", "Errors", "Since", "Notes", "Note", "Examples", "Example",
         "TODO",
     };
+    static const unsigned char len[] = { 7, 6, 5, 5, 4, 8, 7, 4 };
+    /* Every tag starts with a capital that most lines do not. */
+    char c = p->n ? p->s[0] : 0;
+    if (c != 'R' && c != 'E' && c != 'S' && c != 'N' && c != 'T')
+        return 0;
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
-        size_t l = strlen(tags[i]);
-        if (p->n > l && !memcmp(p->s, tags[i], l) && p->s[l] == ':'
-            && !(l + 1 < p->n && p->s[l + 1] == ':')) {
+        size_t l = len[i];
+        if (p->n > l && tags[i][0] == c && !memcmp(p->s, tags[i], l)
+            && p->s[l] == ':' && !(l + 1 < p->n && p->s[l + 1] == ':')) {
             *word = tags[i];
             return l;
         }
@@ -592,8 +641,8 @@ static void parse_definition(parser *p)
                         "'Features:' must be followed by '@FEATURE:' "
                         "descriptions");
             no_more_args = true;
-        } else if (at_name_colon(p, &name, NULL)) {
-            if (no_more_args)
+        } else if (at_name_colon(p, NULL, NULL)) {
+            if (no_more_args && at_name_colon(p, &name, NULL))
                 fail_at(p, cur_loc(p), "qapi-doc-interleaved",
                         "'@%s:' is described after a section that must "
                         "follow all descriptions", name);
@@ -636,7 +685,7 @@ static void parse_freeform(parser *p)
     ensure_untagged(p);
     while (!p->at_end) {
         const char *name;
-        if (at_name_colon(p, &name, NULL))
+        if (at_name_colon(p, NULL, NULL) && at_name_colon(p, &name, NULL))
             fail_at(p, cur_loc(p), "qapi-doc-freeform-symbol",
                     "'@%s:' describes a member, but this doc comment is "
                     "not for a definition", name);
