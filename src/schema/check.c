@@ -109,10 +109,8 @@ static bool check_definition(qc_builder *b, qc_entity *e)
 
 static const char *member_c_name(qc_builder *b, qc_smember *m)
 {
-    if (!m->c_name_) {
-        m->c_name_ = qc_c_name(b->a, m->name, true);
-        m->c_hash_ = qc_hash_str(m->c_name_);
-    }
+    if (!m->c_name_)
+        m->c_name_ = qc_c_name_hashed(b->a, m->name, true, &m->c_hash_);
     return m->c_name_;
 }
 
@@ -258,11 +256,20 @@ static bool object_check_clash(qc_builder *b, const qc_entity *ctx,
     return true;
 }
 
-static bool enum_has_value(const qc_entity *en, const char *name)
+/* Branches mostly come in the order of their values: the search starts
+ * where the last one ended (*HINT). */
+static bool enum_has_value(const qc_entity *en, const char *name,
+                           size_t *hint)
 {
-    for (size_t i = 0; i < en->nvalues; i++)
-        if (strcmp(en->values[i]->name, name) == 0)
+    for (size_t k = 0; k < en->nvalues; k++) {
+        size_t i = *hint + k;       /* *HINT <= nvalues */
+        if (i >= en->nvalues)
+            i -= en->nvalues;
+        if (strcmp(en->values[i]->name, name) == 0) {
+            *hint = i + 1;
             return true;
+        }
+    }
     return false;
 }
 
@@ -340,13 +347,14 @@ static bool check_branches(qc_builder *b, qc_entity *e, seen s)
         QC_SB_ERR(b, e, "qapi-union-empty", "union has no branches");
         return false;
     }
+    size_t hint = 0;
     for (size_t i = 0; i < vs->n; i++) {
         qc_smember *v = vs->variants[i];
         if (!check_member(b, e, v))
             return false;
         if (!seen_count(b, s))
             continue;
-        if (!enum_has_value(tm->type, v->name)) {
+        if (!enum_has_value(tm->type, v->name, &hint)) {
             QC_SB_ERR(b, e, "qapi-bad-branch", "branch '%s' is not a value of %s",
                       v->name, qc_entity_describe(b->a, tm->type));
             return false;

@@ -58,10 +58,11 @@ static bool fail(ctx *c, const char *code, const char *fmt, ...)
 
 /* ---- names ------------------------------------------------------------- */
 
-static const char *check_name_str(ctx *c, const char *name,
-                                  what source)
+/* The stem of NAME; *CLASSES gets its characters' (naming.h). */
+static const char *check_name_str(ctx *c, const char *name, what source,
+                                  unsigned *classes)
 {
-    const char *stem = qc_name_stem(name);
+    const char *stem = qc_name_stem_classes(name, classes);
     if (!stem)
         fail(c, "qapi-invalid-name", "%s has an invalid name", what_text(c, source));
     return stem;
@@ -69,45 +70,38 @@ static const char *check_name_str(ctx *c, const char *name,
 
 static bool check_name_upper(ctx *c, const char *name, what source)
 {
-    const char *stem = check_name_str(c, name, source);
-    if (!stem)
+    unsigned cl;
+    if (!check_name_str(c, name, source, &cl))
         return false;
-    for (const char *s = stem; *s; s++)
-        if ((*s >= 'a' && *s <= 'z') || *s == '-')
-            return fail(c, "qapi-name-case",
-                        "%s name must be upper case, without '-'", what_text(c, source));
+    if (cl & (QC_NAME_LOWER | QC_NAME_DASH))
+        return fail(c, "qapi-name-case",
+                    "%s name must be upper case, without '-'", what_text(c, source));
     return true;
 }
 
 static bool check_name_lower(ctx *c, const char *name, what source,
                              bool permit_upper, bool permit_underscore)
 {
-    const char *stem = check_name_str(c, name, source);
-    if (!stem)
+    unsigned cl;
+    if (!check_name_str(c, name, source, &cl))
         return false;
-    for (const char *s = stem; *s; s++)
-        if ((!permit_upper && *s >= 'A' && *s <= 'Z')
-            || (!permit_underscore && *s == '_'))
-            return fail(c, "qapi-name-case",
-                        "%s name must be lower case, without '_'", what_text(c, source));
+    if ((!permit_upper && (cl & QC_NAME_UPPER))
+        || (!permit_underscore && (cl & QC_NAME_UNDERSCORE)))
+        return fail(c, "qapi-name-case",
+                    "%s name must be lower case, without '_'", what_text(c, source));
     return true;
 }
 
 static bool check_name_camel(ctx *c, const char *name, what source)
 {
-    const char *stem = check_name_str(c, name, source);
+    unsigned cl;
+    const char *stem = check_name_str(c, name, source, &cl);
     if (!stem)
         return false;
-    bool ok = stem[0] >= 'A' && stem[0] <= 'Z';
-    bool lower = false;
-    for (const char *s = stem + 1; ok && *s; s++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-              || (*s >= '0' && *s <= '9')))
-            ok = false;
-        if (*s >= 'a' && *s <= 'z')
-            lower = true;
-    }
-    if (!ok || !lower)
+    /* An upper-case letter, then letters and digits, one of them lower
+     * case (the first letter being upper case, it is one of the rest). */
+    if (!(stem[0] >= 'A' && stem[0] <= 'Z')
+        || (cl & (QC_NAME_DASH | QC_NAME_UNDERSCORE)) || !(cl & QC_NAME_LOWER))
         return fail(c, "qapi-name-case", "%s name must be CamelCase", what_text(c, source));
     return true;
 }

@@ -28,17 +28,26 @@ static const char *const c_reserved[] = {
     "unix", "errno", "mips", "sparc", "i386", "linux",
 };
 
-/* Name characters: 1 for [A-Za-z0-9_], 2 for '-' (a table: names are
- * looked at character by character all the time). */
+/* The classes of name characters: 1 for [A-Za-z0-9_], 2 for '-', and
+ * the QC_NAME_* bits (a table: names are looked at character by
+ * character all the time). */
 static const unsigned char name_class[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  2,  0,  0,
+    17, 17, 17, 17, 17, 17, 17, 17, 17, 17,  0,  0,  0,  0,  0,  0,
+     0,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,
+     9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  0,  0,  0,  0, 33,
+     0,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,
+     5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
 };
 
 static bool is_alnum_(char ch)
@@ -83,7 +92,8 @@ static bool is_reserved(const char *name, size_t n, uint32_t h)
     return false;
 }
 
-const char *qc_c_name(qc_arena *a, const char *name, bool protect)
+const char *qc_c_name_hashed(qc_arena *a, const char *name, bool protect,
+                             uint32_t *hash)
 {
     size_t n = 0;
     uint32_t h = 2166136261u;
@@ -91,10 +101,12 @@ const char *qc_c_name(qc_arena *a, const char *name, bool protect)
         h = hash_step(h, name[n]);
     /* Usually the name is its own C name. */
     if (!name[n] && !(protect && ((name[0] >= '0' && name[0] <= '9')
-                                  || is_reserved(name, n, h))))
+                                  || is_reserved(name, n, h)))) {
+        *hash = h;
         return name;
+    }
     n += strlen(name + n);
-    char *s = qc_arena_alloc_uninit(a, n + 3);
+    char *s = qc_arena_alloc_text(a, n + 3);
     s[0] = 'q';
     s[1] = '_';
     char *p = s + 2;
@@ -104,13 +116,21 @@ const char *qc_c_name(qc_arena *a, const char *name, bool protect)
         h = hash_step(h, p[i]);
     }
     p[n] = '\0';
-    if (protect) {
-        if (p[0] >= '0' && p[0] <= '9')
-            return s;
-        if (is_reserved(p, n, h))
-            return s;
+    *hash = h;
+    if (protect
+        && ((p[0] >= '0' && p[0] <= '9') || is_reserved(p, n, h))) {
+        *hash = hash_step(hash_step(2166136261u, 'q'), '_');
+        for (size_t i = 0; i < n; i++)
+            *hash = hash_step(*hash, p[i]);
+        return s;
     }
     return p;
+}
+
+const char *qc_c_name(qc_arena *a, const char *name, bool protect)
+{
+    uint32_t h;
+    return qc_c_name_hashed(a, name, protect, &h);
 }
 
 bool qc_member_name_reserved(const char *name)
@@ -122,23 +142,24 @@ bool qc_member_name_reserved(const char *name)
         && (name[3] == '_' || !is_alnum_(name[3]));
 }
 
-static bool lower_alpha(char ch)
+/* [a-z][a-z0-9_-]*$, case-insensitively; *CLASSES gets the classes of
+ * its characters. */
+static bool stem_ok(const char *s, unsigned *classes)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-/* [a-z][a-z0-9_-]*$, case-insensitively */
-static bool stem_ok(const char *s)
-{
-    if (!lower_alpha(*s))
+    unsigned c = name_class[(unsigned char)*s], all = c;
+    if (!(c & (QC_NAME_LOWER | QC_NAME_UPPER)))
         return false;
-    for (s++; *s; s++)
-        if (!name_class[(unsigned char)*s])
+    for (s++; *s; s++) {
+        c = name_class[(unsigned char)*s];
+        if (!(c & 3))
             return false;
+        all |= c;
+    }
+    *classes = all;
     return true;
 }
 
-const char *qc_name_stem(const char *name)
+const char *qc_name_stem_classes(const char *name, unsigned *classes)
 {
     const char *p = name;
     if (p[0] == '_' && p[1] == '_') {
@@ -152,9 +173,10 @@ const char *qc_name_stem(const char *name)
         p = q + 1;
     }
     const char *stem = NULL;
-    if ((p[0] == 'x' || p[0] == 'X') && p[1] == '-' && stem_ok(p + 2))
+    if ((p[0] == 'x' || p[0] == 'X') && p[1] == '-'
+        && stem_ok(p + 2, classes))
         stem = p + 2;
-    else if (stem_ok(p))
+    else if (stem_ok(p, classes))
         stem = p;
     if (!stem)
         return NULL;
@@ -162,4 +184,10 @@ const char *qc_name_stem(const char *name)
     if (name[0] == 'q' && name[1] && !(is_alnum_(name[1]) && name[1] != '_'))
         return NULL;
     return stem;
+}
+
+const char *qc_name_stem(const char *name)
+{
+    unsigned classes;
+    return qc_name_stem_classes(name, &classes);
 }
