@@ -50,7 +50,29 @@ struct qc_pstate {
     qc_syntax_error *error;
 };
 
-int qc_ps_lex(struct qc_pstate *ps, union QC_YYSTYPE *lval);
+/* The scanner (grammar/lexer.l). */
+int qc_scan_token(union QC_YYSTYPE *lval, void *scanner);
+
+/* The token T cannot be handed to the parser: it is a lexical error, or
+ * an action found a problem it must be reported at, or it nests too deep.
+ * Records the error; returns QC_YYerror. */
+int qc_ps_token_problem(struct qc_pstate *ps, int t);
+
+/* The next token for the parser (inline: it runs for every token). */
+static inline int qc_ps_lex(struct qc_pstate *ps, union QC_YYSTYPE *lval)
+{
+    int t = qc_scan_token(lval, ps->scanner);
+    if (t == QC_LEX_ERROR || ps->pending_msg)
+        return qc_ps_token_problem(ps, t);
+    if (t == LBRACE || t == LBRACKET) {
+        if (++ps->depth > QC_MAX_DEPTH)
+            return qc_ps_token_problem(ps, t);
+    } else if ((t == RBRACE || t == RBRACKET) && ps->depth) {
+        ps->depth--;
+    }
+    ps->tokens_since_item++;
+    return t;
+}
 void qc_ps_syntax_error(struct qc_pstate *ps, unsigned expected, bool at_eof);
 void qc_ps_internal_error(struct qc_pstate *ps, const char *msg);
 

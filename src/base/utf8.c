@@ -2,6 +2,9 @@
 #include "base/utf8.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 size_t qc_utf8_decode(const unsigned char *p, const unsigned char *end,
                       uint32_t *cp)
@@ -39,6 +42,15 @@ size_t qc_utf8_invalid_at(const char *text, size_t len)
     while (i < len) {
         /* Most text is ASCII: 32 bytes at a time while no byte has its
          * high bit set. */
+#if defined(__SSE2__)
+        while (len - i >= 32) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(u + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(u + i + 16));
+            if (_mm_movemask_epi8(_mm_or_si128(a, b)))
+                break;
+            i += 32;
+        }
+#else
         while (len - i >= 32) {
             uint64_t w[4];
             memcpy(w, u + i, sizeof w);
@@ -46,6 +58,7 @@ size_t qc_utf8_invalid_at(const char *text, size_t len)
                 break;
             i += 32;
         }
+#endif
         if (i >= len)
             break;
         if (u[i] < 0x80) {

@@ -34,7 +34,9 @@ void qc_sb_add_entity(qc_builder *b, qc_entity *e)
 static bool def_definition(qc_builder *b, qc_entity *e)
 {
     qc_sb_add_entity(b, e);
-    qc_entity *prev = qc_hashmap_get(b->s->by_name, e->name);
+    qc_entity *prev = qc_hashmap_put_new(b->s->by_name, e->name, e);
+    if (prev == e)
+        return true;
     if (prev) {
         if (prev->has_info) {
             if (!b->contested)
@@ -51,6 +53,7 @@ static bool def_definition(qc_builder *b, qc_entity *e)
         }
         return false;
     }
+    /* a dropped definition's name (its entry is NULL) */
     qc_hashmap_put(b->s->by_name, e->name, e);
     return true;
 }

@@ -49,31 +49,18 @@ static void set_error(struct qc_pstate *ps, uint32_t off, const char *code,
     ps->error = e;
 }
 
-int qc_ps_lex(struct qc_pstate *ps, QC_YYSTYPE *lval)
+int qc_ps_token_problem(struct qc_pstate *ps, int t)
 {
-    int t = qc_yylex(lval, ps->scanner);
-    if (t == QC_LEX_ERROR) {
+    if (t == QC_LEX_ERROR)
         set_error(ps, ps->ls.err_off, ps->ls.err_code, ps->ls.err_msg, true);
-        return QC_YYerror;
-    }
-    if (ps->pending_msg) {
+    else if (ps->pending_msg)
         set_error(ps, ps->ls.tok_off, ps->pending_code, ps->pending_msg, false);
-        return QC_YYerror;
-    }
-    if (t == LBRACE || t == LBRACKET) {
-        if (++ps->depth > QC_MAX_DEPTH) {
-            set_error(ps, ps->ls.tok_off, "syntax-too-deep",
-                      qc_arena_printf(ps->arena,
-                          "nesting is deeper than %d levels", QC_MAX_DEPTH),
-                      false);
-            return QC_YYerror;
-        }
-    } else if (t == RBRACE || t == RBRACKET) {
-        if (ps->depth)
-            ps->depth--;
-    }
-    ps->tokens_since_item++;
-    return t;
+    else
+        set_error(ps, ps->ls.tok_off, "syntax-too-deep",
+                  qc_arena_printf(ps->arena, "nesting is deeper than %d levels",
+                                  QC_MAX_DEPTH),
+                  false);
+    return QC_YYerror;
 }
 
 static const char *expected_text(const struct qc_pstate *ps, unsigned exp)
