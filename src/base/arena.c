@@ -14,7 +14,7 @@
  * kept for the next one (a run reads one file after another). */
 #define SMALL_CHUNK (256 * 1024)
 #define BIG_CHUNK (2 * 1024 * 1024)
-#define MAX_SPARE 4
+#define MAX_SPARE 8
 
 enum chunk_kind { CHUNK_SMALL, CHUNK_BIG, CHUNK_BLOCK, CHUNK_BIG_MALLOC };
 
@@ -26,8 +26,10 @@ struct qc_arena_chunk {
 
 #define BIG_DATA (BIG_CHUNK - offsetof(struct qc_arena_chunk, data))
 
-static struct qc_arena_chunk *spare;   /* big chunks of freed arenas */
-static unsigned nspare;
+/* Chunks of freed arenas, for the next ones (touching fresh memory costs
+ * a page fault a page). */
+static struct qc_arena_chunk *spare, *spare_small;
+static unsigned nspare, nspare_small;
 
 static void *xmalloc(size_t n)
 {
@@ -81,6 +83,12 @@ static void free_chunk(struct qc_arena_chunk *c)
         nspare++;
         return;
     }
+    if (c->kind == CHUNK_SMALL && nspare_small < MAX_SPARE) {
+        c->next = spare_small;
+        spare_small = c;
+        nspare_small++;
+        return;
+    }
 #if defined(MAP_ANONYMOUS)
     if (c->kind == CHUNK_BIG) {
         munmap(c, BIG_CHUNK);
@@ -95,9 +103,15 @@ static void free_chunk(struct qc_arena_chunk *c)
 qc_arena *qc_arena_new(void)
 {
     qc_arena *a = xmalloc(sizeof *a);
-    struct qc_arena_chunk *c = xmalloc(sizeof *c + SMALL_CHUNK);
+    struct qc_arena_chunk *c = spare_small;
+    if (c) {
+        spare_small = c->next;
+        nspare_small--;
+    } else {
+        c = xmalloc(sizeof *c + SMALL_CHUNK);
+        c->kind = CHUNK_SMALL;
+    }
     c->next = NULL;
-    c->kind = CHUNK_SMALL;
     a->head = c;
     a->cur = (char *)c->data;
     a->end = a->cur + SMALL_CHUNK;
@@ -123,8 +137,14 @@ static char *new_chunk(qc_arena *a, size_t size)
 {
     struct qc_arena_chunk *c;
     if (size > BIG_DATA / 4) {
-        c = xmalloc(sizeof *c + size);
-        c->kind = CHUNK_BLOCK;
+        /* A big chunk of its own when it fits one (a file's text, read
+         * one after another: a kept chunk serves them all). */
+        if (size <= BIG_DATA) {
+            c = big_chunk();
+        } else {
+            c = xmalloc(sizeof *c + size);
+            c->kind = CHUNK_BLOCK;
+        }
         c->next = a->head->next;
         a->head->next = c;
         return (char *)c->data;

@@ -8,6 +8,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "syntax/parse.h"
 
@@ -22,24 +25,29 @@ struct fp {
     size_t nmems, capmems;
     /* Skimming: checked, not built (see qc_replies_read). */
     bool skim_return;           /* the entry being read is such a reply */
-    struct rawkey { const char *s; size_t len; } *keys;
+    /* The keys of the objects being read, as written in the text,
+     * innermost last (for duplicates: see key_seen). */
+    struct rawkey { const char *s; uint32_t len, hash; } *keys;
     size_t nkeys, capkeys;
-    /* Short strings repeat a lot (keys, type names): one arena copy each,
-     * found through a direct-mapped cache. */
-    struct rawkey intern[4096];
+    uint32_t gen;               /* of the entries of the cache that count */
 };
+
+/* Short strings repeat a lot (keys, type names): one arena copy each,
+ * found through a direct-mapped cache keyed by their bytes (fp_copy).
+ * It lives as long as the program: an entry counts only for the read
+ * that made it (its generation), so no read clears it. */
+static struct fp_intern {
+    const char *s;
+    uint32_t len, gen;
+    uint64_t w[3];
+} intern[4096];
+static uint32_t intern_gen;
 
 /* Stands in for a value that was skimmed. */
 static qc_value skimmed_value = { .kind = QC_VNULL };
 
 /* 1 for the bytes a canonical string holds as they are. */
 static unsigned char plain[256];
-static const char spaces[256 + 1] =
-    "                                                                "
-    "                                                                "
-    "                                                                "
-    "                                                                ";
-
 static void init_plain(void)
 {
     if (plain[' '])
@@ -56,33 +64,41 @@ static qc_value *fp_new(struct fp *f, qc_vkind kind, const char *at)
     return v;
 }
 
-/* "\n" and exactly N spaces, and no more. */
-static bool fp_indent(struct fp *f, size_t n)
+/* Eight bytes, the first in the low bits. */
+static uint64_t load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+/* "\n" and exactly N spaces, and no more: eight at a time (every line
+ * starts so; the text is padded, so a load may look past its end). */
+static inline bool fp_indent(struct fp *f, size_t n)
 {
     const char *p = f->p;
+    const uint64_t sp = 0x2020202020202020ull;
     if (*p != '\n')
         return false;
     p++;
     if ((size_t)(f->end - p) < n + 1)
         return false;
-    if (n <= 16) {
-        /* The usual case; a call to memcmp costs more than the loop. */
-        for (size_t i = 0; i < n; i++)
-            if (p[i] != ' ')
-                return false;
-        p += n;
-    } else {
-        for (size_t left = n; left;) {
-            size_t k = left < 256 ? left : 256;
-            if (memcmp(p, spaces, k))
-                return false;
-            p += k;
-            left -= k;
-        }
-    }
-    if (*p == ' ')
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        if (load8(p + i) != sp)
+            return false;
+    if (i < n) {
+        /* The last few, and the byte after them: not a space. */
+        uint64_t x = load8(p + i) ^ sp, k = n - i;
+        if ((x & ((1ull << (8 * k)) - 1)) || !(x >> (8 * k) & 0xff))
+            return false;
+    } else if (p[n] == ' ') {
         return false;
-    f->p = p;
+    }
+    f->p = p + n;
     return true;
 }
 
@@ -96,9 +112,29 @@ static bool same_bytes(const char *a, const char *b, size_t n)
 
 /* Eight bytes at a time while none is special ('"', '\\', a control
  * character, DEL or non-ASCII): strings are most of a dump. */
+/* Past the plain bytes at P: sixteen (or eight) at a time while none is
+ * special ('"', '\\', a control character, DEL or non-ASCII): strings
+ * are most of a dump.  The text is padded, so loads may look past END;
+ * its NUL ends the scan there. */
 static const unsigned char *skip_plain(const unsigned char *p,
                                        const unsigned char *end)
 {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i del = _mm_set1_epi8(0x7f), space = _mm_set1_epi8(0x20);
+    for (;;) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        /* signed: non-ASCII bytes are below ' ' too */
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+            _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, space)));
+        int bits = _mm_movemask_epi8(m);
+        if (bits)
+            return p + __builtin_ctz((unsigned)bits);
+        p += 16;
+    }
+    (void)end;
+#else
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     while (end - p >= 8) {
         uint64_t x;
@@ -114,6 +150,36 @@ static const unsigned char *skip_plain(const unsigned char *p,
     while (plain[*p])
         p++;
     return p;
+#endif
+}
+
+/* The first K (at most 8) bytes of P, the others zero. */
+static uint64_t head8(const char *p, size_t k)
+{
+    return k >= 8 ? load8(p) : load8(p) & ((1ull << (8 * k)) - 1);
+}
+
+/* The copy in the arena of the N plain bytes at P: for a short one, the
+ * copy in the cache (compared eight bytes at a time) if it is there. */
+static const char *fp_copy(struct fp *f, const char *p, size_t n)
+{
+    if (n > 24)
+        return qc_arena_strndup(f->a, p, n);
+    uint64_t w0 = head8(p, n), w1 = n > 8 ? head8(p + 8, n - 8) : 0;
+    uint64_t w2 = n > 16 ? head8(p + 16, n - 16) : 0;
+    uint64_t h = (w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full)
+               ^ (w2 * 0x165667B19E3779F9ull) ^ n;
+    struct fp_intern *c = &intern[(h ^ (h >> 31)) & 4095];
+    if (c->gen != f->gen || c->len != n || c->w[0] != w0 || c->w[1] != w1
+        || c->w[2] != w2) {
+        c->s = qc_arena_strndup(f->a, p, n);
+        c->gen = f->gen;
+        c->len = (uint32_t)n;
+        c->w[0] = w0;
+        c->w[1] = w1;
+        c->w[2] = w2;
+    }
+    return c->s;
 }
 
 static bool fp_string(struct fp *f, const char **s, size_t *len, bool build)
@@ -128,19 +194,7 @@ static bool fp_string(struct fp *f, const char **s, size_t *len, bool build)
     }
     if (*p == '"') {
         size_t n = (size_t)(p - start);
-        if (n <= 24) {
-            uint32_t h = 2166136261u;
-            for (size_t i = 0; i < n; i++)
-                h = (h ^ start[i]) * 16777619u;
-            struct rawkey *c = &f->intern[(h ^ (h >> 15)) & 4095];
-            if (!c->s || c->len != n || !same_bytes(c->s, (const char *)start, n)) {
-                c->s = qc_arena_strndup(f->a, (const char *)start, n);
-                c->len = n;
-            }
-            *s = c->s;
-        } else {
-            *s = qc_arena_strndup(f->a, (const char *)start, n);
-        }
+        *s = fp_copy(f, (const char *)start, n);
         *len = n;
         f->p = (const char *)p + 1;
         return true;
@@ -247,6 +301,78 @@ static void *grow(void *p, size_t *cap, size_t size)
 
 static qc_value *fp_value(struct fp *f, unsigned level, bool build);
 
+/* A cheap hash of the N bytes at P: a filter before comparing keys. */
+static uint32_t key_hash(const char *p, size_t n)
+{
+    uint64_t a = head8(p, n), b = n > 8 ? head8(p + 8, n - 8) : 0;
+    uint64_t c = n > 16 ? load8(p + n - 8) : 0;
+    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full)
+               ^ (c * 0x165667B19E3779F9ull) ^ n;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The keys of one object so far: F->keys from BASE up.  Most objects
+ * have a few, compared one by one; one with many gets an index (linear
+ * probing, positions + 1), so that no object costs the square of its
+ * size. */
+struct keyset {
+    size_t base;
+    uint32_t *index;
+    size_t mask;
+};
+
+#define KEYS_LINEAR 32
+
+static void keyset_place(struct fp *f, struct keyset *ks, size_t k)
+{
+    size_t i = f->keys[ks->base + k].hash & ks->mask;
+    while (ks->index[i])
+        i = (i + 1) & ks->mask;
+    ks->index[i] = (uint32_t)k + 1;
+}
+
+static void keyset_build(struct fp *f, struct keyset *ks, size_t n)
+{
+    free(ks->index);
+    ks->mask = 4 * KEYS_LINEAR - 1;
+    while (ks->mask + 1 < 4 * n)
+        ks->mask = 2 * ks->mask + 1;
+    ks->index = calloc(ks->mask + 1, sizeof *ks->index);
+    if (!ks->index)
+        abort();
+    for (size_t k = 0; k < n; k++)
+        keyset_place(f, ks, k);
+}
+
+/* Whether the key S (LEN bytes) is in KS already; else it joins it. */
+static bool key_seen(struct fp *f, struct keyset *ks, const char *s,
+                     size_t len)
+{
+    uint32_t h = key_hash(s, len);
+    size_t n = f->nkeys - ks->base;
+    const struct rawkey *keys = f->keys + ks->base;
+    if (n >= KEYS_LINEAR && (!ks->index || 2 * n > ks->mask))
+        keyset_build(f, ks, n);
+    if (ks->index) {
+        for (size_t i = h & ks->mask; ks->index[i]; i = (i + 1) & ks->mask) {
+            const struct rawkey *k = &keys[ks->index[i] - 1];
+            if (k->hash == h && k->len == len && same_bytes(k->s, s, len))
+                return true;
+        }
+    } else {
+        for (size_t k = 0; k < n; k++)
+            if (keys[k].hash == h && keys[k].len == len
+                && same_bytes(keys[k].s, s, len))
+                return true;
+    }
+    if (f->nkeys == f->capkeys)
+        f->keys = grow(f->keys, &f->capkeys, sizeof *f->keys);
+    f->keys[f->nkeys++] = (struct rawkey){ s, (uint32_t)len, h };
+    if (ks->index)
+        keyset_place(f, ks, n);
+    return false;
+}
+
 /* Opens the object or array at F->p, which CLOSE ends: false when it is
  * nested too deep.  *V gets the new value (the skim marker unless BUILD),
  * *EMPTY whether it closes right away (then it is read whole). */
@@ -275,40 +401,33 @@ fp_object(struct fp *f, unsigned level, bool build)
         return NULL;
     if (empty)
         return v;
-    size_t base = f->nmems, kbase = f->nkeys;
+    size_t base = f->nmems;
+    struct keyset ks = { f->nkeys, NULL, 0 };
     for (;;) {
         qc_member m;
         if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
-            return NULL;
+            goto fail;
         m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
+        const char *raw = f->p + 1;
         if (!fp_string(f, &m.key, &m.key_len, build))
-            return NULL;
+            goto fail;
+        /* Duplicates are left to the slow path, which reports them with
+         * both places.  Keys are compared as written, in the padded text:
+         * canonical escapes are unique, so that is comparing them. */
+        if (key_seen(f, &ks, raw, (size_t)(f->p - 1 - raw)))
+            goto fail;
         if (f->p[0] != ':' || f->p[1] != ' ')
-            return NULL;
+            goto fail;
         f->p += 2;
         if (!build) {
-            /* Duplicates are left to the slow path, which reports
-             * them with both places. */
-            for (size_t k = kbase; k < f->nkeys; k++)
-                if (f->keys[k].len == m.key_len
-                    && same_bytes(f->keys[k].s, m.key, m.key_len))
-                    return NULL;
-            if (f->nkeys == f->capkeys)
-                f->keys = grow(f->keys, &f->capkeys, sizeof *f->keys);
-            f->keys[f->nkeys++] = (struct rawkey){ m.key, m.key_len };
             if (!fp_value(f, level + 1, false))
-                return NULL;
+                goto fail;
         } else {
-            for (size_t k = base; k < f->nmems; k++)
-                if (f->mems[k].key_len == m.key_len
-                    && (f->mems[k].key == m.key  /* interned */
-                        || same_bytes(f->mems[k].key, m.key, m.key_len)))
-                    return NULL;
             bool skim = level == 0 && f->skim_return && m.key_len == 6
                         && !memcmp(m.key, "return", 6);
             m.value = fp_value(f, level + 1, !skim);
             if (!m.value)
-                return NULL;
+                goto fail;
             if (f->nmems == f->capmems)
                 f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
             f->mems[f->nmems++] = m;
@@ -317,17 +436,25 @@ fp_object(struct fp *f, unsigned level, bool build)
             break;
         f->p++;
     }
+    free(ks.index);
+    ks.index = NULL;
     if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
         return NULL;
     f->p++;
-    f->nkeys = kbase;
+    f->nkeys = ks.base;
     if (build) {
-        v->u.obj.n = f->nmems - base;
-        v->u.obj.members = qc_arena_alloc(f->a, (v->u.obj.n + 1) * sizeof(qc_member));
-        memcpy(v->u.obj.members, f->mems + base, v->u.obj.n * sizeof(qc_member));
+        size_t n = f->nmems - base;
+        v->u.obj.n = n;
+        v->u.obj.members = qc_arena_alloc_uninit(f->a,
+                                                 (n + 1) * sizeof(qc_member));
+        memcpy(v->u.obj.members, f->mems + base, n * sizeof(qc_member));
+        memset(&v->u.obj.members[n], 0, sizeof(qc_member));
         f->nmems = base;
     }
     return v;
+fail:
+    free(ks.index);
+    return NULL;
 }
 
 /* An array at F->p; see fp_value. */
@@ -360,9 +487,12 @@ fp_array(struct fp *f, unsigned level, bool build)
         return NULL;
     f->p++;
     if (build) {
-        v->u.arr.n = f->nitems - base;
-        v->u.arr.items = qc_arena_alloc(f->a, (v->u.arr.n + 1) * sizeof(qc_value *));
-        memcpy(v->u.arr.items, f->items + base, v->u.arr.n * sizeof(qc_value *));
+        size_t n = f->nitems - base;
+        v->u.arr.n = n;
+        v->u.arr.items = qc_arena_alloc_uninit(f->a,
+                                               (n + 1) * sizeof(qc_value *));
+        memcpy(v->u.arr.items, f->items + base, n * sizeof(qc_value *));
+        v->u.arr.items[n] = NULL;
         f->nitems = base;
     }
     return v;
@@ -433,6 +563,11 @@ bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
     if (!f)
         abort();
     init_plain();
+    if (++intern_gen == 0) {    /* wrapped: old entries would count */
+        memset(intern, 0, sizeof intern);
+        intern_gen = 1;
+    }
+    f->gen = intern_gen;
     f->a = a;
     f->src = src;
     f->base = f->p = src->text;
