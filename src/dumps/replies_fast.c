@@ -159,47 +159,50 @@ static uint64_t head8(const char *p, size_t k)
     return k >= 8 ? load8(p) : load8(p) & ((1ull << (8 * k)) - 1);
 }
 
-/* The copy in the arena of the N plain bytes at P: for a short one, the
- * copy in the cache (compared eight bytes at a time) if it is there. */
-static const char *fp_copy(struct fp *f, const char *p, size_t n)
+/* The N bytes at P as three words -- all of them when N <= 24, else the
+ * first sixteen and the last eight -- and a hash of those. */
+struct words {
+    uint64_t w[3];
+    uint32_t hash;
+};
+
+static inline void fp_words(const char *p, size_t n, struct words *k)
+{
+    k->w[0] = head8(p, n);
+    k->w[1] = n > 8 ? head8(p + 8, n - 8) : 0;
+    k->w[2] = n <= 16 ? 0 : n <= 24 ? head8(p + 16, n - 16) : load8(p + n - 8);
+    uint64_t h = (k->w[0] * 0x9E3779B97F4A7C15ull)
+               ^ (k->w[1] * 0xC2B2AE3D27D4EB4Full)
+               ^ (k->w[2] * 0x165667B19E3779F9ull) ^ n;
+    k->hash = (uint32_t)(h ^ (h >> 32));
+}
+
+/* The copy in the arena of the N plain bytes at P (K: their words): for a
+ * short one, the copy in the cache if it is there. */
+static inline const char *fp_copy(struct fp *f, const char *p, size_t n,
+                                  const struct words *k)
 {
     if (n > 24)
         return qc_arena_strndup(f->a, p, n);
-    uint64_t w0 = head8(p, n), w1 = n > 8 ? head8(p + 8, n - 8) : 0;
-    uint64_t w2 = n > 16 ? head8(p + 16, n - 16) : 0;
-    uint64_t h = (w0 * 0x9E3779B97F4A7C15ull) ^ (w1 * 0xC2B2AE3D27D4EB4Full)
-               ^ (w2 * 0x165667B19E3779F9ull) ^ n;
-    struct fp_intern *c = &intern[(h ^ (h >> 31)) & 4095];
-    if (c->gen != f->gen || c->len != n || c->w[0] != w0 || c->w[1] != w1
-        || c->w[2] != w2) {
+    struct fp_intern *c = &intern[k->hash & 4095];
+    if (c->gen != f->gen || c->len != n || c->w[0] != k->w[0]
+        || c->w[1] != k->w[1] || c->w[2] != k->w[2]) {
         c->s = qc_arena_strndup(f->a, p, n);
         c->gen = f->gen;
         c->len = (uint32_t)n;
-        c->w[0] = w0;
-        c->w[1] = w1;
-        c->w[2] = w2;
+        memcpy(c->w, k->w, sizeof c->w);
     }
     return c->s;
 }
 
-static bool fp_string(struct fp *f, const char **s, size_t *len, bool build)
+/* A string with escapes, whose first special byte is at P: only those
+ * the canonical writer uses for ASCII text.  *RAW_END gets the end of
+ * its text (the closing quote).  Rare: out of line. */
+static __attribute__((noinline)) bool
+fp_escaped(struct fp *f, const unsigned char *start, const unsigned char *p,
+           const char **s, size_t *len, bool build,
+           const unsigned char **raw_end)
 {
-    const unsigned char *start = (const unsigned char *)f->p + 1;
-    const unsigned char *p = skip_plain(start, (const unsigned char *)f->end);
-    if (*p == '"' && !build) {
-        *s = (const char *)start;
-        *len = (size_t)(p - start);
-        f->p = (const char *)p + 1;
-        return true;
-    }
-    if (*p == '"') {
-        size_t n = (size_t)(p - start);
-        *s = fp_copy(f, (const char *)start, n);
-        *len = n;
-        f->p = (const char *)p + 1;
-        return true;
-    }
-    /* Escapes: only those the canonical writer uses for ASCII text. */
     for (;;) {
         if (plain[*p]) {
             p++;
@@ -211,15 +214,16 @@ static bool fp_string(struct fp *f, const char **s, size_t *len, bool build)
             return false;
         }
     }
+    *raw_end = p;
+    f->p = (const char *)p + 1;
     if (!build) {
         /* Raw text: canonical escapes are unique, so raw keys compare
          * as decoded ones would. */
         *s = (const char *)start;
         *len = (size_t)(p - start);
-        f->p = (const char *)p + 1;
         return true;
     }
-    char *out = qc_arena_alloc(f->a, (size_t)(p - start) + 1);
+    char *out = qc_arena_alloc_text(f->a, (size_t)(p - start) + 1);
     size_t n = 0;
     for (const unsigned char *q = start; q < p; q++) {
         if (*q != '\\') {
@@ -239,7 +243,35 @@ static bool fp_string(struct fp *f, const char **s, size_t *len, bool build)
     out[n] = '\0';
     *s = out;
     *len = n;
+    return true;
+}
+
+/* The string at F->p: *S and *LEN get its value (its raw text unless
+ * BUILD), K (when not NULL) the words and hash of its text as written.
+ * Inline: every line has one or two. */
+static inline __attribute__((always_inline)) bool
+fp_string(struct fp *f, const char **s, size_t *len, bool build,
+          struct words *k)
+{
+    const unsigned char *start = (const unsigned char *)f->p + 1;
+    const unsigned char *p = skip_plain(start, (const unsigned char *)f->end);
+    if (*p != '"') {
+        const unsigned char *raw_end;
+        if (!fp_escaped(f, start, p, s, len, build, &raw_end))
+            return false;
+        if (k)
+            fp_words((const char *)start, (size_t)(raw_end - start), k);
+        return true;
+    }
+    size_t n = (size_t)(p - start);
     f->p = (const char *)p + 1;
+    *len = n;
+    struct words own;
+    if (!k && build && n <= 24)
+        k = &own;
+    if (k)
+        fp_words((const char *)start, n, k);
+    *s = !build ? (const char *)start : fp_copy(f, (const char *)start, n, k);
     return true;
 }
 
@@ -301,16 +333,6 @@ static void *grow(void *p, size_t *cap, size_t size)
 
 static qc_value *fp_value(struct fp *f, unsigned level, bool build);
 
-/* A cheap hash of the N bytes at P: a filter before comparing keys. */
-static uint32_t key_hash(const char *p, size_t n)
-{
-    uint64_t a = head8(p, n), b = n > 8 ? head8(p + 8, n - 8) : 0;
-    uint64_t c = n > 16 ? load8(p + n - 8) : 0;
-    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full)
-               ^ (c * 0x165667B19E3779F9ull) ^ n;
-    return (uint32_t)(h ^ (h >> 32));
-}
-
 /* The keys of one object so far: F->keys from BASE up.  Most objects
  * have a few, compared one by one; one with many gets an index (linear
  * probing, positions + 1), so that no object costs the square of its
@@ -344,11 +366,11 @@ static void keyset_build(struct fp *f, struct keyset *ks, size_t n)
         keyset_place(f, ks, k);
 }
 
-/* Whether the key S (LEN bytes) is in KS already; else it joins it. */
+/* Whether the key S (LEN bytes, hash H) is in KS already; else it joins
+ * it. */
 static bool key_seen(struct fp *f, struct keyset *ks, const char *s,
-                     size_t len)
+                     size_t len, uint32_t h)
 {
-    uint32_t h = key_hash(s, len);
     size_t n = f->nkeys - ks->base;
     const struct rawkey *keys = f->keys + ks->base;
     if (n >= KEYS_LINEAR && (!ks->index || 2 * n > ks->mask))
@@ -390,135 +412,30 @@ static inline bool fp_open(struct fp *f, unsigned level, bool build,
     return true;
 }
 
-/* An object at F->p; see fp_value (into which it is inlined: this is the
- * inner loop of reading a dump). */
-static inline __attribute__((always_inline)) qc_value *
-fp_object(struct fp *f, unsigned level, bool build)
-{
-    qc_value *v;
-    bool empty;
-    if (!fp_open(f, level, build, QC_VOBJECT, '}', &v, &empty))
-        return NULL;
-    if (empty)
-        return v;
-    size_t base = f->nmems;
-    struct keyset ks = { f->nkeys, NULL, 0 };
-    for (;;) {
-        qc_member m;
-        if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
-            goto fail;
-        m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
-        const char *raw = f->p + 1;
-        if (!fp_string(f, &m.key, &m.key_len, build))
-            goto fail;
-        /* Duplicates are left to the slow path, which reports them with
-         * both places.  Keys are compared as written, in the padded text:
-         * canonical escapes are unique, so that is comparing them. */
-        if (key_seen(f, &ks, raw, (size_t)(f->p - 1 - raw)))
-            goto fail;
-        if (f->p[0] != ':' || f->p[1] != ' ')
-            goto fail;
-        f->p += 2;
-        if (!build) {
-            if (!fp_value(f, level + 1, false))
-                goto fail;
-        } else {
-            bool skim = level == 0 && f->skim_return && m.key_len == 6
-                        && !memcmp(m.key, "return", 6);
-            m.value = fp_value(f, level + 1, !skim);
-            if (!m.value)
-                goto fail;
-            if (f->nmems == f->capmems)
-                f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
-            f->mems[f->nmems++] = m;
-        }
-        if (*f->p != ',')
-            break;
-        f->p++;
-    }
-    free(ks.index);
-    ks.index = NULL;
-    if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
-        return NULL;
-    f->p++;
-    f->nkeys = ks.base;
-    if (build) {
-        size_t n = f->nmems - base;
-        v->u.obj.n = n;
-        v->u.obj.members = qc_arena_alloc_uninit(f->a,
-                                                 (n + 1) * sizeof(qc_member));
-        memcpy(v->u.obj.members, f->mems + base, n * sizeof(qc_member));
-        memset(&v->u.obj.members[n], 0, sizeof(qc_member));
-        f->nmems = base;
-    }
-    return v;
-fail:
-    free(ks.index);
-    return NULL;
-}
+static qc_value *fp_value(struct fp *f, unsigned level, bool build);
 
-/* An array at F->p; see fp_value. */
+/* The value at F->p, nesting LEVEL: scalars read here (inline: this is
+ * the inner loop of reading a dump), objects and arrays by fp_value.
+ * BUILD false: checks it (syntax, canonical layout, no duplicate keys)
+ * without building anything, and returns &skimmed_value.  NULL: not
+ * canonical, or not plain enough. */
 static inline __attribute__((always_inline)) qc_value *
-fp_array(struct fp *f, unsigned level, bool build)
-{
-    qc_value *v;
-    bool empty;
-    if (!fp_open(f, level, build, QC_VARRAY, ']', &v, &empty))
-        return NULL;
-    if (empty)
-        return v;
-    size_t base = f->nitems;
-    for (;;) {
-        if (!fp_indent(f, 2 * (size_t)(level + 1)))
-            return NULL;
-        qc_value *e = fp_value(f, level + 1, build);
-        if (!e)
-            return NULL;
-        if (build) {
-            if (f->nitems == f->capitems)
-                f->items = grow(f->items, &f->capitems, sizeof *f->items);
-            f->items[f->nitems++] = e;
-        }
-        if (*f->p != ',')
-            break;
-        f->p++;
-    }
-    if (!fp_indent(f, 2 * (size_t)level) || *f->p != ']')
-        return NULL;
-    f->p++;
-    if (build) {
-        size_t n = f->nitems - base;
-        v->u.arr.n = n;
-        v->u.arr.items = qc_arena_alloc_uninit(f->a,
-                                               (n + 1) * sizeof(qc_value *));
-        memcpy(v->u.arr.items, f->items + base, n * sizeof(qc_value *));
-        v->u.arr.items[n] = NULL;
-        f->nitems = base;
-    }
-    return v;
-}
-
-/* Reads one value at nesting LEVEL.  BUILD false: checks it (syntax,
- * canonical layout, no duplicate keys) without building anything, and
- * returns &skimmed_value.  NULL: not canonical, or not plain enough. */
-static qc_value *fp_value(struct fp *f, unsigned level, bool build)
+fp_item(struct fp *f, unsigned level, bool build)
 {
     const char *p = f->p;
     qc_value *v = &skimmed_value;
 
     switch (*p) {
     case '{':
-        return fp_object(f, level, build);
     case '[':
-        return fp_array(f, level, build);
+        return fp_value(f, level, build);
     case '"': {
         const char *s;
         size_t len;
-        if (build)
-            v = fp_new(f, QC_VSTRING, p);
-        if (!fp_string(f, &s, &len, build))
+        if (!fp_string(f, &s, &len, build, NULL))
             return NULL;
         if (build) {
+            v = fp_new(f, QC_VSTRING, p);
             v->u.str.s = s;
             v->u.str.len = len;
         }
@@ -552,6 +469,120 @@ static qc_value *fp_value(struct fp *f, unsigned level, bool build)
     }
 }
 
+/* An object at F->p; see fp_item. */
+static qc_value *fp_object(struct fp *f, unsigned level, bool build)
+{
+    qc_value *v;
+    bool empty;
+    if (!fp_open(f, level, build, QC_VOBJECT, '}', &v, &empty))
+        return NULL;
+    if (empty)
+        return v;
+    size_t base = f->nmems;
+    struct keyset ks = { f->nkeys, NULL, 0 };
+    for (;;) {
+        qc_member m;
+        struct words k;
+        if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
+            goto fail;
+        m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
+        const char *raw = f->p + 1;
+        if (!fp_string(f, &m.key, &m.key_len, build, &k))
+            goto fail;
+        /* Duplicates are left to the slow path, which reports them with
+         * both places.  Keys are compared as written, in the padded text:
+         * canonical escapes are unique, so that is comparing them. */
+        if (key_seen(f, &ks, raw, (size_t)(f->p - 1 - raw), k.hash))
+            goto fail;
+        if (f->p[0] != ':' || f->p[1] != ' ')
+            goto fail;
+        f->p += 2;
+        if (!build) {
+            if (!fp_item(f, level + 1, false))
+                goto fail;
+        } else {
+            bool skim = level == 0 && f->skim_return && m.key_len == 6
+                        && !memcmp(m.key, "return", 6);
+            m.value = skim ? fp_item(f, level + 1, false)
+                           : fp_item(f, level + 1, true);
+            if (!m.value)
+                goto fail;
+            if (f->nmems == f->capmems)
+                f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
+            f->mems[f->nmems++] = m;
+        }
+        if (*f->p != ',')
+            break;
+        f->p++;
+    }
+    free(ks.index);
+    ks.index = NULL;
+    if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
+        return NULL;
+    f->p++;
+    f->nkeys = ks.base;
+    if (build) {
+        size_t n = f->nmems - base;
+        v->u.obj.n = n;
+        v->u.obj.members = qc_arena_alloc_uninit(f->a,
+                                                 (n + 1) * sizeof(qc_member));
+        memcpy(v->u.obj.members, f->mems + base, n * sizeof(qc_member));
+        memset(&v->u.obj.members[n], 0, sizeof(qc_member));
+        f->nmems = base;
+    }
+    return v;
+fail:
+    free(ks.index);
+    return NULL;
+}
+
+/* An array at F->p; see fp_item. */
+static qc_value *fp_array(struct fp *f, unsigned level, bool build)
+{
+    qc_value *v;
+    bool empty;
+    if (!fp_open(f, level, build, QC_VARRAY, ']', &v, &empty))
+        return NULL;
+    if (empty)
+        return v;
+    size_t base = f->nitems;
+    for (;;) {
+        if (!fp_indent(f, 2 * (size_t)(level + 1)))
+            return NULL;
+        qc_value *e = build ? fp_item(f, level + 1, true)
+                            : fp_item(f, level + 1, false);
+        if (!e)
+            return NULL;
+        if (build) {
+            if (f->nitems == f->capitems)
+                f->items = grow(f->items, &f->capitems, sizeof *f->items);
+            f->items[f->nitems++] = e;
+        }
+        if (*f->p != ',')
+            break;
+        f->p++;
+    }
+    if (!fp_indent(f, 2 * (size_t)level) || *f->p != ']')
+        return NULL;
+    f->p++;
+    if (build) {
+        size_t n = f->nitems - base;
+        v->u.arr.n = n;
+        v->u.arr.items = qc_arena_alloc_uninit(f->a,
+                                               (n + 1) * sizeof(qc_value *));
+        memcpy(v->u.arr.items, f->items + base, n * sizeof(qc_value *));
+        v->u.arr.items[n] = NULL;
+        f->nitems = base;
+    }
+    return v;
+}
+
+/* The object or array at F->p; see fp_item. */
+static qc_value *fp_value(struct fp *f, unsigned level, bool build)
+{
+    return *f->p == '{' ? fp_object(f, level, build)
+                        : fp_array(f, level, build);
+}
 
 bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
                           struct qc_rentvec *ents, bool full)
@@ -576,7 +607,7 @@ bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
         const char *start = f->p;
         f->skim_return = !full && prev_execute
                          && strcmp(prev_execute, "query-qmp-schema");
-        qc_value *v = fp_value(f, 0, true);
+        qc_value *v = fp_item(f, 0, true);
         if (!v)
             break;
         prev_execute = qc_obj_get_str(v, "execute");

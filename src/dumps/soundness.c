@@ -41,7 +41,8 @@ static const qc_value *get_n(const qc_value *o, const char *key, size_t len)
         return NULL;
     for (size_t i = 0; i < o->u.obj.n; i++) {
         const qc_member *m = &o->u.obj.members[i];
-        if (m->key_len == len && !memcmp(m->key, key, len))
+        if (m->key_len == len && m->key[0] == key[0]
+            && !memcmp(m->key, key, len))
             return m->value;
     }
     return NULL;
@@ -148,6 +149,7 @@ static bool check_keys(struct sc *s, const char *name, const struct what *w,
         const qc_member *m = &obj->u.obj.members[i];
         unsigned k = 0;
         while (spec[k].key && (spec[k].len != m->key_len
+                               || spec[k].key[0] != m->key[0]
                                || memcmp(spec[k].key, m->key, m->key_len)))
             k++;
         if (!spec[k].key) {
