@@ -585,7 +585,7 @@ static qc_value *fp_value(struct fp *f, unsigned level, bool build)
 }
 
 bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
-                          struct qc_rentvec *ents, bool full)
+                          struct qc_rentvec *ents, qc_replies_mode mode)
 {
     struct fp *f = calloc(1, sizeof *f);
     const char *prev_execute = NULL;
@@ -605,8 +605,9 @@ bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
     f->end = src->text + src->len;
     while (src->len) {
         const char *start = f->p;
-        f->skim_return = !full && prev_execute
-                         && strcmp(prev_execute, "query-qmp-schema");
+        f->skim_return = mode != QC_REPLIES_FULL && prev_execute
+                         && (mode == QC_REPLIES_ENTRIES
+                             || strcmp(prev_execute, "query-qmp-schema"));
         qc_value *v = fp_item(f, 0, true);
         if (!v)
             break;
