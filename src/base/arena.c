@@ -176,14 +176,6 @@ char *qc_arena_alloc_text_chunk(qc_arena *a, size_t size)
     return a->end;
 }
 
-char *qc_arena_strndup(qc_arena *a, const char *s, size_t n)
-{
-    char *p = qc_arena_alloc_text(a, n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
 char *qc_arena_strdup(qc_arena *a, const char *s)
 {
     return qc_arena_strndup(a, s, strlen(s));

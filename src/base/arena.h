@@ -57,7 +57,15 @@ static inline char *qc_arena_alloc_text(qc_arena *a, size_t size)
 }
 
 char *qc_arena_strdup(qc_arena *a, const char *s);
-char *qc_arena_strndup(qc_arena *a, const char *s, size_t n);
+
+/* The N bytes at S and a NUL (inline: the scanner copies every string). */
+static inline char *qc_arena_strndup(qc_arena *a, const char *s, size_t n)
+{
+    char *p = qc_arena_alloc_text(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
 /* A, B and C (any may be NULL) one after the other: the cheap printf of
  * names made from names. */
 char *qc_arena_concat(qc_arena *a, const char *x, const char *y,

@@ -8,9 +8,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+
+#include "base/scan.h"
 
 #include "syntax/parse.h"
 
@@ -112,47 +111,6 @@ static bool same_bytes(const char *a, const char *b, size_t n)
 
 /* Eight bytes at a time while none is special ('"', '\\', a control
  * character, DEL or non-ASCII): strings are most of a dump. */
-/* Past the plain bytes at P: sixteen (or eight) at a time while none is
- * special ('"', '\\', a control character, DEL or non-ASCII): strings
- * are most of a dump.  The text is padded, so loads may look past END;
- * its NUL ends the scan there. */
-static const unsigned char *skip_plain(const unsigned char *p,
-                                       const unsigned char *end)
-{
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-    const __m128i del = _mm_set1_epi8(0x7f), space = _mm_set1_epi8(0x20);
-    for (;;) {
-        __m128i x = _mm_loadu_si128((const __m128i *)p);
-        /* signed: non-ASCII bytes are below ' ' too */
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
-            _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, space)));
-        int bits = _mm_movemask_epi8(m);
-        if (bits)
-            return p + __builtin_ctz((unsigned)bits);
-        p += 16;
-    }
-    (void)end;
-#else
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    while (end - p >= 8) {
-        uint64_t x;
-        memcpy(&x, p, 8);
-        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-        uint64_t del = x ^ (ones * 0x7f);
-        uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b)
-                         | ((del - ones) & ~del) | (x - ones * 0x20) | x;
-        if (special & highs)
-            break;
-        p += 8;
-    }
-    while (plain[*p])
-        p++;
-    return p;
-#endif
-}
-
 /* The first K (at most 8) bytes of P, the others zero. */
 static uint64_t head8(const char *p, size_t k)
 {
@@ -254,7 +212,8 @@ fp_string(struct fp *f, const char **s, size_t *len, bool build,
           struct words *k)
 {
     const unsigned char *start = (const unsigned char *)f->p + 1;
-    const unsigned char *p = skip_plain(start, (const unsigned char *)f->end);
+    const unsigned char *p = (const unsigned char *)
+        qc_skip_plain((const char *)start, '"');
     if (*p != '"') {
         const unsigned char *raw_end;
         if (!fp_escaped(f, start, p, s, len, build, &raw_end))

@@ -143,7 +143,6 @@ typedef struct {
     bool has_text;              /* other than empty ones */
     qc_doc_section *empty;      /* the first tagged section without text */
     qc_docline line;            /* the current line */
-    bool have_line;             /* false: the block has run out of lines */
     bool at_end;                /* the current line is the closing "##" */
     const char *s;              /* the current line's text after "# " */
     size_t n;
@@ -427,44 +426,24 @@ static void check_line_format(parser *p)
     }
 }
 
-/* QEMU's get_doc_line: loads the current line into p->s/p->n, or sets
- * p->at_end at the closing "##".  Bails out silently when a block cut
- * short by a syntax error runs out of lines. */
-static void load_line(parser *p)
+/* The closing "##" line, or junk after "##". */
+static __attribute__((noinline)) void end_line(parser *p)
 {
-    if (!p->have_line)
-        bail(p);                /* partial block: the caller reports */
-    const qc_docline *l = &p->line;
-    const char *t = l->text;
-    size_t n = l->len;
+    if (p->line.len != 2)
+        fail_at(p, p->line.loc, "qapi-doc-junk-end",
+                "the closing '##' of a doc comment must be alone on "
+                "its line");
+    p->at_end = true;
+    p->literal = false;
+    p->s = NULL;
+    p->n = 0;
+}
 
-    p->at_end = false;
-    if (n >= 2 && t[0] == '#' && t[1] == '#') {
-        if (n != 2)
-            fail_at(p, l->loc, "qapi-doc-junk-end",
-                    "the closing '##' of a doc comment must be alone on "
-                    "its line");
-        p->at_end = true;
-        p->literal = false;
-        p->s = NULL;
-        p->n = 0;
-        return;
-    }
-    if (n == 1) {
-        p->s = t + 1;
-        p->n = 0;
-        return;
-    }
-    if (t[1] != ' ')
-        fail_at(p, l->loc, "qapi-doc-missing-space",
-                "doc comment text must be separated from '#' by a space");
-    t += 2;
-    n = strip_end(t, n - 2);
-    p->s = t;
-    p->n = n;
-
-    if (p->opts->std == QC_STD_QEMU_10_0)
-        return;
+/* 10.2: literal blocks, and the format of other lines. */
+static __attribute__((noinline)) void format_line(parser *p)
+{
+    const char *t = p->s;
+    size_t n = p->n;
     /* A line that is just "::" or ".. qmp-example::" starts a literal
      * block, which lasts until the indentation decreases. */
     size_t j = 0;
@@ -494,10 +473,34 @@ static void load_line(parser *p)
         check_line_format(p);
 }
 
+/* QEMU's get_doc_line: loads the next line into p->s/p->n, or sets
+ * p->at_end at the closing "##".  Bails out silently when a block cut
+ * short by a syntax error runs out of lines.  Runs for every line: what
+ * is rare is out of line. */
 static void next_line(parser *p)
 {
-    p->have_line = qc_docblock_next(p->blk, &p->line);
-    load_line(p);
+    if (!qc_docblock_next(p->blk, &p->line))
+        bail(p);                /* partial block: the caller reports */
+    const char *t = p->line.text;
+    size_t n = p->line.len;
+
+    p->at_end = false;
+    if (n >= 2 && t[1] == '#') {        /* t[0] is the '#' */
+        end_line(p);
+        return;
+    }
+    if (n == 1) {
+        p->s = t + 1;
+        p->n = 0;
+        return;
+    }
+    if (t[1] != ' ')
+        fail_at(p, p->line.loc, "qapi-doc-missing-space",
+                "doc comment text must be separated from '#' by a space");
+    p->s = t + 2;
+    p->n = strip_end(t + 2, n - 2);
+    if (p->opts->std != QC_STD_QEMU_10_0)
+        format_line(p);
 }
 
 static bool blank(const parser *p)
