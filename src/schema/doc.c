@@ -732,9 +732,8 @@ static qc_doc *doc_parse(parser *p)
     p->doc = doc;
     doc->loc = first.loc;
     doc->blk_ = blk;
-    doc->opts_ = p->opts;
+    doc->std_ = p->opts->std;
     doc->arena_ = a;
-    doc->diag_ = p->d;
     doc->body = start_section(p, QC_DOC_PLAIN, NULL, first.loc);
 
     next_line(p);
@@ -771,8 +770,11 @@ static void write_texts(qc_doc *doc)
 {
     if (!doc->body || doc->body->text)
         return;
-    qc_doc *w = parse_block(doc->arena_, doc->diag_, doc->blk_, doc->opts_,
-                            true, true);
+    /* It was read without a problem, so none is reported now. */
+    qc_options o = { doc->std_, false };
+    qc_diag *quiet = qc_diag_new();
+    qc_doc *w = parse_block(doc->arena_, quiet, doc->blk_, &o, true, true);
+    qc_diag_free(quiet);
     if (!w)
         return;
     doc->body->text = w->body->text;

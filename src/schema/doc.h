@@ -80,9 +80,8 @@ typedef struct qc_doc {
     /* Private: the block it was read from, read again for the sections'
      * text when it is wanted (the checks do not need it). */
     const qc_docblock *blk_;
-    const qc_options *opts_;
+    qc_std std_;
     qc_arena *arena_;
-    qc_diag *diag_;
 } qc_doc;
 
 /* Parses one block.  For a block cut short by a syntax error
