@@ -15,6 +15,7 @@
 #   RUNS             runs per benchmark [10]
 #   BENCH_FILTER     only benchmarks whose name contains this string
 #   BENCH_CALLGRIND  set to 0 to skip the (slow) instruction counts
+#   GEN_CALLS        the generator of the validation benchmark's commands
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -181,14 +182,67 @@ done
 bench "query: 1,000 queries on caps_10.0.0_x86_64" 30 "$(files_bytes "$dump")" \
     "$QAPIC" query "$dump" "${queries[@]}"
 
+# 10,000 commands generated from the schema (valid calls and single
+# mutations), validated against the full source schema, load included.
+config=$CORPUS/qemu-10.0/expected/config-x86_64.txt
+if [ -x "${GEN_CALLS:-}" ] && "$GEN_CALLS" "$schema" "$config" 10000 1 >"$tmp/calls.json"; then
+    bench "validate: 10,000 commands, qemu-10.0 schema" 100 "$(files_bytes "$tmp/calls.json")" \
+        "$QAPIC" validate --std=qemu-10.0 --schema "$schema" --config "$config" \
+        --calls "$tmp/calls.json"
+else
+    printf '%-44s skipped: %s\n' "validate: 10,000 commands, qemu-10.0 schema" \
+        "no GEN_CALLS program (make bench builds it)"
+fi
+
 all_replies=("$CORPUS"/replies/*.replies)
 replies_size=$(files_bytes "${all_replies[@]}")
 bench "replies check: all ${#all_replies[@]} dumps" 42 "$replies_size" \
     "$QAPIC" replies check "${all_replies[@]}"
 bench "replies fix --check: all ${#all_replies[@]} dumps" 42 "$replies_size" \
     "$QAPIC" replies fix --check "${all_replies[@]}"
+bench "diff caps_6.2.0_x86_64 -> caps_10.0.0_x86_64" 50 \
+    "$(files_bytes "$CORPUS/replies/caps_6.2.0_x86_64.replies" "$dump")" \
+    "$QAPIC" diff "$CORPUS/replies/caps_6.2.0_x86_64.replies" "$dump"
+bench "diff caps_9.2.0_x86_64 -> caps_10.0.0_x86_64" 50 \
+    "$(files_bytes "$CORPUS/replies/caps_9.2.0_x86_64.replies" "$dump")" \
+    "$QAPIC" diff "$CORPUS/replies/caps_9.2.0_x86_64.replies" "$dump"
 bench "parse --dialect=stream caps_10.0.0_x86_64" "" "$(files_bytes "$dump")" \
     "$QAPIC" parse --dialect=stream "$dump"
+
+# gen c: into an output directory that already holds the same files (a
+# no-op rebuild: nothing is written), and into a fresh one each run.
+gen_out=$tmp/gen-qmp
+bench "gen c qemu-10.0 schema (outputs unchanged)" 30 "$schema_size" \
+    "$QAPIC" gen c --std=qemu-10.0 -o "$gen_out" "$schema"
+bench "gen c qemu-10.0 schema (fresh outputs)" 30 "$schema_size" \
+    bash -c 'rm -rf "$1" && exec "$2" gen c --std=qemu-10.0 -o "$1" "$3"' _ \
+    "$tmp/gen-fresh" "$QAPIC" "$schema"
+
+# Compiling the generated full-schema code, -O2, two jobs: one timed run
+# (it takes seconds).  Needs gcc and the runtime headers.
+bench_compile() {
+    local name="compile gen c output, gcc -O2 -j2" target=20000 t0 t1 ms
+    [ -n "$BENCH_FILTER" ] && [[ $name != *"$BENCH_FILTER"* ]] && return
+    if ! have gcc || ! "$QAPIC" gen c --std=qemu-10.0 -o "$gen_out" "$schema" \
+            >/dev/null 2>&1; then
+        printf '%-44s skipped: %s\n' "$name" "no gcc, or gen c failed"
+        return
+    fi
+    t0=$(date +%s%N)
+    if ! (cd "$gen_out" && ls ./*.c | xargs -P2 -I{} gcc -O2 -std=c11 \
+            -I"$top/runtime" -c {} -o {}.o) >"$tmp/cc.err" 2>&1; then
+        printf '%-44s error: %s\n' "$name" "$(head -n 1 "$tmp/cc.err")"
+        return
+    fi
+    t1=$(date +%s%N)
+    ms=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+    # shellcheck disable=SC2059
+    printf "$fmt" "$name" "$ms" "-" "$target" "-" "-"
+    if awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
+        slow=$((slow + 1))
+    fi
+}
+bench_compile
 
 echo
 if [ $slow -gt 0 ]; then

@@ -61,7 +61,11 @@ typedef struct qapic_client_options {
     qapic_policy deprecated;    /* default ALLOW */
     qapic_policy unstable;      /* default ALLOW */
     /* Called for QAPIC_POLICY_WARN, with a message such as "command
-     * 'x-foo' is unstable"; NULL: no warning. */
+     * 'x-foo' is unstable", and for anomalies that fail no call, located
+     * by message number: a reply to an id never sent ("message 7 from the
+     * server answers no command sent (id 99): ..."), a message of no known
+     * kind, an event whose data does not decode for a typed listener;
+     * NULL: no warnings. */
     void (*warn)(void *opaque, const char *message);
     void *warn_opaque;
 } qapic_client_options;
@@ -75,7 +79,8 @@ void qapic_client_options_init(qapic_client_options *o);
 qapic_client *qapic_client_new(const qapic_client_options *o,
                                qapic_error **err);
 /* Closes the connection (pending calls fail with TRANSPORT errors, their
- * callbacks run), frees everything.  NULL is fine. */
+ * callbacks run), frees everything.  NULL is fine.  Not from a callback
+ * of the same client. */
 void qapic_client_free(qapic_client *c);
 
 /* Connects to a UNIX socket, retrying while it does not exist yet or
@@ -106,6 +111,28 @@ bool qapic_client_oob_enabled(const qapic_client *c);
 struct json_object *qapic_client_greeting(const qapic_client *c);
 bool qapic_client_connected(const qapic_client *c);
 
+/* ---- the wire, for recorders ------------------------------------------ */
+
+/* Sends ids as the strings PREFIX1, PREFIX2, ... (libvirt sends
+ * "libvirt-1", ...) instead of the numbers 1, 2, ...; a reply matches a
+ * call only by the form of id it was sent.  PREFIX is copied; NULL or "" goes back to numbers.  Set
+ * it before connecting, since negotiation sends the first command.
+ * 0, or -1 with a NOMEM error. */
+int qapic_client_set_id_prefix(qapic_client *c, const char *prefix,
+                               qapic_error **err);
+
+/* Receives the exact text of every message the server sends, greeting and
+ * events included: the JSON value byte for byte as it arrived, without the
+ * whitespace around it (TEXT is borrowed for the call, LEN bytes, not
+ * NUL-terminated; NULL when it could not be kept for lack of memory).  It
+ * is called as each message is read, before it is dispatched, so the text
+ * of a reply has been seen when its call returns.  FN must not call the
+ * client.  NULL FN stops it.  Kept across connects. */
+typedef void (*qapic_message_text_fn)(void *opaque, const char *text,
+                                      size_t len);
+void qapic_client_on_message_text(qapic_client *c, qapic_message_text_fn fn,
+                                  void *opaque);
+
 /* ---- untyped execution ------------------------------------------------ */
 
 /* Executes COMMAND with ARGS (a JSON object or NULL; borrowed) and waits
@@ -135,7 +162,9 @@ struct json_object *qapic_client_execute_fds(qapic_client *c,
 typedef void (*qapic_reply_fn)(qapic_client *c, struct json_object *ret,
                                qapic_error *err, void *opaque);
 /* Sends COMMAND without waiting; returns the id assigned (> 0) or 0 with
- * *ERR.  OOB sends it as exec-oob (when enabled). */
+ * *ERR.  OOB sends it as exec-oob (when enabled).  The call fails with a
+ * TIMEOUT error once the client's call_timeout_ms has passed (see
+ * qapic_client_next_timeout()); DONE may be NULL to ignore the outcome. */
 uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
                                     struct json_object *args, bool oob,
                                     qapic_reply_fn done, void *opaque,
@@ -151,21 +180,66 @@ uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
  * sent), executes, and decodes the return leniently into a new box of
  * cmd->ret_type stored in *RET (RET may be NULL to discard it; commands
  * without ret_type store nothing).  The caller frees *RET with
- * qapic_free(cmd->ret_type, *RET).  0 or -1. */
+ * qapic_free(cmd->ret_type, *RET).  0 or -1.
+ *
+ * A command whose arguments the schema does not all describe ('gen':
+ * false, QAPIC_COMMAND_GEN_FALSE: device_add and its device properties)
+ * takes the others as members of the argument struct's _extra (a JSON
+ * object, owned by the struct, encoded as it is); the schema check lets
+ * them pass.
+ *
+ * The policy looks at the command, every member sent and every enum value
+ * sent, with their features both in the bindings (CMD's descriptors) and,
+ * with check_schema, in the connected QEMU's schema: what either calls
+ * deprecated or unstable counts (each warning is given once). */
 int qapic_client_call(qapic_client *c, const qapic_command *cmd,
                       const void *args, void **ret, qapic_error **err);
+
+/* What one call may do differently (zero-initialize; {0} is the
+ * default). */
+typedef struct qapic_call_opts {
+    int timeout_ms;             /* 0: the client's call_timeout_ms;
+                                   negative: wait forever */
+    const int *fds;             /* passed with the command's bytes in one
+                                   SCM_RIGHTS message (getfd, add-fd);
+                                   borrowed; UNIX sockets only */
+    size_t nfds;
+    bool oob;                   /* send as exec-oob: needs 'oob' enabled and
+                                   a command that allows it (INVALID
+                                   error otherwise) */
+    unsigned decode_flags;      /* QAPIC_DECODE_* (codec.h) for the return
+                                   value, e.g. QAPIC_DECODE_STRICT in tests */
+} qapic_call_opts;
+
+/* qapic_client_call() with options O (NULL: the defaults). */
+int qapic_client_call_opts(qapic_client *c, const qapic_command *cmd,
+                           const void *args, const qapic_call_opts *o,
+                           void **ret, qapic_error **err);
 /* The same with FDS passed as in qapic_client_execute_fds(). */
 int qapic_client_call_fds(qapic_client *c, const qapic_command *cmd,
                           const void *args, const int *fds, size_t nfds,
                           void **ret, qapic_error **err);
 
 /* Completion of a typed asynchronous call: RET is a box of the command's
- * return type owned by the callback (NULL on error or without one). */
+ * return type owned by the callback (NULL on error or without one).  The
+ * first checked call fetches the schema with a blocking call; call
+ * qapic_client_schema() beforehand to choose when that happens. */
 typedef void (*qapic_call_fn)(qapic_client *c, const qapic_command *cmd,
                               void *ret, qapic_error *err, void *opaque);
 uint64_t qapic_client_call_async(qapic_client *c, const qapic_command *cmd,
                                  const void *args, qapic_call_fn done,
                                  void *opaque, qapic_error **err);
+/* The same with options O (NULL: the defaults); O->timeout_ms is the
+ * call's deadline.  Returns the id (> 0), or 0 with *ERR and DONE never
+ * runs.  A command without a success response ('success-response':
+ * false, e.g. guest-shutdown) completes with RET and ERR NULL once its
+ * bytes are written. */
+uint64_t qapic_client_call_async_opts(qapic_client *c,
+                                      const qapic_command *cmd,
+                                      const void *args,
+                                      const qapic_call_opts *o,
+                                      qapic_call_fn done, void *opaque,
+                                      qapic_error **err);
 
 /* ---- the connected QEMU's schema --------------------------------------- */
 
@@ -180,8 +254,21 @@ int qapic_client_supports(qapic_client *c, const char *query,
 /* The connected QEMU's query-qmp-schema return value (borrowed; fetched
  * on first use), or NULL with *ERR. */
 struct json_object *qapic_client_schema(qapic_client *c, qapic_error **err);
+/* Checks a call of COMMAND with ARGS (a JSON object or NULL; borrowed)
+ * against the connected QEMU's schema as typed calls do before sending,
+ * without sending anything: the command exists, every member sent exists
+ * (through objects, arrays, unions by their tag, alternates by the JSON
+ * type), every enum value sent is known, every member the QEMU requires
+ * is there, every value has a JSON type it takes.  0, or -1 with an
+ * UNSUPPORTED error naming the first problem, e.g. "this QEMU (7.2.22)
+ * has no argument 'channels' of 'migrate'" (path "arguments.channels"),
+ * or with the error of fetching the schema.  A QEMU without
+ * query-qmp-schema (before 2.5) passes every call. */
+int qapic_client_check_call(qapic_client *c, const char *command,
+                            struct json_object *args, qapic_error **err);
 /* Uses SCHEMA (a query-qmp-schema return value; a reference is taken)
- * instead of fetching it, e.g. from a capability dump. */
+ * instead of fetching it, e.g. from a capability dump; it is kept across
+ * the next connect (a later one fetches again).  NULL forgets the schema. */
 void qapic_client_set_schema(qapic_client *c, struct json_object *schema);
 
 /* ---- events ----------------------------------------------------------- */
@@ -230,7 +317,8 @@ void qapic_client_remove_listener(qapic_client *c, uint64_t handle);
  * run first).  Takes the oldest event, waiting up to TIMEOUT_MS (0: do not
  * wait; negative: forever); NAME non-NULL waits for that event and leaves
  * others queued.  Returns a message the caller frees with
- * qapic_event_msg_free(), or NULL (timeout or error in *ERR). */
+ * qapic_event_msg_free(), or NULL: on timeout with *ERR untouched, on
+ * failure (the connection is gone) with *ERR set. */
 qapic_event_msg *qapic_client_next_event(qapic_client *c, const char *name,
                                          int timeout_ms, qapic_error **err);
 void qapic_event_msg_free(qapic_event_msg *ev);
@@ -243,10 +331,19 @@ uint64_t qapic_client_dropped_events(const qapic_client *c);
  * when not connected. */
 int qapic_client_fd(const qapic_client *c);
 bool qapic_client_wants_write(const qapic_client *c);
+/* Milliseconds until the earliest deadline of an asynchronous call (each
+ * gets the client's call_timeout_ms), 0 if one has passed, -1 if none:
+ * the timeout for the loop's poll; qapic_client_process() then fails the
+ * calls whose deadline passed with a TIMEOUT error. */
+int qapic_client_next_timeout(const qapic_client *c);
 /* Does the I/O that is possible without blocking: writes queued commands,
  * reads and dispatches what arrived (replies to completion callbacks,
- * events to listeners), fails pending calls if the connection dropped.
- * 0, or -1 with a TRANSPORT error once the connection is gone. */
+ * events to listeners), fails pending calls if the connection dropped or
+ * their deadline passed.  0, or -1 once the connection is gone, with the
+ * reason: a TRANSPORT error (closed, cut in the middle of a message, over
+ * the size cap, a read or write error) or a PROTOCOL error (the server
+ * sent invalid JSON, or no greeting first); both locate the problem in
+ * the stream (byte offset, line, message number). */
 int qapic_client_process(qapic_client *c, qapic_error **err);
 
 #ifdef __cplusplus

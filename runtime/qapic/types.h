@@ -9,7 +9,7 @@
  *
  * C storage of a value ("slot") by kind:
  *   STR              char *            (owned, NUL-terminated UTF-8)
- *   NUMBER           double
+ *   NUMBER           double (a JSON integer beyond 2^53 gets rounded)
  *   INT, INT64       int64_t           INT8 int8_t, INT16 int16_t, INT32 int32_t
  *   UINT8..UINT64    uint8_t..uint64_t SIZE uint64_t
  *   BOOL             bool
@@ -60,11 +60,16 @@
  *   - a union whose tag value is unknown: tag QAPIC_ENUM_UNKNOWN, u unused,
  *     every member outside the base in _extra;
  *   - an alternate whose JSON type selects no branch: type
- *     QAPIC_JSON_NONE and the value in _raw; one whose JSON type selects an
+ *     QAPIC_JSON_NONE and the value in _raw (a null, which json-c holds as
+ *     NULL: type QAPIC_JSON_NULL and _raw NULL); one whose JSON type selects an
  *     enum branch but with an unknown value: that branch, the enum slot
  *     QAPIC_ENUM_UNKNOWN, and the received string in _raw.  A value that
  *     selects a branch but does not fit it (an object missing a mandatory
- *     member, 1.5 for an int branch) is an error, as in QEMU.
+ *     member, 1.5 for an int branch) is an error, as in QEMU;
+ *   - in a union whose branch is itself a union, all levels are one JSON
+ *     object: what none of them knows goes to the outermost _extra (the
+ *     _extra of embedded branch objects stays NULL when decoding; encoding
+ *     emits every level's _extra).
  *   Strict decoding (for tests) makes each of these an error instead.
  *   Names starting with '_' cannot be produced from QAPI names by c_name,
  *   so the private fields never clash with members.
@@ -167,7 +172,10 @@ typedef struct qapic_member {
     const qapic_type *type;
     uint32_t offset;            /* of the slot in the object */
     uint32_t has_offset;        /* of the bool presence flag, or
-                                   QAPIC_NO_OFFSET when mandatory */
+                                   QAPIC_NO_OFFSET when mandatory.  A
+                                   mandatory member with an 'if' has one
+                                   too in bindings made for every build
+                                   (its absence is then no error) */
     uint32_t flags;             /* QAPIC_MEMBER_*, QAPIC_FEATURE_* */
     const qapic_cond *cond;
     const qapic_feature *features;

@@ -64,8 +64,11 @@ static mode_t target_mode(const char *path)
     return 0666 & ~mask;
 }
 
-static bool replace_file(qc_diag *d, const char *path, const char *data,
-                         size_t len)
+/* Writes DATA to a new temporary file next to PATH, with PATH's mode,
+ * flushed to disk.  Returns its name (malloc'ed), or NULL after
+ * reporting. */
+static char *stage_file(qc_diag *d, const char *path, const char *data,
+                        size_t len)
 {
     char *tmp = temp_template(path);
     int fd = mkstemp(tmp);
@@ -74,7 +77,7 @@ static bool replace_file(qc_diag *d, const char *path, const char *data,
                  "cannot create a temporary file for '%s': %s", path,
                  strerror(errno));
         free(tmp);
-        return false;
+        return NULL;
     }
     bool ok = write_all(fd, data, len) && fchmod(fd, target_mode(path)) == 0
               && fsync(fd) == 0;
@@ -83,17 +86,35 @@ static bool replace_file(qc_diag *d, const char *path, const char *data,
         ok = false;
         saved = errno;
     }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved = errno;
-    }
     if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        qc_error(d, (qc_loc){ 0 }, "io-error", "cannot write '%s': %s", path,
+                 strerror(saved));
+        return NULL;
+    }
+    return tmp;
+}
+
+/* Renames the staged TMP over PATH; frees TMP. */
+static bool commit_file(qc_diag *d, const char *path, char *tmp)
+{
+    bool ok = rename(tmp, path) == 0;
+    if (!ok) {
+        int saved = errno;
         unlink(tmp);
         qc_error(d, (qc_loc){ 0 }, "io-error", "cannot write '%s': %s", path,
                  strerror(saved));
     }
     free(tmp);
     return ok;
+}
+
+static bool replace_file(qc_diag *d, const char *path, const char *data,
+                         size_t len)
+{
+    char *tmp = stage_file(d, path, data, len);
+    return tmp && commit_file(d, path, tmp);
 }
 
 /* True when PATH is a regular file whose content is DATA[0..LEN). */
@@ -139,4 +160,95 @@ bool qc_output_write_if_changed(qc_diag *d, const char *path,
     if (changed)
         *changed = !unchanged;
     return unchanged || qc_output_write(d, path, data, len);
+}
+
+struct qc_output_set {
+    char **paths, **tmps;
+    size_t n, cap;
+    bool failed;
+};
+
+qc_output_set *qc_output_set_new(void)
+{
+    qc_output_set *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    return s;
+}
+
+bool qc_output_set_add(qc_output_set *s, qc_diag *d, const char *path,
+                       const char *data, size_t len)
+{
+    if (s->failed)
+        return false;
+    if (holds(path, data, len))
+        return true;
+    /* Refuse now what the rename would refuse later, so that the set
+     * stays all or nothing. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        qc_error(d, (qc_loc){ 0 }, "io-error",
+                 "cannot write '%s': not a regular file", path);
+        s->failed = true;
+        return false;
+    }
+    char *tmp = stage_file(d, path, data, len);
+    if (!tmp) {
+        s->failed = true;
+        return false;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->paths = realloc(s->paths, s->cap * sizeof *s->paths);
+        s->tmps = realloc(s->tmps, s->cap * sizeof *s->tmps);
+        if (!s->paths || !s->tmps)
+            abort();
+    }
+    s->paths[s->n] = strdup(path);
+    if (!s->paths[s->n])
+        abort();
+    s->tmps[s->n++] = tmp;
+    return true;
+}
+
+static void set_free(qc_output_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->paths[i]);
+        free(s->tmps[i]);
+    }
+    free(s->paths);
+    free(s->tmps);
+    free(s);
+}
+
+void qc_output_set_abort(qc_output_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        unlink(s->tmps[i]);
+    set_free(s);
+}
+
+bool qc_output_set_commit(qc_output_set *s, qc_diag *d, size_t *nchanged)
+{
+    if (s->failed) {
+        qc_output_set_abort(s);
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < s->n; i++) {
+        if (ok)
+            ok = commit_file(d, s->paths[i], s->tmps[i]);
+        else {
+            unlink(s->tmps[i]);
+            free(s->tmps[i]);
+        }
+        s->tmps[i] = NULL;
+    }
+    if (nchanged)
+        *nchanged = s->n;
+    set_free(s);
+    return ok;
 }

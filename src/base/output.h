@@ -27,4 +27,18 @@ bool qc_output_write(qc_diag *d, const char *path, const char *data,
 bool qc_output_write_if_changed(qc_diag *d, const char *path,
                                 const char *data, size_t len, bool *changed);
 
+/* A set of files written all or nothing, each only when its content
+ * changed (generated code): qc_output_set_add() compares PATH with DATA
+ * and, when they differ, writes DATA to a temporary file next to PATH
+ * (returning false after reporting when it cannot, or when PATH is no
+ * regular file); qc_output_set_commit() renames them all into place
+ * (*NCHANGED, may be NULL: how many), or, after a failed add, removes them
+ * and changes nothing.  Commit and abort free the set. */
+typedef struct qc_output_set qc_output_set;
+qc_output_set *qc_output_set_new(void);
+bool qc_output_set_add(qc_output_set *s, qc_diag *d, const char *path,
+                       const char *data, size_t len);
+bool qc_output_set_commit(qc_output_set *s, qc_diag *d, size_t *nchanged);
+void qc_output_set_abort(qc_output_set *s);
+
 #endif

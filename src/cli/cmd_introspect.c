@@ -5,7 +5,6 @@
  * Prints what query-qmp-schema returns for SCHEMA in a build where exactly
  * the given condition symbols are defined (none by default), as JSON with
  * a 2-space indent. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,53 +58,13 @@ typedef struct intro_args {
     bool failed;            /* a --config file could not be read */
 } intro_args;
 
-/* A config file names one symbol a line.  Blank lines and '#' comments
- * are skipped; "NAME=VALUE" (config-host.mak style) defines NAME unless
- * VALUE is empty, "n" or "0". */
-static bool read_config(qc_cli *cli, intro_args *ia, const char *path)
-{
-    int err = 0;
-    qc_source *src = qc_source_load(ia->a, path, false, &err);
-    if (!src) {
-        qc_cli_io_error(cli, path, err);
-        return false;
-    }
-    const char *p = src->text, *end = src->text + src->len;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        const char *s = p, *e = eol;
-        p = eol + 1;
-        while (s < e && isspace((unsigned char)*s))
-            s++;
-        while (e > s && isspace((unsigned char)e[-1]))
-            e--;
-        if (s == e || *s == '#')
-            continue;
-        const char *eq = memchr(s, '=', (size_t)(e - s));
-        if (eq) {
-            const char *v = eq + 1;
-            size_t vl = (size_t)(e - v);
-            if (vl == 0 || (vl == 1 && (*v == 'n' || *v == '0')))
-                continue;
-            e = eq;
-            while (e > s && isspace((unsigned char)e[-1]))
-                e--;
-        }
-        qc_ptrvec_push(ia->a, &ia->symbols,
-                       qc_arena_strndup(ia->a, s, (size_t)(e - s)));
-    }
-    return true;
-}
-
 /* Returns 0 when OPT was handled (qc_cli_getopt's contract). */
 static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
 {
     intro_args *ia = ctx;
     switch (opt) {
     case OPT_CONFIG:
-        if (!read_config(cli, ia, arg))
+        if (!qc_cli_read_config(cli, ia->a, arg, &ia->symbols))
             ia->failed = true;
         return 0;
     case 'D':

@@ -10,7 +10,8 @@
 /* The subcommands, in the order "qapic --help" lists them.  Adding one
  * takes a file cmd_NAME.c that defines qc_command_NAME, and its name here. */
 #define QC_COMMANDS(X) \
-    X(parse) X(check) X(dump) X(introspect) X(query) X(replies) X(compat)
+    X(parse) X(check) X(dump) X(introspect) X(query) X(replies) X(validate) \
+    X(probe) X(compat) X(diff) X(gen)
 
 #define DECLARE(name) extern const qc_command qc_command_##name;
 QC_COMMANDS(DECLARE)
@@ -45,7 +46,7 @@ static void print_overview(qc_buf *b)
     qc_buf_puts(b, "usage: qapic [--version] [--help] SUBCOMMAND [ARGS]\n"
                    "\n"
                    "qapic reads QAPI schemas (the language of QEMU's QMP protocol) and\n"
-                   "QMP capability dumps.  Subcommands:\n");
+                   "QMP capability dumps, and generates C bindings.  Subcommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         qc_buf_printf(b, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
     qc_buf_puts(b, "\nRun 'qapic help SUBCOMMAND' for its options.\n"

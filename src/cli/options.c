@@ -2,6 +2,7 @@
  * and I/O errors, hints that name options. */
 #include "cli/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/source.h"
 
 /* Returns 1 when OPT is a common option and was handled, 0 when it is
  * not one, -1 after reporting a bad value. */
@@ -141,4 +143,47 @@ int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
             return -1;
     }
     return optind;
+}
+
+qc_source *qc_cli_read(qc_cli *cli, qc_arena *a, const char *path)
+{
+    int err = 0;
+    qc_source *src = qc_source_load(a, path, false, &err);
+    if (!src)
+        qc_cli_io_error(cli, path, err);
+    return src;
+}
+
+bool qc_cli_read_config(qc_cli *cli, qc_arena *a, const char *path,
+                        qc_ptrvec *symbols)
+{
+    qc_source *src = qc_cli_read(cli, a, path);
+    if (!src)
+        return false;
+    const char *p = src->text, *end = src->text + src->len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *s = p, *e = eol;
+        p = eol + 1;
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        while (e > s && isspace((unsigned char)e[-1]))
+            e--;
+        if (s == e || *s == '#')
+            continue;
+        const char *eq = memchr(s, '=', (size_t)(e - s));
+        if (eq) {
+            const char *v = eq + 1;
+            size_t vl = (size_t)(e - v);
+            if (vl == 0 || (vl == 1 && (*v == 'n' || *v == '0')))
+                continue;
+            e = eq;
+            while (e > s && isspace((unsigned char)e[-1]))
+                e--;
+        }
+        qc_ptrvec_push(a, symbols, qc_arena_strndup(a, s, (size_t)(e - s)));
+    }
+    return true;
 }

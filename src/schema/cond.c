@@ -27,6 +27,27 @@ bool qc_cond_eval(const qc_cond *c, bool (*defined)(void *ctx, const char *sym),
     return false;
 }
 
+typedef struct symbol_list {
+    const char *const *syms;
+    size_t n;
+} symbol_list;
+
+static bool in_symbol_list(void *ctx, const char *sym)
+{
+    const symbol_list *l = ctx;
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->syms[i], sym))
+            return true;
+    return false;
+}
+
+bool qc_cond_eval_symbols(const qc_cond *c, const char *const *syms,
+                          size_t nsyms)
+{
+    symbol_list l = { syms, nsyms };
+    return qc_cond_eval(c, in_symbol_list, &l);
+}
+
 static void cond_repr(qc_buf *b, const qc_cond *c, bool top)
 {
     if (c->kind == QC_COND_NAME) {

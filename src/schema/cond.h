@@ -32,6 +32,9 @@ struct qc_cond {
  * NULL C is true. */
 bool qc_cond_eval(const qc_cond *c, bool (*defined)(void *ctx, const char *sym),
                   void *ctx);
+/* The same where exactly the NSYMS symbols SYMS are defined. */
+bool qc_cond_eval_symbols(const qc_cond *c, const char *const *syms,
+                          size_t nsyms);
 /* Python repr as QEMU's test harness prints it: TEST_IF_X, or
  * {'all': ['A', {'not': 'B'}]}.  Appends nothing for NULL. */
 void qc_cond_repr(qc_buf *b, const qc_cond *c);

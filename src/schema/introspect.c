@@ -71,20 +71,11 @@ static void obj_put(qc_value *o, const char *key, qc_value *val)
 
 /* ---- conditions -------------------------------------------------------- */
 
-static bool sym_defined(void *ctx, const char *sym)
-{
-    const qc_introspect_opts *o = ctx;
-    for (size_t i = 0; i < o->nsymbols; i++)
-        if (!strcmp(o->symbols[i], sym))
-            return true;
-    return false;
-}
-
 static bool cond_true(const gen *g, const qc_cond *c)
 {
     if (!c || g->o->all_conditions_true)
         return true;
-    return qc_cond_eval(c, sym_defined, (void *)g->o);
+    return qc_cond_eval_symbols(c, g->o->symbols, g->o->nsymbols);
 }
 
 /* ---- naming and use of types ------------------------------------------ */

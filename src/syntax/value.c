@@ -52,3 +52,52 @@ void qc_value_set_integer(qc_value *v, const char *t, size_t len)
         }
     }
 }
+
+bool qc_value_equal(const qc_value *a, const qc_value *b, bool ignore_key_order)
+{
+    if (a->kind != b->kind) {
+        if (qc_is_number(a) && qc_is_number(b))
+            return !strcmp(a->u.num.text, b->u.num.text);
+        return false;
+    }
+    switch (a->kind) {
+    case QC_VNULL:
+        return true;
+    case QC_VBOOL:
+        return a->u.b == b->u.b;
+    case QC_VSTRING:
+        return a->u.str.len == b->u.str.len
+            && !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
+    case QC_VINT:
+        return a->u.num.i == b->u.num.i;
+    case QC_VUINT:
+        return a->u.num.u == b->u.num.u;
+    case QC_VNUMBER:
+        return !strcmp(a->u.num.text, b->u.num.text);
+    case QC_VARRAY:
+        if (a->u.arr.n != b->u.arr.n)
+            return false;
+        for (size_t i = 0; i < a->u.arr.n; i++)
+            if (!qc_value_equal(a->u.arr.items[i], b->u.arr.items[i],
+                                ignore_key_order))
+                return false;
+        return true;
+    case QC_VOBJECT:
+        if (a->u.obj.n != b->u.obj.n)
+            return false;
+        for (size_t i = 0; i < a->u.obj.n; i++) {
+            const qc_member *ma = &a->u.obj.members[i];
+            const qc_value *vb;
+            if (ignore_key_order) {
+                vb = qc_obj_get(b, ma->key);
+            } else {
+                const qc_member *mb = &b->u.obj.members[i];
+                vb = strcmp(ma->key, mb->key) ? NULL : mb->value;
+            }
+            if (!vb || !qc_value_equal(ma->value, vb, ignore_key_order))
+                return false;
+        }
+        return true;
+    }
+    return false;
+}

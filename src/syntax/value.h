@@ -120,4 +120,9 @@ const char *qc_value_type_name(const qc_value *v);
  * reader of dumps both call it, so they agree on every number. */
 void qc_value_set_integer(qc_value *v, const char *text, size_t len);
 
+/* Deep structural equality (object key order matters unless
+ * IGNORE_KEY_ORDER).  Numbers compare by value when both are integers, by
+ * text otherwise. */
+bool qc_value_equal(const qc_value *a, const qc_value *b, bool ignore_key_order);
+
 #endif

@@ -1,11 +1,17 @@
 /* Runs every unit-test suite (tests/unit/test_NAME.c defines
- * Suite *qc_suite_NAME(void)) and prints one line per test:
+ * Suite *qc_suite_NAME(void)) and prints one line per test (the typed
+ * tests of tests/typed/ use this runner too, built with
+ * -DQC_TEST_GROUP='"typed"' and their own suites.h):
  *
  *     PASS: unit/SUITE/TEST
  *     FAIL: unit/SUITE/TEST: message
  *
  * A test added with tcase_add_loop_test gets its iteration appended, as in
- * unit/SUITE/TEST[2].  Exits 1 if any test failed.
+ * unit/SUITE/TEST[2].  A test that calls QC_SKIP (skip.h) is reported as
+ *
+ *     SKIP: unit/SUITE/TEST (reason)
+ *
+ * Exits 1 if any test failed.
  *
  * Usage: unit-tests [SUITE...]   (no argument: all suites)
  * Check's own variables work too: CK_FORK=no (for gdb), CK_RUN_CASE,
@@ -16,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifndef QC_TEST_GROUP
+#define QC_TEST_GROUP "unit"
+#endif
 
 #define QC_SUITE(name) Suite *qc_suite_##name(void);
 #include "suites.h"
@@ -101,6 +111,25 @@ static size_t read_tap(const char *path, struct result **out)
     return n;
 }
 
+/* The reason recorded for TEST in the skip file SKIPS ("TEST\tREASON"
+ * lines, see skip.h), or NULL; malloc'ed. */
+static char *skip_reason(const char *skips, const char *test)
+{
+    FILE *f = fopen(skips, "r");
+    char line[1024], *reason = NULL;
+    size_t n = strlen(test);
+
+    if (!f)
+        return NULL;
+    while (!reason && fgets(line, sizeof line, f)) {
+        chomp(line);
+        if (!strncmp(line, test, n) && line[n] == '\t')
+            reason = strdup(line + n + 1);
+    }
+    fclose(f);
+    return reason;
+}
+
 static bool is_repeated(const struct result *r, size_t n, size_t i)
 {
     for (size_t j = 0; j < n; j++)
@@ -109,23 +138,34 @@ static bool is_repeated(const struct result *r, size_t n, size_t i)
     return false;
 }
 
+/* Creates an empty file TMPDIR/NAME-XXXXXX; its path goes to BUF. */
+static void temp_file(char *buf, size_t size, const char *tmpdir,
+                      const char *name)
+{
+    int fd;
+
+    snprintf(buf, size, "%s/%s-XXXXXX", tmpdir, name);
+    fd = mkstemp(buf);
+    if (fd < 0) {
+        perror(buf);
+        exit(2);
+    }
+    close(fd);
+}
+
 /* Runs one suite; returns the number of failed tests. */
 static int run_suite(const char *name, Suite *s, const char *tmpdir,
                      int *npassed)
 {
-    char tap[4096];
-    int fd, failed;
+    char tap[4096], skips[4096];
+    int failed;
     SRunner *sr;
     struct result *r = NULL;
     size_t n;
 
-    snprintf(tap, sizeof tap, "%s/qapic-unit-XXXXXX", tmpdir);
-    fd = mkstemp(tap);
-    if (fd < 0) {
-        perror(tap);
-        exit(2);
-    }
-    close(fd);
+    temp_file(tap, sizeof tap, tmpdir, "qapic-unit");
+    temp_file(skips, sizeof skips, tmpdir, "qapic-skips");
+    setenv("QC_SKIP_FILE", skips, 1);
 
     sr = srunner_create(s);
     srunner_set_tap(sr, tap);
@@ -136,16 +176,22 @@ static int run_suite(const char *name, Suite *s, const char *tmpdir,
     for (size_t i = 0; i < n; i++) {
         char label[1024];
         if (is_repeated(r, n, i))
-            snprintf(label, sizeof label, "unit/%s/%s[%d]", name, r[i].test,
+            snprintf(label, sizeof label, QC_TEST_GROUP "/%s/%s[%d]", name,
+                     r[i].test,
                      r[i].iter);
         else
-            snprintf(label, sizeof label, "unit/%s/%s", name, r[i].test);
+            snprintf(label, sizeof label, QC_TEST_GROUP "/%s/%s", name,
+                     r[i].test);
+        char *why = r[i].msg ? NULL : skip_reason(skips, r[i].test);
         if (r[i].msg)
             printf("FAIL: %s: %s\n", label, r[i].msg);
+        else if (why)
+            printf("SKIP: %s (%s)\n", label, why);
         else {
             printf("PASS: %s\n", label);
             (*npassed)++;
         }
+        free(why);
     }
     for (size_t i = 0; i < n; i++) {
         free(r[i].test);
@@ -157,13 +203,14 @@ static int run_suite(const char *name, Suite *s, const char *tmpdir,
         TestResult **res = srunner_results(sr);
         for (int i = 0; i < srunner_ntests_run(sr); i++)
             if (tr_rtype(res[i]) != CK_PASS)
-                printf("FAIL: unit/%s/%s: %s\n", name, tr_tcname(res[i]),
-                       tr_msg(res[i]));
+                printf("FAIL: " QC_TEST_GROUP "/%s/%s: %s\n", name,
+                       tr_tcname(res[i]), tr_msg(res[i]));
         free(res);
     }
     fflush(stdout);
     srunner_free(sr);
     unlink(tap);
+    unlink(skips);
     return failed;
 }
 

@@ -1,0 +1,267 @@
+/* qapic gen TARGET [options] SCHEMA: code generators.
+ *
+ *   qapic gen c [-o DIR] [--prefix NAME] [--config FILE] [-D SYMBOL]...
+ *               [--depfile FILE] SCHEMA
+ *
+ * writes the C bindings of SCHEMA into DIR (default NAME-bindings), each
+ * file only when its content changed, all or nothing; the depfile lists
+ * the schema files read, in make syntax. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/output.h"
+#include "cli/cli.h"
+#include "gen/cnames.h"
+#include "gen/gen.h"
+#include "schema/schema.h"
+
+enum {
+    OPT_CONFIG = QC_OPT_FIRST_PRIVATE,
+    OPT_PREFIX,
+    OPT_DEPFILE,
+};
+
+typedef struct gen_args {
+    qc_arena *a;
+    const char *target;     /* "c" */
+    const char *outdir;
+    const char *prefix;
+    const char *depfile;
+    qc_ptrvec symbols;      /* const char * */
+    qc_ptrvec configs;      /* config files read, for the depfile */
+    bool configured;
+    bool failed;            /* a bad option value, already reported */
+} gen_args;
+
+static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
+{
+    gen_args *ga = ctx;
+    switch (opt) {
+    case OPT_CONFIG:
+        ga->configured = true;
+        qc_ptrvec_push(ga->a, &ga->configs, (void *)arg);
+        if (!qc_cli_read_config(cli, ga->a, arg, &ga->symbols))
+            ga->failed = true;
+        return 0;
+    case 'D':
+        ga->configured = true;
+        if (!qc_gen_is_identifier(arg)) {
+            qc_cli_usage_error(cli, "gen", "-D needs a condition symbol "
+                               "(a C identifier), not '%s'", arg);
+            ga->failed = true;
+        }
+        qc_ptrvec_push(ga->a, &ga->symbols, qc_arena_strdup(ga->a, arg));
+        return 0;
+    case 'o':
+    case OPT_DEPFILE:
+        if (!*arg) {
+            qc_cli_usage_error(cli, "gen", "%s needs a file name",
+                               opt == 'o' ? "-o" : "--depfile");
+            ga->failed = true;
+        }
+        *(opt == 'o' ? &ga->outdir : &ga->depfile) = arg;
+        return 0;
+    case OPT_PREFIX:
+        ga->prefix = arg;
+        return 0;
+    }
+    return -1;
+}
+
+/* Creates DIR and its missing parents. */
+static bool make_dirs(qc_cli *cli, const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p)
+        abort();
+    bool ok = true;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            qc_error(cli->diag, (qc_loc){ 0 }, "io-error",
+                     "cannot create directory '%s': %s", p, strerror(errno));
+            ok = false;
+        }
+        *s = c;
+        if (!ok || !c)
+            break;
+    }
+    free(p);
+    struct stat st;
+    if (ok && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        qc_error(cli->diag, (qc_loc){ 0 }, "io-error",
+                 "cannot write into '%s': not a directory", dir);
+        ok = false;
+    }
+    return ok;
+}
+
+/* A file name for a make rule: spaces, '#' and '$' escaped. */
+static void make_escape(qc_buf *b, const char *path)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p == ' ' || *p == '#' || *p == '\\')
+            qc_buf_putc(b, '\\');
+        else if (*p == '$')
+            qc_buf_putc(b, '$');
+        qc_buf_putc(b, *p);
+    }
+}
+
+/* Every output depends on every schema file read (and config file); the
+ * inputs get empty rules, so that make does not fail once one of them is
+ * removed from the schema. */
+static void depfile_text(qc_buf *b, const qc_ptrvec *outputs,
+                         const qc_schema *s, const qc_ptrvec *configs)
+{
+    for (size_t i = 0; i < outputs->n; i++) {
+        if (i)
+            qc_buf_puts(b, " \\\n ");
+        make_escape(b, outputs->items[i]);
+    }
+    qc_buf_puts(b, ":");
+    qc_ptrvec inputs = { 0 };
+    qc_arena *a = s->arena;
+    for (size_t i = 0; i < s->ast->modules.n; i++) {
+        const qc_module *m = s->ast->modules.items[i];
+        qc_ptrvec_push(a, &inputs, (void *)m->src->path);
+    }
+    for (size_t i = 0; i < configs->n; i++)
+        qc_ptrvec_push(a, &inputs, configs->items[i]);
+    for (size_t i = 0; i < inputs.n; i++) {
+        qc_buf_puts(b, " \\\n ");
+        make_escape(b, inputs.items[i]);
+    }
+    qc_buf_putc(b, '\n');
+    for (size_t i = 0; i < inputs.n; i++) {
+        qc_buf_putc(b, '\n');
+        make_escape(b, inputs.items[i]);
+        qc_buf_puts(b, ":\n");
+    }
+}
+
+static bool write_outputs(qc_cli *cli, gen_args *ga, const qc_schema *s,
+                          const qc_gen_output *out)
+{
+    if (!make_dirs(cli, ga->outdir))
+        return false;
+    qc_output_set *w = qc_output_set_new();
+    qc_ptrvec paths = { 0 };
+    for (size_t i = 0; i < out->n; i++) {
+        const char *path = qc_arena_printf(ga->a, "%s/%s", ga->outdir,
+                                           out->files[i].name);
+        qc_ptrvec_push(ga->a, &paths, (void *)path);
+        if (!qc_output_set_add(w, cli->diag, path, out->files[i].data,
+                               out->files[i].len))
+            break;
+    }
+    if (ga->depfile) {
+        qc_buf b = QC_BUF_INIT;
+        depfile_text(&b, &paths, s, &ga->configs);
+        qc_output_set_add(w, cli->diag, ga->depfile, b.data, b.len);
+        qc_buf_free(&b);
+    }
+    return qc_output_set_commit(w, cli->diag, NULL);
+}
+
+static int gen_c(qc_cli *cli, gen_args *ga, const char *schema_path)
+{
+    if (!ga->prefix)
+        ga->prefix = "qmp";
+    if (!qc_gen_c_prefix_ok(ga->prefix))
+        return qc_cli_usage_error(cli, "gen", "--prefix needs a C identifier "
+                                  "other than qapic or qapic_*, not '%s'",
+                                  ga->prefix);
+    if (!ga->outdir)
+        ga->outdir = qc_arena_printf(ga->a, "%s-bindings", ga->prefix);
+    bool io_error = false;
+    qc_schema *s = qc_schema_build(ga->a, cli->diag, &cli->opts, schema_path,
+                                   &io_error);
+    if (!s) {
+        qc_cli_hint_doc_checks(cli);
+        return io_error ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
+    }
+    qc_gen_c_opts o = {
+        .prefix = ga->prefix,
+        .configured = ga->configured,
+        .symbols = (const char *const *)ga->symbols.items,
+        .nsymbols = ga->symbols.n,
+    };
+    qc_gen_output out = { 0 };
+    if (!qc_gen_c(ga->a, cli->diag, s, &o, &out))
+        return QC_EXIT_PROBLEMS;
+    bool ok = write_outputs(cli, ga, s, &out);
+    qc_gen_output_free(&out);
+    return ok ? QC_EXIT_OK : QC_EXIT_USAGE;
+}
+
+static const struct option longopts[] = {
+    { "output", required_argument, NULL, 'o' },
+    { "prefix", required_argument, NULL, OPT_PREFIX },
+    { "config", required_argument, NULL, OPT_CONFIG },
+    { "define", required_argument, NULL, 'D' },
+    { "depfile", required_argument, NULL, OPT_DEPFILE },
+    QC_COMMON_LONGOPTS,
+    { NULL, 0, NULL, 0 },
+};
+
+static const char usage[] =
+    "usage: qapic gen c [-o DIR] [--prefix NAME] [--config FILE] [-D SYMBOL]...\n"
+    "                   [--depfile FILE] SCHEMA\n"
+    "\n"
+    "Writes typed C bindings of SCHEMA for libqapic-runtime (see\n"
+    "doc/bindings.md): NAME.h, which includes the other headers, a C file\n"
+    "per schema module, the schema table, command stubs and event handlers.\n"
+    "Every definition is generated whatever its 'if', which is recorded as\n"
+    "data, unless --config or -D give the condition symbols of one build.\n"
+    "Files are written atomically, all or none, and only when their content\n"
+    "changed.\n"
+    "  -o, --output DIR       where to write (default NAME-bindings)\n"
+    "  --prefix NAME          prefix of every C identifier (default qmp)\n"
+    "  --config FILE          condition symbols of a build, one per line\n"
+    "  -D, --define SYMBOL    define one condition symbol\n"
+    "  --depfile FILE         write the schema files read as make rules\n"
+    "Exit status: 0 ok, 1 schema errors or names that would clash in C,\n"
+    "2 usage error, unreadable schema or unwritable output.\n";
+
+static int run(qc_cli *cli, int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        qc_cli_print_help(cli, "gen");
+        return QC_EXIT_OK;
+    }
+    if (argc < 2 || argv[1][0] == '-')
+        return qc_cli_usage_error(cli, "gen", "expected a target (c)");
+    if (strcmp(argv[1], "c") != 0)
+        return qc_cli_usage_error(cli, "gen", "unknown target '%s' (c)",
+                                  argv[1]);
+    gen_args ga = { 0 };
+    ga.a = qc_arena_new();
+    ga.target = argv[1];
+    /* The target's arguments, named "gen" for messages and help. */
+    argv[1] = argv[0];
+    int code = QC_EXIT_USAGE;
+    int first = qc_cli_getopt(cli, argc - 1, argv + 1, "D:o:", longopts,
+                              handle_opt, &ga, &code);
+    int rc = code;
+    if (first >= 0 && !ga.failed) {
+        if (argc - 1 - first != 1)
+            rc = qc_cli_usage_error(cli, "gen", "expected exactly one SCHEMA");
+        else
+            rc = gen_c(cli, &ga, argv[1 + first]);
+    }
+    qc_arena_free(ga.a);
+    return rc;
+}
+
+const qc_command qc_command_gen = {
+    "gen", run, "generate code from a schema (C bindings)", usage,
+};
