@@ -4,19 +4,19 @@
  * The fast path may decline any text; where it accepts one, it claims
  * that the text is exactly the canonical rendering of its entries.  So,
  * for every input:
- *   - the full and the skimming read agree on that verdict, and the
- *     source text is as it was after each read;
+ *   - the full and the skimming reads (QC_REPLIES_SCHEMA, ENTRIES) agree
+ *     on that verdict, and the source text is as it was after each read;
  *   - when the fast path accepted: the grammar reads the text without a
  *     syntax error into the same entries (offsets, kinds, roles, pairs,
  *     names, ids) with the same trees, locations included (the skimming
- *     read's skimmed "return" values aside, which stand as null);
+ *     reads' skimmed "return" values aside, which stand as null);
  *     rendering the entries canonically gives back the text byte for
  *     byte; the checks of the dump report the same problems on both
  *     reads (the fast one skips the layout and duplicate-key checks,
  *     which must then find nothing), and so do the checks without
- *     --check-returns on the skimming read; rewriting gives the same text from
- *     both, and "already fixed" means exactly that the rewrite would not
- *     change the text.
+ *     --check-returns on the QC_REPLIES_SCHEMA read; rewriting gives the
+ *     same text from both, and "already fixed" (on every read) means
+ *     exactly that the rewrite would not change the text.
  * Any difference aborts, which libFuzzer reports as a crash. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +175,7 @@ static bool rewrite(qc_arena *a, qc_replies *r, qc_buf *out)
 }
 
 static void check_canonical(qc_arena *a, qc_source *src, qc_replies *fast,
-                            qc_replies *skim)
+                            qc_replies *skim, qc_replies *ents)
 {
     qc_diag *d = qc_diag_new();
     qc_replies *slow = qc_replies_read_slow(a, src, d);
@@ -184,6 +184,7 @@ static void check_canonical(qc_arena *a, qc_source *src, qc_replies *fast,
     qc_diag_free(d);
     compare_entries(fast, slow, false);
     compare_entries(skim, slow, true);
+    compare_entries(ents, slow, true);
 
     qc_buf b = QC_BUF_INIT, c = QC_BUF_INIT;
     render(&b, slow);
@@ -197,7 +198,8 @@ static void check_canonical(qc_arena *a, qc_source *src, qc_replies *fast,
         differ("the checks of the skimming read report different problems", 0);
 
     bool fixed = qc_replies_is_fixed(fast);
-    if (qc_replies_is_fixed(skim) != fixed || qc_replies_is_fixed(slow))
+    if (qc_replies_is_fixed(skim) != fixed || qc_replies_is_fixed(ents) != fixed
+        || qc_replies_is_fixed(slow))
         differ("'already fixed'", 0);
     bool ok_fast = rewrite(a, fast, &b), ok_slow = rewrite(a, slow, &c);
     if (ok_fast != ok_slow || (ok_fast && !same_buf(&b, &c)))
@@ -218,16 +220,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     qc_source *src = qc_source_from_mem(a, "fuzz.replies", (const char *)data,
                                         size, false);
     qc_diag *d = qc_diag_new();
-    qc_replies *full = qc_replies_read(a, src, true, d);
+    qc_replies *full = qc_replies_read(a, src, QC_REPLIES_FULL, d);
     if (src->len != size || memcmp(src->text, data, size))
         differ("the text was not restored after the full read", 0);
-    qc_replies *skim = qc_replies_read(a, src, false, d);
+    qc_replies *skim = qc_replies_read(a, src, QC_REPLIES_SCHEMA, d);
+    qc_replies *ents = qc_replies_read(a, src, QC_REPLIES_ENTRIES, d);
     if (src->len != size || memcmp(src->text, data, size))
-        differ("the text was not restored after the skimming read", 0);
-    if (full->canonical != skim->canonical)
-        differ("the full and the skimming read disagree", 0);
+        differ("the text was not restored after a skimming read", 0);
+    if (full->canonical != skim->canonical || full->canonical != ents->canonical)
+        differ("the full and the skimming reads disagree", 0);
     if (full->canonical)
-        check_canonical(a, src, full, skim);
+        check_canonical(a, src, full, skim, ents);
     else if (qc_replies_is_fixed(full))
         differ("'already fixed' on a text the fast path declined", 0);
     qc_diag_free(d);

@@ -57,21 +57,28 @@ typedef struct qc_replies {
     size_t syntax_errors;     /* reported while reading */
 } qc_replies;
 
-/* Reads SRC (as loaded by qc_source_load, not NEWLINE-ensured).  Syntax
- * errors are reported to D; the entries around them are still read.
- * Never returns NULL.
- *
- * Unless FULL, the "return" values of successful replies other than
- * query-qmp-schema's are only checked (syntax, canonical layout, no
- * duplicate keys) -- about half the text -- and stand as a JSON null in
- * the tree (the entry's SKIMMED is set).  That is all "replies check"
- * needs without --check-returns.  SRC's text is changed while reading and
- * restored before the function returns. */
-qc_replies *qc_replies_read(qc_arena *a, qc_source *src, bool full,
+/* What of a dump's replies to build (the rest is only checked: syntax,
+ * canonical layout, no duplicate keys -- and stands as a JSON null in
+ * the tree, the entry's SKIMMED set).  The first two are false and true:
+ * "full". */
+typedef enum {
+    QC_REPLIES_SCHEMA,      /* of the returns, query-qmp-schema's only: all
+                               that "replies check" needs without
+                               --check-returns */
+    QC_REPLIES_FULL,        /* everything */
+    QC_REPLIES_ENTRIES,     /* no return: the entries, their commands and
+                               ids (enough to tell a file is fixed) */
+} qc_replies_mode;
+
+/* Reads SRC (as loaded by qc_source_load, not NEWLINE-ensured), building
+ * what MODE says.  Syntax errors are reported to D; the entries around
+ * them are still read.  Never returns NULL.  SRC's text is changed while
+ * reading and restored before the function returns. */
+qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
                             qc_diag *d);
 
 /* qc_replies_read with the grammar alone, as when the fast path declines
- * (FULL, never canonical), for the tests that hold the two readers
+ * (QC_REPLIES_FULL, never canonical), for the tests that hold the two readers
  * against each other: wherever the fast path accepts a text, both must
  * give the same entries with the same trees. */
 qc_replies *qc_replies_read_slow(qc_arena *a, qc_source *src, qc_diag *d);

@@ -198,14 +198,14 @@ static void pair_up(qc_replies *r)
     }
 }
 
-static qc_replies *read_replies(qc_arena *a, qc_source *src, bool full,
-                                bool fast, qc_diag *d)
+static qc_replies *read_replies(qc_arena *a, qc_source *src,
+                                qc_replies_mode mode, bool fast, qc_diag *d)
 {
     qc_replies *r = qc_arena_alloc(a, sizeof *r);
     struct qc_rentvec ents = { NULL, 0, 0 };
 
     r->src = src;
-    r->canonical = fast && qc_replies_fast_read(a, src, &ents, full);
+    r->canonical = fast && qc_replies_fast_read(a, src, &ents, mode);
     if (!r->canonical)
         slow_read(a, src, r, &ents);
     r->n = ents.n;
@@ -225,15 +225,15 @@ static qc_replies *read_replies(qc_arena *a, qc_source *src, bool full,
     return r;
 }
 
-qc_replies *qc_replies_read(qc_arena *a, qc_source *src, bool full,
+qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
                             qc_diag *d)
 {
-    return read_replies(a, src, full, true, d);
+    return read_replies(a, src, mode, true, d);
 }
 
 qc_replies *qc_replies_read_slow(qc_arena *a, qc_source *src, qc_diag *d)
 {
-    return read_replies(a, src, true, false, d);
+    return read_replies(a, src, QC_REPLIES_FULL, false, d);
 }
 
 const char *qc_replies_label(qc_arena *a, const qc_replies *r, size_t i)
