@@ -124,6 +124,26 @@ START_TEST(slow_path_on_its_own)
 }
 END_TEST
 
+START_TEST(skimmed_first_key)
+{
+    /* The first key read without building anything, before any key was
+     * kept: the key set was looked up at NULL + 0 (undefined; clang's
+     * UBSan stops there; found by fuzz_replies). */
+    static const char text[] = "{\n  \"eiute\": \"\"n";
+    static const qc_replies_mode modes[] = {
+        QC_REPLIES_SCHEMA, QC_REPLIES_FULL, QC_REPLIES_ENTRIES,
+    };
+    for (size_t i = 0; i < 3; i++) {
+        qc_replies *r = qc_replies_read(qc_test_arena,
+                                        qc_test_source(text, false),
+                                        modes[i], qc_test_diag);
+        ck_assert(!r->canonical);
+        ck_assert_uint_eq(r->n, 1);
+        ck_assert_int_eq(r->e[0].kind, QC_RENTRY_BROKEN);
+    }
+}
+END_TEST
+
 START_TEST(resync_after_syntax_error)
 {
     static const char broken[] =
@@ -259,6 +279,7 @@ Suite *qc_suite_replies(void)
     tcase_add_test(tc, canonical_fast_path);
     tcase_add_test(tc, fast_and_slow_paths_agree);
     tcase_add_test(tc, slow_path_on_its_own);
+    tcase_add_test(tc, skimmed_first_key);
     tcase_add_test(tc, resync_after_syntax_error);
     tcase_add_test(tc, conversation_problems);
     tcase_add_test(tc, format_problems);
