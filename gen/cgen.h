@@ -86,6 +86,9 @@ typedef struct cg {
 
 /* cview.c */
 bool cg_view(cg *g);
+/* Claims IDENT for a fixed name of generated code (the tests' own
+ * externals), reporting a clash with the bindings' names. */
+void cg_claim_fixed(cg *g, const char *ident);
 /* Whether the configuration keeps C. */
 bool cg_cond_kept(const cg *g, const qc_cond *c);
 /* The view of entity E. */

@@ -117,6 +117,27 @@ static bool replace_file(qc_diag *d, const char *path, const char *data,
     return tmp && commit_file(d, path, tmp);
 }
 
+bool qc_output_write_new(qc_diag *d, const char *path, const char *data,
+                         size_t len, bool *existed)
+{
+    *existed = access(path, F_OK) == 0;
+    if (*existed)
+        return true;
+    char *tmp = stage_file(d, path, data, len);
+    if (!tmp)
+        return false;
+    bool ok = link(tmp, path) == 0;
+    int saved = errno;
+    unlink(tmp);
+    free(tmp);
+    if (!ok && saved == EEXIST)
+        *existed = true;
+    else if (!ok)
+        qc_error(d, (qc_loc){ 0 }, "io-error", "cannot write '%s': %s", path,
+                 strerror(saved));
+    return ok || *existed;
+}
+
 /* True when PATH is a regular file whose content is DATA[0..LEN). */
 static bool holds(const char *path, const char *data, size_t len)
 {

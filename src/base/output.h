@@ -27,6 +27,13 @@ bool qc_output_write(qc_diag *d, const char *path, const char *data,
 bool qc_output_write_if_changed(qc_diag *d, const char *path,
                                 const char *data, size_t len, bool *changed);
 
+/* Writes DATA to PATH only when PATH does not exist: staged next to it and
+ * then linked into place, so that a file made meanwhile is never replaced
+ * either (a file the user owns once written, such as a test skeleton).
+ * *EXISTED tells that PATH was there: nothing written, no error. */
+bool qc_output_write_new(qc_diag *d, const char *path, const char *data,
+                         size_t len, bool *existed);
+
 /* A set of files written all or nothing, each only when its content
  * changed (generated code): qc_output_set_add() compares PATH with DATA
  * and, when they differ, writes DATA to a temporary file next to PATH
