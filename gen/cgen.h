@@ -139,6 +139,9 @@ const char *cg_doc_feature_text(qc_arena *a, const qc_doc *doc,
 /* The first paragraph of the definition's doc (for descriptors). */
 const char *cg_doc_body(const qc_doc *doc);
 
+/* Appends a file NAME holding E's text to OUT, and empties E (gen_c.c). */
+void cg_add_file(qc_gen_output *out, const char *name, qc_emit *e);
+
 /* The comment at the top of every generated file. */
 void cg_file_banner(cg *g, qc_emit *out, const char *what);
 

@@ -285,25 +285,6 @@ static void claim_names(tg *t)
     cg_claim_fixed(&t->g, qc_gen_cat(t->g.a, t->g.pu, "_TESTS_H", NULL));
 }
 
-static void add_file(qc_gen_output *out, const char *name, qc_emit *e)
-{
-    if (out->n == out->cap) {
-        size_t cap = out->cap ? 2 * out->cap : 16;
-        qc_gen_file *f = realloc(out->files, cap * sizeof *f);
-        if (!f)
-            abort();
-        out->files = f;
-        out->cap = cap;
-    }
-    qc_gen_file *f = &out->files[out->n++];
-    f->name = name;
-    f->len = e->b.len;
-    f->data = e->b.data ? qc_buf_steal(&e->b) : calloc(1, 1);
-    if (!f->data)
-        abort();
-    e->bol = true;
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -346,8 +327,8 @@ bool qc_gen_tests(qc_arena *a, qc_diag *d, const qc_schema *schema,
         if (files[i].fn == tg_user && !o->skeleton)
             continue;
         files[i].fn(&t, &e);
-        add_file(out, qc_gen_cat(a, t.g.p, "-tests", files[i].suffix, NULL),
-                 &e);
+        cg_add_file(out, qc_gen_cat(a, t.g.p, "-tests", files[i].suffix,
+                                    NULL), &e);
     }
     qc_emit_free(&e);
     return true;

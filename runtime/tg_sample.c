@@ -219,7 +219,9 @@ static void set_int(qapic_kind k, void *slot, int64_t v, uint64_t u, bool big)
     }
 }
 
-/* The bounds of an integer kind. */
+/* The bounds of an integer kind.  The decoder has the same table; this
+ * one is kept apart on purpose, so that a wrong bound there shows as a
+ * sample it refuses (or a mutation it accepts) instead of being shared. */
 static void int_bounds(qapic_kind k, int64_t *min, uint64_t *max)
 {
     switch (k) {

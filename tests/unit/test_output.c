@@ -137,6 +137,26 @@ START_TEST(utf8)
 }
 END_TEST
 
+/* A file the user owns once written: made when absent, never replaced. */
+START_TEST(write_new_never_replaces)
+{
+    const char *path = qc_test_path("mine.c");
+    bool existed = true;
+    ck_assert(qc_output_write_new(qc_test_diag, path, "first\n", 6, &existed));
+    ck_assert(!existed);
+    ck_assert_str_eq(slurp(path), "first\n");
+    ck_assert(qc_output_write_new(qc_test_diag, path, "second\n", 7,
+                                  &existed));
+    ck_assert(existed);
+    ck_assert_str_eq(slurp(path), "first\n");
+    ck_assert_int_eq(entries(), 1);
+    /* A directory that cannot be written: an error, nothing left. */
+    ck_assert(!qc_output_write_new(qc_test_diag, "/nonexistent/dir/x.c", "x",
+                                   1, &existed));
+    ck_assert(!existed);
+}
+END_TEST
+
 Suite *qc_suite_output(void)
 {
     Suite *s = suite_create("output");
@@ -146,6 +166,7 @@ Suite *qc_suite_output(void)
     tcase_add_test(tc, write_if_changed);
     tcase_add_test(tc, failure_leaves_the_old_file);
     tcase_add_test(tc, utf8);
+    tcase_add_test(tc, write_new_never_replaces);
     suite_add_tcase(s, tc);
     return s;
 }
