@@ -2,8 +2,8 @@
 # overwritten, the include of the bindings without -I, --no-main; and the
 # generated suites, compiled with -Werror as a user compiles them and run,
 # for the demo schema (with its rules) and, with the corpus, QEMU's test
-# schema and QEMU 10.0's full schema (with rules/qemu-migration.yaml and a
-# capability dump to replay); live mode against a real QEMU when one is
+# schema, the guest agent's and QEMU 10.0's full schema (with
+# rules/qemu-migration.yaml and a capability dump to replay); live mode against a real QEMU when one is
 # installed.  Under make check-asan the suites are built with the
 # sanitizers, under make check-valgrind they run under valgrind.
 . "$TOP/tests/stages/lib.sh"
@@ -136,7 +136,7 @@ run() {
 
 build demo "$T/demo.run" "$d/demo-bindings" "$d/demo-tests" &&
     run demo "$T/demo.run"
-if have=$(command -v clang); then
+if command -v clang >/dev/null; then
     # shellcheck disable=SC2086
     check gentests/demo-clang sh -c "cd '$d/demo-tests' && clang $CFLAGS_T -fsyntax-only ./*.c"
 fi
@@ -171,12 +171,23 @@ suites() {
     for o in "$@"; do [[ $o == --std=* ]] && opts+=("$o"); done
     expect_exit "gentests/$name" 0 gen tests --prefix "$prefix" \
         -o "$dir/$prefix-tests" "${opts[@]}" "${GEN_TESTS_OPTS[@]}" "$schema" || return 1
-    build "$name" "$dir/$prefix.run" "$dir/$prefix-bindings" "$dir/$prefix-tests"
+    build "$name" "$dir/$prefix.run" "$dir/$prefix-bindings" "$dir/$prefix-tests" ||
+        return 1
+    if command -v clang >/dev/null; then
+        # shellcheck disable=SC2086
+        check "gentests/$name-clang" sh -c \
+            "cd '$dir/$prefix-tests' && clang $CFLAGS_T -fsyntax-only ./*.c"
+    fi
 }
 
 GEN_TESTS_OPTS=(--skeleton)
 suites test-10.2 test "$CORPUS/qemu-10.2/tests/qapi-schema/qapi-schema-test.json" &&
     run test-10.2 "$T/test-10.2/test.run"
+
+# The guest agent's: commands without a success response.
+GEN_TESTS_OPTS=(--skeleton)
+suites qga qga "$Q/qga/qapi-schema.json" --std=qemu-10.0 &&
+    run qga "$T/qga/qga.run"
 
 dump=$CORPUS/replies/caps_10.0.0_x86_64.replies
 GEN_TESTS_OPTS=(--skeleton --rules "$TOP/rules/qemu-migration.yaml" --replies "$dump")
