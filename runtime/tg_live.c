@@ -148,6 +148,24 @@ static void child(const spawn *sp, const qapic_tg_live *l, pid_t parent)
     _exit(127);
 }
 
+/* Waits up to 20 s for the QMP socket to appear; false as soon as the
+ * QEMU has ended (a bad argument), without waiting out the time. */
+static bool wait_for_socket(qapic_tg_live *l)
+{
+    for (int waited = 0; waited < 20000; waited += 10) {
+        if (access(l->qmp, F_OK) == 0)
+            return true;
+        int status;
+        if (waitpid(l->pid, &status, WNOHANG) == l->pid) {
+            l->pid = 0;
+            return false;
+        }
+        struct timespec ts = { 0, 10 * 1000000 };
+        nanosleep(&ts, NULL);
+    }
+    return true;    /* let the connection say what is wrong */
+}
+
 /* A client of L's QEMU, its schema taken from L once fetched. */
 static qapic_client *connect_live(const qapic_tg_live *l, qapic_error **err)
 {
@@ -208,6 +226,13 @@ qapic_tg_live *qapic_tg_live_start(const qapic_tg_env *e,
     }
     /* Also from here, so that kill(-pid) works at once. */
     setpgid(l->pid, l->pid);
+    if (!wait_for_socket(l)) {
+        qapic_tg__fail(msg, "QEMU (%s) ended before it listened: %s",
+                       getenv(QAPIC_TG_QEMU_ENV),
+                       log_text(l, logbuf, sizeof logbuf));
+        qapic_tg_live_stop(l);
+        return NULL;
+    }
     qapic_client *c = connect_live(l, &err);
     struct json_object *schema = c ? qapic_client_schema(c, &err) : NULL;
     if (schema)
