@@ -13,6 +13,7 @@
 #   RUNS             runs per benchmark [10]
 #   BENCH_FILTER     only benchmarks whose name contains this string
 #   BENCH_CALLGRIND  set to 0 to skip the (slow) instruction counts
+#   GEN_CALLS        the generator of the validation benchmark's commands
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -138,6 +139,18 @@ while [ ${#queries[@]} -lt 1000 ]; do
 done
 bench "query: 1,000 queries on caps_10.0.0_x86_64" 30 \
     "$QAPIC" query "$dump" "${queries[@]}"
+
+# 10,000 commands generated from the schema (valid calls and single
+# mutations), validated against the full source schema, load included.
+config=$CORPUS/qemu-10.0/expected/config-x86_64.txt
+if [ -x "${GEN_CALLS:-}" ] && "$GEN_CALLS" "$schema" "$config" 10000 1 >"$tmp/calls.json"; then
+    bench "validate: 10,000 commands, qemu-10.0 schema" 100 \
+        "$QAPIC" validate --std=qemu-10.0 --schema "$schema" --config "$config" \
+        --calls "$tmp/calls.json"
+else
+    printf '%-44s skipped: %s\n' "validate: 10,000 commands, qemu-10.0 schema" \
+        "no GEN_CALLS program (make bench builds it)"
+fi
 
 all_replies=("$CORPUS"/replies/*.replies)
 bench "replies check: all ${#all_replies[@]} dumps" 60 \

@@ -1,5 +1,7 @@
-/* NAME-commands.[ch] and NAME-events.[ch]: a typed stub per command (and
- * an asynchronous variant) over qapic_client_call(), and a typed handler
+/* NAME-commands.[ch] and NAME-events.[ch]: a typed stub per command, a
+ * variant with per-call options (timeout, file descriptors, out-of-band,
+ * decoding flags) and an asynchronous one, over qapic_client_call_opts()
+ * and qapic_client_call_async(), and a typed handler
  * registration per event over qapic_client_on_typed_event_invoke().  They
  * are the only generated files that use the runtime's client, so a
  * program that links the bindings statically without calling them needs
@@ -108,6 +110,12 @@ void cg_commands_header(cg *g, qc_emit *o)
                           stub_doc_tail(g, x));
         qc_emit_f(o, "%s%s%s_%s(qapic_client *client%s, qapic_error **err);\n",
                   attr, stub_return(g, x), g->p, x->cname, stub_args(g, x));
+        qc_emit_f(o, "/** %s_%s() with per-call options (NULL: none): "
+                     "timeout, file descriptors, out-of-band, decoding. */\n",
+                  g->p, x->cname);
+        qc_emit_f(o, "%s%s%s_%s_opts(qapic_client *client%s,\n"
+                     "    const qapic_call_opts *opts, qapic_error **err);\n",
+                  attr, stub_return(g, x), g->p, x->cname, stub_args(g, x));
         qc_emit_f(o, "/** %s_%s() without waiting: DONE gets the reply. */\n",
                   g->p, x->cname);
         qc_emit_f(o, "%suint64_t %s_%s_async(qapic_client *client%s,\n"
@@ -125,18 +133,26 @@ void cg_commands_source(cg *g, qc_emit *o)
         if (!x->in || x->e->kind != QC_ENT_COMMAND)
             continue;
         const char *args = x->e->arg_type ? "args" : "NULL";
-        qc_emit_f(o, "%s%s_%s(qapic_client *client%s, qapic_error **err)\n{\n",
-                  stub_return(g, x), g->p, x->cname, stub_args(g, x));
+        const char *ret = stub_return(g, x), *p = g->p, *n = x->cname;
+        qc_emit_f(o, "%s%s_%s_opts(qapic_client *client%s,\n"
+                     "    const qapic_call_opts *opts, qapic_error **err)\n{\n",
+                  ret, p, n, stub_args(g, x));
         if (x->e->ret_type)
             qc_emit_f(o,
                 "    void *ret = NULL;\n"
-                "    if (qapic_client_call(client, &%s_CMD_%s, %s, &ret, err) < 0)\n"
+                "    if (qapic_client_call_opts(client, &%s_CMD_%s, %s, opts, &ret,\n"
+                "                               err) < 0)\n"
                 "        return NULL;\n"
-                "    return ret;\n", g->p, x->cname, args);
+                "    return ret;\n", p, n, args);
         else
             qc_emit_f(o,
-                "    return qapic_client_call(client, &%s_CMD_%s, %s, NULL, err);\n",
-                g->p, x->cname, args);
+                "    return qapic_client_call_opts(client, &%s_CMD_%s, %s, opts, NULL,\n"
+                "                                  err);\n", p, n, args);
+        qc_emit_f(o, "}\n\n"
+                     "%s%s_%s(qapic_client *client%s, qapic_error **err)\n{\n"
+                     "    return %s_%s_opts(client, %sNULL, err);\n",
+                  ret, p, n, stub_args(g, x), p, n,
+                  x->e->arg_type ? "args, " : "");
         qc_emit_f(o,
             "}\n\n"
             "uint64_t %s_%s_async(qapic_client *client%s,\n"

@@ -138,6 +138,7 @@ static void claim_command_or_event(cg *g, cg_ent *x)
     if (e->kind == QC_ENT_COMMAND) {
         claim(g, qc_gen_cat(g->a, p, "_CMD_", n, NULL), e, NULL);
         claim(g, qc_gen_cat(g->a, p, "_", n, NULL), e, NULL);
+        claim(g, qc_gen_cat(g->a, p, "_", n, "_opts", NULL), e, NULL);
         claim(g, qc_gen_cat(g->a, p, "_", n, "_async", NULL), e, NULL);
     } else {
         claim(g, qc_gen_cat(g->a, p, "_EVENT_", n, NULL), e, NULL);

@@ -20,6 +20,10 @@ typedef struct chk {
     const char *command;
     char *path;                 /* "channels[0].addr", growing */
     size_t len, cap;
+    qapic__feature_fn *feature; /* deprecated/unstable uses, or NULL */
+    void *ctx;
+    bool open;                  /* arguments not all described: members
+                                   the schema lacks pass at the top */
     qapic_error **err;
 } chk;
 
@@ -27,6 +31,34 @@ static struct json_object *get(struct json_object *o, const char *key)
 {
     struct json_object *v = NULL;
     return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* The QAPIC_FEATURE_* bits of the "features" of schema entry E. */
+static uint32_t feature_bits(struct json_object *e)
+{
+    struct json_object *fs = get(e, "features");
+    uint32_t bits = 0;
+    if (qapic__json_array_has(fs, "deprecated"))
+        bits |= QAPIC_FEATURE_DEPRECATED;
+    if (qapic__json_array_has(fs, "unstable"))
+        bits |= QAPIC_FEATURE_UNSTABLE;
+    return bits;
+}
+
+/* Reports a use of entry E (a member or an enum member) to the feature
+ * hook when E is deprecated or unstable: "argument 'PATH' of 'CMD'", or
+ * "value 'V' of argument 'PATH' of 'CMD'" when VALUE is given. */
+static int use(chk *k, struct json_object *e, const char *value)
+{
+    uint32_t bits = feature_bits(e);
+    if (!k->feature || !bits)
+        return 0;
+    const char *p = k->len ? k->path : "";
+    char *what = value
+        ? qapic_rt_printf("value '%s' of argument '%s' of '%s'", value, p,
+                          k->command)
+        : qapic_rt_printf("argument '%s' of '%s'", p, k->command);
+    return k->feature(k->ctx, bits, what);
 }
 
 /* Appends FMT's output to the path; returns the old length to restore. */
@@ -158,19 +190,23 @@ static bool fits_branch(struct json_object *t, struct json_object *v)
 static int check_value(chk *k, const char *type, struct json_object *v,
                        unsigned depth);
 
-static bool enum_has(struct json_object *t, const char *s)
+/* Whether enum T has the value S; *MEMBER gets its entry among
+ * "members" (6.2 and later, with its features), or NULL. */
+static bool enum_has(struct json_object *t, const char *s,
+                     struct json_object **member)
 {
-    if (qapic__json_array_has(get(t, "values"), s))
-        return true;
+    *member = NULL;
     struct json_object *ms = get(t, "members");
     for (size_t i = 0; json_object_is_type(ms, json_type_array)
                        && i < json_object_array_length(ms); i++) {
-        const char *n = qapic__json_str(json_object_array_get_idx(ms, i),
-                                        "name");
-        if (n && !strcmp(n, s))
+        struct json_object *m = json_object_array_get_idx(ms, i);
+        const char *n = qapic__json_str(m, "name");
+        if (n && !strcmp(n, s)) {
+            *member = m;
             return true;
+        }
     }
-    return false;
+    return qapic__json_array_has(get(t, "values"), s);
 }
 
 /* ---- objects ------------------------------------------------------------ */
@@ -240,9 +276,12 @@ static int check_object(chk *k, struct json_object *t, struct json_object *v,
     collect(k, &s, t, v, depth);
     json_object_object_foreach(v, key, val) {
         struct json_object *m = find_member(&s, key);
+        if (!m && k->open && depth == 0)
+            continue;
         size_t old = push(k, NULL, key, 0);
-        rc = m ? check_value(k, qapic__json_str(m, "type"), val, depth + 1)
-               : fail(k, "has no");
+        rc = !m ? fail(k, "has no") : use(k, m, NULL);
+        if (rc == 0)
+            rc = check_value(k, qapic__json_str(m, "type"), val, depth + 1);
         pop(k, old);
         if (rc < 0)
             break;
@@ -306,8 +345,9 @@ static int check_value(chk *k, const char *type, struct json_object *v,
         if (!json_object_is_type(v, json_type_string))
             return wrong_type(k, "a string", v);
         const char *s = json_object_get_string(v);
-        if (enum_has(t, s))
-            return 0;
+        struct json_object *member;
+        if (enum_has(t, s, &member))
+            return member ? use(k, member, s) : 0;
         char *what = qapic_rt_printf("has no value '%s' for", s);
         int rc = fail(k, what);
         free(what);
@@ -337,6 +377,7 @@ static int check_value(chk *k, const char *type, struct json_object *v,
 
 int qapic__check_args(struct json_object *index, const char *who,
                       const char *command, struct json_object *args,
+                      bool open, qapic__feature_fn *feature, void *ctx,
                       qapic_error **err)
 {
     struct json_object *cmd = qapic__schema_lookup(index, command);
@@ -344,7 +385,11 @@ int qapic__check_args(struct json_object *index, const char *who,
     if (!meta || strcmp(meta, "command"))
         return qapic__error_give(err, qapic__error_new(
             QAPIC_ERROR_UNSUPPORTED, "%s has no command '%s'", who, command));
-    chk k = { index, who, command, NULL, 0, 0, err };
+    chk k = { index, who, command, NULL, 0, 0, feature, ctx, open, err };
+    if (feature && feature_bits(cmd)
+        && feature(ctx, feature_bits(cmd),
+                   qapic_rt_printf("command '%s'", command)) < 0)
+        return -1;
     struct json_object *empty = NULL;
     if (!args)
         args = empty = json_object_new_object();

@@ -14,11 +14,41 @@
 
 /* ---- the feature policy --------------------------------------------------- */
 
+/* One call's policy check.  Uses are found twice, in the bindings'
+ * descriptors and in the connected QEMU's schema (either may be the newer
+ * one), so each warning is given once. */
 typedef struct pol {
     qapic_client *c;
     const char *command;
     qapic_error **err;
+    char **warned;              /* messages given already */
+    size_t nwarned;
 } pol;
+
+static bool warned_already(pol *p, const char *msg)
+{
+    for (size_t i = 0; i < p->nwarned; i++)
+        if (!strcmp(p->warned[i], msg))
+            return true;
+    char **w = realloc(p->warned, (p->nwarned + 1) * sizeof *w);
+    char *copy = qapic_rt_strdup(msg);
+    if (!w || !copy) {
+        free(copy);
+        if (w)
+            p->warned = w;
+        return false;
+    }
+    p->warned = w;
+    p->warned[p->nwarned++] = copy;
+    return false;
+}
+
+static void pol_fini(pol *p)
+{
+    for (size_t i = 0; i < p->nwarned; i++)
+        free(p->warned[i]);
+    free(p->warned);
+}
 
 /* Applies the policy to a use of something with FLAGS, described by WHAT
  * (taken, malloc'ed), e.g. "argument 'blk' of 'migrate'". */
@@ -32,7 +62,10 @@ static int hit(pol *p, uint32_t flags, char *what)
         if (!(flags & bit) || pl == QAPIC_POLICY_ALLOW)
             continue;
         if (pl == QAPIC_POLICY_WARN) {
-            qapic__warn(p->c, "%s is %s", what ? what : "?", adj);
+            char *msg = qapic_rt_printf("%s is %s", what ? what : "?", adj);
+            if (msg && !warned_already(p, msg))
+                qapic__warn(p->c, "%s", msg);
+            free(msg);
             continue;
         }
         rc = qapic__error_give(p->err, qapic__error_new(
@@ -41,6 +74,12 @@ static int hit(pol *p, uint32_t flags, char *what)
     }
     free(what);
     return rc;
+}
+
+/* The hook of the check against the connected QEMU's schema. */
+static int remote_hit(void *ctx, uint32_t flags, char *what)
+{
+    return hit(ctx, flags, what);
 }
 
 static int walk(pol *p, const qapic_type *t, struct json_object *v,
@@ -148,12 +187,13 @@ static int walk(pol *p, const qapic_type *t, struct json_object *v,
 
 /* ---- preparing a call --------------------------------------------------------------- */
 
-int qapic_client_check_call(qapic_client *c, const char *command,
-                            struct json_object *args, qapic_error **err)
+/* The check against the connected QEMU's schema, telling FEATURE (may be
+ * NULL) of deprecated and unstable uses. */
+static int check_remote(qapic_client *c, const char *command,
+                        struct json_object *args, bool open,
+                        qapic__feature_fn *feature, void *ctx,
+                        qapic_error **err)
 {
-    if (!c || !command)
-        return qapic_error_set(err, QAPIC_ERROR_INVALID,
-                               "no client or command");
     bool unavailable;
     qapic_error *e = NULL;
     struct json_object *index = qapic__schema_index(c, &unavailable, &e);
@@ -167,22 +207,40 @@ int qapic_client_check_call(qapic_client *c, const char *command,
     }
     char *who = qapic__this_qemu(c);
     int rc = qapic__check_args(index, who ? who : "this QEMU", command, args,
-                               err);
+                               open, feature, ctx, err);
     free(who);
     return rc;
 }
 
+int qapic_client_check_call(qapic_client *c, const char *command,
+                            struct json_object *args, qapic_error **err)
+{
+    if (!c || !command)
+        return qapic_error_set(err, QAPIC_ERROR_INVALID,
+                               "no client or command");
+    return check_remote(c, command, args, false, NULL, NULL, err);
+}
+
+static const qapic_call_opts no_opts;
 
 /* Encodes, applies the policy and the schema check.  *JARGS: the encoded
  * arguments (NULL when there are none to send). */
 static int prepare(qapic_client *c, const qapic_command *cmd,
-                   const void *args, struct json_object **jargs,
-                   qapic_error **err)
+                   const void *args, const qapic_call_opts *o,
+                   struct json_object **jargs, qapic_error **err)
 {
     *jargs = NULL;
     if (!c || !cmd)
         return qapic_error_set(err, QAPIC_ERROR_INVALID,
                                "no client or command");
+    if (o->oob && !(cmd->flags & QAPIC_COMMAND_ALLOW_OOB))
+        return qapic_error_set(err, QAPIC_ERROR_INVALID, "'%s' cannot be "
+                               "sent out of band: the schema does not allow "
+                               "it", cmd->name);
+    if (o->oob && !c->oob_enabled)
+        return qapic_error_set(err, QAPIC_ERROR_INVALID, "cannot send '%s' "
+                               "out of band: OOB is not enabled on this "
+                               "connection", cmd->name);
     if (cmd->arg_type && args) {
         *jargs = qapic_encode(cmd->arg_type, args, "arguments", err);
         if (!*jargs)
@@ -194,12 +252,15 @@ static int prepare(qapic_client *c, const qapic_command *cmd,
             *jargs = NULL;
         }
     }
-    pol p = { c, cmd->name, err };
+    pol p = { c, cmd->name, err, NULL, 0 };
     int rc = hit(&p, cmd->flags, qapic_rt_printf("command '%s'", cmd->name));
     if (rc == 0)
         rc = walk(&p, cmd->arg_type, *jargs, "");
     if (rc == 0 && c->opt.check_schema)
-        rc = qapic_client_check_call(c, cmd->name, *jargs, err);
+        rc = check_remote(c, cmd->name, *jargs,
+                          (cmd->flags & QAPIC_COMMAND_GEN_FALSE) != 0,
+                          remote_hit, &p, err);
+    pol_fini(&p);
     if (rc < 0 && *jargs) {
         json_object_put(*jargs);
         *jargs = NULL;
@@ -208,74 +269,101 @@ static int prepare(qapic_client *c, const qapic_command *cmd,
 }
 
 static int decode_return(const qapic_command *cmd, struct json_object *jret,
-                         void **ret, qapic_error **err)
+                         unsigned flags, void **ret, qapic_error **err)
 {
     if (ret)
         *ret = NULL;
     if (!cmd->ret_type || !ret)
         return 0;
-    *ret = qapic_decode(cmd->ret_type, jret, 0, "return", err);
+    *ret = qapic_decode(cmd->ret_type, jret, flags, "return", err);
     return *ret ? 0 : -1;
+}
+
+/* A per-call timeout: 0 is the client's. */
+static int timeout_of(const qapic_client *c, int timeout_ms)
+{
+    return timeout_ms ? timeout_ms : c->opt.call_timeout_ms;
+}
+
+static int64_t deadline_of(const qapic_client *c, int timeout_ms)
+{
+    timeout_ms = timeout_of(c, timeout_ms);
+    return timeout_ms < 0 ? -1 : qapic__now_ms() + timeout_ms;
 }
 
 /* A command with 'success-response': false gets no reply: sent, and done
  * once written. */
 static int send_only(qapic_client *c, const qapic_command *cmd,
-                     struct json_object *jargs, const int *fds, size_t nfds,
+                     struct json_object *jargs, const qapic_call_opts *o,
                      qapic_error **err)
 {
-    qapic_pending *p = qapic__send_request(c, cmd->name, jargs, false, fds,
-                                           nfds, err);
+    qapic_pending *p = qapic__send_request(c, cmd->name, jargs, o->oob,
+                                           o->fds, o->nfds, err);
     if (!p)
         return -1;
     p->kind = PENDING_ABANDONED;
     c->nabandoned++;
-    int64_t deadline = c->opt.call_timeout_ms < 0
-        ? -1 : qapic__now_ms() + c->opt.call_timeout_ms;
+    int64_t deadline = deadline_of(c, o->timeout_ms);
     while (qapic_client_wants_write(c)) {
         int left = qapic__ms_left(deadline);
         if (left == 0)
             return qapic_error_set(err, QAPIC_ERROR_TIMEOUT, "could not send "
-                                   "'%s' within %d ms", cmd->name,
-                                   c->opt.call_timeout_ms);
+                                   "'%s' in time", cmd->name);
         if (qapic__pump(c, left, err) < 0)
             return -1;
     }
     return 0;
 }
 
-int qapic_client_call_fds(qapic_client *c, const qapic_command *cmd,
-                          const void *args, const int *fds, size_t nfds,
-                          void **ret, qapic_error **err)
+int qapic_client_call_opts(qapic_client *c, const qapic_command *cmd,
+                           const void *args, const qapic_call_opts *o,
+                           void **ret, qapic_error **err)
 {
     struct json_object *jargs;
     if (ret)
         *ret = NULL;
-    if (prepare(c, cmd, args, &jargs, err) < 0)
+    if (!o)
+        o = &no_opts;
+    if (prepare(c, cmd, args, o, &jargs, err) < 0)
         return -1;
-    int rc;
+    int rc = -1;
     if (cmd->flags & QAPIC_COMMAND_NO_SUCCESS_RESPONSE) {
-        rc = send_only(c, cmd, jargs, fds, nfds, err);
+        rc = send_only(c, cmd, jargs, o, err);
     } else {
-        struct json_object *jret = qapic_client_execute_fds(
-            c, cmd->name, jargs, fds, nfds, 0, err);
-        rc = jret ? decode_return(cmd, jret, ret, err) : -1;
-        if (jret)
+        qapic_pending *p = qapic__send_request(c, cmd->name, jargs, o->oob,
+                                               o->fds, o->nfds, err);
+        struct json_object *jret = NULL;
+        if (p) {
+            p->kind = PENDING_SYNC;
+            jret = qapic__wait(c, p, o->timeout_ms, err);
+        }
+        if (jret) {
+            rc = decode_return(cmd, jret, o->decode_flags, ret, err);
             json_object_put(jret);
+        }
     }
     if (jargs)
         json_object_put(jargs);
     return rc;
 }
 
+int qapic_client_call_fds(qapic_client *c, const qapic_command *cmd,
+                          const void *args, const int *fds, size_t nfds,
+                          void **ret, qapic_error **err)
+{
+    qapic_call_opts o = { .fds = fds, .nfds = nfds };
+    return qapic_client_call_opts(c, cmd, args, &o, ret, err);
+}
+
 int qapic_client_call(qapic_client *c, const qapic_command *cmd,
                       const void *args, void **ret, qapic_error **err)
 {
-    return qapic_client_call_fds(c, cmd, args, NULL, 0, ret, err);
+    return qapic_client_call_opts(c, cmd, args, NULL, ret, err);
 }
 
 typedef struct typed_call {
     const qapic_command *cmd;
+    unsigned decode_flags;
     qapic_call_fn done;
     void *opaque;
 } typed_call;
@@ -286,7 +374,7 @@ static void typed_done(qapic_client *c, struct json_object *jret,
     typed_call *tc = opaque;
     void *box = NULL;
     if (jret) {
-        decode_return(tc->cmd, jret, &box, &e);
+        decode_return(tc->cmd, jret, tc->decode_flags, &box, &e);
         json_object_put(jret);
     }
     if (tc->done)
@@ -299,29 +387,51 @@ static void typed_done(qapic_client *c, struct json_object *jret,
     free(tc);
 }
 
+uint64_t qapic_client_call_async_opts(qapic_client *c,
+                                      const qapic_command *cmd,
+                                      const void *args,
+                                      const qapic_call_opts *o,
+                                      qapic_call_fn done, void *opaque,
+                                      qapic_error **err)
+{
+    struct json_object *jargs;
+    if (!o)
+        o = &no_opts;
+    if (prepare(c, cmd, args, o, &jargs, err) < 0)
+        return 0;
+    typed_call *tc = calloc(1, sizeof *tc);
+    qapic_pending *p = NULL;
+    if (!tc)
+        qapic_error_set(err, QAPIC_ERROR_NOMEM, "out of memory");
+    else
+        p = qapic__send_request(c, cmd->name, jargs, o->oob, o->fds, o->nfds,
+                                err);
+    if (jargs)
+        json_object_put(jargs);
+    if (!p) {
+        free(tc);
+        return 0;
+    }
+    tc->cmd = cmd;
+    tc->decode_flags = o->decode_flags;
+    tc->done = done;
+    tc->opaque = opaque;
+    p->kind = PENDING_ASYNC;
+    p->done = typed_done;
+    p->opaque = tc;
+    p->timeout_ms = timeout_of(c, o->timeout_ms);
+    p->deadline = deadline_of(c, o->timeout_ms);
+    /* No reply will come: it completes once written. */
+    p->no_reply = (cmd->flags & QAPIC_COMMAND_NO_SUCCESS_RESPONSE) != 0;
+    return p->id;
+}
+
 uint64_t qapic_client_call_async(qapic_client *c, const qapic_command *cmd,
                                  const void *args, qapic_call_fn done,
                                  void *opaque, qapic_error **err)
 {
-    struct json_object *jargs;
-    if (prepare(c, cmd, args, &jargs, err) < 0)
-        return 0;
-    typed_call *tc = calloc(1, sizeof *tc);
-    uint64_t id = 0;
-    if (!tc)
-        qapic_error_set(err, QAPIC_ERROR_NOMEM, "out of memory");
-    else {
-        tc->cmd = cmd;
-        tc->done = done;
-        tc->opaque = opaque;
-        id = qapic_client_execute_async(c, cmd->name, jargs, false,
-                                        typed_done, tc, err);
-        if (!id)
-            free(tc);
-    }
-    if (jargs)
-        json_object_put(jargs);
-    return id;
+    return qapic_client_call_async_opts(c, cmd, args, NULL, done, opaque,
+                                        err);
 }
 
 /* ---- typed events ------------------------------------------------------------- */

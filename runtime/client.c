@@ -80,6 +80,7 @@ void qapic_client_free(qapic_client *c)
     qapic_client_set_schema(c, NULL);
     qapic__stream_fini(&c->in);
     qapic_error_free(c->gone);
+    free(c->id_prefix);
     free(c);
 }
 
@@ -94,6 +95,7 @@ static int start(qapic_client *c, int fd, char *name, bool is_unix,
         free(name);
         return qapic_error_set(err, QAPIC_ERROR_NOMEM, "out of memory");
     }
+    c->in.keep_text = c->text_fn != NULL;
     qapic_error_free(c->gone);
     c->gone = NULL;
     c->fd = fd;
@@ -248,6 +250,31 @@ int qapic_client_negotiate(qapic_client *c, qapic_error **err)
     c->negotiated = true;
     c->oob_enabled = oob;
     return 0;
+}
+
+/* ---- the wire ------------------------------------------------------------------ */
+
+int qapic_client_set_id_prefix(qapic_client *c, const char *prefix,
+                               qapic_error **err)
+{
+    if (!c)
+        return qapic_error_set(err, QAPIC_ERROR_INVALID, "no client");
+    char *copy = NULL;
+    if (prefix && *prefix && !(copy = qapic_rt_strdup(prefix)))
+        return qapic_error_set(err, QAPIC_ERROR_NOMEM, "out of memory");
+    free(c->id_prefix);
+    c->id_prefix = copy;
+    return 0;
+}
+
+void qapic_client_on_message_text(qapic_client *c, qapic_message_text_fn fn,
+                                  void *opaque)
+{
+    if (!c)
+        return;
+    c->text_fn = fn;
+    c->text_opaque = opaque;
+    c->in.keep_text = fn != NULL;
 }
 
 /* ---- accessors ----------------------------------------------------------------- */

@@ -135,8 +135,10 @@ static qapic_error *timeout_error(const qapic_pending *p, int ms)
         QAPIC_ERROR_TIMEOUT, "no reply to command %llu within %d ms",
         (unsigned long long)p->id, ms);
     if (e) {
-        e->id = json_object_new_int64((int64_t)p->id);
-        e->request = qapic__request_json(p->request);
+        struct json_object *req = qapic__request_json(p->request), *id = NULL;
+        if (req && json_object_object_get_ex(req, "id", &id))
+            e->id = json_object_get(id);
+        e->request = req;
     }
     return e;
 }
@@ -222,8 +224,19 @@ static int flush(qapic_client *c)
     return 0;
 }
 
-static char *build_request(const char *command, struct json_object *args,
-                           bool oob, uint64_t id)
+/* The id of request number N: N, or the string PREFIX<N>. */
+static struct json_object *wire_id(const qapic_client *c, uint64_t n)
+{
+    if (!c->id_prefix)
+        return json_object_new_int64((int64_t)n);
+    char *s = qapic_rt_printf("%s%llu", c->id_prefix, (unsigned long long)n);
+    struct json_object *id = s ? json_object_new_string(s) : NULL;
+    free(s);
+    return id;
+}
+
+static char *build_request(const qapic_client *c, const char *command,
+                           struct json_object *args, bool oob, uint64_t id)
 {
     struct json_object *req = json_object_new_object();
     if (!req)
@@ -232,7 +245,7 @@ static char *build_request(const char *command, struct json_object *args,
                            json_object_new_string(command));
     if (args)
         json_object_object_add(req, "arguments", json_object_get(args));
-    json_object_object_add(req, "id", json_object_new_int64((int64_t)id));
+    json_object_object_add(req, "id", wire_id(c, id));
     char *text = qapic_rt_strdup(json_object_to_json_string_ext(
         req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(req);
@@ -301,8 +314,10 @@ qapic_pending *qapic__send_request(qapic_client *c, const char *command,
     if (p) {
         p->id = c->next_id;
         p->deadline = -1;
-        p->request = build_request(command, args, oob, p->id);
+        p->request = build_request(c, command, args, oob, p->id);
         m = p->request ? new_outmsg(p->request, fds, nfds) : NULL;
+        if (m)
+            m->id = p->id;
     }
     if (!m) {
         if (p)
@@ -334,13 +349,39 @@ qapic_pending *qapic__send_request(qapic_client *c, const char *command,
 
 /* ---- replies ----------------------------------------------------------------- */
 
+/* The request number of a reply's ID: a number, or the string PREFIX<n>
+ * when the client sends prefixed ids; false when it is not of the form
+ * sent. */
+static bool id_number(const qapic_client *c, struct json_object *id,
+                      uint64_t *n)
+{
+    if (!c->id_prefix) {
+        if (!json_object_is_type(id, json_type_int))
+            return false;
+        *n = (uint64_t)json_object_get_int64(id);
+        return true;
+    }
+    const char *s = json_object_get_string(id);
+    size_t plen = strlen(c->id_prefix);
+    if (!json_object_is_type(id, json_type_string)
+        || strncmp(s, c->id_prefix, plen) || !s[plen] || s[plen] == '0')
+        return false;
+    *n = 0;
+    for (s += plen; *s; s++) {
+        if (*s < '0' || *s > '9' || *n > UINT64_MAX / 10)
+            return false;
+        *n = *n * 10 + (uint64_t)(*s - '0');
+    }
+    return true;
+}
+
 static qapic_pending *find_pending(qapic_client *c, struct json_object *id)
 {
-    if (!id || !json_object_is_type(id, json_type_int))
+    uint64_t n;
+    if (!id || !id_number(c, id, &n))
         return NULL;
-    int64_t n = json_object_get_int64(id);
     for (qapic_pending *p = c->pending; p; p = p->next)
-        if ((int64_t)p->id == n)
+        if (p->id == n)
             return p;
     return NULL;
 }
@@ -533,6 +574,12 @@ static void on_event(qapic_client *c, struct json_object *v,
 static bool inbox_add(void *opaque, struct json_object *v)
 {
     inbox *in = opaque;
+    qapic_client *c = in->c;
+    if (c->text_fn) {
+        size_t len = 0;
+        const char *text = qapic__stream_text(&c->in, &len);
+        c->text_fn(c->text_opaque, text, len);
+    }
     inbox_msg *m = calloc(1, sizeof *m);
     if (!m) {
         json_object_put(v);
@@ -647,24 +694,39 @@ static void read_some(qapic_client *c, inbox *in)
     free(buf);
 }
 
-/* Fails ASYNC calls whose deadline passed. */
+/* Whether the request of P has left the output queue. */
+static bool written(const qapic_client *c, const qapic_pending *p)
+{
+    for (const qapic_outmsg *m = c->out_head; m; m = m->next)
+        if (m->id == p->id)
+            return false;
+    return true;
+}
+
+/* Completes ASYNC calls that expect no reply once written, and fails
+ * those whose deadline passed. */
 static void expire(qapic_client *c)
 {
     int64_t now = qapic__now_ms();
     for (bool again = true; again;) {
         again = false;
         for (qapic_pending *p = c->pending; p; p = p->next) {
-            if (p->kind != PENDING_ASYNC || p->deadline < 0
-                || p->deadline > now)
+            if (p->kind != PENDING_ASYNC)
                 continue;
-            qapic_reply_fn done = p->done;
-            void *opaque = p->opaque;
-            qapic_error *e = timeout_error(p, c->opt.call_timeout_ms);
-            abandon(c, p);
-            if (done)
-                done(c, NULL, e, opaque);
-            else
-                qapic_error_free(e);
+            if (p->no_reply && written(c, p)) {
+                complete(c, p, NULL, NULL);
+            } else if (p->deadline >= 0 && p->deadline <= now) {
+                qapic_reply_fn done = p->done;
+                void *opaque = p->opaque;
+                qapic_error *e = timeout_error(p, p->timeout_ms);
+                abandon(c, p);
+                if (done)
+                    done(c, NULL, e, opaque);
+                else
+                    qapic_error_free(e);
+            } else {
+                continue;
+            }
             again = true;   /* the list may have changed */
             break;
         }
@@ -789,6 +851,7 @@ uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
     p->kind = PENDING_ASYNC;
     p->done = done;
     p->opaque = opaque;
+    p->timeout_ms = c->opt.call_timeout_ms;
     if (c->opt.call_timeout_ms > 0)
         p->deadline = qapic__now_ms() + c->opt.call_timeout_ms;
     return p->id;
@@ -797,10 +860,15 @@ uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
 int qapic_client_next_timeout(const qapic_client *c)
 {
     int64_t first = -1;
-    for (const qapic_pending *p = c ? c->pending : NULL; p; p = p->next)
-        if (p->kind == PENDING_ASYNC && p->deadline >= 0
-            && (first < 0 || p->deadline < first))
+    for (const qapic_pending *p = c ? c->pending : NULL; p; p = p->next) {
+        if (p->kind != PENDING_ASYNC)
+            continue;
+        /* Written and waiting for nothing: due now. */
+        if (p->no_reply && written(c, p))
+            return 0;
+        if (p->deadline >= 0 && (first < 0 || p->deadline < first))
             first = p->deadline;
+    }
     return qapic__ms_left(first);
 }
 

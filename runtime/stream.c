@@ -11,6 +11,7 @@
 #include "internal/client.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* QEMU's own parser nests at most 1024 deep; json-c's default is 32, too
@@ -39,6 +40,45 @@ void qapic__stream_fini(qapic_stream *s)
     if (s->tok)
         json_tokener_free(s->tok);
     s->tok = NULL;
+    free(s->text);
+    s->text = NULL;
+    s->text_len = s->text_cap = 0;
+}
+
+static bool is_ws(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Appends N bytes of the current value to its kept text. */
+static void keep(qapic_stream *s, const char *buf, size_t n)
+{
+    if (!s->keep_text || s->text_lost)
+        return;
+    if (s->text_len + n > s->text_cap) {
+        size_t cap = s->text_cap ? s->text_cap : 4096;
+        while (cap < s->text_len + n)
+            cap *= 2;
+        char *t = realloc(s->text, cap);
+        if (!t) {
+            s->text_lost = true;
+            return;
+        }
+        s->text = t;
+        s->text_cap = cap;
+    }
+    memcpy(s->text + s->text_len, buf, n);
+    s->text_len += n;
+}
+
+const char *qapic__stream_text(const qapic_stream *s, size_t *len)
+{
+    size_t n = s->text_lost ? 0 : s->text_len;
+    /* json-c may consume the whitespace after a value with it. */
+    while (n && is_ws(s->text[n - 1]))
+        n--;
+    *len = n;
+    return s->keep_text && !s->text_lost ? s->text : NULL;
 }
 
 /* Moves the position over N consumed bytes of BUF. */
@@ -51,11 +91,6 @@ static void advance(qapic_stream *s, const char *buf, size_t n)
         s->line_start = s->offset + (uint64_t)(p - buf);
     }
     s->offset += n;
-}
-
-static bool is_ws(char ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
 static int garbage(qapic_stream *s, const char *buf, size_t at,
@@ -103,6 +138,8 @@ int qapic__stream_feed(qapic_stream *s, const char *buf, size_t len,
             s->in_value = true;
             s->value_start = s->offset;
             s->value_line = s->line;
+            s->text_len = 0;
+            s->text_lost = false;
         }
         uint64_t used = s->offset - s->value_start;
         size_t room = used < s->max ? (size_t)(s->max - used) : 0;
@@ -117,6 +154,7 @@ int qapic__stream_feed(qapic_stream *s, const char *buf, size_t len,
         enum json_tokener_error jerr = json_tokener_get_error(s->tok);
         size_t end = json_tokener_get_parse_end(s->tok);
         if (jerr == json_tokener_continue) {
+            keep(s, buf + i, chunk);
             advance(s, buf + i, chunk);
             i += chunk;
             continue;
@@ -125,6 +163,7 @@ int qapic__stream_feed(qapic_stream *s, const char *buf, size_t len,
             json_tokener_reset(s->tok);
             return garbage(s, buf + i, end, jerr, err);
         }
+        keep(s, buf + i, end);
         advance(s, buf + i, end);
         i += end;
         json_tokener_reset(s->tok);

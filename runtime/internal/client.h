@@ -65,6 +65,13 @@ typedef struct qapic_stream {
     uint64_t value_line;
     uint64_t nvalues;       /* values completed */
     const char *peer;       /* "the server", "the client": for messages */
+    /* With KEEP_TEXT, the bytes of the value being read are kept, so that
+     * the callback can see the exact text of each value
+     * (qapic__stream_text()). */
+    bool keep_text;
+    char *text;
+    size_t text_len, text_cap;
+    bool text_lost;         /* out of memory while keeping it */
 } qapic_stream;
 
 /* Called for each complete value; takes ownership of V.  Returns false to
@@ -79,6 +86,10 @@ int qapic__stream_feed(qapic_stream *s, const char *buf, size_t len,
                        qapic_stream_fn fn, void *opaque, qapic_error **err);
 /* The end of the stream: -1 with a TRANSPORT error when it cuts a value. */
 int qapic__stream_eof(qapic_stream *s, qapic_error **err);
+/* During the callback of a stream with KEEP_TEXT: the exact text of the
+ * value just read (not NUL-terminated), or NULL when it could not be kept
+ * (out of memory). */
+const char *qapic__stream_text(const qapic_stream *s, size_t *len);
 
 /* ---- transport (transport.c) ------------------------------------------- */
 
@@ -123,6 +134,9 @@ typedef struct qapic_pending {
     pending_kind kind;
     char *request;          /* the request as sent (JSON text) */
     int64_t deadline;       /* ASYNC: qapic__now_ms() deadline, -1: none */
+    int timeout_ms;         /* ASYNC: what DEADLINE came from */
+    bool no_reply;          /* ASYNC of a command without a success
+                               response: complete once written */
     qapic_reply_fn done;    /* ASYNC */
     void *opaque;
     /* SYNC: the outcome, once COMPLETE. */
@@ -135,6 +149,7 @@ typedef struct qapic_pending {
  * duplicates, closed once sent). */
 typedef struct qapic_outmsg {
     struct qapic_outmsg *next;
+    uint64_t id;                    /* of the request */
     char *buf;
     size_t len, off;
     int *fds;
@@ -177,6 +192,9 @@ struct qapic_client {
 
     /* calls */
     uint64_t next_id;
+    char *id_prefix;                /* ids sent as PREFIX<n>, or NULL */
+    qapic_message_text_fn text_fn;  /* the text of every message read */
+    void *text_opaque;
     qapic_pending *pending;
     size_t nabandoned;
 
@@ -258,14 +276,27 @@ const char *qapic__json_str(struct json_object *o, const char *key);
  * malloc'ed. */
 char *qapic__this_qemu(const qapic_client *c);
 
+/* Told of each deprecated or unstable thing a call uses according to the
+ * connected QEMU's schema: FLAGS (QAPIC_FEATURE_*) and WHAT, e.g.
+ * "command 'x-query-jit'", "argument 'x-checkpoint-delay' of
+ * 'migrate-set-parameters'" or "value 'x-colo' of argument
+ * 'capabilities[0].capability' of 'migrate-set-capabilities'" (taken,
+ * malloc'ed, NULL when out of memory).  Returns 0, or -1 to stop the
+ * check (with the caller's error set). */
+typedef int qapic__feature_fn(void *ctx, uint32_t flags, char *what);
+
 /* Checks the encoded arguments ARGS (an object or NULL) of COMMAND
  * against the schema INDEX: the command exists, every member sent exists
  * (through objects, arrays, unions by tag, alternates), every enum value
  * sent is known, every mandatory member is sent.  0, or -1 with an
  * UNSUPPORTED error naming the problem after WHO ("this QEMU (7.2.22)")
- * and the JSON path ("arguments.channels"). */
+ * and the JSON path ("arguments.channels").  OPEN: the command's
+ * arguments are not all described ('gen': false, e.g. device_add), so
+ * members the schema lacks pass at the top level.  FEATURE (may be NULL)
+ * hears of the deprecated and unstable uses on the way. */
 int qapic__check_args(struct json_object *index, const char *who,
                       const char *command, struct json_object *args,
+                      bool open, qapic__feature_fn *feature, void *ctx,
                       qapic_error **err);
 
 #endif

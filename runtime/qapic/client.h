@@ -111,6 +111,28 @@ bool qapic_client_oob_enabled(const qapic_client *c);
 struct json_object *qapic_client_greeting(const qapic_client *c);
 bool qapic_client_connected(const qapic_client *c);
 
+/* ---- the wire, for recorders ------------------------------------------ */
+
+/* Sends ids as the strings PREFIX1, PREFIX2, ... (libvirt sends
+ * "libvirt-1", ...) instead of the numbers 1, 2, ...; a reply matches a
+ * call only by the form of id it was sent.  PREFIX is copied; NULL or "" goes back to numbers.  Set
+ * it before connecting, since negotiation sends the first command.
+ * 0, or -1 with a NOMEM error. */
+int qapic_client_set_id_prefix(qapic_client *c, const char *prefix,
+                               qapic_error **err);
+
+/* Receives the exact text of every message the server sends, greeting and
+ * events included: the JSON value byte for byte as it arrived, without the
+ * whitespace around it (TEXT is borrowed for the call, LEN bytes, not
+ * NUL-terminated; NULL when it could not be kept for lack of memory).  It
+ * is called as each message is read, before it is dispatched, so the text
+ * of a reply has been seen when its call returns.  FN must not call the
+ * client.  NULL FN stops it.  Kept across connects. */
+typedef void (*qapic_message_text_fn)(void *opaque, const char *text,
+                                      size_t len);
+void qapic_client_on_message_text(qapic_client *c, qapic_message_text_fn fn,
+                                  void *opaque);
+
 /* ---- untyped execution ------------------------------------------------ */
 
 /* Executes COMMAND with ARGS (a JSON object or NULL; borrowed) and waits
@@ -158,9 +180,41 @@ uint64_t qapic_client_execute_async(qapic_client *c, const char *command,
  * sent), executes, and decodes the return leniently into a new box of
  * cmd->ret_type stored in *RET (RET may be NULL to discard it; commands
  * without ret_type store nothing).  The caller frees *RET with
- * qapic_free(cmd->ret_type, *RET).  0 or -1. */
+ * qapic_free(cmd->ret_type, *RET).  0 or -1.
+ *
+ * A command whose arguments the schema does not all describe ('gen':
+ * false, QAPIC_COMMAND_GEN_FALSE: device_add and its device properties)
+ * takes the others as members of the argument struct's _extra (a JSON
+ * object, owned by the struct, encoded as it is); the schema check lets
+ * them pass.
+ *
+ * The policy looks at the command, every member sent and every enum value
+ * sent, with their features both in the bindings (CMD's descriptors) and,
+ * with check_schema, in the connected QEMU's schema: what either calls
+ * deprecated or unstable counts (each warning is given once). */
 int qapic_client_call(qapic_client *c, const qapic_command *cmd,
                       const void *args, void **ret, qapic_error **err);
+
+/* What one call may do differently (zero-initialize; {0} is the
+ * default). */
+typedef struct qapic_call_opts {
+    int timeout_ms;             /* 0: the client's call_timeout_ms;
+                                   negative: wait forever */
+    const int *fds;             /* passed with the command's bytes in one
+                                   SCM_RIGHTS message (getfd, add-fd);
+                                   borrowed; UNIX sockets only */
+    size_t nfds;
+    bool oob;                   /* send as exec-oob: needs 'oob' enabled and
+                                   a command that allows it (INVALID
+                                   error otherwise) */
+    unsigned decode_flags;      /* QAPIC_DECODE_* (codec.h) for the return
+                                   value, e.g. QAPIC_DECODE_STRICT in tests */
+} qapic_call_opts;
+
+/* qapic_client_call() with options O (NULL: the defaults). */
+int qapic_client_call_opts(qapic_client *c, const qapic_command *cmd,
+                           const void *args, const qapic_call_opts *o,
+                           void **ret, qapic_error **err);
 /* The same with FDS passed as in qapic_client_execute_fds(). */
 int qapic_client_call_fds(qapic_client *c, const qapic_command *cmd,
                           const void *args, const int *fds, size_t nfds,
@@ -175,6 +229,17 @@ typedef void (*qapic_call_fn)(qapic_client *c, const qapic_command *cmd,
 uint64_t qapic_client_call_async(qapic_client *c, const qapic_command *cmd,
                                  const void *args, qapic_call_fn done,
                                  void *opaque, qapic_error **err);
+/* The same with options O (NULL: the defaults); O->timeout_ms is the
+ * call's deadline.  Returns the id (> 0), or 0 with *ERR and DONE never
+ * runs.  A command without a success response ('success-response':
+ * false, e.g. guest-shutdown) completes with RET and ERR NULL once its
+ * bytes are written. */
+uint64_t qapic_client_call_async_opts(qapic_client *c,
+                                      const qapic_command *cmd,
+                                      const void *args,
+                                      const qapic_call_opts *o,
+                                      qapic_call_fn done, void *opaque,
+                                      qapic_error **err);
 
 /* ---- the connected QEMU's schema --------------------------------------- */
 

@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/source.h"
 #include "schema/options.h"
 
 /* Exit statuses, everywhere. */
@@ -82,6 +83,8 @@ int qc_cli_usage_error(qc_cli *cli, const char *sub, const char *fmt, ...)
 
 /* Reports that PATH could not be read (with the OS reason). */
 void qc_cli_io_error(qc_cli *cli, const char *path, int err);
+/* Reads PATH into a source of A; NULL after reporting why it cannot. */
+qc_source *qc_cli_read(qc_cli *cli, qc_arena *a, const char *path);
 
 /* Reads the build configuration file PATH (--config): one condition
  * symbol a line; blank lines and '#' comments are skipped; "NAME=VALUE"
@@ -94,6 +97,12 @@ bool qc_cli_read_config(qc_cli *cli, qc_arena *a, const char *path,
 /* After a source schema failed to load: when doc comment rules were among
  * the reasons, a note that --no-doc-checks reads older schemas. */
 void qc_cli_hint_doc_checks(qc_cli *cli);
+
+/* Runs "qapic validate" (cmd_validate.c) with ARGV[0] the name SUB gives
+ * usage errors; SCHEMA_OPERAND: without --schema, the first operand is
+ * the schema ("replies validate DUMP COMMAND-JSON..."). */
+int qc_cli_validate(qc_cli *cli, const char *sub, int argc, char **argv,
+                    bool schema_operand);
 
 /* Appends the help text of subcommand NAME (or the overview, for a name
  * that is none) to CLI->out. */

@@ -260,7 +260,7 @@ static void on_schema_problem(void *ctx, const char *path, const qc_value *at,
  * cannot be read or parsed. */
 static size_t check_log(calls_ctx *cc, compat_args *ca, const qc_ruleset *rs,
                         const char *path, qc_compat_source *src,
-                        qc_ischema **schemas, size_t nsrc, bool *bad)
+                        qc_vschema **schemas, size_t nsrc, bool *bad)
 {
     qc_cli *cli = cc->cli;
     int err = 0;
@@ -301,15 +301,18 @@ static int run_calls(qc_cli *cli, compat_args *ca, const qc_ruleset *rs,
 {
     bool bad = false;
     qc_compat_source *src = qc_arena_alloc(ca->a, (nops ? nops : 1) * sizeof *src);
-    qc_ischema **schemas = qc_arena_alloc(ca->a, (nops ? nops : 1) * sizeof *schemas);
+    qc_vschema **schemas = qc_arena_alloc(ca->a, (nops ? nops : 1) * sizeof *schemas);
     size_t nsrc = 0;
     for (size_t i = 0; i < nops; i++) {
         memset(&src[nsrc], 0, sizeof src[nsrc]);
         src[nsrc].path = operands[i];
-        if ((schemas[nsrc] = load_source(cli, ca, &src[nsrc], ca->a)))
+        qc_ischema *is = load_source(cli, ca, &src[nsrc], ca->a);
+        if (is) {
+            schemas[nsrc] = qc_vschema_from_ischema(ca->a, is, &src[nsrc].version);
             nsrc++;
-        else
+        } else {
             bad = true;
+        }
     }
 
     calls_ctx cc = { cli, ca->a, { NULL, 0, 0 }, NULL, NULL };

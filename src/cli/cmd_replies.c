@@ -3,7 +3,7 @@
  *   replies check [--format=text|json] [--allow-deprecated]
  *                 [--allow-unstable] [--check-returns] FILE...
  *   replies fix [--check] FILE...
- *   replies validate [--allow-deprecated] [--allow-unstable] DUMP CMD...|-
+ *   replies validate [validate's options] DUMP CMD...|-   (cmd_validate.c)
  *   replies schema FILE
  *
  * Problems go to the diagnostic sink (stderr); stdout gets one result
@@ -16,7 +16,6 @@
 #include "cli/cli.h"
 #include "dumps/ischema.h"
 #include "dumps/replies.h"
-#include "dumps/validate.h"
 #include "syntax/json.h"
 #include "syntax/parse.h"
 
@@ -42,16 +41,15 @@ static const char usage[] =
     "usage: qapic replies check [--format=text|json] [--allow-deprecated]\n"
     "                           [--allow-unstable] [--check-returns] FILE...\n"
     "       qapic replies fix [--check] FILE...\n"
-    "       qapic replies validate [--allow-deprecated] [--allow-unstable]\n"
-    "                              DUMP COMMAND-JSON...|-\n"
+    "       qapic replies validate [OPTIONS] DUMP COMMAND-JSON...|-\n"
     "       qapic replies schema FILE\n"
     "\n"
     "check     report layout, conversation, id numbering, schema and command\n"
     "          problems of each dump (--check-returns: validate replies too)\n"
     "fix       rewrite dumps canonically with libvirt's numbering, atomically\n"
     "          (--check: change nothing, exit 1 if a rewrite is needed)\n"
-    "validate  check QMP commands (JSON objects, or - for a stream on stdin)\n"
-    "          against the dump's schema\n"
+    "validate  'qapic validate --schema DUMP COMMAND-JSON...|-', with the\n"
+    "          same OPTIONS (see 'qapic help validate')\n"
     "schema    print the dump's query-qmp-schema reply\n";
 
 struct rargs {
@@ -65,7 +63,6 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
 {
     struct rargs *ra = ctx;
     bool check = !strcmp(ra->sub, "check");
-    bool validate = !strcmp(ra->sub, "validate");
     static const char *const formats[] = { "text", "json", NULL };
     int i;
 
@@ -79,12 +76,12 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
         ra->json = i == 1;
         return 0;
     case OPT_ALLOW_DEPRECATED:
-        if (!check && !validate)
+        if (!check)
             break;
         ra->ro.validate.allow_deprecated = true;
         return 0;
     case OPT_ALLOW_UNSTABLE:
-        if (!check && !validate)
+        if (!check)
             break;
         ra->ro.validate.allow_unstable = true;
         return 0;
@@ -104,16 +101,6 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
     qc_cli_usage_error(cli, "replies", "'replies %s' has no such option",
                        ra->sub);
     return -1;
-}
-
-/* Loads PATH; NULL after reporting an I/O error. */
-static qc_source *load(qc_cli *cli, qc_arena *a, const char *path)
-{
-    int err = 0;
-    qc_source *src = qc_source_load(a, path, false, &err);
-    if (!src)
-        qc_cli_io_error(cli, path, err);
-    return src;
 }
 
 /* --- check --- */
@@ -155,7 +142,7 @@ static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
         size_t before = 0;
         while (qc_diag_get(cli->diag, before))
             before++;
-        qc_source *src = load(cli, a, files[i]);
+        qc_source *src = qc_cli_read(cli, a, files[i]);
         size_t problems = 0, entries = 0;
         const char *status;
         if (!src) {
@@ -201,7 +188,7 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
 
     for (int i = 0; i < n; i++) {
         qc_arena *a = qc_arena_new();
-        qc_source *src = load(cli, a, files[i]);
+        qc_source *src = qc_cli_read(cli, a, files[i]);
         if (!src) {
             io = true;
             qc_arena_free(a);
@@ -244,27 +231,13 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
     return io ? QC_EXIT_USAGE : bad ? QC_EXIT_PROBLEMS : QC_EXIT_OK;
 }
 
-/* --- validate --- */
-
-struct vprint {
-    qc_diag *d;
-    size_t n;
-};
-
-static void on_problem(void *ctx, const char *path, const qc_value *at,
-                       const char *code, const char *message)
-{
-    struct vprint *vp = ctx;
-    vp->n++;
-    qc_error(vp->d, at ? at->loc : (qc_loc){ 0 }, code, "%s%s%s",
-             *path ? path : "", *path ? ": " : "", message);
-}
+/* --- schema --- */
 
 /* The schema of a dump, or NULL after reporting. */
 static qc_ischema *dump_schema(qc_cli *cli, qc_arena *a, const char *path,
                                const qc_value **array, bool *io)
 {
-    qc_source *src = load(cli, a, path);
+    qc_source *src = qc_cli_read(cli, a, path);
     if (!src) {
         *io = true;
         return NULL;
@@ -280,62 +253,6 @@ static qc_ischema *dump_schema(qc_cli *cli, qc_arena *a, const char *path,
     *array = ret;
     return qc_ischema_new(a, ret);
 }
-
-static int run_validate(qc_cli *cli, struct rargs *ra, int n, char **args)
-{
-    if (n < 2)
-        return qc_cli_usage_error(cli, "replies",
-            "'replies validate' needs a DUMP and at least one COMMAND-JSON (or '-')");
-    qc_arena *a = qc_arena_new();
-    bool io = false, bad = false;
-    const qc_value *array;
-    qc_ischema *s = dump_schema(cli, a, args[0], &array, &io);
-    if (!s) {
-        qc_arena_free(a);
-        return io ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
-    }
-    size_t count = 0;
-    for (int i = 1; i < n; i++) {
-        qc_source *src;
-        qc_value **vals;
-        size_t nv = 0;
-        if (!strcmp(args[i], "-")) {
-            src = load(cli, a, "/dev/stdin");
-            if (!src) {
-                io = true;
-                continue;
-            }
-            src->path = "<stdin>";
-            vals = qc_parse_json(a, src, true, cli->diag, &nv);
-        } else {
-            char *name = qc_arena_printf(a, "<argument %d>", i + 1);
-            src = qc_source_from_mem(a, name, args[i], strlen(args[i]), false);
-            vals = qc_parse_json(a, src, false, cli->diag, &nv);
-        }
-        if (!vals) {
-            bad = true;
-            continue;
-        }
-        for (size_t k = 0; k < nv; k++) {
-            struct vprint vp = { cli->diag, 0 };
-            const char *x = qc_obj_get_str(vals[k], "execute");
-            count++;
-            qc_validate_command(a, s, vals[k], &ra->ro.validate, on_problem, &vp);
-            if (vp.n)
-                bad = true;
-            qc_buf_printf(&cli->out, "command %zu (%s): %s", count,
-                          x ? x : "?", vp.n ? "invalid" : "valid");
-            if (vp.n)
-                qc_buf_printf(&cli->out, ", %zu problem%s", vp.n,
-                              vp.n == 1 ? "" : "s");
-            qc_buf_putc(&cli->out, '\n');
-        }
-    }
-    qc_arena_free(a);
-    return io ? QC_EXIT_USAGE : bad ? QC_EXIT_PROBLEMS : QC_EXIT_OK;
-}
-
-/* --- schema --- */
 
 static int run_schema(qc_cli *cli, int n, char **args)
 {
@@ -385,6 +302,11 @@ static int run(qc_cli *cli, int argc, char **argv)
         av[i - 1] = argv[i];
     int ac = argc - 1;
     av[ac] = NULL;
+    if (!strcmp(sub, "validate")) {
+        int rc = qc_cli_validate(cli, "replies", ac, av, true);
+        free(av);
+        return rc;
+    }
 
     struct rargs ra;
     memset(&ra, 0, sizeof ra);
@@ -404,8 +326,6 @@ static int run(qc_cli *cli, int argc, char **argv)
                 rc = run_check(cli, &ra, n, ops);
             else
                 rc = run_fix(cli, &ra, n, ops);
-        } else if (!strcmp(sub, "validate")) {
-            rc = run_validate(cli, &ra, n, ops);
         } else {
             rc = run_schema(cli, n, ops);
         }

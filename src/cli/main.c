@@ -10,8 +10,8 @@
 /* The subcommands, in the order "qapic --help" lists them.  Adding one
  * takes a file cmd_NAME.c that defines qc_command_NAME, and its name here. */
 #define QC_COMMANDS(X) \
-    X(parse) X(check) X(dump) X(introspect) X(query) X(replies) X(compat) \
-    X(diff) X(gen)
+    X(parse) X(check) X(dump) X(introspect) X(query) X(replies) X(validate) \
+    X(probe) X(compat) X(diff) X(gen)
 
 #define DECLARE(name) extern const qc_command qc_command_##name;
 QC_COMMANDS(DECLARE)

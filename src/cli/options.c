@@ -145,15 +145,21 @@ int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
     return optind;
 }
 
-bool qc_cli_read_config(qc_cli *cli, qc_arena *a, const char *path,
-                        qc_ptrvec *symbols)
+qc_source *qc_cli_read(qc_cli *cli, qc_arena *a, const char *path)
 {
     int err = 0;
     qc_source *src = qc_source_load(a, path, false, &err);
-    if (!src) {
+    if (!src)
         qc_cli_io_error(cli, path, err);
+    return src;
+}
+
+bool qc_cli_read_config(qc_cli *cli, qc_arena *a, const char *path,
+                        qc_ptrvec *symbols)
+{
+    qc_source *src = qc_cli_read(cli, a, path);
+    if (!src)
         return false;
-    }
     const char *p = src->text, *end = src->text + src->len;
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));

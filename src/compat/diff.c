@@ -307,7 +307,7 @@ qc_diff_result *qc_diff(qc_arena *a, const qc_ischema *old_s,
         nw = is_entity(nw) ? nw : NULL;
         bool same = o && nw && str_eq(meta_of(o), meta_of(nw));
         ens[ne].name = names[i];
-        diff_entity(&dx, &ens[ne++], o, same || !nw ? nw : NULL);
+        diff_entity(&dx, &ens[ne++], o, same || !o ? nw : NULL);
         if (o && nw && !same) {
             ens[ne].name = names[i];
             diff_entity(&dx, &ens[ne++], NULL, nw);

@@ -5,6 +5,7 @@
 
 #include "base/path.h"
 #include "schema/introspect.h"
+#include "schema/schema.h"
 #include "syntax/parse.h"
 
 /* Index of the "execute": COMMAND object at or after FROM, or N. */
@@ -88,35 +89,54 @@ bool qc_ischema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
     return qc_ischema_load_build(a, d, opts, path, NULL, out);
 }
 
-bool qc_ischema_load_build(qc_arena *a, qc_diag *d, const qc_options *opts,
-                           const char *path, const qc_build *build,
-                           qc_ischema_source *out)
+/* Reads PATH; NULL after reporting, with OUT->io_error set. */
+static qc_source *read_source(qc_arena *a, qc_diag *d, const char *path,
+                              qc_ischema_source *out)
 {
-    memset(out, 0, sizeof *out);
     int err = 0;
     qc_source *src = qc_source_load(a, path, false, &err);
     if (!src) {
         out->io_error = true;
         qc_error(d, qc_loc_make(NULL, 0), "io-error",
                  "cannot read '%s': %s", path, strerror(err));
+    }
+    return src;
+}
+
+static bool is_json_source(const char *path, const qc_source *src)
+{
+    return qc_path_has_suffix(path, ".replies")
+        || qc_text_is_json(src->text, src->len);
+}
+
+/* The JSON source SRC into OUT (origin, version, schema). */
+static bool load_json(qc_arena *a, qc_diag *d, const qc_source *src,
+                      qc_ischema_source *out)
+{
+    out->origin = QC_ORIGIN_JSON;
+    size_t n = 0;
+    qc_value **vals = qc_parse_json(a, src, true, d, &n);
+    if (!vals)
         return false;
-    }
-    if (qc_path_has_suffix(path, ".replies")
-        || qc_text_is_json(src->text, src->len)) {
-        out->origin = QC_ORIGIN_JSON;
-        size_t n = 0;
-        qc_value **vals = qc_parse_json(a, src, true, d, &n);
-        if (!vals)
-            return false;
-        if (n == 1 && (qc_is_array(vals[0])
-                       || (qc_obj_get(vals[0], "return")
-                           && !qc_obj_get(vals[0], "execute"))))
-            out->origin = QC_ORIGIN_INTROSPECTION;
-        qc_version_of_reply(find_return(vals, n, "query-version"),
-                            &out->version);
-        out->schema = qc_ischema_from_json(a, d, src, vals, n);
-        return out->schema != NULL;
-    }
+    if (n == 1 && (qc_is_array(vals[0])
+                   || (qc_obj_get(vals[0], "return")
+                       && !qc_obj_get(vals[0], "execute"))))
+        out->origin = QC_ORIGIN_INTROSPECTION;
+    qc_version_of_reply(find_return(vals, n, "query-version"), &out->version);
+    out->schema = qc_ischema_from_json(a, d, src, vals, n);
+    return out->schema != NULL;
+}
+
+bool qc_ischema_load_build(qc_arena *a, qc_diag *d, const qc_options *opts,
+                           const char *path, const qc_build *build,
+                           qc_ischema_source *out)
+{
+    memset(out, 0, sizeof *out);
+    qc_source *src = read_source(a, d, path, out);
+    if (!src)
+        return false;
+    if (is_json_source(path, src))
+        return load_json(a, d, src, out);
 
     out->origin = QC_ORIGIN_SCHEMA;
     qc_introspect_opts io = QC_INTROSPECT_OPTS_DEFAULT;
@@ -131,4 +151,45 @@ bool qc_ischema_load_build(qc_arena *a, qc_diag *d, const qc_options *opts,
     if (arr)
         out->schema = qc_ischema_new(a, arr);
     return out->schema != NULL;
+}
+
+qc_vschema *qc_vschema_from_json(qc_arena *a, qc_diag *d, const qc_source *src,
+                                 qc_value **vals, size_t n)
+{
+    qc_ischema *s = qc_ischema_from_json(a, d, src, vals, n);
+    if (!s)
+        return NULL;
+    qc_version v = { 0 };
+    qc_version_of_reply(find_return(vals, n, "query-version"), &v);
+    return qc_vschema_from_ischema(a, s, &v);
+}
+
+qc_vschema *qc_vschema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
+                            const char *path, const qc_build *build,
+                            qc_ischema_origin *origin, qc_version *version,
+                            bool *io_error)
+{
+    qc_ischema_source out;
+    qc_vschema *view = NULL;
+    memset(&out, 0, sizeof out);
+    qc_source *src = read_source(a, d, path, &out);
+    if (!src) {
+        ;
+    } else if (is_json_source(path, src)) {
+        if (load_json(a, d, src, &out))
+            view = qc_vschema_from_ischema(a, out.schema, &out.version);
+    } else {
+        out.origin = QC_ORIGIN_SCHEMA;
+        qc_schema *s = qc_schema_build(a, d, opts, path, &out.io_error);
+        if (s)
+            view = qc_vschema_from_model(a, s, build ? build->symbols : NULL,
+                                         build ? build->nsymbols : 0);
+    }
+    if (origin)
+        *origin = out.origin;
+    if (version)
+        *version = out.version;
+    if (io_error)
+        *io_error = out.io_error;
+    return view;
 }

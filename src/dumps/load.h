@@ -15,6 +15,7 @@
 #include "base/source.h"
 #include "dumps/ischema.h"
 #include "dumps/version.h"
+#include "dumps/vschema.h"
 #include "schema/options.h"
 #include "syntax/value.h"
 
@@ -60,5 +61,22 @@ bool qc_ischema_load_build(qc_arena *a, qc_diag *d, const qc_options *opts,
 qc_ischema *qc_ischema_from_json(qc_arena *a, qc_diag *d,
                                  const qc_source *src, qc_value **vals,
                                  size_t n);
+
+/* The validator's view of the schema of the file PATH (see vschema.h): a
+ * source schema is modelled for BUILD (NULL: every condition true), with
+ * exact integer widths and 'gen': false; a JSON source is indexed, and its
+ * query-version reply (if any) recorded in *VERSION (may be NULL).
+ * *ORIGIN and *IO_ERROR (may be NULL) are set as for qc_ischema_load.
+ * NULL after reporting why there is none. */
+qc_vschema *qc_vschema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
+                            const char *path, const qc_build *build,
+                            qc_ischema_origin *origin, qc_version *version,
+                            bool *io_error);
+
+/* The view of the schema in the JSON values VALS (N > 0) read from SRC
+ * (a dump or introspection JSON), with the version of its query-version
+ * reply; NULL after reporting that they hold none. */
+qc_vschema *qc_vschema_from_json(qc_arena *a, qc_diag *d, const qc_source *src,
+                                 qc_value **vals, size_t n);
 
 #endif

@@ -349,13 +349,14 @@ static void check_commands(qc_rcheck *c, const qc_replies_opts *o)
     if (!qc_is_array(schema))
         return;
     qc_ischema *s = qc_ischema_new(c->a, schema);
-    qc_validate_opts ro = { true, true, NULL, NULL };   /* policy is for input */
+    qc_vschema *view = qc_vschema_from_ischema(c->a, s, NULL);
+    qc_validate_opts ro = { .allow_deprecated = true, .allow_unstable = true };
 
     for (size_t i = 0; i < r->n; i++) {
         const qc_rentry *e = &r->e[i];
         if (e->kind == QC_RENTRY_COMMAND && e->execute) {
             struct vctx vc = { c, i, e->v, true };
-            qc_validate_command(c->a, s, e->v, &o->validate, on_problem, &vc);
+            qc_validate_command(c->a, view, e->v, &o->validate, on_problem, &vc);
         }
         if (o->check_returns && e->kind == QC_RENTRY_REPLY && !e->skimmed
             && e->role == QC_RROLE_REPLY && e->execute) {
@@ -365,7 +366,7 @@ static void check_commands(qc_rcheck *c, const qc_replies_opts *o)
             if (!ret || !rt)
                 continue;
             struct vctx vc = { c, i, ret, true };
-            qc_validate_value(c->a, s, rt, ret, "return", &ro, on_problem, &vc);
+            qc_validate_value(c->a, view, rt, ret, "return", &ro, on_problem, &vc);
         }
     }
 }

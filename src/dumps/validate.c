@@ -1,30 +1,63 @@
-/* Validation of QMP values against an introspected schema (validate.h).
+/* Validation of QMP values against a schema view (validate.h).
  *
- * Unlike libvirt's validator (testutilsqemuschema.c), unions are followed
- * through every level: the members of the variant chosen by the tag are
- * merged, and if that variant is itself a union its own tag chooses again
- * (MigrationAddress 'socket' -> SocketAddress).  Integers are told from
- * other numbers, and alternates choose their branch by JSON type, as QEMU
- * does. */
+ * The walk follows QEMU's: the dispatcher looks at the command object's
+ * keys (in QDict order), then the command, its policy and exec-oob; the
+ * generated visitors then take the members of a type in the schema's
+ * order (base members first), each value fully before the next member,
+ * then the members of the variant the tag chose (unions nest: the variant
+ * may be a union itself), and last the keys nobody asked for.  Unlike
+ * libvirt's validator, unions are followed through every level; integers
+ * are checked against their width as QEMU's visitors do (uint64 and size
+ * take negative numbers, narrower unsigned types do not); alternates
+ * choose their branch by the JSON type of the value. */
 #include "dumps/validate.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "schema/introspect.h"
 
 #define MAX_DEPTH 1000      /* schema loops, absurd nesting */
-#define MAX_UNION_LEVELS 64
 
 struct vs {
     qc_arena *a;
-    const qc_ischema *s;
+    const qc_vschema *s;
     const qc_validate_opts *o;
     qc_validate_fn fn;
     void *ctx;
     size_t problems;
     qc_buf path;
+    const char *member;     /* the member whose value is being checked */
+    /* Inside an optional argument of a 'gen': false command: problems
+     * are notes (QEMU's input layer checks nothing there). */
+    const qc_vcommand *unchecked;
 };
+
+static void vreport(struct vs *v, bool note, const qc_value *at,
+                    const char *code, const char *fmt, va_list ap)
+{
+    bool demoted = !note && v->unchecked;
+    if (demoted)
+        note = true;
+    qc_validate_fn fn = note ? v->o->note : v->fn;
+    if (!note)
+        v->problems++;
+    if (!fn)
+        return;
+    if (!note && v->o->count_only) {
+        fn(v->ctx, "", at, code, "");
+        return;
+    }
+    char *msg = qc_arena_vprintf(v->a, fmt, ap);
+    if (demoted) {
+        msg = qc_arena_printf(v->a, "%s: not checked by QEMU, which passes the arguments of %s ('gen': false) to the command as they are",
+                              msg, v->unchecked->name);
+        code = "qmp-unchecked-arguments";
+    }
+    fn(v->ctx, v->path.data ? v->path.data : "", at, code, msg);
+}
 
 __attribute__((format(printf, 4, 5)))
 static void problem(struct vs *v, const qc_value *at, const char *code,
@@ -32,10 +65,18 @@ static void problem(struct vs *v, const qc_value *at, const char *code,
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = qc_arena_vprintf(v->a, fmt, ap);
+    vreport(v, false, at, code, fmt, ap);
     va_end(ap);
-    v->problems++;
-    v->fn(v->ctx, v->path.data ? v->path.data : "", at, code, msg);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void note(struct vs *v, const qc_value *at, const char *code,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(v, true, at, code, fmt, ap);
+    va_end(ap);
 }
 
 static size_t path_key(struct vs *v, const char *key)
@@ -60,327 +101,500 @@ static void path_restore(struct vs *v, size_t mark)
     v->path.data[mark] = '\0';
 }
 
-/* Reports the policy-relevant features of an entity (WHAT names it). */
-static void features(struct vs *v, const qc_value *at, const qc_value *owner,
-                     const char *what)
+/* Reports what the feature policy refuses of FEATURES, the features of
+ * the KIND ("command", "member", "enum value") called NAME. */
+static void policy(struct vs *v, const qc_value *at, unsigned features,
+                   const char *kind, const char *name)
 {
-    const qc_value *f = qc_obj_get(owner, "features");
-    if (!qc_is_array(f))
-        return;
-    for (size_t i = 0; i < f->u.arr.n; i++) {
-        const qc_value *x = f->u.arr.items[i];
-        if (!qc_is_string(x))
+    static const struct {
+        unsigned bit;
+        const char *word, *code;
+    } kinds[] = {
+        { QC_VF_DEPRECATED, "deprecated", "qmp-deprecated" },
+        { QC_VF_UNSTABLE, "unstable", "qmp-unstable" },
+    };
+    for (size_t i = 0; features && i < 2; i++) {
+        if (!(features & kinds[i].bit))
             continue;
-        const char *hint = NULL;
-        if (!strcmp(x->u.str.s, "deprecated") && !v->o->allow_deprecated)
-            hint = v->o->deprecated_hint;
-        else if (!strcmp(x->u.str.s, "unstable") && !v->o->allow_unstable)
-            hint = v->o->unstable_hint;
-        else
-            continue;
-        problem(v, at, x->u.str.s[0] == 'd' ? "qmp-deprecated" : "qmp-unstable",
-                "%s is %s%s%s%s", what, x->u.str.s, hint ? " (" : "",
-                hint ? hint : "", hint ? ")" : "");
+        bool allowed = i == 0 ? v->o->allow_deprecated : v->o->allow_unstable;
+        const char *hint = i == 0 ? v->o->deprecated_hint : v->o->unstable_hint;
+        if (!allowed)
+            problem(v, at, kinds[i].code, "%s '%s' is %s%s%s%s", kind, name,
+                    kinds[i].word, hint ? " (" : "", hint ? hint : "",
+                    hint ? ")" : "");
     }
 }
 
-static const char *jtype_word(const char *jt)
+static void mismatch(struct vs *v, const qc_value *val, const char *expected)
 {
-    if (!strcmp(jt, "int"))
-        return "integer";
-    if (!strcmp(jt, "value"))
-        return "any value";
-    return jt;
+    problem(v, val, "qmp-type-mismatch", "expected %s, got %s", expected,
+            qc_value_type_name(val));
 }
 
-/* The JSON type a schema type accepts: "string", "int", "number",
- * "boolean", "null", "value" (anything), "object", "array", or NULL. */
-static const char *json_kind(const qc_ischema *s, const char *type)
-{
-    const qc_value *e = qc_ischema_lookup(s, type);
-    const char *meta = qc_obj_get_str(e, "meta-type");
-    if (!meta)
-        return NULL;
-    if (!strcmp(meta, "builtin"))
-        return qc_obj_get_str(e, "json-type");
-    if (!strcmp(meta, "enum"))
-        return "string";
-    if (!strcmp(meta, "object"))
-        return "object";
-    if (!strcmp(meta, "array"))
-        return "array";
-    if (!strcmp(meta, "alternate"))
-        return "value";
-    return NULL;
-}
-
-/* Does a value of JSON type JT fit VAL? EXACT: an integer fits only
- * "int", not "number". */
-static bool kind_fits(const char *jt, const qc_value *val, bool exact)
-{
-    switch (val->kind) {
-    case QC_VSTRING: return !strcmp(jt, "string");
-    case QC_VINT:
-    case QC_VUINT:
-        return !strcmp(jt, "int") || (!exact && !strcmp(jt, "number"));
-    case QC_VNUMBER: return !strcmp(jt, "number");
-    case QC_VBOOL: return !strcmp(jt, "boolean");
-    case QC_VNULL: return !strcmp(jt, "null");
-    case QC_VOBJECT: return !strcmp(jt, "object");
-    case QC_VARRAY: return !strcmp(jt, "array");
-    }
-    return false;
-}
-
-static void value(struct vs *v, const char *type, const qc_value *val,
+static void value(struct vs *v, const qc_vtype *t, const qc_value *val,
                   unsigned depth);
 
-static bool enum_has(const qc_value *e, const char *s, const qc_value **member)
+/* ---- scalars ----------------------------------------------------------- */
+
+static void integer(struct vs *v, qc_int_width w, const qc_value *val)
 {
-    const qc_value *m = qc_obj_get(e, "members");
-    *member = NULL;
-    if (qc_is_array(m)) {
-        for (size_t i = 0; i < m->u.arr.n; i++) {
-            const char *n = qc_obj_get_str(m->u.arr.items[i], "name");
-            if (n && !strcmp(n, s)) {
-                *member = m->u.arr.items[i];
-                return true;
-            }
-        }
-        return false;
+    if (val->kind == QC_VNUMBER) {
+        problem(v, val, "qmp-type-mismatch",
+                "expected integer, got number %s (not an integer, or out of the 64-bit range)",
+                val->u.num.text);
+        return;
     }
-    m = qc_obj_get(e, "values");
-    if (qc_is_array(m))
-        for (size_t i = 0; i < m->u.arr.n; i++)
-            if (qc_is_string(m->u.arr.items[i])
-                && !strcmp(m->u.arr.items[i]->u.str.s, s))
-                return true;
-    return false;
+    if (!qc_is_integer(val)) {
+        mismatch(v, val, "integer");
+        return;
+    }
+    int64_t min;
+    uint64_t max;
+    qc_int_width_range(w, &min, &max);
+    bool fits = val->kind == QC_VINT
+        ? val->u.num.i >= min && (val->u.num.i < 0 || (uint64_t)val->u.num.i <= max)
+        : val->u.num.u <= max;
+    if (!fits) {
+        problem(v, val, "qmp-int-range",
+                "%s is out of the range of %s (%" PRId64 " to %" PRIu64 ")",
+                val->u.num.text, qc_int_width_name(w), min, max);
+        return;
+    }
+    /* Every width takes 0 to 127; beyond that it depends on one that an
+     * introspected schema does not record. */
+    if (w == QC_WIDTH_UNKNOWN
+        && !(val->kind == QC_VINT && val->u.num.i >= 0 && val->u.num.i <= 127))
+        note(v, val, "qmp-width-unknown",
+             "the width of '%s' is not recorded in query-qmp-schema: checked as int64/uint64 only",
+             v->member ? v->member : "?");
 }
 
-static void enum_value(struct vs *v, const qc_value *e, const qc_value *val)
+static void enum_value(struct vs *v, const qc_vtype *t, const qc_value *val)
 {
-    const qc_value *member;
     if (val->kind != QC_VSTRING) {
-        problem(v, val, "qmp-type-mismatch", "expected string (an enum value), got %s",
-                qc_value_type_name(val));
+        mismatch(v, val, "string (an enum value)");
         return;
     }
-    if (enum_has(e, val->u.str.s, &member)) {
-        if (member)
-            features(v, val, member,
-                     qc_arena_printf(v->a, "enum value '%s'", val->u.str.s));
+    long i = qc_vtype_enum_index(t, val->u.str.s);
+    if (i >= 0) {
+        policy(v, val, t->value_features[i], "enum value", val->u.str.s);
         return;
     }
-    /* Name a few allowed values. */
     qc_buf b = QC_BUF_INIT;
-    const qc_value *list = qc_obj_get(e, "members");
-    bool named = qc_is_array(list);
-    if (!named)
-        list = qc_obj_get(e, "values");
-    size_t n = qc_is_array(list) ? list->u.arr.n : 0;
-    for (size_t i = 0; i < n && i < 12; i++) {
-        const qc_value *x = list->u.arr.items[i];
-        const char *s = named ? qc_obj_get_str(x, "name")
-                              : qc_is_string(x) ? x->u.str.s : NULL;
-        qc_buf_printf(&b, "%s'%s'", i ? ", " : "", s ? s : "?");
-    }
-    if (n > 12)
+    for (size_t k = 0; k < t->nvalues && k < 12; k++)
+        qc_buf_printf(&b, "%s'%s'", k ? ", " : "", t->values[k]);
+    if (t->nvalues > 12)
         qc_buf_puts(&b, ", ...");
     problem(v, val, "qmp-bad-enum-value", "'%s' is not a value of this enum (%s%s)",
-            val->u.str.s, n ? "one of " : "it has no values",
+            val->u.str.s, t->nvalues ? "one of " : "it has no values",
             b.data ? b.data : "");
     qc_buf_free(&b);
 }
 
-/* The members of object type E and, following the tags, of the variants
- * VAL chooses, at every level, into *MEMBERS. */
-static void gather_members(struct vs *v, const qc_value *e, const qc_value *val,
-                           qc_ptrvec *members)
-{
-    const qc_value *cur = e;
-    for (unsigned level = 0; cur && level < MAX_UNION_LEVELS; level++) {
-        const qc_value *ms = qc_obj_get(cur, "members");
-        if (qc_is_array(ms))
-            for (size_t i = 0; i < ms->u.arr.n; i++)
-                qc_ptrvec_push(v->a, members, ms->u.arr.items[i]);
-        const char *tag = qc_obj_get_str(cur, "tag");
-        if (!tag)
-            return;
-        const char *tv = qc_obj_get_str(val, tag);
-        if (!tv)
-            return;     /* the tag member's own check reports it */
-        const qc_value *vs = qc_obj_get(cur, "variants"), *chosen = NULL;
-        for (size_t i = 0; qc_is_array(vs) && i < vs->u.arr.n; i++) {
-            const char *cs = qc_obj_get_str(vs->u.arr.items[i], "case");
-            if (cs && !strcmp(cs, tv))
-                chosen = vs->u.arr.items[i];
-        }
-        if (!chosen) {
-            /* A value the tag's enum knows but no variant covers; an
-             * unknown value is reported by the enum check. */
-            const qc_value *tm = NULL, *dummy;
-            const qc_value *cm = qc_obj_get(cur, "members");
-            for (size_t i = 0; qc_is_array(cm) && i < cm->u.arr.n; i++) {
-                const char *n = qc_obj_get_str(cm->u.arr.items[i], "name");
-                if (n && !strcmp(n, tag))
-                    tm = cm->u.arr.items[i];
-            }
-            const qc_value *te = qc_ischema_lookup(v->s, qc_obj_get_str(tm, "type"));
-            if (te && enum_has(te, tv, &dummy))
-                problem(v, qc_obj_get(val, tag), "qmp-no-variant",
-                        "the schema has no variant for %s '%s'", tag, tv);
-            return;
-        }
-        const char *vt = qc_obj_get_str(chosen, "type");
-        cur = qc_ischema_lookup(v->s, vt);
-        if (!cur) {
-            problem(v, val, "qmp-schema-broken",
-                    "variant type '%s' is not in the schema", vt ? vt : "?");
-            return;
-        }
-        features(v, val, cur, qc_arena_printf(v->a, "variant '%s'", tv));
-    }
-}
+/* ---- objects ----------------------------------------------------------- */
 
-/* An object value against the members of its type and chosen variants. */
-static void object_value(struct vs *v, const qc_value *e, const qc_value *val,
-                         unsigned depth)
+/* Index of the first member KEY (of length LEN) of object VAL, or -1. */
+static long find_key_len(const qc_value *val, const char *key, size_t len)
 {
-    if (val->kind != QC_VOBJECT) {
-        problem(v, val, "qmp-type-mismatch", "expected object, got %s",
-                qc_value_type_name(val));
-        return;
-    }
-    qc_ptrvec members = { NULL, 0, 0 };
-    gather_members(v, e, val, &members);
     for (size_t i = 0; i < val->u.obj.n; i++) {
         const qc_member *m = &val->u.obj.members[i];
-        size_t mark = path_key(v, m->key);
-        bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = !strcmp(val->u.obj.members[j].key, m->key);
-        if (dup) {
-            problem(v, m->value, "qmp-duplicate-member",
-                    "member '%s' appears twice", m->key);
+        if (m->key_len == len && !memcmp(m->key, key, len))
+            return (long)i;
+    }
+    return -1;
+}
+
+static long find_key(const qc_value *val, const char *key)
+{
+    return find_key_len(val, key, strlen(key));
+}
+
+/* Is member I of object VAL the first with its key? */
+static bool first_of_key(const qc_value *val, size_t i)
+{
+    const qc_member *m = &val->u.obj.members[i];
+    return find_key_len(val, m->key, m->key_len) == (long)i;
+}
+
+/* Checks the members of object type T in VAL, then those of the variants
+ * its tags choose, level by level, marking in USED the keys they name.
+ * False when a tag could not choose (its own check said why): then the
+ * remaining keys of VAL cannot be judged.  GEN_COMMAND: VAL holds the
+ * arguments of this 'gen': false command, whose handler takes them
+ * unchecked: it needs the mandatory ones (the handlers of all such
+ * commands refuse a call without them, or with a non-string), the rest
+ * it uses or ignores as it sees fit, so problems there are notes. */
+static bool members(struct vs *v, const qc_vtype *t, const qc_value *val,
+                    bool *used, unsigned depth, const qc_vcommand *gen_command)
+{
+    for (unsigned level = 0; t; level++) {
+        if (t->kind != QC_VT_OBJECT || level > MAX_DEPTH) {
+            problem(v, val, "qmp-schema-broken",
+                    "a union branch type is not an object type");
+            return false;
+        }
+        const char *saved = v->member;
+        for (size_t i = 0; i < t->nmembers; i++) {
+            const qc_vmember *m = &t->members[i];
+            long k = find_key(val, m->name);
+            if (k < 0 && m->optional)
+                continue;
+            size_t mark = path_key(v, m->name);
+            v->member = m->name;
+            const qc_value *at = k < 0 ? val : val->u.obj.members[k].value;
+            /* QEMU asks the policy before it looks for a mandatory member. */
+            policy(v, at, m->features, "member", m->name);
+            if (k < 0) {
+                problem(v, val, "qmp-missing-member",
+                        "missing required member '%s'", m->name);
+            } else {
+                used[k] = true;
+                const qc_vcommand *saved_unchecked = v->unchecked;
+                if (gen_command && m->optional)
+                    v->unchecked = gen_command;
+                value(v, m->type, at, depth + 1);
+                v->unchecked = saved_unchecked;
+            }
             path_restore(v, mark);
+        }
+        v->member = saved;
+        if (t->tag < 0)
+            return true;
+        const qc_vmember *tm = &t->members[t->tag];
+        long k = find_key(val, tm->name);
+        const qc_value *tv = k < 0 ? NULL : val->u.obj.members[k].value;
+        if (!qc_is_string(tv) || (tm->type->kind == QC_VT_ENUM
+                                  && qc_vtype_enum_index(tm->type, tv->u.str.s) < 0))
+            return false;
+        const qc_vvariant *var = qc_vtype_variant(t, tv->u.str.s);
+        t = var ? var->type : NULL;     /* no variant: no more members */
+    }
+    return true;
+}
+
+/* Marks duplicate keys of VAL as used (reported by check_duplicates). */
+static void mark_duplicates(const qc_value *val, bool *used)
+{
+    for (size_t i = 1; i < val->u.obj.n; i++)
+        if (!first_of_key(val, i))
+            used[i] = true;
+}
+
+/* Reports the keys of VAL not in USED: as unexpected, or, for the
+ * arguments of a command whose handler takes any (GEN_COMMAND), in one
+ * note. */
+static void unexpected_keys(struct vs *v, const qc_value *val, const bool *used,
+                            const qc_vcommand *gen_command)
+{
+    qc_buf names = QC_BUF_INIT;
+    size_t n = 0;
+    for (size_t i = 0; i < val->u.obj.n; i++) {
+        const qc_member *m = &val->u.obj.members[i];
+        if (used[i])
+            continue;
+        if (gen_command) {
+            qc_buf_printf(&names, "%s'%s'", n++ ? ", " : "", m->key);
             continue;
         }
-        const qc_value *sm = NULL;
-        for (size_t j = 0; j < members.n && !sm; j++) {
-            const char *n = qc_obj_get_str(members.items[j], "name");
-            if (n && !strcmp(n, m->key))
-                sm = members.items[j];
-        }
-        if (!sm) {
-            problem(v, m->value, "qmp-unknown-member",
-                    "unknown member '%s'", m->key);
-        } else {
-            features(v, m->value, sm,
-                     qc_arena_printf(v->a, "member '%s'", m->key));
-            const char *t = qc_obj_get_str(sm, "type");
-            if (t)
-                value(v, t, m->value, depth + 1);
-        }
+        size_t mark = path_key(v, m->key);
+        problem(v, m->value, "qmp-unknown-member", "unknown member '%s'", m->key);
         path_restore(v, mark);
     }
-    for (size_t j = 0; j < members.n; j++) {
-        const qc_value *sm = members.items[j];
-        const char *n = qc_obj_get_str(sm, "name");
-        if (n && !qc_obj_member(sm, "default") && !qc_obj_member(val, n))
-            problem(v, val, "qmp-missing-member",
-                    "missing required member '%s'", n);
+    if (!n)
+        return;
+    const char *why;
+    switch (gen_command->gen) {
+    case QC_GEN_FALSE:
+        why = "the command is declared 'gen': false: QEMU passes them on unchecked";
+        break;
+    case QC_GEN_FALSE_ASSUMED:
+        why = "QEMU declares the command 'gen': false, which query-qmp-schema does not record, and passes them on unchecked";
+        break;
+    default:
+        why = "whether QEMU takes them depends on its version (5.0 to 5.2 do), which this schema does not record";
+        break;
+    }
+    note(v, val, "qmp-unchecked-arguments", "%s %s not described by the schema of %s (%s): not checked",
+         n == 1 ? "argument" : "arguments", names.data, gen_command->name, why);
+    qc_buf_free(&names);
+}
+
+/* An object value of type T; GEN_COMMAND as for unexpected_keys. */
+static void object_value(struct vs *v, const qc_vtype *t, const qc_value *val,
+                         unsigned depth, const qc_vcommand *gen_command)
+{
+    if (val->kind != QC_VOBJECT) {
+        mismatch(v, val, "object");
+        return;
+    }
+    bool small[32];
+    bool *used = val->u.obj.n <= 32 ? small
+                                    : qc_arena_alloc(v->a, val->u.obj.n * sizeof *used);
+    memset(used, 0, val->u.obj.n * sizeof *used);
+    mark_duplicates(val, used);
+    if (members(v, t, val, used, depth, gen_command))
+        unexpected_keys(v, val, used, gen_command);
+}
+
+/* ---- alternates, arrays, any type ---------------------------------------- */
+
+/* Does branch B take a value of VAL's JSON type (QEMU's QType)? */
+static bool branch_takes(const qc_vtype *b, const qc_value *val)
+{
+    switch (val->kind) {
+    case QC_VSTRING: return b->kind == QC_VT_STR || b->kind == QC_VT_ENUM;
+    case QC_VINT:
+    case QC_VUINT:
+    case QC_VNUMBER: return b->kind == QC_VT_INT || b->kind == QC_VT_NUMBER;
+    case QC_VBOOL: return b->kind == QC_VT_BOOL;
+    case QC_VNULL: return b->kind == QC_VT_NULL;
+    case QC_VOBJECT: return b->kind == QC_VT_OBJECT;
+    case QC_VARRAY: return b->kind == QC_VT_ARRAY;
+    }
+    return false;
+}
+
+static const char *json_word(const qc_vtype *t)
+{
+    switch (t->kind) {
+    case QC_VT_STR:
+    case QC_VT_ENUM: return "string";
+    case QC_VT_NUMBER: return "number";
+    case QC_VT_INT: return "integer";
+    case QC_VT_BOOL: return "boolean";
+    case QC_VT_NULL: return "null";
+    case QC_VT_ANY: return "any value";
+    case QC_VT_OBJECT: return "object";
+    case QC_VT_ARRAY: return "array";
+    default: return "?";
     }
 }
 
-static void alternate_value(struct vs *v, const qc_value *e,
+static void alternate_value(struct vs *v, const qc_vtype *t,
                             const qc_value *val, unsigned depth)
 {
-    const qc_value *ms = qc_obj_get(e, "members");
-    size_t n = qc_is_array(ms) ? ms->u.arr.n : 0;
-    const char *pick = NULL;
-
-    for (int pass = 0; pass < 2 && !pick; pass++) {
-        for (size_t i = 0; i < n && !pick; i++) {
-            const char *t = qc_obj_get_str(ms->u.arr.items[i], "type");
-            const char *jk = t ? json_kind(v->s, t) : NULL;
-            if (jk && (kind_fits(jk, val, pass == 0)
-                       || (pass == 1 && !strcmp(jk, "value"))))
-                pick = t;
-        }
-    }
+    const qc_vtype *pick = NULL;
+    for (size_t i = 0; i < t->nbranches && !pick; i++)
+        if (branch_takes(t->branches[i], val))
+            pick = t->branches[i];
+    for (size_t i = 0; i < t->nbranches && !pick; i++)
+        if (t->branches[i]->kind == QC_VT_ANY)
+            pick = t->branches[i];
     if (pick) {
         value(v, pick, val, depth + 1);
         return;
     }
     qc_buf b = QC_BUF_INIT;
-    for (size_t i = 0; i < n; i++) {
-        const char *t = qc_obj_get_str(ms->u.arr.items[i], "type");
-        const char *jk = t ? json_kind(v->s, t) : NULL;
-        qc_buf_printf(&b, "%s%s", i ? ", " : "", jk ? jtype_word(jk) : "?");
-    }
+    for (size_t i = 0; i < t->nbranches; i++)
+        qc_buf_printf(&b, "%s%s", i ? ", " : "", json_word(t->branches[i]));
     problem(v, val, "qmp-type-mismatch", "expected one of %s, got %s",
             b.data ? b.data : "(nothing)", qc_value_type_name(val));
     qc_buf_free(&b);
 }
 
-static void builtin_value(struct vs *v, const char *jt, const qc_value *val)
+static void array_value(struct vs *v, const qc_vtype *t, const qc_value *val,
+                        unsigned depth)
 {
-    if (!strcmp(jt, "value") || kind_fits(jt, val, false))
+    if (val->kind != QC_VARRAY) {
+        mismatch(v, val, "array");
         return;
-    if (!strcmp(jt, "int") && val->kind == QC_VNUMBER)
-        problem(v, val, "qmp-type-mismatch",
-                "expected integer, got number %s (not an integer, or out of the 64-bit range)",
-                val->u.num.text);
-    else
-        problem(v, val, "qmp-type-mismatch", "expected %s, got %s",
-                jtype_word(jt), qc_value_type_name(val));
+    }
+    for (size_t i = 0; i < val->u.arr.n; i++) {
+        size_t mark = path_index(v, i);
+        value(v, t->element, val->u.arr.items[i], depth + 1);
+        path_restore(v, mark);
+    }
 }
 
-static void value(struct vs *v, const char *type, const qc_value *val,
+static void value(struct vs *v, const qc_vtype *t, const qc_value *val,
                   unsigned depth)
 {
-    const qc_value *e = qc_ischema_lookup(v->s, type);
-    const char *meta = qc_obj_get_str(e, "meta-type");
-
     if (depth > MAX_DEPTH) {
         problem(v, val, "qmp-too-deep", "nested too deeply (a loop in the schema?)");
         return;
     }
-    if (!e || !meta) {
+    switch (t->kind) {
+    case QC_VT_STR:
+        if (val->kind != QC_VSTRING)
+            mismatch(v, val, "string");
+        break;
+    case QC_VT_NUMBER:
+        if (!qc_is_number(val))
+            mismatch(v, val, "number");
+        break;
+    case QC_VT_INT: integer(v, t->width, val); break;
+    case QC_VT_BOOL:
+        if (val->kind != QC_VBOOL)
+            mismatch(v, val, "boolean");
+        break;
+    case QC_VT_NULL:
+        if (val->kind != QC_VNULL)
+            mismatch(v, val, "null");
+        break;
+    case QC_VT_ANY: break;
+    case QC_VT_ENUM: enum_value(v, t, val); break;
+    case QC_VT_OBJECT: object_value(v, t, val, depth, NULL); break;
+    case QC_VT_ALTERNATE: alternate_value(v, t, val, depth); break;
+    case QC_VT_ARRAY: array_value(v, t, val, depth); break;
+    case QC_VT_BROKEN:
         problem(v, val, "qmp-schema-broken", "type '%s' is not in the schema",
-                type);
-        return;
+                t->name ? t->name : "?");
+        break;
     }
-    if (!strcmp(meta, "builtin")) {
-        const char *jt = qc_obj_get_str(e, "json-type");
-        if (jt)
-            builtin_value(v, jt, val);
-        return;
+}
+
+/* ---- the command object ---------------------------------------------------- */
+
+/* Is a key given twice in some object of VAL?  (Without building paths:
+ * most commands have none.) */
+static bool has_duplicates(const qc_value *val)
+{
+    if (qc_is_array(val)) {
+        for (size_t i = 0; i < val->u.arr.n; i++)
+            if (has_duplicates(val->u.arr.items[i]))
+                return true;
+    } else if (qc_is_object(val)) {
+        for (size_t i = 0; i < val->u.obj.n; i++)
+            if ((i && !first_of_key(val, i))
+                || has_duplicates(val->u.obj.members[i].value))
+                return true;
     }
-    features(v, val, e, qc_arena_printf(v->a, "type '%s'", type));
-    if (!strcmp(meta, "enum")) {
-        enum_value(v, e, val);
-    } else if (!strcmp(meta, "object")) {
-        object_value(v, e, val, depth);
-    } else if (!strcmp(meta, "array")) {
-        const char *et = qc_obj_get_str(e, "element-type");
-        if (val->kind != QC_VARRAY) {
-            problem(v, val, "qmp-type-mismatch", "expected array, got %s",
-                    qc_value_type_name(val));
-            return;
-        }
-        for (size_t i = 0; et && i < val->u.arr.n; i++) {
+    return false;
+}
+
+/* QEMU's JSON parser refuses a message with a key twice in an object. */
+static void check_duplicates(struct vs *v, const qc_value *val)
+{
+    if (qc_is_array(val)) {
+        for (size_t i = 0; i < val->u.arr.n; i++) {
             size_t mark = path_index(v, i);
-            value(v, et, val->u.arr.items[i], depth + 1);
+            check_duplicates(v, val->u.arr.items[i]);
             path_restore(v, mark);
         }
-    } else if (!strcmp(meta, "alternate")) {
-        alternate_value(v, e, val, depth);
-    } else {
-        problem(v, val, "qmp-schema-broken", "'%s' is a %s, not a type", type,
-                meta);
+        return;
     }
+    if (!qc_is_object(val))
+        return;
+    for (size_t i = 0; i < val->u.obj.n; i++) {
+        const qc_member *m = &val->u.obj.members[i];
+        size_t mark = path_key(v, m->key);
+        if (!first_of_key(val, i))
+            problem(v, m->value, "qmp-duplicate-member", "member '%s' appears twice",
+                    m->key);
+        else
+            check_duplicates(v, m->value);
+        path_restore(v, mark);
+    }
+}
+
+/* Sorts the key indices ORDER[0..N) of object CMD into QEMU's QDict order:
+ * by hash bucket, the later key of a bucket first (QEMU inserts at the
+ * head of the bucket's list).  Objects here have a handful of keys. */
+static void qdict_order(const qc_value *cmd, size_t *order, unsigned *bucket,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned h = qc_qdict_bucket(cmd->u.obj.members[i].key);
+        size_t j = i;
+        while (j > 0 && bucket[j - 1] >= h) {
+            order[j] = order[j - 1];
+            bucket[j] = bucket[j - 1];
+            j--;
+        }
+        order[j] = i;
+        bucket[j] = h;
+    }
+}
+
+typedef struct envelope {
+    const qc_value *name;   /* the string value of execute or exec-oob */
+    bool oob;
+    const qc_value *args;   /* the arguments object, or NULL */
+    bool fatal;             /* no command to look up */
+    bool bad_args;          /* arguments is not an object */
+} envelope;
+
+/* The dispatcher's check of the command object's keys. */
+static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
+{
+    size_t n = cmd->u.obj.n, small[16];
+    unsigned small_buckets[16];
+    size_t *order = n <= 16 ? small : qc_arena_alloc(v->a, n * sizeof *order);
+    unsigned *buckets = n <= 16 ? small_buckets
+                                : qc_arena_alloc(v->a, n * sizeof *buckets);
+    qdict_order(cmd, order, buckets, n);
+    const char *exec_key = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const qc_member *m = &cmd->u.obj.members[order[i]];
+        if (!first_of_key(cmd, order[i]))
+            continue;       /* a duplicate, reported already */
+        size_t mark = path_key(v, m->key);
+        if (!strcmp(m->key, "execute")
+            || (!strcmp(m->key, "exec-oob") && !v->o->no_oob)) {
+            if (m->value->kind != QC_VSTRING) {
+                problem(v, m->value, "qmp-bad-command", "'%s' must be a string, got %s",
+                        m->key, qc_value_type_name(m->value));
+                env->fatal = true;
+            } else if (exec_key) {
+                problem(v, m->value, "qmp-bad-command",
+                        "'%s' and '%s' cannot both be given", m->key, exec_key);
+                env->fatal = true;
+            } else {
+                env->name = m->value;
+                env->oob = m->key[4] == '-';
+            }
+            exec_key = m->key;
+        } else if (!strcmp(m->key, "arguments")) {
+            if (m->value->kind != QC_VOBJECT) {
+                problem(v, m->value, "qmp-bad-command",
+                        "'arguments' must be an object, got %s",
+                        qc_value_type_name(m->value));
+                env->bad_args = true;
+            } else {
+                env->args = m->value;
+            }
+        } else if (!strcmp(m->key, "exec-oob")) {
+            problem(v, m->value, "qmp-bad-command",
+                    "unexpected key 'exec-oob': the connection did not enable the 'oob' capability");
+            env->fatal = true;  /* no need to say it lacks 'execute' */
+        } else if (strcmp(m->key, "id")) {
+            problem(v, m->value, "qmp-bad-command",
+                    "unexpected key '%s' in a command (it takes execute or exec-oob, arguments and id)",
+                    m->key);
+        }
+        path_restore(v, mark);
+    }
+    if (!exec_key && !env->fatal) {
+        path_key(v, "execute");
+        problem(v, cmd, "qmp-bad-command", "the command has no 'execute'");
+        path_restore(v, 0);
+    }
+    if (!exec_key)
+        env->fatal = true;
+}
+
+static void check_arguments(struct vs *v, const qc_vcommand *c,
+                            const qc_value *cmd, const qc_value *args)
+{
+    qc_value empty;
+    if (!args) {
+        memset(&empty, 0, sizeof empty);
+        empty.kind = QC_VOBJECT;
+        empty.loc = cmd->loc;
+        args = &empty;
+    }
+    path_key(v, "arguments");
+    const qc_vcommand *gen = c->gen != QC_GEN_NORMAL ? c : NULL;
+    if (c->args) {
+        object_value(v, c->args, args, 0, gen);
+        return;
+    }
+    bool small[32];
+    bool *used = args->u.obj.n <= 32 ? small
+                                     : qc_arena_alloc(v->a, args->u.obj.n * sizeof *used);
+    memset(used, 0, args->u.obj.n * sizeof *used);
+    mark_duplicates(args, used);
+    unexpected_keys(v, args, used, gen);
 }
 
 static void start(struct vs *v, const char *path)
@@ -392,83 +606,57 @@ static void start(struct vs *v, const char *path)
         qc_buf_puts(&v->path, path);
 }
 
-size_t qc_validate_value(qc_arena *a, const qc_ischema *s, const char *type,
+size_t qc_validate_value(qc_arena *a, const qc_vschema *s, const char *type,
                          const qc_value *val, const char *path,
                          const qc_validate_opts *o, qc_validate_fn fn,
                          void *ctx)
 {
-    struct vs v = { a, s, o, fn, ctx, 0, QC_BUF_INIT };
+    struct vs v = { .a = a, .s = s, .o = o, .fn = fn, .ctx = ctx, .path = QC_BUF_INIT };
     start(&v, path);
-    value(&v, type, val, 0);
+    const qc_vtype *t = qc_vschema_type(s, type);
+    if (t)
+        value(&v, t, val, 0);
+    else
+        problem(&v, val, "qmp-schema-broken", "type '%s' is not in the schema", type);
     qc_buf_free(&v.path);
     return v.problems;
 }
 
-size_t qc_validate_command(qc_arena *a, const qc_ischema *s,
+size_t qc_validate_command(qc_arena *a, const qc_vschema *s,
                            const qc_value *cmd, const qc_validate_opts *o,
                            qc_validate_fn fn, void *ctx)
 {
-    struct vs v = { a, s, o, fn, ctx, 0, QC_BUF_INIT };
+    struct vs v = { .a = a, .s = s, .o = o, .fn = fn, .ctx = ctx, .path = QC_BUF_INIT };
     start(&v, NULL);
 
     if (!qc_is_object(cmd)) {
-        problem(&v, cmd, "qmp-bad-command", "a command must be an object, got %s",
+        problem(&v, cmd, "qmp-bad-command", "a command must be a JSON object, got %s",
                 qc_value_type_name(cmd));
         goto out;
     }
-    const qc_value *x = qc_obj_get(cmd, "execute");
-    const char *key = "execute";
-    if (!x) {
-        x = qc_obj_get(cmd, "exec-oob");
-        key = "exec-oob";
-    }
-    for (size_t i = 0; i < cmd->u.obj.n; i++) {
-        const char *k = cmd->u.obj.members[i].key;
-        if (strcmp(k, "execute") && strcmp(k, "exec-oob")
-            && strcmp(k, "arguments") && strcmp(k, "id"))
-            problem(&v, cmd->u.obj.members[i].value, "qmp-bad-command",
-                    "unexpected key '%s' in a command", k);
-    }
-    if (!x) {
-        problem(&v, cmd, "qmp-bad-command", "the command has no 'execute'");
+    if (has_duplicates(cmd))
+        check_duplicates(&v, cmd);
+    envelope env = { 0 };
+    check_envelope(&v, cmd, &env);
+    if (env.fatal)
         goto out;
-    }
-    if (!qc_is_string(x)) {
-        size_t mark = path_key(&v, key);
-        problem(&v, x, "qmp-bad-command", "expected string, got %s",
-                qc_value_type_name(x));
-        path_restore(&v, mark);
-        goto out;
-    }
-    const char *name = x->u.str.s;
-    const qc_value *e = qc_ischema_lookup(s, name);
-    const char *meta = qc_obj_get_str(e, "meta-type");
-    if (!meta || strcmp(meta, "command")) {
-        size_t mark = path_key(&v, key);
-        problem(&v, x, "qmp-unknown-command",
-                "unknown command '%s': the schema has no such command", name);
-        path_restore(&v, mark);
-        goto out;
-    }
+    const char *key = env.oob ? "exec-oob" : "execute";
+    const char *name = env.name->u.str.s;
+    const qc_vcommand *c = qc_vschema_command(s, name);
     size_t mark = path_key(&v, key);
-    features(&v, x, e, qc_arena_printf(a, "command '%s'", name));
-    path_restore(&v, mark);
-
-    const qc_value *args = qc_obj_get(cmd, "arguments");
-    qc_value empty;
-    if (!args) {
-        memset(&empty, 0, sizeof empty);
-        empty.kind = QC_VOBJECT;
-        empty.loc = cmd->loc;
-        args = &empty;
+    if (!c) {
+        problem(&v, env.name, "qmp-unknown-command",
+                "unknown command '%s': the schema has no such command", name);
+        goto out;
     }
-    const char *at = qc_obj_get_str(e, "arg-type");
-    path_key(&v, "arguments");
-    if (at)
-        value(&v, at, args, 0);
-    else if (args->kind != QC_VOBJECT)
-        problem(&v, args, "qmp-type-mismatch", "expected object, got %s",
-                qc_value_type_name(args));
+    policy(&v, env.name, c->features, "command", name);
+    if (env.oob && !c->allow_oob)
+        problem(&v, env.name, "qmp-no-oob",
+                "command '%s' cannot run out of band (it has no 'allow-oob'): send it with 'execute'",
+                name);
+    path_restore(&v, mark);
+    if (!env.bad_args)
+        check_arguments(&v, c, cmd, env.args);
 out:
     qc_buf_free(&v.path);
     return v.problems;

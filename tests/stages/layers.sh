@@ -11,9 +11,11 @@ declare -A may=(
     [dumps]="base syntax schema dumps"
     [compat]="base syntax schema dumps compat"
     [gen]="base syntax schema gen"
-    [cli]="base syntax schema dumps compat gen cli config"
+    [probe]="base syntax schema dumps probe runtime"
+    [cli]="base syntax schema dumps compat gen probe cli config"
     [runtime]="runtime"
     [fuzz]="base syntax schema dumps compat gen fuzz"
+    [examples]="runtime bindings"
 )
 
 # layer_of PATH (relative to TOP): the layer a file belongs to, or "".
@@ -24,12 +26,14 @@ layer_of() {
     gen/*) printf gen ;;
     runtime/*) printf runtime ;;
     fuzz/*) printf fuzz ;;
+    examples/*) printf examples ;;
     esac
 }
 
 # Headers made at build time: the scanner's and parser's (grammar/*.l,
-# grammar/*.y), and config.h (version and corpus, for the program only).
-generated=" config.h "
+# grammar/*.y), config.h (version and corpus, for the program only), and
+# the generated bindings of QEMU's schema (qmp.h, for the examples).
+generated=" config.h qmp.h "
 for g in "$TOP"/grammar/*.l "$TOP"/grammar/*.y; do
     g=${g##*/}
     generated="$generated${g%.*}.h "
@@ -56,7 +60,11 @@ resolve() {
         return
     fi
     if [ "$quoted" = yes ] && [[ $generated == *" $name "* ]]; then
-        [ "$name" = config.h ] && printf config || printf syntax
+        case $name in
+        config.h) printf config ;;
+        qmp.h) printf bindings ;;
+        *) printf syntax ;;
+        esac
         return
     fi
     [ "$quoted" = yes ] && printf '?' || printf system
@@ -91,9 +99,13 @@ while IFS= read -r f; do
         elif [[ " ${may[$from]} " != *" $to "* ]]; then
             fail "layers: $rel:$line" "$from includes $to (\"$name\"); $from may include only: ${may[$from]}"
             bad=$((bad + 1))
+        elif [ "$to" = runtime ] && [ "$from" != runtime ] && [[ $name != qapic/* ]]; then
+            # Outside the runtime only its installed headers count.
+            fail "layers: $rel:$line" "$from includes \"$name\", which is internal to the runtime; use its qapic/*.h"
+            bad=$((bad + 1))
         fi
     done < <(grep -n 'include' "$f")
-done < <(find "$TOP/src" "$TOP/grammar" "$TOP/gen" "$TOP/runtime" "$TOP/fuzz" \
+done < <(find "$TOP/src" "$TOP/grammar" "$TOP/gen" "$TOP/runtime" "$TOP/fuzz" "$TOP/examples" \
              -type f \( -name '*.[ch]' -o -name '*.l' -o -name '*.y' \) \
              -not -path "$TOP/grammar/dist/*" 2>/dev/null | sort)
 

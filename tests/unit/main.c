@@ -1,5 +1,7 @@
 /* Runs every unit-test suite (tests/unit/test_NAME.c defines
- * Suite *qc_suite_NAME(void)) and prints one line per test:
+ * Suite *qc_suite_NAME(void)) and prints one line per test (the typed
+ * tests of tests/typed/ use this runner too, built with
+ * -DQC_TEST_GROUP='"typed"' and their own suites.h):
  *
  *     PASS: unit/SUITE/TEST
  *     FAIL: unit/SUITE/TEST: message
@@ -20,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifndef QC_TEST_GROUP
+#define QC_TEST_GROUP "unit"
+#endif
 
 #define QC_SUITE(name) Suite *qc_suite_##name(void);
 #include "suites.h"
@@ -170,10 +176,12 @@ static int run_suite(const char *name, Suite *s, const char *tmpdir,
     for (size_t i = 0; i < n; i++) {
         char label[1024];
         if (is_repeated(r, n, i))
-            snprintf(label, sizeof label, "unit/%s/%s[%d]", name, r[i].test,
+            snprintf(label, sizeof label, QC_TEST_GROUP "/%s/%s[%d]", name,
+                     r[i].test,
                      r[i].iter);
         else
-            snprintf(label, sizeof label, "unit/%s/%s", name, r[i].test);
+            snprintf(label, sizeof label, QC_TEST_GROUP "/%s/%s", name,
+                     r[i].test);
         char *why = r[i].msg ? NULL : skip_reason(skips, r[i].test);
         if (r[i].msg)
             printf("FAIL: %s: %s\n", label, r[i].msg);
@@ -195,8 +203,8 @@ static int run_suite(const char *name, Suite *s, const char *tmpdir,
         TestResult **res = srunner_results(sr);
         for (int i = 0; i < srunner_ntests_run(sr); i++)
             if (tr_rtype(res[i]) != CK_PASS)
-                printf("FAIL: unit/%s/%s: %s\n", name, tr_tcname(res[i]),
-                       tr_msg(res[i]));
+                printf("FAIL: " QC_TEST_GROUP "/%s/%s: %s\n", name,
+                       tr_tcname(res[i]), tr_msg(res[i]));
         free(res);
     }
     fflush(stdout);

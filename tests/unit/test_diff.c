@@ -345,6 +345,13 @@ START_TEST(commands_and_events)
     ck_assert_uint_eq(r->commands, 2);
     ck_assert_uint_eq(r->events, 1);
     ck_assert_uint_eq(r->count[QC_DIFF_BREAKING], 2);
+    /* Added entities keep their kind: an event, not a command. */
+    r = diff(n, o);
+    const qc_diff_change *e = find(r, "E", QC_DIFF_ENTITY_ADDED);
+    ck_assert(e->is_event);
+    ck_assert_str_eq(e->message, "event added");
+    ck_assert_str_eq(find(r, "c", QC_DIFF_ENTITY_ADDED)->message, "command added");
+    ck_assert(!find(r, "c", QC_DIFF_ENTITY_ADDED)->is_event);
 
     snprintf(o, sizeof o, "%s%s", base, CMD(", 'features': ['deprecated']"));
     expect_one(diff(o, base), "c", QC_DIFF_ENTITY_REMOVED, QC_DIFF_EXPECTED);

@@ -1,5 +1,6 @@
-/* Unit tests for src/dumps/validate.c on a small introspected schema
- * written inline. */
+/* Unit tests for src/dumps/validate.c and the schema view
+ * (src/dumps/vschema.c): on a small introspected schema written inline,
+ * and on small source schemas (exact widths, 'gen': false). */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,8 +9,11 @@
 #include "base/diag.h"
 #include "dumps/ischema.h"
 #include "dumps/soundness.h"
+#include "dumps/qmplog.h"
 #include "dumps/validate.h"
+#include "dumps/vschema.h"
 #include "helpers.h"
+#include "schema/introspect.h"
 
 /* A schema in the shape of query-qmp-schema: names masked as numbers
  * except commands and builtins, a union whose branch is a union (like
@@ -61,7 +65,7 @@ static const char schema_text[] =
     "  {\"type\": \"str\"}, {\"type\": \"9\"}]}"
     "]";
 
-static qc_ischema *schema;
+static const qc_vschema *schema;
 static const qc_value *schema_array;
 
 #define MAXP 16
@@ -89,13 +93,16 @@ static void setup(void)
 {
     qc_test_setup();
     schema_array = qc_test_json1(schema_text);
-    schema = qc_ischema_new(qc_test_arena, schema_array);
+    schema = qc_vschema_from_ischema(qc_test_arena,
+                                     qc_ischema_new(qc_test_arena, schema_array),
+                                     NULL);
     memset(&got, 0, sizeof got);
 }
 
 static size_t run(const char *cmd, bool allow_deprecated, bool allow_unstable)
 {
-    qc_validate_opts o = { allow_deprecated, allow_unstable, NULL, NULL };
+    qc_validate_opts o = { .allow_deprecated = allow_deprecated,
+                           .allow_unstable = allow_unstable };
     memset(&got, 0, sizeof got);
     size_t n = qc_validate_command(qc_test_arena, schema, qc_test_json1(cmd), &o, collect, &got);
     ck_assert_uint_eq(n, got.n);
@@ -135,10 +142,10 @@ START_TEST(unknown_and_missing_members)
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"bogus\": 1}}",
                "arguments.bogus", "qmp-unknown-member");
     expect_one("{\"execute\": \"go\", \"arguments\": {\"count\": 1}}",
-               "arguments", "qmp-missing-member");
+               "arguments.name", "qmp-missing-member");
     ck_assert_ptr_nonnull(strstr(got.msg[0], "'name'"));
     /* No arguments at all: the same as {}. */
-    expect_one("{\"execute\": \"go\"}", "arguments", "qmp-missing-member");
+    expect_one("{\"execute\": \"go\"}", "arguments.name", "qmp-missing-member");
     expect_one("{\"execute\": \"nope\"}", "execute", "qmp-unknown-command");
 }
 END_TEST
@@ -153,8 +160,9 @@ START_TEST(json_types)
     ck_assert_ptr_nonnull(strstr(got.msg[0], "expected integer"));
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"count\": \"1\"}}",
                "arguments.count", "qmp-type-mismatch");
+    /* The dispatcher's own check, before the command's. */
     expect_one("{\"execute\": \"go\", \"arguments\": []}", "arguments",
-               "qmp-type-mismatch");
+               "qmp-bad-command");
 }
 END_TEST
 
@@ -180,7 +188,7 @@ START_TEST(nested_unions)
                "{\"transport\": \"socket\", \"type\": \"inet\", \"host\": \"h\", \"port\": 1}]}}",
                "arguments.list[0].port", "qmp-type-mismatch");
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": [{}]}}",
-               "arguments.list[0]", "qmp-missing-member");
+               "arguments.list[0].transport", "qmp-missing-member");
     ck_assert_uint_eq(run("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"list\": ["
                           "{\"transport\": \"socket\", \"type\": \"unix\", \"host\": \"h\", \"path\": \"/p\"}]}}",
                           false, false), 1);
@@ -203,7 +211,7 @@ START_TEST(alternates)
     ck_assert_ptr_nonnull(strstr(got.msg[0], "string, object"));
     /* The object branch is chosen by JSON type, then checked. */
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"alt\": {\"host\": \"h\"}}}",
-               "arguments.alt", "qmp-missing-member");
+               "arguments.alt.port", "qmp-missing-member");
 }
 END_TEST
 
@@ -225,7 +233,7 @@ END_TEST
 
 START_TEST(validate_value_path)
 {
-    qc_validate_opts o = { false, false, NULL, NULL };
+    qc_validate_opts o = { 0 };
     size_t n = qc_validate_value(qc_test_arena, schema, "[3]",
                                  qc_test_json1("[{\"transport\": \"exec\", \"args\": [1]}]"),
                                  "return", &o, collect, &got);
@@ -241,7 +249,7 @@ END_TEST
 START_TEST(odd_commands)
 {
     expect_one("[1]", "", "qmp-bad-command");
-    expect_one("{\"arguments\": {}}", "", "qmp-bad-command");
+    expect_one("{\"arguments\": {}}", "execute", "qmp-bad-command");
     expect_one("{\"execute\": 1}", "execute", "qmp-bad-command");
     expect_one("{\"execute\": \"go\", \"arguments\": {\"name\": \"a\", \"name\": \"b\"}}",
                "arguments.name", "qmp-duplicate-member");
@@ -252,7 +260,7 @@ START_TEST(policy_hints)
 {
     /* The caller says how to allow a feature; the validator names no
      * option of its own. */
-    qc_validate_opts o = { false, false, NULL, NULL };
+    qc_validate_opts o = { 0 };
     qc_validate_command(qc_test_arena, schema, qc_test_json1("{\"execute\": \"old\"}"),
                         &o, collect, &got);
     ck_assert_uint_eq(got.n, 1);
@@ -267,6 +275,297 @@ START_TEST(policy_hints)
     qc_validate_command(qc_test_arena, schema, qc_test_json1("{\"execute\": \"x-new\"}"),
                         &o, collect, &got);
     ck_assert_str_eq(got.msg[0], "command 'x-new' is unstable (or so)");
+}
+END_TEST
+
+
+/* ---- source schemas: exact widths, 'gen': false, conditions ------------- */
+
+static const char source_text[] =
+    "{ 'enum': 'Mode', 'data': [ 'fast',\n"
+    "    { 'name': 'slow', 'features': [ 'deprecated' ] },\n"
+    "    { 'name': 'odd', 'if': 'CONFIG_ODD' } ] }\n"
+    "{ 'struct': 'Widths', 'data': { '*i8': 'int8', '*u8': 'uint8',\n"
+    "    '*i16': 'int16', '*u16': 'uint16', '*i32': 'int32', '*u32': 'uint32',\n"
+    "    '*i64': 'int64', '*u64': 'uint64', '*sz': 'size', '*i': 'int',\n"
+    "    '*n': 'number', '*list': ['uint8'] } }\n"
+    "{ 'command': 'widths', 'data': 'Widths' }\n"
+    "{ 'command': 'dev-add', 'data': { 'driver': 'str', '*id': 'str' },\n"
+    "  'gen': false }\n"
+    "{ 'command': 'fast-cmd', 'allow-oob': true }\n"
+    "{ 'command': 'cond-cmd', 'if': 'CONFIG_X' }\n"
+    "{ 'command': 'with-mode', 'data': { 'mode': 'Mode',\n"
+    "    'dep': { 'type': 'str', 'features': [ 'deprecated' ] } } }\n";
+
+static const qc_vschema *source_view(const char *const *syms, size_t n)
+{
+    qc_schema *s = qc_test_schema(source_text);
+    ck_assert_msg(s != NULL, "%s", qc_test_first_code());
+    return qc_vschema_from_model(qc_test_arena, s, syms, n);
+}
+
+static struct problems notes;
+
+struct both {
+    struct problems *problems, *notes;
+};
+
+static void collect_problem(void *ctx, const char *path, const qc_value *at,
+                            const char *code, const char *message)
+{
+    collect(((struct both *)ctx)->problems, path, at, code, message);
+}
+
+static void collect_note(void *ctx, const char *path, const qc_value *at,
+                         const char *code, const char *message)
+{
+    collect(((struct both *)ctx)->notes, path, at, code, message);
+}
+
+/* The problems of CMD against S (in GOT; its notes in NOTES). */
+static size_t run_on(const qc_vschema *s, const char *cmd)
+{
+    qc_validate_opts o = { .note = collect_note };
+    struct both b = { &got, &notes };
+    memset(&got, 0, sizeof got);
+    memset(&notes, 0, sizeof notes);
+    size_t n = qc_validate_command(qc_test_arena, s, qc_test_json1(cmd), &o,
+                                   collect_problem, &b);
+    ck_assert_uint_eq(n, got.n);
+    return n;
+}
+
+/* The number of notes on CMD against S. */
+static size_t notes_on(const qc_vschema *s, const char *cmd)
+{
+    run_on(s, cmd);
+    return notes.n;
+}
+
+static void expect_range(const qc_vschema *s, const char *member, const char *value,
+                         bool ok)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "{\"execute\": \"widths\", \"arguments\": {\"%s\": %s}}",
+             member, value);
+    size_t n = run_on(s, cmd);
+    ck_assert_msg(ok ? n == 0 : n == 1, "%s = %s: %zu problems (%s)", member, value,
+                  n, n ? got.msg[0] : "");
+}
+
+START_TEST(integer_widths)
+{
+    const qc_vschema *s = source_view(NULL, 0);
+    ck_assert(qc_vschema_exact(s));
+    static const struct { const char *m, *v; bool ok; } cases[] = {
+        { "i8", "127", true }, { "i8", "128", false }, { "i8", "-128", true },
+        { "i8", "-129", false }, { "u8", "255", true }, { "u8", "256", false },
+        { "u8", "-1", false }, { "i16", "32767", true }, { "i16", "-32769", false },
+        { "u16", "65535", true }, { "u16", "65536", false },
+        { "i32", "2147483647", true }, { "i32", "2147483648", false },
+        { "u32", "4294967295", true }, { "u32", "4294967296", false },
+        { "u32", "-1", false },
+        { "i64", "9223372036854775807", true }, { "i64", "9223372036854775808", false },
+        { "i", "-9223372036854775808", true }, { "i", "9223372036854775808", false },
+        /* uint64 and size take negative numbers, as QEMU does */
+        { "u64", "-1", true }, { "u64", "18446744073709551615", true },
+        { "u64", "-9223372036854775808", true },
+        { "u64", "18446744073709551616", false }, { "sz", "-1", true },
+        { "sz", "18446744073709551615", true }, { "sz", "1.0", false },
+        { "i", "1.0", false }, { "i", "1e3", false }, { "n", "1", true },
+        { "n", "18446744073709551616", true }, { "n", "\"1\"", false },
+        { "list", "[0, 255]", true }, { "list", "[256]", false },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_range(s, cases[i].m, cases[i].v, cases[i].ok);
+    run_on(s, "{\"execute\": \"widths\", \"arguments\": {\"u8\": 256}}");
+    ck_assert_str_eq(got.code[0], "qmp-int-range");
+    ck_assert_str_eq(got.path[0], "arguments.u8");
+    ck_assert_str_eq(got.msg[0], "256 is out of the range of uint8 (0 to 255)");
+    run_on(s, "{\"execute\": \"widths\", \"arguments\": {\"i\": 1.5}}");
+    ck_assert_str_eq(got.code[0], "qmp-type-mismatch");
+}
+END_TEST
+
+START_TEST(widths_lost_in_introspection)
+{
+    qc_schema *model = qc_test_schema(source_text);
+    qc_introspect_opts io = QC_INTROSPECT_OPTS_DEFAULT;
+    io.all_conditions_true = true;
+    const qc_value *arr = qc_introspect(qc_test_arena, model, &io);
+    const qc_vschema *s = qc_vschema_from_ischema(qc_test_arena,
+                                                  qc_ischema_new(qc_test_arena, arr),
+                                                  NULL);
+    ck_assert(!qc_vschema_exact(s));
+    /* Any integer will do, with a note beyond what every width takes. */
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"widths\", \"arguments\": {\"u8\": 256}}"), 0);
+    ck_assert_uint_eq(notes_on(s, "{\"execute\": \"widths\", \"arguments\": {\"u8\": 256}}"), 1);
+    ck_assert_str_eq(notes.code[0], "qmp-width-unknown");
+    ck_assert_str_eq(notes.msg[0],
+                     "the width of 'u8' is not recorded in query-qmp-schema: checked as int64/uint64 only");
+    ck_assert_uint_eq(notes_on(s, "{\"execute\": \"widths\", \"arguments\": {\"u8\": 127}}"), 0);
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"widths\", \"arguments\": {\"i8\": 1.5}}"), 1);
+    /* 'gen': false is lost too: this command is not one qapic knows. */
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"dev-add\", \"arguments\": {\"driver\": \"d\", \"x\": 1}}"), 1);
+    ck_assert_str_eq(got.code[0], "qmp-unknown-member");
+}
+END_TEST
+
+START_TEST(gen_false_takes_more)
+{
+    const qc_vschema *s = source_view(NULL, 0);
+    const char *cmd = "{\"execute\": \"dev-add\", \"arguments\": {\"driver\": \"d\","
+                      " \"drive\": \"x\", \"share-rw\": true}}";
+    ck_assert_uint_eq(run_on(s, cmd), 0);
+    ck_assert_uint_eq(notes_on(s, cmd), 1);
+    ck_assert_str_eq(notes.code[0], "qmp-unchecked-arguments");
+    ck_assert_str_eq(notes.path[0], "arguments");
+    ck_assert_ptr_nonnull(strstr(notes.msg[0], "'drive', 'share-rw'"));
+    /* The handler needs its mandatory arguments... */
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"dev-add\", \"arguments\": {\"drive\": \"x\"}}"), 1);
+    ck_assert_str_eq(got.code[0], "qmp-missing-member");
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"dev-add\", \"arguments\": {\"driver\": 1}}"), 1);
+    /* ...and does what it likes with the others: a note. */
+    cmd = "{\"execute\": \"dev-add\", \"arguments\": {\"driver\": \"d\", \"id\": 5}}";
+    ck_assert_uint_eq(run_on(s, cmd), 0);
+    ck_assert_uint_eq(notes_on(s, cmd), 1);
+    ck_assert_str_eq(notes.path[0], "arguments.id");
+    ck_assert_str_eq(notes.code[0], "qmp-unchecked-arguments");
+}
+END_TEST
+
+START_TEST(known_gen_false_commands)
+{
+    /* device_add in any dump; netdev_add while it took two strings. */
+    const char *text =
+        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"},"
+        " {\"name\": \"0\", \"meta-type\": \"object\", \"members\": []},"
+        " {\"name\": \"1\", \"meta-type\": \"object\", \"members\": ["
+        "   {\"name\": \"driver\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\", \"default\": null}]},"
+        " {\"name\": \"2\", \"meta-type\": \"object\", \"members\": ["
+        "   {\"name\": \"type\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\"}]},"
+        " {\"name\": \"3\", \"meta-type\": \"object\", \"members\": ["
+        "   {\"name\": \"qom-type\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\"},"
+        "   {\"name\": \"props\", \"type\": \"str\", \"default\": null}]},"
+        " {\"name\": \"device_add\", \"meta-type\": \"command\", \"arg-type\": \"1\", \"ret-type\": \"0\"},"
+        " {\"name\": \"netdev_add\", \"meta-type\": \"command\", \"arg-type\": \"2\", \"ret-type\": \"0\"},"
+        " {\"name\": \"object-add\", \"meta-type\": \"command\", \"arg-type\": \"3\", \"ret-type\": \"0\"}]";
+    qc_ischema *is = qc_ischema_new(qc_test_arena, qc_test_json1(text));
+    const qc_vschema *s = qc_vschema_from_ischema(qc_test_arena, is, NULL);
+    ck_assert_int_eq(qc_vschema_command(s, "device_add")->gen, QC_GEN_FALSE_ASSUMED);
+    ck_assert_int_eq(qc_vschema_command(s, "netdev_add")->gen, QC_GEN_FALSE_ASSUMED);
+    /* object-add with 'props': 5.0 (gen false) or older (not). */
+    ck_assert_int_eq(qc_vschema_command(s, "object-add")->gen, QC_GEN_UNKNOWN);
+    qc_version v52 = { 5, 2, 0, true }, v42 = { 4, 2, 0, true };
+    s = qc_vschema_from_ischema(qc_test_arena, is, &v52);
+    ck_assert_int_eq(qc_vschema_command(s, "object-add")->gen, QC_GEN_FALSE_ASSUMED);
+    s = qc_vschema_from_ischema(qc_test_arena, is, &v42);
+    ck_assert_int_eq(qc_vschema_command(s, "object-add")->gen, QC_GEN_NORMAL);
+    const char *cmd = "{\"execute\": \"device_add\", \"arguments\": {\"driver\": \"virtio-blk-pci\","
+                      " \"drive\": \"d0\", \"iothread\": \"io0\"}}";
+    ck_assert_uint_eq(run_on(s, cmd), 0);
+    ck_assert_uint_eq(notes_on(s, cmd), 1);
+    ck_assert_ptr_nonnull(strstr(notes.msg[0], "query-qmp-schema does not record"));
+}
+END_TEST
+
+START_TEST(conditions_of_a_build)
+{
+    const qc_vschema *all = source_view(NULL, 0);
+    ck_assert_ptr_nonnull(qc_vschema_command(all, "cond-cmd"));
+    static const char *const syms[] = { "CONFIG_OTHER" };
+    const qc_vschema *some = source_view(syms, 1);
+    ck_assert_ptr_null(qc_vschema_command(some, "cond-cmd"));
+    ck_assert_uint_eq(run_on(some, "{\"execute\": \"cond-cmd\"}"), 1);
+    ck_assert_str_eq(got.code[0], "qmp-unknown-command");
+    const char *odd = "{\"execute\": \"with-mode\", \"arguments\": {\"mode\": \"odd\", \"dep\": \"x\"}}";
+    qc_validate_opts o = { .allow_deprecated = true };
+    memset(&got, 0, sizeof got);
+    ck_assert_uint_eq(qc_validate_command(qc_test_arena, some, qc_test_json1(odd), &o,
+                                          collect, &got), 1);
+    ck_assert_str_eq(got.code[0], "qmp-bad-enum-value");
+    memset(&got, 0, sizeof got);
+    ck_assert_uint_eq(qc_validate_command(qc_test_arena, all, qc_test_json1(odd), &o,
+                                          collect, &got), 0);
+}
+END_TEST
+
+START_TEST(qemu_order)
+{
+    const qc_vschema *s = source_view(NULL, 0);
+    /* A mandatory deprecated member: the policy is asked before presence. */
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"with-mode\", \"arguments\": {\"mode\": \"fast\"}}"), 2);
+    ck_assert_str_eq(got.code[0], "qmp-deprecated");
+    ck_assert_str_eq(got.code[1], "qmp-missing-member");
+    ck_assert_str_eq(got.path[1], "arguments.dep");
+    /* Members in schema order, unknown keys last. */
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"widths\", \"arguments\": {\"zz\": 1, \"u8\": \"x\"}}"), 2);
+    ck_assert_str_eq(got.path[0], "arguments.u8");
+    ck_assert_str_eq(got.path[1], "arguments.zz");
+    /* The command object's keys in QEMU's QDict order. */
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"fast-cmd\", \"zzz\": 1, \"aaa\": 2}"), 2);
+    bool zzz_first = qc_qdict_bucket("zzz") < qc_qdict_bucket("aaa");
+    ck_assert_str_eq(got.path[0], zzz_first ? "zzz" : "aaa");
+    /* exec-oob. */
+    ck_assert_uint_eq(run_on(s, "{\"exec-oob\": \"fast-cmd\"}"), 0);
+    ck_assert_uint_eq(run_on(s, "{\"exec-oob\": \"widths\"}"), 1);
+    ck_assert_str_eq(got.code[0], "qmp-no-oob");
+    ck_assert_uint_eq(run_on(s, "{\"exec-oob\": \"fast-cmd\", \"execute\": \"fast-cmd\"}"), 1);
+    ck_assert_str_eq(got.code[0], "qmp-bad-command");
+    /* A command without arguments takes none. */
+    ck_assert_uint_eq(run_on(s, "{\"execute\": \"fast-cmd\", \"arguments\": {\"a\": 1}}"), 1);
+    ck_assert_str_eq(got.code[0], "qmp-unknown-member");
+    /* A duplicate key is refused before anything else. */
+    ck_assert_uint_ge(run_on(s, "{\"execute\": \"nope\", \"arguments\": {\"a\": 1, \"a\": 2}}"), 1);
+    ck_assert_str_eq(got.code[0], "qmp-duplicate-member");
+}
+END_TEST
+
+/* ---- QMP logs -------------------------------------------------------------- */
+
+START_TEST(logs_with_text_and_single_quotes)
+{
+    const char *text =
+        "QA output created by 999\n"
+        "{ 'execute': 'qmp_capabilities' }\n"
+        "{\"return\": {}}\n"
+        "=== Testing it ===\n"
+        "{ 'execute': 'blockdev-add',\n"
+        "  'arguments': { 'driver': 'null-co', 'node-name': \"it's\" } }\n"
+        "-> {\"execute\": \"query-status\"}\n"
+        "{ broken }\n"
+        "DEBUG:qemu.qmp:--> {\"execute\": \"stop\"}\n"
+        "not a message: {\"execute\": \"cont\"}\n"
+        "{\"execute\": \"x\", \"arguments\": {\"s\": \"say \\\"hi\\\" 'now'\"}}\n";
+    qc_qmplog log;
+    qc_qmplog_read(qc_test_arena, qc_test_source(text, false), &log);
+    ck_assert(!log.plain);
+    ck_assert_uint_eq(log.n, 6);
+    ck_assert_uint_eq(log.skipped, 1);
+    ck_assert(qc_qmplog_is_command(log.msgs[0]));
+    ck_assert(!qc_qmplog_is_command(log.msgs[1]));
+    ck_assert_str_eq(qc_obj_get_str(log.msgs[2], "execute"), "blockdev-add");
+    ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[2], "arguments"), "node-name"), "it's");
+    ck_assert_uint_eq(qc_source_line(log.msgs[2]->loc.src, log.msgs[2]->loc.off), 5);
+    ck_assert_uint_eq(qc_source_line(log.msgs[3]->loc.src, log.msgs[3]->loc.off), 7);
+    ck_assert_str_eq(qc_obj_get_str(log.msgs[4], "execute"), "stop");
+    ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[5], "arguments"), "s"),
+                     "say \"hi\" 'now'");
+    /* A plain stream is taken as it is. */
+    qc_qmplog_read(qc_test_arena, qc_test_source("{\"a\": 1} {\"b\": 2}", false), &log);
+    ck_assert(log.plain);
+    ck_assert_uint_eq(log.n, 2);
+    /* QEMU's dialect in command arguments: 'x' is "x". */
+    size_t n = 0;
+    qc_value **v = qc_qmp_parse(qc_test_arena,
+                                qc_test_source("{'execute': 'a\\'b', 'id': \"c'd\"}", false),
+                                qc_test_diag, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(qc_obj_get_str(v[0], "execute"), "a'b");
+    ck_assert_str_eq(qc_obj_get_str(v[0], "id"), "c'd");
+    ck_assert_ptr_null(qc_qmp_parse(qc_test_arena, qc_test_source("{'a' 1}", false),
+                                    qc_test_diag, &n));
+    ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 1);
 }
 END_TEST
 
@@ -286,6 +585,13 @@ Suite *qc_suite_validate(void)
     tcase_add_test(tc, validate_value_path);
     tcase_add_test(tc, odd_commands);
     tcase_add_test(tc, policy_hints);
+    tcase_add_test(tc, integer_widths);
+    tcase_add_test(tc, widths_lost_in_introspection);
+    tcase_add_test(tc, gen_false_takes_more);
+    tcase_add_test(tc, known_gen_false_commands);
+    tcase_add_test(tc, conditions_of_a_build);
+    tcase_add_test(tc, qemu_order);
+    tcase_add_test(tc, logs_with_text_and_single_quotes);
     suite_add_tcase(s, tc);
     return s;
 }
