@@ -2,8 +2,8 @@
  * type the bindings describe, its members, branches and values as the
  * schema has them and its layout as the bindings' header gives it
  * (offsetof, sizeof and the enum constants, computed by the compiler);
- * every command with a small function calling its stub through its exact
- * type; every event with a typed handler.  Independent of the bindings'
+ * every command with small functions calling its stubs (blocking, _opts
+ * and asynchronous) through their exact types; every event with a typed handler.  Independent of the bindings'
  * descriptor tables, which the suites check against it. */
 #include <string.h>
 
@@ -182,7 +182,7 @@ static void type_entry(tg *t, qc_emit *o, const cg_ent *x)
 
 /* ---- commands and events ------------------------------------------------- */
 
-/* The stub of command X, called through its exact type. */
+/* The stubs of command X, called through their exact types. */
 static void call_function(tg *t, qc_emit *o, const cg_ent *x)
 {
     const char *p = t->g.p, *n = x->cname;
@@ -197,6 +197,17 @@ static void call_function(tg *t, qc_emit *o, const cg_ent *x)
     else
         qc_emit_f(o, "    *r = NULL;\n    return %s_%s(c%s, e);\n}\n", p, n,
                   args);
+    qc_emit_f(o, "static int %socall_%s(qapic_client *c, const void *a,\n"
+                 "    const qapic_call_opts *opts, void **r, qapic_error **e)\n"
+                 "{\n", t->ns, n);
+    if (!x->e->arg_type)
+        qc_emit_s(o, "    (void)a;\n");
+    if (x->e->ret_type)
+        qc_emit_f(o, "    return (*r = %s_%s_opts(c%s, opts, e)) ? 0 : -1;\n}\n",
+                  p, n, args);
+    else
+        qc_emit_f(o, "    *r = NULL;\n    return %s_%s_opts(c%s, opts, e);\n}\n",
+                  p, n, args);
     qc_emit_f(o, "static uint64_t %sacall_%s(qapic_client *c, const void *a,\n"
                  "    qapic_call_fn d, void *o, qapic_error **e)\n{\n",
               t->ns, n);
@@ -217,10 +228,10 @@ static void command_table(tg *t, qc_emit *o)
                             : !e->success_response
                                 ? "QAPIC_TG_NO_SUCCESS_RESPONSE" : "0";
         qc_emit_f(o, "    { %S, &%s_CMD_%s, %s, %s, %s, %scall_%s, "
-                     "%sacall_%s },\n", e->name, t->g.p, x->cname,
+                     "%sacall_%s, %socall_%s },\n", e->name, t->g.p, x->cname,
                   e->arg_type ? tg_type_const(t, e->arg_type) : "QAPIC_TG_NONE",
                   e->ret_type ? tg_type_const(t, e->ret_type) : "QAPIC_TG_NONE",
-                  flags, t->ns, x->cname, t->ns, x->cname);
+                  flags, t->ns, x->cname, t->ns, x->cname, t->ns, x->cname);
     }
     qc_emit_s(o, "    { 0 }\n};\n\n");
 }

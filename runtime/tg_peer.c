@@ -152,6 +152,45 @@ static char *reply_text(struct json_object *ret)
     return t;
 }
 
+/* The sample return R of type T with a member the schema lacks, when T
+ * is a struct or union, or a list of them (in its first element): what
+ * the _opts stub, asked to decode strictly, must refuse.  NULL otherwise. */
+static struct json_object *with_unknown(const qapic_tg_schema *s, uint32_t t,
+                                        struct json_object *r)
+{
+    struct json_object *copy = NULL, *obj;
+    const qapic_tg_type *ty = &s->types[t];
+    if (ty->kind == QAPIC_KIND_LIST)
+        ty = &s->types[ty->element];
+    if ((ty->kind != QAPIC_KIND_STRUCT && ty->kind != QAPIC_KIND_UNION) ||
+        json_object_deep_copy(r, &copy, NULL) < 0)
+        return NULL;
+    obj = json_object_is_type(copy, json_type_array)
+              ? json_object_array_get_idx(copy, 0) : copy;
+    if (!json_object_is_type(obj, json_type_object)) {
+        json_object_put(copy);
+        return NULL;
+    }
+    json_object_object_add(obj, QAPIC_TG__UNKNOWN_NAME,
+                           json_object_new_boolean(1));
+    return copy;
+}
+
+/* What the _opts stub, decoding strictly, got for a reply with a member
+ * the schema lacks: it must be a decode error naming that member. */
+static bool check_strict_refusal(int rc, const qapic_error *err,
+                                 const char *what, qapic_tg_msg *m)
+{
+    if (rc < 0 && err && err->kind == QAPIC_ERROR_DECODE &&
+        strstr(err->message, QAPIC_TG__UNKNOWN_NAME))
+        return true;
+    return qapic_tg__fail(m, "%s: the _opts stub asked to decode strictly "
+                          "%s a return with the unknown member '%s'%s%s",
+                          what, rc < 0 ? "fails otherwise on" : "accepts",
+                          QAPIC_TG__UNKNOWN_NAME, err ? ": " : "",
+                          err ? err->message : "");
+}
+
 /* The peer's verdict, appended to a failure of the client's side. */
 static bool peer_done(qapic_testpeer *p, const char *what, bool ok,
                       qapic_tg_msg *m)
@@ -246,7 +285,7 @@ bool qapic_tg_check_command(const qapic_tg_env *e, size_t i,
     bool ok = false;
     qapic_testpeer *p = NULL;
     qapic_client *cl = NULL;
-    char *req = NULL, *rep = NULL;
+    char *req = NULL, *rep = NULL, *rep_odd = NULL;
 
     msg->text[0] = '\0';
     if (!check_command_desc(s, c, msg))
@@ -267,22 +306,37 @@ bool qapic_tg_check_command(const qapic_tg_env *e, size_t i,
         goto out;
     }
     bool nsr = c->flags & QAPIC_TG_NO_SUCCESS_RESPONSE;
+    static const char *const stubs[] = {
+        "the stub", "the _opts stub (strict decoding)", "the asynchronous stub",
+    };
+    /* The _opts stub decodes strictly: its options must reach the
+     * decoder, so where the return can carry an unknown member it gets
+     * one and must refuse it. */
+    qapic_call_opts strict = { .timeout_ms = 10000,
+                               .decode_flags = QAPIC_DECODE_STRICT };
+    struct json_object *odd = nsr || c->ret == QAPIC_TG_NONE
+                                  ? NULL : with_unknown(s, c->ret, r.json);
+    rep_odd = odd ? reply_text(odd) : NULL;
+    json_object_put(odd);
     qapic_testpeer_handshake(p);
-    for (int k = 0; k < (nsr ? 1 : 2); k++)
+    for (int k = 0; k < 3; k++)
         if (nsr)
             qapic_testpeer_expect(p, req);
         else
-            qapic_testpeer_exchange(p, req, rep);
+            qapic_testpeer_exchange(p, req, k == 1 && rep_odd ? rep_odd : rep);
     if (!(cl = qapic_tg__client(p, e->schema, &err))) {
         qapic_tg__fail(msg, "%s: cannot connect: %s", what, err->message);
         goto out;
     }
     ok = true;
-    for (int k = 0; ok && k < (nsr ? 1 : 2); k++) {
-        const char *stub = k ? "the asynchronous stub" : "the stub";
-        int rc = k ? call_async(cl, c, a.box, &ret, &err)
-                   : c->call(cl, a.box, &ret, &err);
-        if (rc < 0)
+    for (int k = 0; ok && k < 3; k++) {
+        const char *stub = stubs[k];
+        int rc = k == 2 ? call_async(cl, c, a.box, &ret, &err)
+               : k == 1 ? c->call_opts(cl, a.box, &strict, &ret, &err)
+                        : c->call(cl, a.box, &ret, &err);
+        if (k == 1 && rep_odd)
+            ok = check_strict_refusal(rc, err, what, msg);
+        else if (rc < 0)
             ok = qapic_tg__fail(msg, "%s: %s fails (the request should be "
                                 "%s): %s", what, stub, req,
                                 err ? err->message : "no error");
@@ -301,6 +355,7 @@ out:
     qapic_error_free(err);
     free(req);
     free(rep);
+    free(rep_odd);
     qapic_tg__sample_free(s, c->args, &a);
     if (c->ret != QAPIC_TG_NONE)
         qapic_tg__sample_free(s, c->ret, &r);

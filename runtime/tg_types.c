@@ -12,7 +12,7 @@
 /* The mutated member name and unknown enum value: '_' and '-' keep them
  * clear of every QAPI name a schema can have ("x-qapic-..." is an
  * experimental member no QEMU defines). */
-#define UNKNOWN_NAME "x-qapic-unknown"
+#define UNKNOWN_NAME QAPIC_TG__UNKNOWN_NAME
 
 uint32_t qapic_tg_type_index(const qapic_tg_schema *s, const char *name)
 {

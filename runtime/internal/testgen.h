@@ -13,6 +13,10 @@
 
 struct json_object;
 
+/* A member, value or tag no schema has, planted where the suites need
+ * something unknown. */
+#define QAPIC_TG__UNKNOWN_NAME "x-qapic-unknown"
+
 /* How much of an object a sample sets. */
 typedef enum tg_policy {
     TG_FULL,        /* every member (nested objects: see tg_sample.c) */

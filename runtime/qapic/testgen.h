@@ -109,6 +109,10 @@ typedef struct qapic_tg_type {
  * without a return type). */
 typedef int qapic_tg_call_fn(qapic_client *c, const void *args, void **ret,
                              qapic_error **err);
+/* The same through its _opts stub with per-call options OPTS. */
+typedef int qapic_tg_call_opts_fn(qapic_client *c, const void *args,
+                                  const qapic_call_opts *opts, void **ret,
+                                  qapic_error **err);
 /* The same for the command's asynchronous stub. */
 typedef uint64_t qapic_tg_call_async_fn(qapic_client *c, const void *args,
                                         qapic_call_fn done, void *opaque,
@@ -132,6 +136,7 @@ typedef struct qapic_tg_command {
     unsigned flags;
     qapic_tg_call_fn *call;
     qapic_tg_call_async_fn *call_async;
+    qapic_tg_call_opts_fn *call_opts;
 } qapic_tg_command;
 
 typedef struct qapic_tg_event {

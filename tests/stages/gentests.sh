@@ -2,7 +2,7 @@
 # overwritten, the include of the bindings without -I, --no-main; and the
 # generated suites, compiled with -Werror as a user compiles them and run,
 # for the demo schema (with its rules) and, with the corpus, QEMU's test
-# schema, the guest agent's and QEMU 10.0's full schema (with
+# schema (10.0 and 10.2), the guest agent's and QEMU 10.0's full schema (with
 # rules/qemu-migration.yaml and a capability dump to replay); live mode against a real QEMU when one is
 # installed.  Under make check-asan the suites are built with the
 # sanitizers, under make check-valgrind they run under valgrind.
@@ -180,9 +180,12 @@ suites() {
     fi
 }
 
+# QEMU's test schema, which exercises every construct, of both releases.
 GEN_TESTS_OPTS=(--skeleton)
-suites test-10.2 test "$CORPUS/qemu-10.2/tests/qapi-schema/qapi-schema-test.json" &&
-    run test-10.2 "$T/test-10.2/test.run"
+for v in 10.0 10.2; do
+    suites "test-$v" test "$CORPUS/qemu-$v/tests/qapi-schema/qapi-schema-test.json" &&
+        run "test-$v" "$T/test-$v/test.run"
+done
 
 # The guest agent's: commands without a success response.
 GEN_TESTS_OPTS=(--skeleton)
@@ -209,6 +212,15 @@ if suites qmp qmp "$Q/qapi/qapi-schema.json" --std=qemu-10.0; then
         run qmp-live "$T/qmp/qmp.run" QAPIC_TEST_QEMU="$qemu" CK_RUN_SUITE="qmp live"
         n=$(sed -nE 's/^100%: Checks: ([0-9]+).*/\1/p' "$T/qmp-live.out")
         check gentests/qmp-live-ran-queries-and-rules test "${n:-0}" -ge 50
+        # The suites ask only that QEMU refuse two groups and none alike;
+        # what QEMU 10.0 says, it says for both rules.
+        if "$qemu" --version 2>/dev/null | grep -q 'version 10\.0\.'; then
+            for rule in migrate migrate-incoming; do
+                grep_out "gentests/qmp-live-qemu-10.0-$rule-refuses-both-and-neither" \
+                    "^qmp live: rule $rule\.channels, what QEMU answers: \[uri\] and \[channels\] -> need either 'uri' or 'channels' argument; no group -> need either 'uri' or 'channels' argument; \[uri\] -> [^;]*; \[channels\] -> " \
+                    "$T/qmp-live.out"
+            done
+        fi
         leftover=$(find /tmp -maxdepth 1 -name 'qapic-tg-*' -newer "$T/qmp/qmp.run" 2>/dev/null)
         check gentests/qmp-live-leaves-no-directory test -z "$leftover"
     else
