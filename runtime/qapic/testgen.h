@@ -236,10 +236,12 @@ struct json_object *qapic_tg_env_introspection(const qapic_tg_env *e);
 
 /* ---- commands, events, replay, rules ------------------------------------ */
 
-/* Command I's stubs against the test peer, the blocking one and the
- * asynchronous one (driven through qapic_client_process()): the request
- * must be the sample arguments' JSON exactly; the sample return decodes
- * typed. */
+/* Command I's stubs against the test peer: the blocking one, the _opts
+ * one with strict decoding and the asynchronous one (driven through
+ * qapic_client_process()).  Each request must be the sample arguments'
+ * JSON exactly; the sample return decodes typed, and the _opts stub must
+ * refuse a return with a member the schema lacks (where the return is an
+ * object or a list of them). */
 bool qapic_tg_check_command(const qapic_tg_env *e, size_t i,
                             qapic_tg_msg *msg);
 /* Event I sent by the test peer with sample data: decoded and delivered
@@ -295,13 +297,14 @@ bool qapic_tg_live_enabled(qapic_tg_msg *msg);
 /* The number of commands flagged QAPIC_TG_LIVE_QUERY. */
 size_t qapic_tg_nlive_queries(const qapic_tg_schema *s);
 /* The K-th live query against the live QEMU: its reply decodes strictly
- * (a member the schema lacks fails) and through the typed stub.  A
- * command this QEMU lacks, or one it answers with an error, passes with a
- * note in *MSG. */
+ * through the _opts stub (a member the schema lacks fails), then through
+ * the plain stub.  A command this QEMU lacks, or one it answers with an
+ * error, passes with a note in *MSG. */
 bool qapic_tg_check_live_query(qapic_tg_live *l, size_t k, qapic_tg_msg *msg);
 /* A one-of constraint against the live QEMU, which must refuse two groups
- * and none with one error, answer each single group otherwise, and agree
- * with the client-side check. */
+ * and none, answer each single group otherwise than it refused those, and
+ * agree with the client-side check.  On success *MSG notes what QEMU
+ * answered each call. */
 bool qapic_tg_check_live_oneof(qapic_tg_live *l, const qapic_tg_oneof *r,
                                qapic_tg_msg *msg);
 

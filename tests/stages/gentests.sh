@@ -136,6 +136,16 @@ run() {
 
 build demo "$T/demo.run" "$d/demo-bindings" "$d/demo-tests" &&
     run demo "$T/demo.run"
+# A QEMU that cannot start fails the live tests at once, with its words.
+qemu=${QAPIC_TEST_QEMU:-$(command -v qemu-system-x86_64)}
+if [ -x "$T/demo.run" ] && [ -n "$qemu" ] && [ -x "$qemu" ]; then
+    env CK_RUN_SUITE="demo live" QAPIC_TEST_QEMU="$qemu" \
+        QAPIC_TEST_QEMU_ARGS=--no-such-option "$T/demo.run" >"$T/bad-qemu.out" 2>&1
+    status=$?
+    check gentests/live-qemu-that-cannot-start-fails test $status -ne 0 &&
+        grep_out gentests/live-qemu-that-cannot-start-says-why \
+            ':F:live-queries:.*ended before it listened: .*--no-such-option' "$T/bad-qemu.out"
+fi
 if command -v clang >/dev/null; then
     # shellcheck disable=SC2086
     check gentests/demo-clang sh -c "cd '$d/demo-tests' && clang $CFLAGS_T -fsyntax-only ./*.c"
@@ -207,7 +217,6 @@ if suites qmp qmp "$Q/qapi/qapi-schema.json" --std=qemu-10.0; then
         check "gentests/qmp-${a// /-}-has-$want-tests-or-more" test "${n:-0}" -ge "$want"
     done
 
-    qemu=${QAPIC_TEST_QEMU:-$(command -v qemu-system-x86_64)}
     if [ -n "$qemu" ] && [ -x "$qemu" ]; then
         run qmp-live "$T/qmp/qmp.run" QAPIC_TEST_QEMU="$qemu" CK_RUN_SUITE="qmp live"
         n=$(sed -nE 's/^100%: Checks: ([0-9]+).*/\1/p' "$T/qmp-live.out")
