@@ -100,10 +100,13 @@ int main(int argc, char **argv)
     /* Output that cannot be written is an error whatever the command
      * found: a lost report must not pass for a good one. */
     if (cli.out.len
-        && !qc_output_write(cli.diag, NULL, cli.out.data, cli.out.len))
+        && !qc_output_write(cli.diag, NULL, cli.out.data, cli.out.len, 0))
         rc = QC_EXIT_USAGE;
     qc_buf_free(&cli.out);
-    qc_diag_flush(cli.diag, stderr);
+    /* Diagnostics that cannot be written are lost problems: exit 2 too
+     * (with nowhere left to say so). */
+    if (!qc_diag_flush(cli.diag, stderr))
+        rc = QC_EXIT_USAGE;
     qc_diag_free(cli.diag);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* Unit tests for src/base/output.c: atomic replacement, modes,
- * write-if-changed, and a failed write that leaves the old file alone;
- * and for src/base/utf8.c. */
+ * write-if-changed, a failed write that leaves the old file alone,
+ * symbolic links, hard links and read-only files; and for
+ * src/base/utf8.c. */
 #include <check.h>
 #include <dirent.h>
 #include <signal.h>
@@ -44,7 +45,7 @@ START_TEST(replaces_keeping_mode)
     const char *path = qc_test_path("out.txt");
     qc_test_write_file("out.txt", "old\n");
     ck_assert_int_eq(chmod(path, 0640), 0);
-    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4));
+    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4, 0));
     ck_assert_str_eq(slurp(path), "new\n");
     struct stat st;
     ck_assert_int_eq(stat(path, &st), 0);
@@ -53,7 +54,7 @@ START_TEST(replaces_keeping_mode)
     /* A new file: 0666 less the umask. */
     mode_t mask = umask(022);
     const char *fresh = qc_test_path("fresh.txt");
-    ck_assert(qc_output_write(qc_test_diag, fresh, "x", 1));
+    ck_assert(qc_output_write(qc_test_diag, fresh, "x", 1, 0));
     umask(mask);
     ck_assert_int_eq(stat(fresh, &st), 0);
     ck_assert_uint_eq(st.st_mode & 07777, 0644);
@@ -64,7 +65,7 @@ START_TEST(write_if_changed)
 {
     const char *path = qc_test_path("gen.h");
     bool changed;
-    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, &changed));
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, 0, &changed));
     ck_assert(changed);
     /* Back-date it; the same text again must leave it (and its time). */
     struct stat st;
@@ -72,12 +73,12 @@ START_TEST(write_if_changed)
                                             "touch -d '2001-01-01' '%s'", path)), 0);
     ck_assert_int_eq(stat(path, &st), 0);
     time_t before = st.st_mtime;
-    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, &changed));
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, 0, &changed));
     ck_assert(!changed);
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_eq((long)st.st_mtime, (long)before);
     /* Other text (even a prefix of the old) is written. */
-    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "ab", 2, &changed));
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "ab", 2, 0, &changed));
     ck_assert(changed);
     ck_assert_str_eq(slurp(path), "ab");
     ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
@@ -97,7 +98,7 @@ START_TEST(failure_leaves_the_old_file)
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
     char big[100];
     memset(big, 'x', sizeof big);
-    bool ok = qc_output_write(qc_test_diag, path, big, sizeof big);
+    bool ok = qc_output_write(qc_test_diag, path, big, sizeof big, 0);
     setrlimit(RLIMIT_FSIZE, &old);
     signal(SIGXFSZ, prev);
     ck_assert(!ok);
@@ -107,8 +108,88 @@ START_TEST(failure_leaves_the_old_file)
     ck_assert_ptr_nonnull(strstr(qc_diagnostic_message(qc_diag_get(qc_test_diag, 0)),
                                  "keep.txt"));
     /* No directory to write in: reported, nothing created. */
-    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("no/such/dir/f"), "x", 1));
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("no/such/dir/f"), "x", 1, 0));
     ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 2);
+}
+END_TEST
+
+START_TEST(through_symlinks)
+{
+    qc_test_write_file("real.txt", "old\n");
+    ck_assert_int_eq(symlink("real.txt", qc_test_path("link.txt")), 0);
+    ck_assert(qc_output_write(qc_test_diag, qc_test_path("link.txt"), "new\n", 4, 0));
+    struct stat st;
+    ck_assert_int_eq(lstat(qc_test_path("link.txt"), &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_str_eq(slurp(qc_test_path("real.txt")), "new\n");
+    /* A dangling link creates its target. */
+    ck_assert_int_eq(symlink("made.txt", qc_test_path("dangling.txt")), 0);
+    ck_assert(qc_output_write(qc_test_diag, qc_test_path("dangling.txt"), "x", 1, 0));
+    ck_assert_str_eq(slurp(qc_test_path("made.txt")), "x");
+    /* Unchanged text through a link: nothing written. */
+    bool changed = true;
+    ck_assert(qc_output_write_if_changed(qc_test_diag, qc_test_path("link.txt"),
+                                         "new\n", 4, 0, &changed));
+    ck_assert(!changed);
+    ck_assert_int_eq(entries(), 4);         /* no temporary left */
+    ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
+}
+END_TEST
+
+START_TEST(refusals)
+{
+    /* Hard links: refused, forced or not; both names stay one file. */
+    qc_test_write_file("a.txt", "old\n");
+    ck_assert_int_eq(link(qc_test_path("a.txt"), qc_test_path("b.txt")), 0);
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("a.txt"), "new\n", 4, 0));
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("a.txt"), "new\n", 4,
+                               QC_OUTPUT_FORCE));
+    ck_assert_str_eq(qc_test_first_code(), "io-hard-links");
+    ck_assert_str_eq(slurp(qc_test_path("b.txt")), "old\n");
+    struct stat st;
+    ck_assert_int_eq(stat(qc_test_path("a.txt"), &st), 0);
+    ck_assert_uint_eq(st.st_nlink, 2);
+    unlink(qc_test_path("b.txt"));
+    qc_test_reset_diag();
+
+    /* Read-only: refused (root too), unless forced; the mode is kept. */
+    const char *ro = qc_test_path("a.txt");
+    ck_assert_int_eq(chmod(ro, 0444), 0);
+    ck_assert(!qc_output_write(qc_test_diag, ro, "new\n", 4, 0));
+    ck_assert_str_eq(qc_test_first_code(), "io-read-only");
+    ck_assert_str_eq(slurp(ro), "old\n");
+    /* The same text is no rewrite: nothing to refuse. */
+    bool changed = true;
+    ck_assert(qc_output_write_if_changed(qc_test_diag, ro, "old\n", 4, 0, &changed));
+    ck_assert(!changed);
+    ck_assert(qc_output_write(qc_test_diag, ro, "new\n", 4, QC_OUTPUT_FORCE));
+    ck_assert_str_eq(slurp(ro), "new\n");
+    ck_assert_int_eq(stat(ro, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0444);
+    ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 1);
+
+    /* A directory is no file to write. */
+    qc_test_mkdir("dir");
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("dir"), "x", 1, 0));
+    ck_assert_int_eq(entries(), 2);
+}
+END_TEST
+
+START_TEST(owner_kept)
+{
+    if (geteuid() != 0)
+        return;     /* only root can own another user's file */
+    const char *path = qc_test_path("owned.txt");
+    qc_test_write_file("owned.txt", "old\n");
+    ck_assert_int_eq(chown(path, 65534, 65534), 0);
+    ck_assert_int_eq(chmod(path, 0604), 0);
+    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4, 0));
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_uid, 65534);
+    ck_assert_uint_eq(st.st_gid, 65534);
+    ck_assert_uint_eq(st.st_mode & 07777, 0604);
+    ck_assert_str_eq(slurp(path), "new\n");
 }
 END_TEST
 
@@ -145,6 +226,9 @@ Suite *qc_suite_output(void)
     tcase_add_test(tc, replaces_keeping_mode);
     tcase_add_test(tc, write_if_changed);
     tcase_add_test(tc, failure_leaves_the_old_file);
+    tcase_add_test(tc, through_symlinks);
+    tcase_add_test(tc, refusals);
+    tcase_add_test(tc, owner_kept);
     tcase_add_test(tc, utf8);
     suite_add_tcase(s, tc);
     return s;
