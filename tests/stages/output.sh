@@ -10,6 +10,10 @@ printf "{ 'enum': 'Color', 'data': [ 'red' ] }\n{ 'command': 'paint', 'data': { 
 small_dump "$T/raw.replies"
 printf 'rules:\n  - {id: caps, command: qmp_capabilities}\n' >"$T/r.yaml"
 
+# Standard output by a link of the test's own (never the system's
+# /dev/stdout: a writer that replaced what it writes would replace it).
+ln -sf /proc/self/fd/1 "$T/stdout"
+
 # A canonical dump, written by qapic itself.
 cp "$T/raw.replies" "$T/d.replies"
 expect_exit "output: fix a dump" 0 replies fix "$T/d.replies"
@@ -48,6 +52,14 @@ full "replies fix --check" replies fix --check "$T/d.replies"
 full "replies validate" replies validate "$T/d.replies" '{"execute": "qmp_capabilities"}'
 full "replies schema" replies schema "$T/d.replies"
 full "compat" compat --rules "$T/r.yaml" "$T/d.replies"
+full "validate" validate --schema "$T/d.replies" '{"execute": "qmp_capabilities"}'
+full "validate json" validate --format=json --schema "$T/d.replies" '{"execute": "qmp_capabilities"}'
+full "diff" diff "$T/d.replies" "$T/s.json"
+full "diff markdown" diff --format=markdown "$T/d.replies" "$T/s.json"
+"$QAPIC" gen c -o "$T/gen" --depfile "$T/stdout" "$T/s.json" >/dev/full 2>"$ERR"
+check "output: /dev/full: gen c --depfile on standard output exits 2" test $? -eq 2
+grep_out "output: /dev/full: gen c --depfile says so" "cannot write '.*stdout': No space left on device" "$ERR"
+check "output: /dev/full: gen c --depfile: all or nothing" test ! -e "$T/gen/qmp.h"
 full "compat tsv" compat --format=tsv --rules "$T/r.yaml" "$T/d.replies"
 full "compat --calls" compat --rules "$T/r.yaml" --calls "$T/d.replies"
 

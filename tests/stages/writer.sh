@@ -76,6 +76,11 @@ check "writer: -o standard output gets the text" cmp -s "$OUT" "$T/intro.want"
 check "writer: -o standard output link stays" test -L "$T/stdout"
 "$QAPIC" introspect -o "$T/stdout" "$T/s.json" 2>"$ERR" | cat >"$T/piped"
 check "writer: -o standard output, a pipe" cmp -s "$T/piped" "$T/intro.want"
+# Standard output closed: writing to it fails, nothing takes its place.
+"$QAPIC" introspect -o "$T/stdout" "$T/s.json" >&- 2>"$ERR"
+check "writer: -o a closed standard output exits 2" test $? -eq 2
+grep_out "writer: -o a closed standard output says so" "cannot write '.*stdout': Bad file descriptor" "$ERR"
+check "writer: -o a closed standard output: the link stays" test -L "$T/stdout"
 
 # Device nodes, for root (mknod): copies of /dev/full and /dev/null.
 if is_root && mknod "$T/full" c 1 7 2>/dev/null && mknod "$T/null" c 1 3 2>/dev/null; then
@@ -179,3 +184,103 @@ else
 fi
 
 no_temporary "refusals"
+
+# --- generated files: the same writer, all or nothing ------------------------
+
+# gen_tree DIR: a fresh "gen c" of s.json into DIR, kept as DIR.want.
+G=$T/gen
+gen_tree() {
+    rm -rf "$1" "$1.want"
+    run_qapic gen c --prefix t -o "$1" "$T/s.json"
+    cp -a "$1" "$1.want"
+}
+# stale DIR: every generated file of DIR made out of date (so that a new
+# run rewrites all of them), the stale tree kept as DIR.stale.
+stale() {
+    local f
+    for f in "$1"/*; do echo "/* stale */" >>"$f"; done
+    rm -rf "$1.stale"
+    cp -a "$1" "$1.stale"
+}
+same_tree() { diff -r "$1" "$2" >/dev/null; }
+
+gen_tree "$G"
+stale "$G"
+mv "$G/t.h" "$G/t-real.h"
+ln -s t-real.h "$G/t.h"
+chmod 0640 "$G/t-schema.c"
+expect_exit "writer: gen c rewrites stale files" 0 gen c --prefix t -o "$G" "$T/s.json"
+check "writer: gen c through a symlink keeps it" test -L "$G/t.h"
+check "writer: gen c through a symlink writes its target" cmp -s "$G/t-real.h" "$G.want/t.h"
+check "writer: gen c keeps a file's mode" test "$(stat -c %a "$G/t-schema.c")" = 640
+check "writer: gen c rewrote the others" cmp -s "$G/t-types.h" "$G.want/t-types.h"
+
+# A read-only or hard-linked output refuses the whole set: not one file
+# changes, none is left behind.
+gen_tree "$G"
+stale "$G"
+chmod 0444 "$G/t-types.h"
+expect_exit "writer: gen c with a read-only output is refused" 2 gen c --prefix t -o "$G" "$T/s.json" &&
+    grep_out "writer: gen c read-only message" "'.*t-types\.h' is read-only \(mode 0444\); not rewritten" "$ERR"
+grep_out "writer: gen c read-only hint" "note: --force rewrites read-only files" "$ERR"
+check "writer: gen c refused: nothing changed" same_tree "$G" "$G.stale"
+no_temporary "gen c refused"
+expect_exit "writer: gen c --force" 0 gen c --force --prefix t -o "$G" "$T/s.json"
+check "writer: gen c --force wrote the read-only file" cmp -s "$G/t-types.h" "$G.want/t-types.h"
+check "writer: gen c --force kept mode 0444" test "$(stat -c %a "$G/t-types.h")" = 444
+# Unchanged read-only files are no reason to refuse: nothing is written.
+expect_exit "writer: gen c, read-only and up to date" 0 gen c --prefix t -o "$G" "$T/s.json"
+
+gen_tree "$G"
+stale "$G"
+ln "$G/t-events.c" "$T/events-copy.c"
+expect_exit "writer: gen c with a hard-linked output is refused" 2 gen c --prefix t -o "$G" "$T/s.json" &&
+    grep_out "writer: gen c hard link message" "t-events\.c' has 2 hard links" "$ERR"
+check "writer: gen c hard link refused: nothing changed" same_tree "$G" "$G.stale"
+check "writer: gen c hard link not split" same_inode "$G/t-events.c" "$T/events-copy.c"
+rm -f "$T/events-copy.c"
+
+# The depfile on a FIFO, on standard output, on a full device.
+gen_tree "$G"
+rm -f "$T/dep.fifo"
+mkfifo "$T/dep.fifo"
+exec 3<>"$T/dep.fifo"
+cat "$T/dep.fifo" >"$T/dep.out" 3>&- &
+reader=$!
+timeout 20 "$QAPIC" gen c --prefix t -o "$G" --depfile "$T/dep.fifo" "$T/s.json" >"$OUT" 2>"$ERR"
+STATUS=$?
+exec 3>&-
+wait "$reader"
+check "writer: gen c --depfile FIFO exits 0" test "$STATUS" -eq 0
+check "writer: gen c --depfile FIFO stays a FIFO" test -p "$T/dep.fifo"
+grep_out "writer: gen c --depfile FIFO reader gets the rules" 't\.h' "$T/dep.out"
+# (Through the test's own link: a writer that replaces what it writes would
+# replace that link, never the system's /dev/stdout.)
+expect_exit "writer: gen c --depfile standard output" 0 gen c --prefix t -o "$G" --depfile "$T/stdout" "$T/s.json" &&
+    grep_out "writer: gen c --depfile on standard output" 't\.h' "$OUT"
+if is_root && [ -c "$T/full" ]; then
+    stale "$G"
+    expect_exit "writer: gen c --depfile a full device exits 2" 2 gen c --prefix t -o "$G" --depfile "$T/full" "$T/s.json" &&
+        grep_out "writer: gen c --depfile full says so" "cannot write '.*/full': No space left on device" "$ERR"
+    check "writer: gen c --depfile full: no file replaced" same_tree "$G" "$G.stale"
+    check "writer: gen c --depfile full: the device stays" test -c "$T/full"
+    no_temporary "gen c, full depfile"
+else
+    skip "writer: gen c --depfile on a full device" "needs root and mknod"
+fi
+
+# --- probe: a refused -o is refused before a QEMU is started -----------------
+
+cat >"$T/fake-qemu" <<EOF
+#!/bin/sh
+echo started >"$T/qemu-started"
+exit 3
+EOF
+chmod +x "$T/fake-qemu"
+echo old >"$T/ro-probe.replies"
+chmod 0444 "$T/ro-probe.replies"
+rm -f "$T/qemu-started"
+expect_exit "writer: probe -o a read-only file is refused" 2 probe --qemu "$T/fake-qemu" -o "$T/ro-probe.replies" &&
+    grep_out "writer: probe read-only message" "ro-probe\.replies' is read-only" "$ERR"
+check "writer: probe refused before starting QEMU" test ! -e "$T/qemu-started"
+check "writer: probe read-only file unchanged" test "$(cat "$T/ro-probe.replies")" = old

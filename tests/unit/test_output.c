@@ -193,6 +193,89 @@ START_TEST(owner_kept)
 }
 END_TEST
 
+/* Sets (generated files): each path as qc_output_write treats it, and a
+ * refusal of one leaves every file as it was. */
+START_TEST(sets)
+{
+    qc_test_write_file("a.c", "old a\n");
+    qc_test_write_file("real.h", "old h\n");
+    ck_assert_int_eq(symlink("real.h", qc_test_path("b.h")), 0);
+    qc_test_write_file("c.c", "same\n");
+    ck_assert_int_eq(chmod(qc_test_path("a.c"), 0640), 0);
+    qc_output_set *s = qc_output_set_new();
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("a.c"), "new a\n", 6));
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("b.h"), "new h\n", 6));
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("c.c"), "same\n", 5));
+    /* Nothing is in place before the commit. */
+    ck_assert_str_eq(slurp(qc_test_path("a.c")), "old a\n");
+    size_t n = 0;
+    ck_assert(qc_output_set_commit(s, qc_test_diag, &n));
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(slurp(qc_test_path("a.c")), "new a\n");
+    ck_assert_str_eq(slurp(qc_test_path("real.h")), "new h\n");
+    struct stat st;
+    ck_assert_int_eq(lstat(qc_test_path("b.h"), &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_int_eq(stat(qc_test_path("a.c"), &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0640);
+    ck_assert_int_eq(entries(), 4);
+
+    /* A read-only file refuses the set: nothing changes, nothing is left. */
+    ck_assert_int_eq(chmod(qc_test_path("c.c"), 0444), 0);
+    s = qc_output_set_new();
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("a.c"), "newer\n", 6));
+    ck_assert(!qc_output_set_add(s, qc_test_diag, qc_test_path("c.c"), "other\n", 6));
+    ck_assert_str_eq(qc_test_first_code(), "io-read-only");
+    ck_assert(!qc_output_set_add(s, qc_test_diag, qc_test_path("b.h"), "newer\n", 6));
+    ck_assert(!qc_output_set_commit(s, qc_test_diag, NULL));
+    ck_assert_str_eq(slurp(qc_test_path("a.c")), "new a\n");
+    ck_assert_str_eq(slurp(qc_test_path("c.c")), "same\n");
+    ck_assert_int_eq(entries(), 4);
+    qc_test_reset_diag();
+
+    /* Forced, it is rewritten, mode kept. */
+    s = qc_output_set_new();
+    qc_output_set_flags(s, QC_OUTPUT_FORCE);
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("c.c"), "other\n", 6));
+    ck_assert(qc_output_set_commit(s, qc_test_diag, NULL));
+    ck_assert_str_eq(slurp(qc_test_path("c.c")), "other\n");
+    ck_assert_int_eq(stat(qc_test_path("c.c"), &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0444);
+
+    /* An abort leaves nothing behind. */
+    s = qc_output_set_new();
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("d.c"), "d\n", 2));
+    qc_output_set_abort(s);
+    ck_assert_int_eq(entries(), 4);
+    ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
+}
+END_TEST
+
+/* Files written only when nothing is there (a test skeleton). */
+START_TEST(write_new)
+{
+    bool existed = true;
+    const char *path = qc_test_path("mine.c");
+    ck_assert(qc_output_write_new(qc_test_diag, path, "first\n", 6, &existed));
+    ck_assert(!existed);
+    ck_assert_str_eq(slurp(path), "first\n");
+    ck_assert(qc_output_write_new(qc_test_diag, path, "second\n", 7, &existed));
+    ck_assert(existed);
+    ck_assert_str_eq(slurp(path), "first\n");
+    /* A dangling link is something there too: neither it nor its target
+     * is touched. */
+    ck_assert_int_eq(symlink("nowhere.c", qc_test_path("dangling.c")), 0);
+    ck_assert(qc_output_write_new(qc_test_diag, qc_test_path("dangling.c"), "x", 1,
+                                  &existed));
+    ck_assert(existed);
+    ck_assert_int_eq(access(qc_test_path("nowhere.c"), F_OK), -1);
+    ck_assert(!qc_output_write_new(qc_test_diag, qc_test_path("no/dir/x.c"), "x", 1,
+                                   &existed));
+    ck_assert(!existed);
+    ck_assert_int_eq(entries(), 2);
+}
+END_TEST
+
 START_TEST(utf8)
 {
     uint32_t cp;
@@ -229,6 +312,8 @@ Suite *qc_suite_output(void)
     tcase_add_test(tc, through_symlinks);
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, owner_kept);
+    tcase_add_test(tc, sets);
+    tcase_add_test(tc, write_new);
     tcase_add_test(tc, utf8);
     suite_add_tcase(s, tc);
     return s;
