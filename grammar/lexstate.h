@@ -14,6 +14,9 @@ struct qc_lexstate {
     qc_dialect dialect;
     int start_token;            /* dialect token, handed out first */
     uint32_t tok_off;           /* start of the last token */
+    /* The line ends of the last doc block read (malloc). */
+    uint32_t *doc_eol;
+    size_t doc_eol_cap;
     /* A lexical error, set by the scanner before it returns QC_LEX_ERROR. */
     uint32_t err_off;
     const char *err_code;
@@ -21,5 +24,9 @@ struct qc_lexstate {
 };
 
 #define QC_LEX_ERROR (-2)
+
+/* realloc to twice *CAP (at least 64) entries of SIZE bytes; dies on
+ * out-of-memory. */
+void *qc_grow(void *p, size_t *cap, size_t size);
 
 #endif

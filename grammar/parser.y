@@ -15,8 +15,9 @@
 struct qc_pstate;
 struct qc_tok {
     const char *s;
-    size_t len;
+    uint32_t len;
     uint32_t off;
+    uint32_t n;                 /* DOC_BLOCK, DOC_OPEN: lines */
     bool integer;               /* NUMBER: no fraction, no exponent */
 };
 }
@@ -35,29 +36,38 @@ static void yyerror(struct qc_pstate *ps, const char *msg);
 %union {
     struct qc_tok tok;
     qc_value *v;
+    size_t base;                /* where a list's entries start (pstate.h) */
 }
 
 %token <tok> LBRACE "'{'" RBRACE "'}'" LBRACKET "'['" RBRACKET "']'"
 %token <tok> COLON "':'" COMMA "','"
 %token <tok> STRING "string" TRUE "'true'" FALSE "'false'" NUL "'null'"
 %token <tok> NUMBER "number"
-%token <tok> DOC_START "'##'" DOC_LINE "doc line" DOC_END "end of doc block"
+%token <tok> DOC_BLOCK "doc block" DOC_OPEN "'##'" DOC_END "end of doc block"
 %token <tok> START_SCHEMA START_JSON START_STREAM
 
-%type <v> value object array
+%type <v> value
+%type <base> members elements
 
 %%
 
+/* The rules are written for few reductions (each costs the parser as
+ * much as a token): no chain rules, no rule for a single member. */
 start
     : START_SCHEMA schema_items
     | START_JSON value              { qc_ps_add_value(ps, $2); }
     | START_STREAM stream_items
     ;
 
+/* The scanner reads a doc block whole (DOC_BLOCK); DOC_OPEN is one that
+ * something other than a comment interrupts, and DOC_END, which the
+ * scanner never sends, makes that something a syntax error. */
 schema_items
     : %empty
     | schema_items value            { qc_ps_add_value(ps, $2); }
-    | schema_items doc
+    | schema_items DOC_BLOCK        { qc_ps_doc(ps, &$2, true); }
+    | schema_items DOC_OPEN         { qc_ps_doc(ps, &$2, false); }
+      DOC_END
     ;
 
 stream_items
@@ -65,59 +75,29 @@ stream_items
     | stream_items value            { qc_ps_add_value(ps, $2); }
     ;
 
-doc
-    : DOC_START                     { qc_ps_doc_begin(ps, &$1); }
-      doc_lines DOC_END             { qc_ps_doc_end(ps, &$4); }
-    ;
-
-doc_lines
-    : %empty
-    | doc_lines DOC_LINE            { qc_ps_doc_line(ps, &$2); }
-    ;
-
 value
-    : object
-    | array
-    | STRING                        { $$ = qc_ps_string(ps, &$1); }
+    : STRING                        { $$ = qc_ps_string(ps, &$1); }
     | TRUE                          { $$ = qc_ps_bool(ps, &$1, true); }
     | FALSE                         { $$ = qc_ps_bool(ps, &$1, false); }
     | NUL                           { $$ = qc_ps_null(ps, &$1); }
     | NUMBER                        { $$ = qc_ps_number(ps, &$1); }
+    | LBRACE RBRACE                 { $$ = qc_ps_object(ps, &$1, QC_PS_NONE); }
+    | LBRACE members RBRACE         { $$ = qc_ps_object(ps, &$1, $2); }
+    | LBRACKET RBRACKET             { $$ = qc_ps_array(ps, &$1, QC_PS_NONE); }
+    | LBRACKET elements RBRACKET    { $$ = qc_ps_array(ps, &$1, $2); }
     ;
 
-object
-    : LBRACE                        { qc_ps_object_begin(ps, &$1); }
-      members_opt RBRACE            { $$ = qc_ps_object_end(ps); }
-    ;
-
-members_opt
-    : %empty
-    | members
-    ;
-
+/* A member's key is checked against the earlier ones of its object
+ * before its value is read. */
 members
-    : member
-    | members COMMA member
-    ;
-
-member
-    : STRING COLON                  { qc_ps_key(ps, &$1); }
-      value                         { qc_ps_member_value(ps, $4); }
-    ;
-
-array
-    : LBRACKET                      { qc_ps_array_begin(ps, &$1); }
-      elements_opt RBRACKET         { $$ = qc_ps_array_end(ps); }
-    ;
-
-elements_opt
-    : %empty
-    | elements
+    : STRING COLON value            { $$ = qc_ps_member(ps, &$1, $3); }
+    | members COMMA STRING COLON    { qc_ps_key(ps, $1, &$3); }
+      value                         { qc_ps_member(ps, &$3, $6); $$ = $1; }
     ;
 
 elements
-    : value                         { qc_ps_element(ps, $1); }
-    | elements COMMA value          { qc_ps_element(ps, $3); }
+    : value                         { $$ = qc_ps_element(ps, $1); }
+    | elements COMMA value          { qc_ps_element(ps, $3); $$ = $1; }
     ;
 
 %%
@@ -145,7 +125,6 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct qc_pstate *ps)
         case YYSYMBOL_COLON: flags |= QC_EXP_COLON; break;
         case YYSYMBOL_COMMA: flags |= QC_EXP_COMMA; break;
         case YYSYMBOL_STRING: flags |= QC_EXP_STRING; break;
-        case YYSYMBOL_DOC_LINE:
         case YYSYMBOL_DOC_END: flags |= QC_EXP_DOC; break;
         case YYSYMBOL_YYEOF: flags |= QC_EXP_EOF; break;
         default: break;

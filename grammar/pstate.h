@@ -25,8 +25,6 @@ enum {
     QC_EXP_EOF = 1 << 7,
 };
 
-struct qc_frame;
-
 struct qc_pstate {
     qc_arena *arena;
     const qc_source *src;
@@ -34,38 +32,68 @@ struct qc_pstate {
     void *scanner;
     struct qc_lexstate ls;
     qc_ptrvec items;            /* qc_item * */
-    struct qc_frame *frames;    /* open objects and arrays, innermost first */
+    /* The members and elements read so far of the objects and arrays
+     * being read, innermost last (malloc).  A list's semantic value is
+     * where its entries start; its object or array takes them off the
+     * top when it ends. */
+    qc_member *mems;
+    size_t nmems, capmems;
+    qc_value **elems;
+    size_t nelems, capelems;
     unsigned depth;
     unsigned tokens_since_item; /* tokens lexed since the last item ended */
     bool last_item_is_value;
-    qc_docblock *doc;           /* doc block being read */
-    qc_ptrvec doc_lines;
+    qc_docblock *doc;           /* doc block cut short, being read */
     /* A problem found in an action, reported at the next token (QEMU
      * reports a duplicate key at the token after the ':'). */
     const char *pending_code, *pending_msg;
     qc_syntax_error *error;
 };
 
-int qc_ps_lex(struct qc_pstate *ps, union QC_YYSTYPE *lval);
+/* The scanner (grammar/lexer.l). */
+int qc_scan_token(union QC_YYSTYPE *lval, void *scanner);
+
+/* The token T cannot be handed to the parser: it is a lexical error, or
+ * an action found a problem it must be reported at, or it nests too deep.
+ * Records the error; returns QC_YYerror. */
+int qc_ps_token_problem(struct qc_pstate *ps, int t);
+
+/* The next token for the parser (inline: it runs for every token). */
+static inline int qc_ps_lex(struct qc_pstate *ps, union QC_YYSTYPE *lval)
+{
+    int t = qc_scan_token(lval, ps->scanner);
+    if (t == QC_LEX_ERROR || ps->pending_msg)
+        return qc_ps_token_problem(ps, t);
+    if (t == LBRACE || t == LBRACKET) {
+        if (++ps->depth > QC_MAX_DEPTH)
+            return qc_ps_token_problem(ps, t);
+    } else if ((t == RBRACE || t == RBRACKET) && ps->depth) {
+        ps->depth--;
+    }
+    ps->tokens_since_item++;
+    return t;
+}
 void qc_ps_syntax_error(struct qc_pstate *ps, unsigned expected, bool at_eof);
 void qc_ps_internal_error(struct qc_pstate *ps, const char *msg);
 
 void qc_ps_add_value(struct qc_pstate *ps, qc_value *v);
-void qc_ps_doc_begin(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_doc_line(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_doc_end(struct qc_pstate *ps, const struct qc_tok *t);
+void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete);
 
 qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t);
 qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b);
 qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t);
 qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
 
-void qc_ps_object_begin(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_key(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_member_value(struct qc_pstate *ps, qc_value *v);
-qc_value *qc_ps_object_end(struct qc_pstate *ps);
-void qc_ps_array_begin(struct qc_pstate *ps, const struct qc_tok *t);
-void qc_ps_element(struct qc_pstate *ps, qc_value *v);
-qc_value *qc_ps_array_end(struct qc_pstate *ps);
+/* An empty list (the base of no entries). */
+#define QC_PS_NONE ((size_t)-1)
+
+qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
+                       size_t base);
+void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t);
+size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
+                    qc_value *v);
+qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
+                      size_t base);
+size_t qc_ps_element(struct qc_pstate *ps, qc_value *v);
 
 #endif

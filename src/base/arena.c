@@ -5,18 +5,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#define QC_ARENA_CHUNK (256 * 1024)
+/* The first chunk of an arena is small: most arenas stay small.  The
+ * next ones are big and, where the system has them, backed by one huge
+ * page each: a page fault costs microseconds, and reading a large schema
+ * or dump touches megabytes of arena.  Big chunks of a freed arena are
+ * kept for the next one (a run reads one file after another). */
+#define SMALL_CHUNK (256 * 1024)
+#define BIG_CHUNK (2 * 1024 * 1024)
+#define MAX_SPARE 8
 
-struct chunk {
-    struct chunk *next;
-    size_t size, used;
+enum chunk_kind { CHUNK_SMALL, CHUNK_BIG, CHUNK_BLOCK, CHUNK_BIG_MALLOC };
+
+struct qc_arena_chunk {
+    struct qc_arena_chunk *next;
+    enum chunk_kind kind;
     max_align_t data[];
 };
 
-struct qc_arena {
-    struct chunk *head;
-};
+#define BIG_DATA (BIG_CHUNK - offsetof(struct qc_arena_chunk, data))
+
+/* Chunks of freed arenas, for the next ones (touching fresh memory costs
+ * a page fault a page). */
+static struct qc_arena_chunk *spare, *spare_small;
+static unsigned nspare, nspare_small;
 
 static void *xmalloc(size_t n)
 {
@@ -28,10 +41,80 @@ static void *xmalloc(size_t n)
     return p;
 }
 
+/* A big chunk: 2 MiB aligned on 2 MiB, so that one huge page can back
+ * it; from malloc when mapping fails. */
+static struct qc_arena_chunk *big_chunk(void)
+{
+    if (spare) {
+        struct qc_arena_chunk *c = spare;
+        spare = c->next;
+        nspare--;
+        return c;
+    }
+    struct qc_arena_chunk *c = NULL;
+#if defined(MAP_ANONYMOUS)
+    char *p = mmap(NULL, 2 * BIG_CHUNK, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+        char *q = (char *)(((uintptr_t)p + BIG_CHUNK - 1)
+                           & ~(uintptr_t)(BIG_CHUNK - 1));
+        if (q > p)
+            munmap(p, (size_t)(q - p));
+        munmap(q + BIG_CHUNK, (size_t)(p + 2 * BIG_CHUNK - (q + BIG_CHUNK)));
+#if defined(MADV_HUGEPAGE)
+        madvise(q, BIG_CHUNK, MADV_HUGEPAGE);
+#endif
+        c = (struct qc_arena_chunk *)q;
+        c->kind = CHUNK_BIG;
+    }
+#endif
+    if (!c) {
+        c = xmalloc(BIG_CHUNK);
+        c->kind = CHUNK_BIG_MALLOC;
+    }
+    return c;
+}
+
+static void free_chunk(struct qc_arena_chunk *c)
+{
+    if (c->kind == CHUNK_BIG && nspare < MAX_SPARE) {
+        c->next = spare;
+        spare = c;
+        nspare++;
+        return;
+    }
+    if (c->kind == CHUNK_SMALL && nspare_small < MAX_SPARE) {
+        c->next = spare_small;
+        spare_small = c;
+        nspare_small++;
+        return;
+    }
+#if defined(MAP_ANONYMOUS)
+    if (c->kind == CHUNK_BIG) {
+        munmap(c, BIG_CHUNK);
+        return;
+    }
+#endif
+    free(c);
+}
+
+/* With a first chunk, so that even a zero-sized allocation gives a
+ * pointer (pages untouched cost nothing). */
 qc_arena *qc_arena_new(void)
 {
     qc_arena *a = xmalloc(sizeof *a);
-    a->head = NULL;
+    struct qc_arena_chunk *c = spare_small;
+    if (c) {
+        spare_small = c->next;
+        nspare_small--;
+    } else {
+        c = xmalloc(sizeof *c + SMALL_CHUNK);
+        c->kind = CHUNK_SMALL;
+    }
+    c->next = NULL;
+    a->head = c;
+    a->cur = (char *)c->data;
+    a->end = a->cur + SMALL_CHUNK;
     return a;
 }
 
@@ -39,56 +122,76 @@ void qc_arena_free(qc_arena *a)
 {
     if (!a)
         return;
-    for (struct chunk *c = a->head, *next; c; c = next) {
+    for (struct qc_arena_chunk *c = a->head, *next; c; c = next) {
         next = c->next;
-        free(c);
+        free_chunk(c);
     }
     free(a);
 }
 
-void *qc_arena_alloc_uninit(qc_arena *a, size_t size)
+/* Room for SIZE bytes (a multiple of the alignment for objects): a block
+ * of its own behind the current chunk when it is large, so that the free
+ * space of the current chunk is not abandoned; else a new current chunk.
+ * Returns the block's start, or NULL when it is the new current chunk. */
+static char *new_chunk(qc_arena *a, size_t size)
 {
-    const size_t align = _Alignof(max_align_t);
-    size = (size + align - 1) & ~(align - 1);
-    struct chunk *c = a->head;
-    if (!c || c->size - c->used < size) {
-        size_t cap = size > QC_ARENA_CHUNK / 4 ? size : QC_ARENA_CHUNK;
-        c = xmalloc(sizeof *c + cap);
-        c->size = cap;
-        c->used = 0;
-        /* A large block gets a chunk of its own behind the current one,
-         * so the free space of the current chunk is not abandoned. */
-        if (cap != QC_ARENA_CHUNK && a->head) {
-            c->next = a->head->next;
-            a->head->next = c;
+    struct qc_arena_chunk *c;
+    if (size > BIG_DATA / 4) {
+        /* A big chunk of its own when it fits one (a file's text, read
+         * one after another: a kept chunk serves them all). */
+        if (size <= BIG_DATA) {
+            c = big_chunk();
         } else {
-            c->next = a->head;
-            a->head = c;
+            c = xmalloc(sizeof *c + size);
+            c->kind = CHUNK_BLOCK;
         }
+        c->next = a->head->next;
+        a->head->next = c;
+        return (char *)c->data;
     }
-    void *p = (char *)c->data + c->used;
-    c->used += size;
+    c = big_chunk();
+    c->next = a->head;
+    a->head = c;
+    a->cur = (char *)c->data;
+    a->end = (char *)c + BIG_CHUNK;
+    return NULL;
+}
+
+void *qc_arena_alloc_chunk(qc_arena *a, size_t size)
+{
+    char *p = new_chunk(a, size);
+    if (p)
+        return p;
+    p = a->cur;
+    a->cur += size;
     return p;
 }
 
-void *qc_arena_alloc(qc_arena *a, size_t size)
+char *qc_arena_alloc_text_chunk(qc_arena *a, size_t size)
 {
-    void *p = qc_arena_alloc_uninit(a, size);
-    memset(p, 0, size);
-    return p;
-}
-
-char *qc_arena_strndup(qc_arena *a, const char *s, size_t n)
-{
-    char *p = qc_arena_alloc_uninit(a, n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
+    char *p = new_chunk(a, size);
+    if (p)
+        return p;
+    a->end -= size;
+    return a->end;
 }
 
 char *qc_arena_strdup(qc_arena *a, const char *s)
 {
     return qc_arena_strndup(a, s, strlen(s));
+}
+
+char *qc_arena_concat(qc_arena *a, const char *x, const char *y,
+                      const char *z)
+{
+    size_t nx = x ? strlen(x) : 0, ny = y ? strlen(y) : 0;
+    size_t nz = z ? strlen(z) : 0;
+    char *p = qc_arena_alloc_text(a, nx + ny + nz + 1);
+    memcpy(p, x ? x : "", nx);
+    memcpy(p + nx, y ? y : "", ny);
+    memcpy(p + nx + ny, z ? z : "", nz);
+    p[nx + ny + nz] = '\0';
+    return p;
 }
 
 char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap)
@@ -99,7 +202,7 @@ char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0)
         n = 0;
-    char *p = qc_arena_alloc_uninit(a, (size_t)n + 1);
+    char *p = qc_arena_alloc_text(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }

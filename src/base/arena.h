@@ -1,23 +1,75 @@
 /* Bump allocator: one arena per run holds the AST and the schema model.
  * Nothing allocated from an arena is freed on its own; qc_arena_free()
- * releases everything at once. */
+ * releases everything at once.
+ *
+ * A chunk is used from both ends: objects, aligned for any type, from its
+ * start up, and text, which needs no alignment, from its end down.  The
+ * common case of both is inline: the front end allocates for every token. */
 #ifndef QC_ARENA_H
 #define QC_ARENA_H
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
-typedef struct qc_arena qc_arena;
+typedef struct qc_arena {
+    char *cur, *end;            /* the current chunk's free space */
+    struct qc_arena_chunk *head;
+} qc_arena;
 
 qc_arena *qc_arena_new(void);
 void qc_arena_free(qc_arena *a);
 
-/* Zero-filled, aligned for any type.  Aborts on out-of-memory. */
-void *qc_arena_alloc(qc_arena *a, size_t size);
-/* The same without zero-filling, for memory about to be overwritten. */
-void *qc_arena_alloc_uninit(qc_arena *a, size_t size);
+/* The slow paths of the allocations below: a new chunk. */
+void *qc_arena_alloc_chunk(qc_arena *a, size_t size);
+char *qc_arena_alloc_text_chunk(qc_arena *a, size_t size);
+
+/* Aligned for any type, not zero-filled: for memory about to be
+ * overwritten.  Aborts on out-of-memory. */
+static inline void *qc_arena_alloc_uninit(qc_arena *a, size_t size)
+{
+    const size_t align = _Alignof(max_align_t);
+    size = (size + align - 1) & ~(align - 1);
+    if (size <= (size_t)(a->end - a->cur)) {
+        void *p = a->cur;
+        a->cur += size;
+        return p;
+    }
+    return qc_arena_alloc_chunk(a, size);
+}
+
+/* The same, zero-filled. */
+static inline void *qc_arena_alloc(qc_arena *a, size_t size)
+{
+    void *p = qc_arena_alloc_uninit(a, size);
+    memset(p, 0, size);
+    return p;
+}
+
+/* SIZE bytes of text (no alignment), not zero-filled. */
+static inline char *qc_arena_alloc_text(qc_arena *a, size_t size)
+{
+    if (size <= (size_t)(a->end - a->cur)) {
+        a->end -= size;
+        return a->end;
+    }
+    return qc_arena_alloc_text_chunk(a, size);
+}
+
 char *qc_arena_strdup(qc_arena *a, const char *s);
-char *qc_arena_strndup(qc_arena *a, const char *s, size_t n);
+
+/* The N bytes at S and a NUL (inline: the scanner copies every string). */
+static inline char *qc_arena_strndup(qc_arena *a, const char *s, size_t n)
+{
+    char *p = qc_arena_alloc_text(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+/* A, B and C (any may be NULL) one after the other: the cheap printf of
+ * names made from names. */
+char *qc_arena_concat(qc_arena *a, const char *x, const char *y,
+                      const char *z);
 char *qc_arena_printf(qc_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap);

@@ -24,15 +24,7 @@ struct qc_hashmap {
     uint32_t gen;
 };
 
-static uint32_t hash_str(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
+#define hash_str qc_hash_str
 
 qc_hashmap *qc_hashmap_new(qc_arena *a)
 {
@@ -80,20 +72,31 @@ static void grow(qc_hashmap *m)
             *find(m, old[i].key, old[i].hash) = old[i];
 }
 
+void *qc_hashmap_get_hashed(const qc_hashmap *m, const char *key,
+                            uint32_t hash)
+{
+    if (!m || !key)
+        return NULL;
+    slot *s = find(m, key, hash);
+    return in_use(m, s) ? s->value : NULL;
+}
+
 void *qc_hashmap_get(const qc_hashmap *m, const char *key)
 {
     if (!m || !key)
         return NULL;
-    slot *s = find(m, key, hash_str(key));
-    return in_use(m, s) ? s->value : NULL;
+    return qc_hashmap_get_hashed(m, key, hash_str(key));
 }
 
 void *qc_hashmap_put_new(qc_hashmap *m, const char *key, void *value)
 {
-    uint32_t h = hash_str(key);
-    slot *s = find(m, key, h);
-    if (in_use(m, s))
-        return s->value;
+    return qc_hashmap_put_new_hashed(m, key, hash_str(key), value);
+}
+
+/* Stores KEY at S, the empty slot find() gave for it. */
+static void *insert(qc_hashmap *m, slot *s, const char *key, uint32_t h,
+                    void *value)
+{
     if ((m->n + 1) * 2 > m->cap) {
         grow(m);
         s = find(m, key, h);
@@ -106,15 +109,23 @@ void *qc_hashmap_put_new(qc_hashmap *m, const char *key, void *value)
     return value;
 }
 
+void *qc_hashmap_put_new_hashed(qc_hashmap *m, const char *key,
+                                uint32_t h, void *value)
+{
+    slot *s = find(m, key, h);
+    if (in_use(m, s))
+        return s->value;
+    return insert(m, s, key, h, value);
+}
+
 void qc_hashmap_put(qc_hashmap *m, const char *key, void *value)
 {
     uint32_t h = hash_str(key);
     slot *s = find(m, key, h);
-    if (in_use(m, s)) {
+    if (in_use(m, s))
         s->value = value;
-        return;
-    }
-    qc_hashmap_put_new(m, key, value);
+    else
+        insert(m, s, key, h, value);
 }
 
 void qc_hashmap_reset(qc_hashmap *m, size_t n)

@@ -15,7 +15,7 @@ static qc_source *make_source(qc_arena *a, const char *path, size_t len)
     qc_source *s = qc_arena_alloc(a, sizeof *s);
     s->arena = a;
     s->path = qc_arena_strdup(a, path);
-    s->text = qc_arena_alloc_uninit(a, len + 3);  /* +1 newline, +2 NULs */
+    s->text = qc_arena_alloc_text(a, len + 1 + QC_SOURCE_PAD); /* +newline */
     return s;
 }
 
@@ -46,7 +46,7 @@ static void finish_text(qc_source *s, size_t len, bool ensure_newline)
         len = universal_newlines(s->text, len);
     if (ensure_newline && (len == 0 || s->text[len - 1] != '\n'))
         s->text[len++] = '\n';
-    s->text[len] = s->text[len + 1] = '\0';
+    memset(s->text + len, 0, QC_SOURCE_PAD);
     s->len = len;
 }
 

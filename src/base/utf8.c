@@ -1,6 +1,11 @@
 /* UTF-8 decoding and encoding; see utf8.h. */
 #include "base/utf8.h"
 
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 size_t qc_utf8_decode(const unsigned char *p, const unsigned char *end,
                       uint32_t *cp)
 {
@@ -35,7 +40,28 @@ size_t qc_utf8_invalid_at(const char *text, size_t len)
     const unsigned char *u = (const unsigned char *)text, *end = u + len;
     size_t i = 0;
     while (i < len) {
-        if (u[i] < 0x80) {      /* most text is ASCII: no call for it */
+        /* Most text is ASCII: 32 bytes at a time while no byte has its
+         * high bit set. */
+#if defined(__SSE2__)
+        while (len - i >= 32) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(u + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(u + i + 16));
+            if (_mm_movemask_epi8(_mm_or_si128(a, b)))
+                break;
+            i += 32;
+        }
+#else
+        while (len - i >= 32) {
+            uint64_t w[4];
+            memcpy(w, u + i, sizeof w);
+            if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull)
+                break;
+            i += 32;
+        }
+#endif
+        if (i >= len)
+            break;
+        if (u[i] < 0x80) {
             i++;
             continue;
         }

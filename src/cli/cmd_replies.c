@@ -214,7 +214,7 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
         /* Most files are already right: a quick skimming read proves it
          * (its diagnostics are dropped: the full read repeats them). */
         qc_diag *quiet = qc_diag_new();
-        qc_replies *r = qc_replies_read(a, src, false, quiet);
+        qc_replies *r = qc_replies_read(a, src, QC_REPLIES_ENTRIES, quiet);
         bool fixed = qc_replies_is_fixed(r);
         qc_diag_free(quiet);
         if (fixed) {

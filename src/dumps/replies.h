@@ -57,17 +57,24 @@ typedef struct qc_replies {
     size_t syntax_errors;     /* reported while reading */
 } qc_replies;
 
-/* Reads SRC (as loaded by qc_source_load, not NEWLINE-ensured).  Syntax
- * errors are reported to D; the entries around them are still read.
- * Never returns NULL.
- *
- * Unless FULL, the "return" values of successful replies other than
- * query-qmp-schema's are only checked (syntax, canonical layout, no
- * duplicate keys) -- about half the text -- and stand as a JSON null in
- * the tree (the entry's SKIMMED is set).  That is all "replies check"
- * needs without --check-returns.  SRC's text is changed while reading and
- * restored before the function returns. */
-qc_replies *qc_replies_read(qc_arena *a, qc_source *src, bool full,
+/* What of a dump's replies to build (the rest is only checked: syntax,
+ * canonical layout, no duplicate keys -- and stands as a JSON null in
+ * the tree, the entry's SKIMMED set).  The first two are false and true:
+ * "full". */
+typedef enum {
+    QC_REPLIES_SCHEMA,      /* of the returns, query-qmp-schema's only: all
+                               that "replies check" needs without
+                               --check-returns */
+    QC_REPLIES_FULL,        /* everything */
+    QC_REPLIES_ENTRIES,     /* no return: the entries, their commands and
+                               ids (enough to tell a file is fixed) */
+} qc_replies_mode;
+
+/* Reads SRC (as loaded by qc_source_load, not NEWLINE-ensured), building
+ * what MODE says.  Syntax errors are reported to D; the entries around
+ * them are still read.  Never returns NULL.  SRC's text is changed while
+ * reading and restored before the function returns. */
+qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
                             qc_diag *d);
 
 /* "entry 12, reply to 'query-kvm' (libvirt-6)": how messages name entry I

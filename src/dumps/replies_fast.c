@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/scan.h"
+
 #include "syntax/parse.h"
 
 
@@ -22,24 +24,29 @@ struct fp {
     size_t nmems, capmems;
     /* Skimming: checked, not built (see qc_replies_read). */
     bool skim_return;           /* the entry being read is such a reply */
-    struct rawkey { const char *s; size_t len; } *keys;
+    /* The keys of the objects being read, as written in the text,
+     * innermost last (for duplicates: see key_seen). */
+    struct rawkey { const char *s; uint32_t len, hash; } *keys;
     size_t nkeys, capkeys;
-    /* Short strings repeat a lot (keys, type names): one arena copy each,
-     * found through a direct-mapped cache. */
-    struct rawkey intern[4096];
+    uint32_t gen;               /* of the entries of the cache that count */
 };
+
+/* Short strings repeat a lot (keys, type names): one arena copy each,
+ * found through a direct-mapped cache keyed by their bytes (fp_copy).
+ * It lives as long as the program: an entry counts only for the read
+ * that made it (its generation), so no read clears it. */
+static struct fp_intern {
+    const char *s;
+    uint32_t len, gen;
+    uint64_t w[3];
+} intern[4096];
+static uint32_t intern_gen;
 
 /* Stands in for a value that was skimmed. */
 static qc_value skimmed_value = { .kind = QC_VNULL };
 
 /* 1 for the bytes a canonical string holds as they are. */
 static unsigned char plain[256];
-static const char spaces[256 + 1] =
-    "                                                                "
-    "                                                                "
-    "                                                                "
-    "                                                                ";
-
 static void init_plain(void)
 {
     if (plain[' '])
@@ -56,33 +63,41 @@ static qc_value *fp_new(struct fp *f, qc_vkind kind, const char *at)
     return v;
 }
 
-/* "\n" and exactly N spaces, and no more. */
-static bool fp_indent(struct fp *f, size_t n)
+/* Eight bytes, the first in the low bits. */
+static uint64_t load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+/* "\n" and exactly N spaces, and no more: eight at a time (every line
+ * starts so; the text is padded, so a load may look past its end). */
+static inline bool fp_indent(struct fp *f, size_t n)
 {
     const char *p = f->p;
+    const uint64_t sp = 0x2020202020202020ull;
     if (*p != '\n')
         return false;
     p++;
     if ((size_t)(f->end - p) < n + 1)
         return false;
-    if (n <= 16) {
-        /* The usual case; a call to memcmp costs more than the loop. */
-        for (size_t i = 0; i < n; i++)
-            if (p[i] != ' ')
-                return false;
-        p += n;
-    } else {
-        for (size_t left = n; left;) {
-            size_t k = left < 256 ? left : 256;
-            if (memcmp(p, spaces, k))
-                return false;
-            p += k;
-            left -= k;
-        }
-    }
-    if (*p == ' ')
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        if (load8(p + i) != sp)
+            return false;
+    if (i < n) {
+        /* The last few, and the byte after them: not a space. */
+        uint64_t x = load8(p + i) ^ sp, k = n - i;
+        if ((x & ((1ull << (8 * k)) - 1)) || !(x >> (8 * k) & 0xff))
+            return false;
+    } else if (p[n] == ' ') {
         return false;
-    f->p = p;
+    }
+    f->p = p + n;
     return true;
 }
 
@@ -96,56 +111,56 @@ static bool same_bytes(const char *a, const char *b, size_t n)
 
 /* Eight bytes at a time while none is special ('"', '\\', a control
  * character, DEL or non-ASCII): strings are most of a dump. */
-static const unsigned char *skip_plain(const unsigned char *p,
-                                       const unsigned char *end)
+/* The first K (at most 8) bytes of P, the others zero. */
+static uint64_t head8(const char *p, size_t k)
 {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    while (end - p >= 8) {
-        uint64_t x;
-        memcpy(&x, p, 8);
-        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-        uint64_t del = x ^ (ones * 0x7f);
-        uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b)
-                         | ((del - ones) & ~del) | (x - ones * 0x20) | x;
-        if (special & highs)
-            break;
-        p += 8;
-    }
-    while (plain[*p])
-        p++;
-    return p;
+    return k >= 8 ? load8(p) : load8(p) & ((1ull << (8 * k)) - 1);
 }
 
-static bool fp_string(struct fp *f, const char **s, size_t *len, bool build)
+/* The N bytes at P as three words -- all of them when N <= 24, else the
+ * first sixteen and the last eight -- and a hash of those. */
+struct words {
+    uint64_t w[3];
+    uint32_t hash;
+};
+
+static inline void fp_words(const char *p, size_t n, struct words *k)
 {
-    const unsigned char *start = (const unsigned char *)f->p + 1;
-    const unsigned char *p = skip_plain(start, (const unsigned char *)f->end);
-    if (*p == '"' && !build) {
-        *s = (const char *)start;
-        *len = (size_t)(p - start);
-        f->p = (const char *)p + 1;
-        return true;
+    k->w[0] = head8(p, n);
+    k->w[1] = n > 8 ? head8(p + 8, n - 8) : 0;
+    k->w[2] = n <= 16 ? 0 : n <= 24 ? head8(p + 16, n - 16) : load8(p + n - 8);
+    uint64_t h = (k->w[0] * 0x9E3779B97F4A7C15ull)
+               ^ (k->w[1] * 0xC2B2AE3D27D4EB4Full)
+               ^ (k->w[2] * 0x165667B19E3779F9ull) ^ n;
+    k->hash = (uint32_t)(h ^ (h >> 32));
+}
+
+/* The copy in the arena of the N plain bytes at P (K: their words): for a
+ * short one, the copy in the cache if it is there. */
+static inline const char *fp_copy(struct fp *f, const char *p, size_t n,
+                                  const struct words *k)
+{
+    if (n > 24)
+        return qc_arena_strndup(f->a, p, n);
+    struct fp_intern *c = &intern[k->hash & 4095];
+    if (c->gen != f->gen || c->len != n || c->w[0] != k->w[0]
+        || c->w[1] != k->w[1] || c->w[2] != k->w[2]) {
+        c->s = qc_arena_strndup(f->a, p, n);
+        c->gen = f->gen;
+        c->len = (uint32_t)n;
+        memcpy(c->w, k->w, sizeof c->w);
     }
-    if (*p == '"') {
-        size_t n = (size_t)(p - start);
-        if (n <= 24) {
-            uint32_t h = 2166136261u;
-            for (size_t i = 0; i < n; i++)
-                h = (h ^ start[i]) * 16777619u;
-            struct rawkey *c = &f->intern[(h ^ (h >> 15)) & 4095];
-            if (!c->s || c->len != n || !same_bytes(c->s, (const char *)start, n)) {
-                c->s = qc_arena_strndup(f->a, (const char *)start, n);
-                c->len = n;
-            }
-            *s = c->s;
-        } else {
-            *s = qc_arena_strndup(f->a, (const char *)start, n);
-        }
-        *len = n;
-        f->p = (const char *)p + 1;
-        return true;
-    }
-    /* Escapes: only those the canonical writer uses for ASCII text. */
+    return c->s;
+}
+
+/* A string with escapes, whose first special byte is at P: only those
+ * the canonical writer uses for ASCII text.  *RAW_END gets the end of
+ * its text (the closing quote).  Rare: out of line. */
+static __attribute__((noinline)) bool
+fp_escaped(struct fp *f, const unsigned char *start, const unsigned char *p,
+           const char **s, size_t *len, bool build,
+           const unsigned char **raw_end)
+{
     for (;;) {
         if (plain[*p]) {
             p++;
@@ -157,15 +172,16 @@ static bool fp_string(struct fp *f, const char **s, size_t *len, bool build)
             return false;
         }
     }
+    *raw_end = p;
+    f->p = (const char *)p + 1;
     if (!build) {
         /* Raw text: canonical escapes are unique, so raw keys compare
          * as decoded ones would. */
         *s = (const char *)start;
         *len = (size_t)(p - start);
-        f->p = (const char *)p + 1;
         return true;
     }
-    char *out = qc_arena_alloc(f->a, (size_t)(p - start) + 1);
+    char *out = qc_arena_alloc_text(f->a, (size_t)(p - start) + 1);
     size_t n = 0;
     for (const unsigned char *q = start; q < p; q++) {
         if (*q != '\\') {
@@ -185,7 +201,36 @@ static bool fp_string(struct fp *f, const char **s, size_t *len, bool build)
     out[n] = '\0';
     *s = out;
     *len = n;
+    return true;
+}
+
+/* The string at F->p: *S and *LEN get its value (its raw text unless
+ * BUILD), K (when not NULL) the words and hash of its text as written.
+ * Inline: every line has one or two. */
+static inline __attribute__((always_inline)) bool
+fp_string(struct fp *f, const char **s, size_t *len, bool build,
+          struct words *k)
+{
+    const unsigned char *start = (const unsigned char *)f->p + 1;
+    const unsigned char *p = (const unsigned char *)
+        qc_skip_plain((const char *)start, '"');
+    if (*p != '"') {
+        const unsigned char *raw_end;
+        if (!fp_escaped(f, start, p, s, len, build, &raw_end))
+            return false;
+        if (k)
+            fp_words((const char *)start, (size_t)(raw_end - start), k);
+        return true;
+    }
+    size_t n = (size_t)(p - start);
     f->p = (const char *)p + 1;
+    *len = n;
+    struct words own;
+    if (!k && build && n <= 24)
+        k = &own;
+    if (k)
+        fp_words((const char *)start, n, k);
+    *s = !build ? (const char *)start : fp_copy(f, (const char *)start, n, k);
     return true;
 }
 
@@ -247,6 +292,68 @@ static void *grow(void *p, size_t *cap, size_t size)
 
 static qc_value *fp_value(struct fp *f, unsigned level, bool build);
 
+/* The keys of one object so far: F->keys from BASE up.  Most objects
+ * have a few, compared one by one; one with many gets an index (linear
+ * probing, positions + 1), so that no object costs the square of its
+ * size. */
+struct keyset {
+    size_t base;
+    uint32_t *index;
+    size_t mask;
+};
+
+#define KEYS_LINEAR 32
+
+static void keyset_place(struct fp *f, struct keyset *ks, size_t k)
+{
+    size_t i = f->keys[ks->base + k].hash & ks->mask;
+    while (ks->index[i])
+        i = (i + 1) & ks->mask;
+    ks->index[i] = (uint32_t)k + 1;
+}
+
+static void keyset_build(struct fp *f, struct keyset *ks, size_t n)
+{
+    free(ks->index);
+    ks->mask = 4 * KEYS_LINEAR - 1;
+    while (ks->mask + 1 < 4 * n)
+        ks->mask = 2 * ks->mask + 1;
+    ks->index = calloc(ks->mask + 1, sizeof *ks->index);
+    if (!ks->index)
+        abort();
+    for (size_t k = 0; k < n; k++)
+        keyset_place(f, ks, k);
+}
+
+/* Whether the key S (LEN bytes, hash H) is in KS already; else it joins
+ * it. */
+static bool key_seen(struct fp *f, struct keyset *ks, const char *s,
+                     size_t len, uint32_t h)
+{
+    size_t n = f->nkeys - ks->base;
+    const struct rawkey *keys = f->keys + ks->base;
+    if (n >= KEYS_LINEAR && (!ks->index || 2 * n > ks->mask))
+        keyset_build(f, ks, n);
+    if (ks->index) {
+        for (size_t i = h & ks->mask; ks->index[i]; i = (i + 1) & ks->mask) {
+            const struct rawkey *k = &keys[ks->index[i] - 1];
+            if (k->hash == h && k->len == len && same_bytes(k->s, s, len))
+                return true;
+        }
+    } else {
+        for (size_t k = 0; k < n; k++)
+            if (keys[k].hash == h && keys[k].len == len
+                && same_bytes(keys[k].s, s, len))
+                return true;
+    }
+    if (f->nkeys == f->capkeys)
+        f->keys = grow(f->keys, &f->capkeys, sizeof *f->keys);
+    f->keys[f->nkeys++] = (struct rawkey){ s, (uint32_t)len, h };
+    if (ks->index)
+        keyset_place(f, ks, n);
+    return false;
+}
+
 /* Opens the object or array at F->p, which CLOSE ends: false when it is
  * nested too deep.  *V gets the new value (the skim marker unless BUILD),
  * *EMPTY whether it closes right away (then it is read whole). */
@@ -264,131 +371,30 @@ static inline bool fp_open(struct fp *f, unsigned level, bool build,
     return true;
 }
 
-/* An object at F->p; see fp_value (into which it is inlined: this is the
- * inner loop of reading a dump). */
-static inline __attribute__((always_inline)) qc_value *
-fp_object(struct fp *f, unsigned level, bool build)
-{
-    qc_value *v;
-    bool empty;
-    if (!fp_open(f, level, build, QC_VOBJECT, '}', &v, &empty))
-        return NULL;
-    if (empty)
-        return v;
-    size_t base = f->nmems, kbase = f->nkeys;
-    for (;;) {
-        qc_member m;
-        if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
-            return NULL;
-        m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
-        if (!fp_string(f, &m.key, &m.key_len, build))
-            return NULL;
-        if (f->p[0] != ':' || f->p[1] != ' ')
-            return NULL;
-        f->p += 2;
-        if (!build) {
-            /* Duplicates are left to the slow path, which reports
-             * them with both places. */
-            for (size_t k = kbase; k < f->nkeys; k++)
-                if (f->keys[k].len == m.key_len
-                    && same_bytes(f->keys[k].s, m.key, m.key_len))
-                    return NULL;
-            if (f->nkeys == f->capkeys)
-                f->keys = grow(f->keys, &f->capkeys, sizeof *f->keys);
-            f->keys[f->nkeys++] = (struct rawkey){ m.key, m.key_len };
-            if (!fp_value(f, level + 1, false))
-                return NULL;
-        } else {
-            for (size_t k = base; k < f->nmems; k++)
-                if (f->mems[k].key_len == m.key_len
-                    && (f->mems[k].key == m.key  /* interned */
-                        || same_bytes(f->mems[k].key, m.key, m.key_len)))
-                    return NULL;
-            bool skim = level == 0 && f->skim_return && m.key_len == 6
-                        && !memcmp(m.key, "return", 6);
-            m.value = fp_value(f, level + 1, !skim);
-            if (!m.value)
-                return NULL;
-            if (f->nmems == f->capmems)
-                f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
-            f->mems[f->nmems++] = m;
-        }
-        if (*f->p != ',')
-            break;
-        f->p++;
-    }
-    if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
-        return NULL;
-    f->p++;
-    f->nkeys = kbase;
-    if (build) {
-        v->u.obj.n = f->nmems - base;
-        v->u.obj.members = qc_arena_alloc(f->a, (v->u.obj.n + 1) * sizeof(qc_member));
-        memcpy(v->u.obj.members, f->mems + base, v->u.obj.n * sizeof(qc_member));
-        f->nmems = base;
-    }
-    return v;
-}
+static qc_value *fp_value(struct fp *f, unsigned level, bool build);
 
-/* An array at F->p; see fp_value. */
+/* The value at F->p, nesting LEVEL: scalars read here (inline: this is
+ * the inner loop of reading a dump), objects and arrays by fp_value.
+ * BUILD false: checks it (syntax, canonical layout, no duplicate keys)
+ * without building anything, and returns &skimmed_value.  NULL: not
+ * canonical, or not plain enough. */
 static inline __attribute__((always_inline)) qc_value *
-fp_array(struct fp *f, unsigned level, bool build)
-{
-    qc_value *v;
-    bool empty;
-    if (!fp_open(f, level, build, QC_VARRAY, ']', &v, &empty))
-        return NULL;
-    if (empty)
-        return v;
-    size_t base = f->nitems;
-    for (;;) {
-        if (!fp_indent(f, 2 * (size_t)(level + 1)))
-            return NULL;
-        qc_value *e = fp_value(f, level + 1, build);
-        if (!e)
-            return NULL;
-        if (build) {
-            if (f->nitems == f->capitems)
-                f->items = grow(f->items, &f->capitems, sizeof *f->items);
-            f->items[f->nitems++] = e;
-        }
-        if (*f->p != ',')
-            break;
-        f->p++;
-    }
-    if (!fp_indent(f, 2 * (size_t)level) || *f->p != ']')
-        return NULL;
-    f->p++;
-    if (build) {
-        v->u.arr.n = f->nitems - base;
-        v->u.arr.items = qc_arena_alloc(f->a, (v->u.arr.n + 1) * sizeof(qc_value *));
-        memcpy(v->u.arr.items, f->items + base, v->u.arr.n * sizeof(qc_value *));
-        f->nitems = base;
-    }
-    return v;
-}
-
-/* Reads one value at nesting LEVEL.  BUILD false: checks it (syntax,
- * canonical layout, no duplicate keys) without building anything, and
- * returns &skimmed_value.  NULL: not canonical, or not plain enough. */
-static qc_value *fp_value(struct fp *f, unsigned level, bool build)
+fp_item(struct fp *f, unsigned level, bool build)
 {
     const char *p = f->p;
     qc_value *v = &skimmed_value;
 
     switch (*p) {
     case '{':
-        return fp_object(f, level, build);
     case '[':
-        return fp_array(f, level, build);
+        return fp_value(f, level, build);
     case '"': {
         const char *s;
         size_t len;
-        if (build)
-            v = fp_new(f, QC_VSTRING, p);
-        if (!fp_string(f, &s, &len, build))
+        if (!fp_string(f, &s, &len, build, NULL))
             return NULL;
         if (build) {
+            v = fp_new(f, QC_VSTRING, p);
             v->u.str.s = s;
             v->u.str.len = len;
         }
@@ -422,9 +428,123 @@ static qc_value *fp_value(struct fp *f, unsigned level, bool build)
     }
 }
 
+/* An object at F->p; see fp_item. */
+static qc_value *fp_object(struct fp *f, unsigned level, bool build)
+{
+    qc_value *v;
+    bool empty;
+    if (!fp_open(f, level, build, QC_VOBJECT, '}', &v, &empty))
+        return NULL;
+    if (empty)
+        return v;
+    size_t base = f->nmems;
+    struct keyset ks = { f->nkeys, NULL, 0 };
+    for (;;) {
+        qc_member m;
+        struct words k;
+        if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
+            goto fail;
+        m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
+        const char *raw = f->p + 1;
+        if (!fp_string(f, &m.key, &m.key_len, build, &k))
+            goto fail;
+        /* Duplicates are left to the slow path, which reports them with
+         * both places.  Keys are compared as written, in the padded text:
+         * canonical escapes are unique, so that is comparing them. */
+        if (key_seen(f, &ks, raw, (size_t)(f->p - 1 - raw), k.hash))
+            goto fail;
+        if (f->p[0] != ':' || f->p[1] != ' ')
+            goto fail;
+        f->p += 2;
+        if (!build) {
+            if (!fp_item(f, level + 1, false))
+                goto fail;
+        } else {
+            bool skim = level == 0 && f->skim_return && m.key_len == 6
+                        && !memcmp(m.key, "return", 6);
+            m.value = skim ? fp_item(f, level + 1, false)
+                           : fp_item(f, level + 1, true);
+            if (!m.value)
+                goto fail;
+            if (f->nmems == f->capmems)
+                f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
+            f->mems[f->nmems++] = m;
+        }
+        if (*f->p != ',')
+            break;
+        f->p++;
+    }
+    free(ks.index);
+    ks.index = NULL;
+    if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
+        return NULL;
+    f->p++;
+    f->nkeys = ks.base;
+    if (build) {
+        size_t n = f->nmems - base;
+        v->u.obj.n = n;
+        v->u.obj.members = qc_arena_alloc_uninit(f->a,
+                                                 (n + 1) * sizeof(qc_member));
+        memcpy(v->u.obj.members, f->mems + base, n * sizeof(qc_member));
+        memset(&v->u.obj.members[n], 0, sizeof(qc_member));
+        f->nmems = base;
+    }
+    return v;
+fail:
+    free(ks.index);
+    return NULL;
+}
+
+/* An array at F->p; see fp_item. */
+static qc_value *fp_array(struct fp *f, unsigned level, bool build)
+{
+    qc_value *v;
+    bool empty;
+    if (!fp_open(f, level, build, QC_VARRAY, ']', &v, &empty))
+        return NULL;
+    if (empty)
+        return v;
+    size_t base = f->nitems;
+    for (;;) {
+        if (!fp_indent(f, 2 * (size_t)(level + 1)))
+            return NULL;
+        qc_value *e = build ? fp_item(f, level + 1, true)
+                            : fp_item(f, level + 1, false);
+        if (!e)
+            return NULL;
+        if (build) {
+            if (f->nitems == f->capitems)
+                f->items = grow(f->items, &f->capitems, sizeof *f->items);
+            f->items[f->nitems++] = e;
+        }
+        if (*f->p != ',')
+            break;
+        f->p++;
+    }
+    if (!fp_indent(f, 2 * (size_t)level) || *f->p != ']')
+        return NULL;
+    f->p++;
+    if (build) {
+        size_t n = f->nitems - base;
+        v->u.arr.n = n;
+        v->u.arr.items = qc_arena_alloc_uninit(f->a,
+                                               (n + 1) * sizeof(qc_value *));
+        memcpy(v->u.arr.items, f->items + base, n * sizeof(qc_value *));
+        v->u.arr.items[n] = NULL;
+        f->nitems = base;
+    }
+    return v;
+}
+
+/* The object or array at F->p; see fp_item. */
+static qc_value *fp_value(struct fp *f, unsigned level, bool build)
+{
+    return *f->p == '{' ? fp_object(f, level, build)
+                        : fp_array(f, level, build);
+}
 
 bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
-                          struct qc_rentvec *ents, bool full)
+                          struct qc_rentvec *ents, qc_replies_mode mode)
 {
     struct fp *f = calloc(1, sizeof *f);
     const char *prev_execute = NULL;
@@ -433,15 +553,21 @@ bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
     if (!f)
         abort();
     init_plain();
+    if (++intern_gen == 0) {    /* wrapped: old entries would count */
+        memset(intern, 0, sizeof intern);
+        intern_gen = 1;
+    }
+    f->gen = intern_gen;
     f->a = a;
     f->src = src;
     f->base = f->p = src->text;
     f->end = src->text + src->len;
     while (src->len) {
         const char *start = f->p;
-        f->skim_return = !full && prev_execute
-                         && strcmp(prev_execute, "query-qmp-schema");
-        qc_value *v = fp_value(f, 0, true);
+        f->skim_return = mode != QC_REPLIES_FULL && prev_execute
+                         && (mode == QC_REPLIES_ENTRIES
+                             || strcmp(prev_execute, "query-qmp-schema"));
+        qc_value *v = fp_item(f, 0, true);
         if (!v)
             break;
         prev_execute = qc_obj_get_str(v, "execute");

@@ -22,9 +22,9 @@ qc_rentry *qc_rentvec_push(struct qc_rentvec *v);
 /* The fast path: one pass that builds the value tree and at the same time
  * proves that the text of SRC is exactly its canonical rendering.  False
  * (and no entries) when it is not, or is not plain enough: the caller
- * then reads with the grammar.  FULL as for qc_replies_read. */
+ * then reads with the grammar.  MODE as for qc_replies_read. */
 bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
-                          struct qc_rentvec *ents, bool full);
+                          struct qc_rentvec *ents, qc_replies_mode mode);
 
 /* One run of the checks over a dump. */
 typedef struct qc_rcheck {

@@ -198,14 +198,14 @@ static void pair_up(qc_replies *r)
     }
 }
 
-qc_replies *qc_replies_read(qc_arena *a, qc_source *src, bool full,
+qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
                             qc_diag *d)
 {
     qc_replies *r = qc_arena_alloc(a, sizeof *r);
     struct qc_rentvec ents = { NULL, 0, 0 };
 
     r->src = src;
-    r->canonical = qc_replies_fast_read(a, src, &ents, full);
+    r->canonical = qc_replies_fast_read(a, src, &ents, mode);
     if (!r->canonical)
         slow_read(a, src, r, &ents);
     r->n = ents.n;

@@ -8,6 +8,35 @@
 
 #include "base/hashmap.h"
 
+/* The keys of the vocabulary.  A dump's keys are mostly one string each
+ * (the fast reader shares the copies of short strings), so the check
+ * remembers the last string that was each key and compares pointers
+ * first: it runs over every entry of every dump. */
+enum key {
+    K_NAME, K_META_TYPE, K_ARG_TYPE, K_RET_TYPE, K_FEATURES, K_ALLOW_OOB,
+    K_MEMBERS, K_TAG, K_VARIANTS, K_TYPE, K_DEFAULT, K_CASE,
+    K_ELEMENT_TYPE, K_VALUES, K_JSON_TYPE, K_COUNT
+};
+
+#define KEY(s) { s, sizeof s - 1 }
+static const struct { const char *s; size_t len; } keys[K_COUNT] = {
+    KEY("name"), KEY("meta-type"), KEY("arg-type"), KEY("ret-type"),
+    KEY("features"), KEY("allow-oob"), KEY("members"), KEY("tag"),
+    KEY("variants"), KEY("type"), KEY("default"), KEY("case"),
+    KEY("element-type"), KEY("values"), KEY("json-type"),
+};
+
+/* The meta-types, known by the same means. */
+enum meta {
+    M_COMMAND, M_EVENT, M_OBJECT, M_ARRAY, M_ENUM, M_ALTERNATE, M_BUILTIN,
+    M_COUNT
+};
+
+static const struct { const char *s; size_t len; } metas_s[M_COUNT] = {
+    KEY("command"), KEY("event"), KEY("object"), KEY("array"), KEY("enum"),
+    KEY("alternate"), KEY("builtin"),
+};
+
 struct sc {
     qc_arena *a;
     qc_diag *d;
@@ -15,6 +44,8 @@ struct sc {
     size_t problems;
     qc_hashmap *by_name;        /* name -> first entry with that name */
     qc_hashmap *set1, *set2;    /* names seen in one list; reset per list */
+    const char *key_seen[K_COUNT];      /* the last string each key was */
+    const char *meta_seen[M_COUNT];     /* the same for meta-types */
 };
 
 __attribute__((format(printf, 5, 6)))
@@ -33,28 +64,60 @@ static qc_diagnostic *rep(struct sc *s, qc_loc loc, const char *code,
                     s->ctx ? ": " : "", msg);
 }
 
-/* qc_obj_get for a literal key, comparing lengths first: this check runs
- * over every entry of every dump, so the plain strcmp walk shows. */
-static const qc_value *get_n(const qc_value *o, const char *key, size_t len)
+/* Whether the string S (LEN bytes) is WANT (WLEN bytes); *LAST is the
+ * last string that was. */
+static inline bool is_word(const char *s, size_t len, const char *want,
+                           size_t wlen, const char **last)
+{
+    if (s == *last)
+        return true;
+    if (len != wlen || s[0] != want[0] || memcmp(s, want, len))
+        return false;
+    *last = s;
+    return true;
+}
+
+static inline bool is_key(struct sc *sc, const qc_member *m, enum key k)
+{
+    return is_word(m->key, m->key_len, keys[k].s, keys[k].len,
+                   &sc->key_seen[k]);
+}
+
+/* qc_obj_get for a key of the vocabulary. */
+static const qc_value *get_k(struct sc *sc, const qc_value *o, enum key k)
 {
     if (!o || o->kind != QC_VOBJECT)
         return NULL;
-    for (size_t i = 0; i < o->u.obj.n; i++) {
-        const qc_member *m = &o->u.obj.members[i];
-        if (m->key_len == len && !memcmp(m->key, key, len))
-            return m->value;
-    }
+    for (size_t i = 0; i < o->u.obj.n; i++)
+        if (is_key(sc, &o->u.obj.members[i], k))
+            return o->u.obj.members[i].value;
     return NULL;
 }
 
-static const char *getstr_n(const qc_value *o, const char *key, size_t len)
+static const char *getstr_k(struct sc *sc, const qc_value *o, enum key k)
 {
-    const qc_value *v = get_n(o, key, len);
+    const qc_value *v = get_k(sc, o, k);
     return v && v->kind == QC_VSTRING ? v->u.str.s : NULL;
 }
 
-#define GET(o, lit) get_n((o), lit, sizeof lit - 1)
-#define GETSTR(o, lit) getstr_n((o), lit, sizeof lit - 1)
+/* The meta-type of entry E: M_COUNT for none known.  *META gets the
+ * string, or NULL. */
+static enum meta meta_of(struct sc *sc, const qc_value *e, const char **meta)
+{
+    const qc_value *v = get_k(sc, e, K_META_TYPE);
+    *meta = v && v->kind == QC_VSTRING ? v->u.str.s : NULL;
+    if (!*meta)
+        return M_COUNT;
+    size_t len = strlen(*meta);     /* as strcmp would compare it */
+    for (enum meta k = 0; k < M_COUNT; k++)
+        if (is_word(*meta, len, metas_s[k].s, metas_s[k].len,
+                    &sc->meta_seen[k]))
+            return k;
+    return M_COUNT;
+}
+
+#define GET(o, k) get_k(s, (o), (k))
+#define GETSTR(o, k) getstr_k(s, (o), (k))
 
 static const qc_value *lookup(struct sc *s, const char *name)
 {
@@ -91,8 +154,7 @@ static const char *wstr(struct sc *s, const struct what *w)
 typedef enum { T_STR, T_LIST, T_BOOL, T_NULL } ktype;
 
 struct kspec {
-    const char *key;
-    size_t len;
+    enum key key;               /* K_COUNT ends a list */
     ktype type;
     bool mandatory;
 };
@@ -122,7 +184,7 @@ static bool has_type(const qc_value *v, ktype t)
 static void check_features(struct sc *s, const char *name,
                            const struct what *w, const qc_value *obj)
 {
-    const qc_value *f = GET(obj, "features");
+    const qc_value *f = GET(obj, K_FEATURES);
     if (!qc_is_array(f))
         return;
     for (size_t i = 0; i < f->u.arr.n; i++)
@@ -147,10 +209,9 @@ static bool check_keys(struct sc *s, const char *name, const struct what *w,
     for (size_t i = 0; i < obj->u.obj.n; i++) {
         const qc_member *m = &obj->u.obj.members[i];
         unsigned k = 0;
-        while (spec[k].key && (spec[k].len != m->key_len
-                               || memcmp(spec[k].key, m->key, m->key_len)))
+        while (spec[k].key != K_COUNT && !is_key(s, m, spec[k].key))
             k++;
-        if (!spec[k].key) {
+        if (spec[k].key == K_COUNT) {
             rep(s, m->key_loc, "schema-unknown-key", name,
                 "unknown key '%s' in %s: libvirt's code does not know it",
                 m->key, wstr(s, w));
@@ -162,69 +223,66 @@ static bool check_keys(struct sc *s, const char *name, const struct what *w,
                 "'%s' of %s must be %s, found %s", m->key, wstr(s, w),
                 ktype_name(spec[k].type), qc_value_type_name(m->value));
     }
-    for (unsigned k = 0; spec[k].key; k++)
+    for (unsigned k = 0; spec[k].key != K_COUNT; k++)
         if (spec[k].mandatory && !(seen & (1u << k)))
             rep(s, obj->loc, "schema-missing-key", name, "%s has no '%s'",
-                wstr(s, w), spec[k].key);
+                wstr(s, w), keys[spec[k].key].s);
     check_features(s, name, w, obj);
     return true;
 }
 
 static const struct kspec k_command[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
-    { "arg-type", sizeof "arg-type" - 1, T_STR, true }, { "ret-type", sizeof "ret-type" - 1, T_STR, true },
-    { "features", sizeof "features" - 1, T_LIST, false }, { "allow-oob", sizeof "allow-oob" - 1, T_BOOL, false },
-    { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_META_TYPE, T_STR, true },
+    { K_ARG_TYPE, T_STR, true }, { K_RET_TYPE, T_STR, true },
+    { K_FEATURES, T_LIST, false }, { K_ALLOW_OOB, T_BOOL, false },
+    { K_COUNT, 0, false } };
 static const struct kspec k_event[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
-    { "arg-type", sizeof "arg-type" - 1, T_STR, true }, { "features", sizeof "features" - 1, T_LIST, false },
-    { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_META_TYPE, T_STR, true },
+    { K_ARG_TYPE, T_STR, true }, { K_FEATURES, T_LIST, false },
+    { K_COUNT, 0, false } };
 static const struct kspec k_object[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
-    { "members", sizeof "members" - 1, T_LIST, true }, { "tag", sizeof "tag" - 1, T_STR, false },
-    { "variants", sizeof "variants" - 1, T_LIST, false }, { "features", sizeof "features" - 1, T_LIST, false },
-    { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_META_TYPE, T_STR, true },
+    { K_MEMBERS, T_LIST, true }, { K_TAG, T_STR, false },
+    { K_VARIANTS, T_LIST, false }, { K_FEATURES, T_LIST, false },
+    { K_COUNT, 0, false } };
 static const struct kspec k_member[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "type", sizeof "type" - 1, T_STR, true },
-    { "default", sizeof "default" - 1, T_NULL, false }, { "features", sizeof "features" - 1, T_LIST, false },
-    { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_TYPE, T_STR, true },
+    { K_DEFAULT, T_NULL, false }, { K_FEATURES, T_LIST, false },
+    { K_COUNT, 0, false } };
 static const struct kspec k_variant[] = {
-    { "case", sizeof "case" - 1, T_STR, true }, { "type", sizeof "type" - 1, T_STR, true }, { NULL, 0, 0, false } };
+    { K_CASE, T_STR, true }, { K_TYPE, T_STR, true }, { K_COUNT, 0, false } };
 static const struct kspec k_array[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
-    { "element-type", sizeof "element-type" - 1, T_STR, true }, { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_META_TYPE, T_STR, true },
+    { K_ELEMENT_TYPE, T_STR, true }, { K_COUNT, 0, false } };
 static const struct kspec k_enum[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
-    { "members", sizeof "members" - 1, T_LIST, false }, { "values", sizeof "values" - 1, T_LIST, false },
-    { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_META_TYPE, T_STR, true },
+    { K_MEMBERS, T_LIST, false }, { K_VALUES, T_LIST, false },
+    { K_COUNT, 0, false } };
 static const struct kspec k_enum_member[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "features", sizeof "features" - 1, T_LIST, false },
-    { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_FEATURES, T_LIST, false },
+    { K_COUNT, 0, false } };
 static const struct kspec k_alternate[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
-    { "members", sizeof "members" - 1, T_LIST, true }, { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_META_TYPE, T_STR, true },
+    { K_MEMBERS, T_LIST, true }, { K_COUNT, 0, false } };
 static const struct kspec k_alt_member[] = {
-    { "type", sizeof "type" - 1, T_STR, true }, { NULL, 0, 0, false } };
+    { K_TYPE, T_STR, true }, { K_COUNT, 0, false } };
 static const struct kspec k_builtin[] = {
-    { "name", sizeof "name" - 1, T_STR, true }, { "meta-type", sizeof "meta-type" - 1, T_STR, true },
-    { "json-type", sizeof "json-type" - 1, T_STR, true }, { NULL, 0, 0, false } };
+    { K_NAME, T_STR, true }, { K_META_TYPE, T_STR, true },
+    { K_JSON_TYPE, T_STR, true }, { K_COUNT, 0, false } };
 
-static const struct {
-    const char *meta;
-    const struct kspec *spec;
-} metas[] = {
-    { "command", k_command }, { "event", k_event }, { "object", k_object },
-    { "array", k_array }, { "enum", k_enum }, { "alternate", k_alternate },
-    { "builtin", k_builtin },
+static const struct kspec *const specs[M_COUNT] = {
+    [M_COMMAND] = k_command, [M_EVENT] = k_event, [M_OBJECT] = k_object,
+    [M_ARRAY] = k_array, [M_ENUM] = k_enum, [M_ALTERNATE] = k_alternate,
+    [M_BUILTIN] = k_builtin,
 };
 
 /* --- references --- */
 
 /* Checks that the string KEY of OBJ names a type; returns its entry.
- * WANT, if not NULL, is the meta-type it must have. */
+ * WANT, unless M_COUNT, is the meta-type it must have. */
 static const qc_value *ref(struct sc *s, const char *name,
                            const struct what *w, const qc_value *obj,
-                           const char *key, const char *want)
+                           const char *key, enum meta want)
 {
     const qc_value *v = qc_obj_get(obj, key);
     if (!qc_is_string(v))
@@ -236,35 +294,36 @@ static const qc_value *ref(struct sc *s, const char *name,
             wstr(s, w), v->u.str.s);
         return NULL;
     }
-    const char *meta = GETSTR(t, "meta-type");
-    if (meta && (!strcmp(meta, "command") || !strcmp(meta, "event"))) {
+    const char *meta;
+    enum meta m = meta_of(s, t, &meta);
+    if (m == M_COMMAND || m == M_EVENT) {
         rep(s, v->loc, "schema-bad-reference", name,
             "'%s' of %s names the %s '%s', not a type", key, wstr(s, w),
             meta, v->u.str.s);
         return NULL;
     }
-    if (want && meta && strcmp(meta, want)) {
+    if (want != M_COUNT && meta && m != want) {
         rep(s, v->loc, "schema-bad-reference", name,
             "'%s' of %s names '%s', a%s %s, where an %s type is due", key,
             wstr(s, w), v->u.str.s, strchr("aeiou", meta[0]) ? "n" : "",
-            meta, want);
+            meta, metas_s[want].s);
         return NULL;
     }
     return t;
 }
 
 /* Fills SET with the values of enum entry E. */
-static void enum_values(qc_hashmap *set, const qc_value *e)
+static void enum_values(struct sc *s, qc_hashmap *set, const qc_value *e)
 {
-    const qc_value *m = GET(e, "members");
+    const qc_value *m = GET(e, K_MEMBERS);
     bool named = qc_is_array(m);
     if (!named)
-        m = GET(e, "values");
+        m = GET(e, K_VALUES);
     size_t n = qc_is_array(m) ? m->u.arr.n : 0;
     qc_hashmap_reset(set, n);
     for (size_t i = 0; i < n; i++) {
         const qc_value *x = m->u.arr.items[i];
-        const char *v = named ? GETSTR(x, "name")
+        const char *v = named ? GETSTR(x, K_NAME)
                       : qc_is_string(x) ? x->u.str.s : NULL;
         if (v)
             set_add(set, v, x);
@@ -273,19 +332,19 @@ static void enum_values(qc_hashmap *set, const qc_value *e)
 
 static void check_object(struct sc *s, const char *name, const qc_value *e)
 {
-    const qc_value *members = GET(e, "members");
+    const qc_value *members = GET(e, K_MEMBERS);
     const qc_value *tagmember = NULL;
-    const char *tag = GETSTR(e, "tag");
+    const char *tag = GETSTR(e, K_TAG);
 
     if (qc_is_array(members)) {
         qc_hashmap_reset(s->set1, members->u.arr.n);
         for (size_t i = 0; i < members->u.arr.n; i++) {
             const qc_value *m = members->u.arr.items[i];
-            const char *mn = GETSTR(m, "name");
+            const char *mn = GETSTR(m, K_NAME);
             struct what w = { "member", mn, i };
             if (!check_keys(s, name, &w, m, k_member))
                 continue;
-            ref(s, name, &w, m, "type", NULL);
+            ref(s, name, &w, m, "type", M_COUNT);
             if (mn && !set_add(s->set1, mn, m))
                 rep(s, m->loc, "schema-duplicate-member", name,
                     "two members are named '%s'", mn);
@@ -293,40 +352,40 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
                 tagmember = m;
         }
     }
-    const qc_value *variants = GET(e, "variants");
+    const qc_value *variants = GET(e, K_VARIANTS);
     if (tag && !tagmember)
-        rep(s, GET(e, "tag")->loc, "schema-bad-tag", name,
+        rep(s, GET(e, K_TAG)->loc, "schema-bad-tag", name,
             "tag '%s' is not one of the object's members", tag);
-    if (variants && !GET(e, "tag"))
+    if (variants && !GET(e, K_TAG))
         rep(s, variants->loc, "schema-bad-tag", name,
             "'variants' without a 'tag'");
     if (!qc_is_array(variants))
         return;
     const qc_value *tagtype = NULL;
     if (tagmember) {
-        const char *tn = GETSTR(tagmember, "type");
+        const char *tn = GETSTR(tagmember, K_TYPE);
         tagtype = lookup(s, tn);
-        const char *meta = GETSTR(tagtype, "meta-type");
-        if (tagtype && (!meta || strcmp(meta, "enum"))) {
+        const char *meta;
+        if (tagtype && meta_of(s, tagtype, &meta) != M_ENUM) {
             rep(s, tagmember->loc, "schema-bad-tag", name,
                 "tag member '%s' has type '%s', which is not an enum", tag, tn);
             tagtype = NULL;
         }
     }
     if (tagtype)
-        enum_values(s->set2, tagtype);
+        enum_values(s, s->set2, tagtype);
     qc_hashmap_reset(s->set1, variants->u.arr.n);
     for (size_t i = 0; i < variants->u.arr.n; i++) {
         const qc_value *v = variants->u.arr.items[i];
-        const char *cs = GETSTR(v, "case");
+        const char *cs = GETSTR(v, K_CASE);
         struct what w = { "variant", cs, i };
         if (!check_keys(s, name, &w, v, k_variant))
             continue;
-        ref(s, name, &w, v, "type", "object");
+        ref(s, name, &w, v, "type", M_OBJECT);
         if (cs && tagtype && !qc_hashmap_get(s->set2, cs))
-            rep(s, GET(v, "case")->loc, "schema-bad-tag", name,
+            rep(s, GET(v, K_CASE)->loc, "schema-bad-tag", name,
                 "variant '%s' is not a value of the tag's enum '%s'", cs,
-                GETSTR(tagtype, "name"));
+                GETSTR(tagtype, K_NAME));
         if (cs && !set_add(s->set1, cs, v))
             rep(s, v->loc, "schema-bad-tag", name,
                 "two variants are for case '%s'", cs);
@@ -335,8 +394,8 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
 
 static void check_enum(struct sc *s, const char *name, const qc_value *e)
 {
-    const qc_value *members = GET(e, "members");
-    const qc_value *values = GET(e, "values");
+    const qc_value *members = GET(e, K_MEMBERS);
+    const qc_value *values = GET(e, K_VALUES);
 
     if (!members && !values)
         rep(s, e->loc, "schema-missing-key", name,
@@ -345,7 +404,7 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e)
         qc_hashmap_reset(s->set1, members->u.arr.n);
         for (size_t i = 0; i < members->u.arr.n; i++) {
             const qc_value *m = members->u.arr.items[i];
-            const char *mn = GETSTR(m, "name");
+            const char *mn = GETSTR(m, K_NAME);
             struct what w = { "enum member", mn, i };
             check_keys(s, name, &w, m, k_enum_member);
             if (mn && !set_add(s->set1, mn, m))
@@ -363,7 +422,7 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e)
         if (qc_is_array(members)) {
             bool same = members->u.arr.n == values->u.arr.n;
             for (size_t i = 0; same && i < values->u.arr.n; i++) {
-                const char *mn = GETSTR(members->u.arr.items[i], "name");
+                const char *mn = GETSTR(members->u.arr.items[i], K_NAME);
                 const qc_value *vv = values->u.arr.items[i];
                 same = mn && qc_is_string(vv) && !strcmp(mn, vv->u.str.s);
             }
@@ -377,26 +436,26 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e)
 /* What entry E (labelled LABEL) refers to, by meta-type: the types of a
  * command, event or array, an object's members and variants, an enum's
  * values, an alternate's members, a builtin's JSON type. */
-static void check_references(struct sc *s, const char *label, const char *meta,
+static void check_references(struct sc *s, const char *label, enum meta meta,
                              const qc_value *e)
 {
     struct what w = { NULL, "the entry", 0 };
-    if (!strcmp(meta, "command")) {
+    if (meta == M_COMMAND) {
         w.name = "the command";
-        ref(s, label, &w, e, "arg-type", "object");
-        ref(s, label, &w, e, "ret-type", NULL);
-    } else if (!strcmp(meta, "event")) {
+        ref(s, label, &w, e, "arg-type", M_OBJECT);
+        ref(s, label, &w, e, "ret-type", M_COUNT);
+    } else if (meta == M_EVENT) {
         w.name = "the event";
-        ref(s, label, &w, e, "arg-type", "object");
-    } else if (!strcmp(meta, "array")) {
+        ref(s, label, &w, e, "arg-type", M_OBJECT);
+    } else if (meta == M_ARRAY) {
         w.name = "the array";
-        ref(s, label, &w, e, "element-type", NULL);
-    } else if (!strcmp(meta, "object")) {
+        ref(s, label, &w, e, "element-type", M_COUNT);
+    } else if (meta == M_OBJECT) {
         check_object(s, label, e);
-    } else if (!strcmp(meta, "enum")) {
+    } else if (meta == M_ENUM) {
         check_enum(s, label, e);
-    } else if (!strcmp(meta, "alternate")) {
-        const qc_value *members = GET(e, "members");
+    } else if (meta == M_ALTERNATE) {
+        const qc_value *members = GET(e, K_MEMBERS);
         if (qc_is_array(members)) {
             if (!members->u.arr.n)
                 rep(s, members->loc, "schema-missing-key", label,
@@ -405,18 +464,18 @@ static void check_references(struct sc *s, const char *label, const char *meta,
                 const qc_value *m = members->u.arr.items[i];
                 struct what mw = { "alternative", NULL, i };
                 if (check_keys(s, label, &mw, m, k_alt_member))
-                    ref(s, label, &mw, m, "type", NULL);
+                    ref(s, label, &mw, m, "type", M_COUNT);
             }
         }
-    } else if (!strcmp(meta, "builtin")) {
+    } else if (meta == M_BUILTIN) {
         static const char *const jt[] = { "string", "int", "number",
                                           "boolean", "null", "value", NULL };
-        const char *t = GETSTR(e, "json-type");
+        const char *t = GETSTR(e, K_JSON_TYPE);
         size_t i = 0;
         while (t && jt[i] && strcmp(jt[i], t))
             i++;
         if (t && !jt[i])
-            rep(s, GET(e, "json-type")->loc, "schema-bad-key", label,
+            rep(s, GET(e, K_JSON_TYPE)->loc, "schema-bad-key", label,
                 "unknown json-type '%s' (known: string, int, number, boolean, null, value)",
                 t);
     }
@@ -430,17 +489,15 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
             qc_value_type_name(e));
         return;
     }
-    const char *name = GETSTR(e, "name");
+    const char *name = GETSTR(e, K_NAME);
     const char *label = name ? name : qc_arena_printf(s->a, "#%zu", idx + 1);
-    const char *meta = GETSTR(e, "meta-type");
-    const struct kspec *spec = NULL;
+    const char *meta;
+    enum meta m = meta_of(s, e, &meta);
+    const struct kspec *spec = m == M_COUNT ? NULL : specs[m];
     struct what w = { NULL, "the entry", 0 };
 
-    for (size_t i = 0; meta && i < sizeof metas / sizeof metas[0]; i++)
-        if (!strcmp(meta, metas[i].meta))
-            spec = metas[i].spec;
     if (!spec) {
-        const qc_value *mv = GET(e, "meta-type");
+        const qc_value *mv = GET(e, K_META_TYPE);
         if (!mv)
             rep(s, e->loc, "schema-bad-meta-type", label, "no 'meta-type'");
         else if (!meta)
@@ -459,19 +516,19 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
 
     const qc_value *first = lookup(s, name);
     if (first != e) {
-        qc_diagnostic *dg = rep(s, GET(e, "name")->loc,
+        qc_diagnostic *dg = rep(s, GET(e, K_NAME)->loc,
                                 "schema-duplicate-name", label,
                                 "a second entry with this name");
         qc_diag_note(dg, first->loc, NULL, NULL, "the first one");
     }
 
-    check_references(s, label, meta, e);
+    check_references(s, label, m, e);
 }
 
 size_t qc_soundness_check(qc_arena *a, const qc_value *array,
                           const char *context, qc_diag *d)
 {
-    struct sc s = { a, d, context, 0, NULL, NULL, NULL };
+    struct sc s = { .a = a, .d = d, .ctx = context };
 
     if (!qc_is_array(array)) {
         rep(&s, (array)->loc, "schema-not-array", NULL,
@@ -485,7 +542,7 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
     s.set2 = qc_hashmap_new_sized(a, 3);
     for (size_t i = 0; i < n; i++) {
         const qc_value *e = array->u.arr.items[i];
-        const char *name = GETSTR(e, "name");
+        const char *name = getstr_k(&s, e, K_NAME);
         if (name)
             qc_hashmap_put_new(s.by_name, name, (void *)e);
     }

@@ -130,7 +130,9 @@ static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,
     b->s->arena = a;
     b->s->path = ast->root_path;
     b->s->ast = ast;
-    b->s->by_name = qc_hashmap_new(a);
+    /* Sized for the definitions and their implicit types and arrays:
+     * growing it would rehash it every time. */
+    b->s->by_name = qc_hashmap_new_sized(a, 2 * ast->exprs.n + 64);
     b->mod_by_name = qc_hashmap_new(a);
     b->features = qc_hashmap_new(a);
     static const char *const special[] = { "deprecated", "unstable" };

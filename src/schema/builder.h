@@ -40,6 +40,7 @@ typedef struct qc_builder {
      * unclear, so they fail without a diagnostic. */
     qc_hashmap *contested;
     qc_ptrvec skip_docs;        /* qc_doc * not to check (entity failed) */
+    struct qc_seen *seen;       /* check.c: the members clash checks saw */
     bool failed;                /* an error was reported */
 } qc_builder;
 

@@ -110,46 +110,113 @@ static bool check_definition(qc_builder *b, qc_entity *e)
 static const char *member_c_name(qc_builder *b, qc_smember *m)
 {
     if (!m->c_name_)
-        m->c_name_ = qc_c_name(b->a, m->name, true);
+        m->c_name_ = qc_c_name_hashed(b->a, m->name, true, &m->c_hash_);
     return m->c_name_;
 }
 
-/* "seen": c_name -> member, insertion ordered (QEMU's dict). */
-typedef struct seen {
-    qc_hashmap *map;
-    qc_ptrvec order;
-} seen;
+/* The members the clash checks have seen, by C name (QEMU's "seen"
+ * dicts, insertion ordered).  The checks nest -- an object's check first
+ * checks its base and its branches' types -- and a branch's members are
+ * seen on top of its union's, then forgotten: so every set lives on one
+ * stack (builder.h), a set being the entries from where it starts to the
+ * top.  One index (linear probing) finds them; entries leave it in the
+ * reverse order they came, so clearing their slot is all it takes. */
+typedef struct seen_ent {
+    const char *cname;
+    uint32_t hash;
+    uint32_t slot;
+    qc_smember *m;
+} seen_ent;
 
-static void seen_init(qc_builder *b, seen *s, size_t hint)
+struct qc_seen {
+    seen_ent *e;
+    size_t n, cap;
+    uint32_t *slots;            /* index of the entry + 1; 0: empty */
+    size_t mask;
+};
+
+/* A set: where its entries start on the stack. */
+typedef size_t seen;
+
+static seen seen_start(qc_builder *b)
 {
-    s->map = qc_hashmap_new_sized(b->a, hint);
-    s->order.items = NULL;
-    s->order.n = s->order.cap = 0;
+    if (!b->seen)
+        b->seen = qc_arena_alloc(b->a, sizeof *b->seen);
+    return b->seen->n;
 }
 
-static void seen_copy(qc_builder *b, seen *dst, const seen *src)
+/* Forgets the entries from MARK up. */
+static void seen_drop(qc_builder *b, size_t mark)
 {
-    seen_init(b, dst, src->order.n + 8);
-    for (size_t i = 0; i < src->order.n; i++) {
-        qc_smember *m = src->order.items[i];
-        qc_hashmap_put(dst->map, member_c_name(b, m), m);
-        qc_ptrvec_push(b->a, &dst->order, m);
+    struct qc_seen *t = b->seen;
+    while (t->n > mark) {
+        t->n--;
+        t->slots[t->e[t->n].slot] = 0;
     }
 }
 
+static size_t seen_count(const qc_builder *b, seen s)
+{
+    return b->seen->n - s;
+}
+
+static qc_smember *seen_find(const qc_builder *b, seen s, const char *cn,
+                             uint32_t h)
+{
+    const struct qc_seen *t = b->seen;
+    if (!t->slots)
+        return NULL;
+    for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        uint32_t k = t->slots[i];
+        if (!k)
+            return NULL;
+        const seen_ent *en = &t->e[k - 1];
+        if (k - 1 >= s && en->hash == h && !strcmp(en->cname, cn))
+            return en->m;
+    }
+}
+
+static void seen_place(struct qc_seen *t, size_t k)
+{
+    size_t i = t->e[k].hash & t->mask;
+    while (t->slots[i])
+        i = (i + 1) & t->mask;
+    t->slots[i] = (uint32_t)k + 1;
+    t->e[k].slot = (uint32_t)i;
+}
+
+static void seen_add(qc_builder *b, const char *cn, uint32_t h,
+                     qc_smember *m)
+{
+    struct qc_seen *t = b->seen;
+    if (t->n == t->cap) {
+        /* Grown tables stay in the arena: the stack is never deep. */
+        t->cap = t->cap ? 2 * t->cap : 64;
+        seen_ent *e = qc_arena_alloc_uninit(b->a, t->cap * sizeof *e);
+        if (t->n)
+            memcpy(e, t->e, t->n * sizeof *e);
+        t->e = e;
+        t->mask = 2 * t->cap - 1;
+        t->slots = qc_arena_alloc(b->a, 2 * t->cap * sizeof *t->slots);
+        for (size_t k = 0; k < t->n; k++)
+            seen_place(t, k);
+    }
+    t->e[t->n] = (seen_ent){ cn, h, 0, m };
+    seen_place(t, t->n++);
+}
+
 static bool member_clash(qc_builder *b, const qc_entity *ctx, qc_smember *m,
-                         seen *s)
+                         seen s)
 {
     const char *cn = member_c_name(b, m);
-    qc_smember *prev = qc_hashmap_get(s->map, cn);
+    qc_smember *prev = seen_find(b, s, cn, m->c_hash_);
     if (prev) {
         QC_SB_ERR(b, ctx, "qapi-member-clash", "%s clashes with %s",
             describe_member(b, m, ctx->defn_name),
             describe_member(b, prev, ctx->defn_name));
         return false;
     }
-    qc_hashmap_put(s->map, cn, m);
-    qc_ptrvec_push(b->a, &s->order, m);
+    seen_add(b, cn, m->c_hash_, m);
     return true;
 }
 
@@ -169,38 +236,50 @@ static bool check_member(qc_builder *b, const qc_entity *ctx, qc_smember *m)
 
 static bool check_object(qc_builder *b, qc_entity *e);
 
+/* O's members join S; each branch's join it for its own check only. */
 static bool object_check_clash(qc_builder *b, const qc_entity *ctx,
-                               qc_entity *o, seen *s)
+                               qc_entity *o, seen s)
 {
     for (size_t i = 0; i < o->nmembers; i++)
         if (!member_clash(b, ctx, o->members[i], s))
             return false;
     if (o->variants)
         for (size_t i = 0; i < o->variants->n; i++) {
-            seen copy;
-            seen_copy(b, &copy, s);
+            size_t mark = b->seen->n;
             qc_entity *t = o->variants->variants[i]->type;
-            if (t && t->kind == QC_ENT_OBJECT
-                && !object_check_clash(b, ctx, t, &copy))
+            bool ok = !t || t->kind != QC_ENT_OBJECT
+                || object_check_clash(b, ctx, t, s);
+            seen_drop(b, mark);
+            if (!ok)
                 return false;
         }
     return true;
 }
 
-static bool enum_has_value(const qc_entity *en, const char *name)
+/* Branches mostly come in the order of their values: the search starts
+ * where the last one ended (*HINT). */
+static bool enum_has_value(const qc_entity *en, const char *name,
+                           size_t *hint)
 {
-    for (size_t i = 0; i < en->nvalues; i++)
-        if (strcmp(en->values[i]->name, name) == 0)
+    for (size_t k = 0; k < en->nvalues; k++) {
+        size_t i = *hint + k;       /* *HINT <= nvalues */
+        if (i >= en->nvalues)
+            i -= en->nvalues;
+        if (strcmp(en->values[i]->name, name) == 0) {
+            *hint = i + 1;
             return true;
+        }
+    }
     return false;
 }
 
 /* The discriminator of union E: a member of its base, an enum, neither
  * optional nor conditional.  NULL after reporting. */
-static qc_smember *check_discriminator(qc_builder *b, qc_entity *e, seen *s)
+static qc_smember *check_discriminator(qc_builder *b, qc_entity *e, seen s)
 {
     const char *tag = e->variants->tag_name ? e->variants->tag_name : "";
-    qc_smember *tm = qc_hashmap_get(s->map, qc_c_name(b->a, tag, true));
+    const char *cn = qc_c_name(b->a, tag, true);
+    qc_smember *tm = seen_find(b, s, cn, qc_hash_str(cn));
     const char *base = "'base'";
     if (!tm || strcmp(tm->name, tag) != 0) {
         QC_SB_ERR(b, e, "qapi-bad-discriminator",
@@ -257,7 +336,7 @@ static void add_empty_branches(qc_builder *b, qc_entity *e, const qc_smember *tm
     vs->variants = nv;
 }
 
-static bool check_branches(qc_builder *b, qc_entity *e, seen *s)
+static bool check_branches(qc_builder *b, qc_entity *e, seen s)
 {
     qc_variants *vs = e->variants;
     qc_smember *tm = check_discriminator(b, e, s);
@@ -268,13 +347,14 @@ static bool check_branches(qc_builder *b, qc_entity *e, seen *s)
         QC_SB_ERR(b, e, "qapi-union-empty", "union has no branches");
         return false;
     }
+    size_t hint = 0;
     for (size_t i = 0; i < vs->n; i++) {
         qc_smember *v = vs->variants[i];
         if (!check_member(b, e, v))
             return false;
-        if (!s->order.n)
+        if (!seen_count(b, s))
             continue;
-        if (!enum_has_value(tm->type, v->name)) {
+        if (!enum_has_value(tm->type, v->name, &hint)) {
             QC_SB_ERR(b, e, "qapi-bad-branch", "branch '%s' is not a value of %s",
                       v->name, qc_entity_describe(b->a, tm->type));
             return false;
@@ -314,12 +394,10 @@ static bool check_object(qc_builder *b, qc_entity *e)
     return true;
 }
 
-static bool check_object_body(qc_builder *b, qc_entity *e)
+static bool object_body(qc_builder *b, qc_entity *e, seen s)
 {
     if (!check_definition(b, e))
         return false;
-    seen s;
-    seen_init(b, &s, e->nlocal_members + 8);
     if (e->base_name_) {
         e->base = resolve_type(b, e->base_name_, e, "'base'");
         if (!e->base)
@@ -330,25 +408,28 @@ static bool check_object_body(qc_builder *b, qc_entity *e)
             return false;
         }
         if (!check_object(b, e->base)
-            || !object_check_clash(b, e, e->base, &s))
+            || !object_check_clash(b, e, e->base, s))
             return false;
     }
     for (size_t i = 0; i < e->nlocal_members; i++)
         if (!check_member(b, e, e->local_members[i])
-            || !member_clash(b, e, e->local_members[i], &s))
+            || !member_clash(b, e, e->local_members[i], s))
             return false;
-    size_t n = s.order.n;
-    qc_smember **members = qc_arena_alloc(b->a, (n + 1) * sizeof(*members));
-    if (n)
-        memcpy(members, s.order.items, n * sizeof(*members));
+    size_t n = seen_count(b, s);
+    qc_smember **members = qc_arena_alloc_uninit(b->a,
+                                                 (n + 1) * sizeof(*members));
+    for (size_t i = 0; i < n; i++)
+        members[i] = b->seen->e[s + i].m;
+    members[n] = NULL;
     if (e->variants) {
-        if (!check_branches(b, e, &s))
+        if (!check_branches(b, e, s))
             return false;
         for (size_t i = 0; i < e->variants->n; i++) {
-            seen copy;
-            seen_copy(b, &copy, &s);
-            if (!object_check_clash(b, e, e->variants->variants[i]->type,
-                                    &copy))
+            size_t mark = b->seen->n;
+            bool ok = object_check_clash(b, e, e->variants->variants[i]->type,
+                                         s);
+            seen_drop(b, mark);
+            if (!ok)
                 return false;
         }
     }
@@ -357,7 +438,16 @@ static bool check_object_body(qc_builder *b, qc_entity *e)
     return true;
 }
 
-static bool check_alternate(qc_builder *b, qc_entity *e)
+/* The members of E's checks are forgotten once it is checked. */
+static bool check_object_body(qc_builder *b, qc_entity *e)
+{
+    seen s = seen_start(b);
+    bool ok = object_body(b, e, s);
+    seen_drop(b, s);
+    return ok;
+}
+
+static bool alternate_body(qc_builder *b, qc_entity *e, seen s)
 {
     if (!check_definition(b, e))
         return false;
@@ -366,8 +456,6 @@ static bool check_alternate(qc_builder *b, qc_entity *e)
     for (size_t i = 0; i < vs->n; i++)
         if (!check_member(b, e, vs->variants[i]))
             return false;
-    seen s;
-    seen_init(b, &s, vs->n);
     const char *types_seen[8] = { 0 };
     static const char *const qtn[] = {
         "QTYPE_QNULL", "QTYPE_QSTRING", "QTYPE_QNUM", "QTYPE_QBOOL",
@@ -375,7 +463,7 @@ static bool check_alternate(qc_builder *b, qc_entity *e)
     };
     for (size_t i = 0; i < vs->n; i++) {
         qc_smember *v = vs->variants[i];
-        if (!member_clash(b, e, v, &s))
+        if (!member_clash(b, e, v, s))
             return false;
         const char *qt = qc_entity_alternate_qtype(v->type);
         if (!qt) {
@@ -416,6 +504,24 @@ static bool check_alternate(qc_builder *b, qc_entity *e)
                 types_seen[k] = v->name;
     }
     return true;
+}
+
+static bool check_alternate(qc_builder *b, qc_entity *e)
+{
+    seen s = seen_start(b);
+    bool ok = alternate_body(b, e, s);
+    seen_drop(b, s);
+    return ok;
+}
+
+static bool enum_values(qc_builder *b, qc_entity *e)
+{
+    seen s = seen_start(b);
+    bool ok = true;
+    for (size_t i = 0; ok && i < e->nvalues; i++)
+        ok = member_clash(b, e, e->values[i], s);
+    seen_drop(b, s);
+    return ok;
 }
 
 static bool has_conditional_members(const qc_entity *o)
@@ -487,12 +593,7 @@ bool qc_sb_check_entity(qc_builder *b, qc_entity *e)
     case QC_ENT_ENUM: {
         if (!check_definition(b, e))
             return false;
-        seen s;
-        seen_init(b, &s, e->nvalues);
-        for (size_t i = 0; i < e->nvalues; i++)
-            if (!member_clash(b, e, e->values[i], &s))
-                return false;
-        return true;
+        return enum_values(b, e);
     }
     case QC_ENT_ARRAY:
         if (!check_definition(b, e))

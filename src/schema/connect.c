@@ -41,14 +41,12 @@ static bool doc_describes(const qc_doc *doc, const char *member)
     return false;
 }
 
+/* EXEMPT: the doc's definition is in the documentation-exceptions. */
 static bool connect_member(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
-                           const qc_smember *m)
+                           const qc_smember *m, bool exempt)
 {
     const char *role = m->role == QC_ROLE_VALUE ? "value"
         : m->role == QC_ROLE_BRANCH ? "branch" : "member";
-    bool exempt = doc->symbol
-        && qc_pragma_lists(&b->s->ast->pragma.documentation_exceptions,
-                           doc->symbol);
     if (!exempt && b->rejected_unnamed && !doc_describes(doc, m->name)) {
         /* the rejected expression may have been the pragma exempting it:
          * neither complain nor check this doc later */
@@ -61,6 +59,18 @@ static bool connect_member(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
     return connect_features(b, doc, ctx, m->features, m->nfeatures);
 }
 
+static bool connect_members(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
+                            qc_smember **ms, size_t n)
+{
+    bool exempt = doc->symbol
+        && qc_pragma_lists(&b->s->ast->pragma.documentation_exceptions,
+                           doc->symbol);
+    for (size_t i = 0; i < n; i++)
+        if (!connect_member(b, doc, ctx, ms[i], exempt))
+            return false;
+    return true;
+}
+
 bool qc_sb_connect_doc(qc_builder *b, qc_entity *e, qc_doc *doc)
 {
     if (!doc)
@@ -71,22 +81,21 @@ bool qc_sb_connect_doc(qc_builder *b, qc_entity *e, qc_doc *doc)
         return false;
     switch (e->kind) {
     case QC_ENT_ENUM:
-        for (size_t i = 0; i < e->nvalues; i++)
-            if (!connect_member(b, doc, e, e->values[i]))
-                return false;
+        if (!connect_members(b, doc, e, e->values, e->nvalues))
+            return false;
         break;
     case QC_ENT_OBJECT:
         if (e->base && qc_entity_is_implicit(e->base)
             && !qc_sb_connect_doc(b, e->base, doc))
             return false;
-        for (size_t i = 0; i < e->nlocal_members; i++)
-            if (!connect_member(b, doc, e, e->local_members[i]))
-                return false;
+        if (!connect_members(b, doc, e, e->local_members,
+                             e->nlocal_members))
+            return false;
         break;
     case QC_ENT_ALTERNATE:
-        for (size_t i = 0; i < e->variants->n; i++)
-            if (!connect_member(b, doc, e, e->variants->variants[i]))
-                return false;
+        if (!connect_members(b, doc, e, e->variants->variants,
+                             e->variants->n))
+            return false;
         break;
     case QC_ENT_COMMAND:
     case QC_ENT_EVENT:

@@ -34,7 +34,9 @@ void qc_sb_add_entity(qc_builder *b, qc_entity *e)
 static bool def_definition(qc_builder *b, qc_entity *e)
 {
     qc_sb_add_entity(b, e);
-    qc_entity *prev = qc_hashmap_get(b->s->by_name, e->name);
+    qc_entity *prev = qc_hashmap_put_new(b->s->by_name, e->name, e);
+    if (prev == e)
+        return true;
     if (prev) {
         if (prev->has_info) {
             if (!b->contested)
@@ -51,6 +53,7 @@ static bool def_definition(qc_builder *b, qc_entity *e)
         }
         return false;
     }
+    /* a dropped definition's name (its entry is NULL) */
     qc_hashmap_put(b->s->by_name, e->name, e);
     return true;
 }
@@ -59,7 +62,7 @@ static const char *make_array_type(qc_builder *b, const char *elem,
                                    const qc_defn *dfn, const qc_expr *x,
                                    bool *ok)
 {
-    const char *name = qc_arena_printf(b->a, "%sList", elem);
+    const char *name = qc_arena_concat(b->a, elem, "List", NULL);
     qc_entity *prev = qc_hashmap_get(b->s->by_name, name);
     if (!qc_entity_is_type(prev)) {
         qc_entity *e = qc_sb_new_entity(b, QC_ENT_ARRAY, name, "array", dfn, x);
@@ -174,9 +177,10 @@ static qc_entity *new_object(qc_builder *b, const char *name, const char *meta,
     return e;
 }
 
-/* Returns the implicit type's name, or NULL for no members. */
+/* The implicit type "q_obj_OWNER-SUFFIX" ("-arg", "-base"): returns its
+ * name, or NULL for no members. */
 static const char *make_implicit_object(qc_builder *b, const char *owner,
-                                        const char *role, qc_cond *cond,
+                                        const char *suffix, qc_cond *cond,
                                         const qc_value *data,
                                         const qc_defn *dfn, const qc_expr *x,
                                         bool *ok)
@@ -185,7 +189,7 @@ static const char *make_implicit_object(qc_builder *b, const char *owner,
     qc_smember **ms = make_members(b, data, dfn, x, &n, ok);
     if (!n)
         return NULL;
-    const char *name = qc_arena_printf(b->a, "q_obj_%s-%s", owner, role);
+    const char *name = qc_arena_concat(b->a, "q_obj_", owner, suffix);
     if (qc_hashmap_get(b->s->by_name, name))
         return name;    /* a duplicate owner, reported next */
     qc_entity *e = new_object(b, name, "struct", dfn, x);
@@ -267,7 +271,7 @@ static qc_entity *def_union(qc_builder *b, const qc_defn *dfn, qc_cond *cond,
     const qc_value *base = qc_obj_get(x->value, "base");
     const char *base_name;
     if (qc_is_object(base))
-        base_name = make_implicit_object(b, dfn->name, "base", cond, base,
+        base_name = make_implicit_object(b, dfn->name, "-base", cond, base,
                                          dfn, x, ok);
     else
         base_name = qc_is_string(base) ? base->u.str.s : NULL;
@@ -309,7 +313,7 @@ static qc_entity *def_command_or_event(qc_builder *b, const qc_defn *dfn,
     const qc_value *data = qc_obj_get(e, "data");
     const char *arg = NULL;
     if (qc_is_object(data))
-        arg = make_implicit_object(b, dfn->name, "arg", cond, data, dfn, x,
+        arg = make_implicit_object(b, dfn->name, "-arg", cond, data, dfn, x,
                                    ok);
     else if (qc_is_string(data))
         arg = data->u.str.s;

@@ -3,16 +3,23 @@
  * The parser walks the raw lines of one '##' block the way QEMU's
  * QAPISchemaParser.get_doc does: one line of look-ahead, a current line
  * index, and errors that abort the whole block.  Aborting is done with
- * longjmp back to qc_doc_parse: everything lives in the arena except the
- * one text buffer, which qc_doc_parse frees on both paths.
+ * longjmp back to qc_doc_parse: everything lives in the arena.
  *
  * Text normalisation follows QEMU's QAPIDoc: each line is stripped of "# "
  * and trailing white space, appended with a '\n' to the section being
  * written (always the last one started), and at the end every section is
- * stripped of leading and trailing newlines (spaces are kept). */
+ * stripped of leading and trailing newlines (spaces are kept).  The
+ * sections are written one after the other into one arena block sized
+ * for the doc block's text, so each one's text is where it was written.
+ * Only what is printed needs the text: the checks only need to know
+ * whether a section has some, so a block is first read without writing
+ * any, and read again when its text is wanted (qc_doc_dump). */
 #include "schema/doc.h"
 
 #include <setjmp.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,18 +63,33 @@ static size_t space_before(const char *s, size_t n)
     return 0;
 }
 
-/* Number of leading white-space characters (QEMU's indent); *BYTES gets
- * their length in bytes. */
-static unsigned leading_space(const char *s, size_t n, size_t *bytes)
+/* N less the white space at the end of S[0..N). */
+static size_t strip_end(const char *s, size_t n)
+{
+    size_t k;
+    /* A line usually ends in a letter or a dot: look no further. */
+    while (n && ((unsigned char)s[n - 1] >= 0x80 || !(s[n - 1] > ' '))
+           && (k = space_before(s, n)) != 0)
+        n -= k;
+    return n;
+}
+
+/* Number of leading white-space characters (QEMU's indent). */
+static unsigned leading_space(const char *s, size_t n)
 {
     unsigned count = 0;
     size_t i = 0, k;
+    while (i < n && s[i] == ' ') {
+        i++;
+        count++;
+    }
+    /* Usually a letter comes next. */
+    if (i < n && (unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80)
+        return count;
     while ((k = space_at(s + i, n - i)) != 0) {
         i += k;
         count++;
     }
-    if (bytes)
-        *bytes = i;
     return count;
 }
 
@@ -113,10 +135,14 @@ typedef struct {
     const qc_options *opts;
     jmp_buf fail;
     qc_doc *doc;
-    qc_ptrvec all;              /* every section in textual order */
-    qc_doc_section *last;       /* all's last: the one being written */
-    qc_buf buf;                 /* LAST's text so far */
-    size_t i;                   /* index of the current line */
+    qc_doc_section *last;       /* the section being written */
+    bool write;                 /* write the sections' text */
+    char *text;                 /* LAST's text so far: TEXT to OUT */
+    char *out;
+    bool wrote;                 /* LAST has had lines or newlines, */
+    bool has_text;              /* other than empty ones */
+    qc_doc_section *empty;      /* the first tagged section without text */
+    qc_docline line;            /* the current line */
     bool at_end;                /* the current line is the closing "##" */
     const char *s;              /* the current line's text after "# " */
     size_t n;
@@ -141,7 +167,7 @@ static const char *kind_title(qc_doc_kind k)
 
 static qc_loc cur_loc(const parser *p)
 {
-    return p->blk->lines[p->i].loc;
+    return p->line.loc;
 }
 
 static void __attribute__((noreturn)) bail(parser *p)
@@ -174,13 +200,26 @@ fail_line(parser *p, qc_loc loc, const char *code, const char *fmt, ...)
 
 /* ---- sections -------------------------------------------------------------- */
 
+/* LAST's text is complete: stripped of newlines at both ends (QEMU's
+ * QAPIDoc.end), it is where it was written. */
 static void seal_last(parser *p)
 {
-    if (p->last) {
-        p->last->text = qc_arena_strndup(p->a, p->buf.data ? p->buf.data : "",
-                                         p->buf.len);
-        qc_buf_reset(&p->buf);
-    }
+    qc_doc_section *sec = p->last;
+    if (!sec)
+        return;
+    if (sec->kind != QC_DOC_PLAIN && !p->has_text && !p->empty)
+        p->empty = sec;
+    p->wrote = p->has_text = false;
+    if (!p->write)
+        return;
+    char *t = p->text, *e = p->out;
+    while (e > t && e[-1] == '\n')
+        e--;
+    while (t < e && *t == '\n')
+        t++;
+    *e = '\0';
+    sec->text = t;
+    p->text = p->out = e + 1;
 }
 
 static qc_doc_section *start_section(parser *p, qc_doc_kind kind,
@@ -191,15 +230,19 @@ static qc_doc_section *start_section(parser *p, qc_doc_kind kind,
     sec->name = name;
     sec->loc = loc;
     seal_last(p);
-    qc_ptrvec_push(p->a, &p->all, sec);
     p->last = sec;
     return sec;
 }
 
 static void append_line(parser *p, const char *s, size_t n)
 {
-    qc_buf_append(&p->buf, s, n);
-    qc_buf_putc(&p->buf, '\n');
+    p->wrote = true;
+    p->has_text |= n != 0;
+    if (!p->write)
+        return;
+    memcpy(p->out, s, n);
+    p->out[n] = '\n';
+    p->out += n + 1;
 }
 
 /* A plain paragraph continues the last section when that is plain (with a
@@ -207,9 +250,11 @@ static void append_line(parser *p, const char *s, size_t n)
 static void ensure_untagged(parser *p)
 {
     if (p->last->kind == QC_DOC_PLAIN) {
-        if (p->buf.len == 0)
+        if (!p->wrote)
             p->last->loc = cur_loc(p);
-        qc_buf_putc(&p->buf, '\n');
+        p->wrote = true;
+        if (p->write)
+            *p->out++ = '\n';
         return;
     }
     qc_doc_section *sec = start_section(p, QC_DOC_PLAIN, NULL, cur_loc(p));
@@ -220,8 +265,30 @@ static qc_doc_section *find_named(const qc_ptrvec *v, const char *name)
 {
     for (size_t i = 0; i < v->n; i++) {
         qc_doc_section *sec = v->items[i];
-        if (!strcmp(sec->name, name))
+        if (sec->name[0] == name[0] && !strcmp(sec->name, name))
             return sec;
+    }
+    return NULL;
+}
+
+/* The same, looking first where the last search ended (*HINT): members
+ * are connected mostly in the order they are documented. */
+static qc_doc_section *find_named_from(const qc_ptrvec *v, const char *name,
+                                       size_t *hint)
+{
+    if (*hint < v->n) {
+        qc_doc_section *sec = v->items[*hint];
+        if (!strcmp(sec->name, name)) {
+            ++*hint;
+            return sec;
+        }
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        qc_doc_section *sec = v->items[i];
+        if (sec->name[0] == name[0] && !strcmp(sec->name, name)) {
+            *hint = i + 1;
+            return sec;
+        }
     }
     return NULL;
 }
@@ -252,26 +319,50 @@ static void new_tagged(parser *p, qc_doc_kind kind)
     qc_ptrvec_push(p->a, &p->doc->sections, sec);
 }
 
-/* QEMU's QAPIDoc.end: strip newlines, tagged sections need text. */
+/* QEMU's QAPIDoc.end: tagged sections need text. */
 static void finish_sections(parser *p)
 {
     seal_last(p);
-    for (size_t i = 0; i < p->all.n; i++) {
-        qc_doc_section *sec = p->all.items[i];
-        char *t = sec->text;
-        size_t n = strlen(t);
-        while (n && t[n - 1] == '\n')
-            t[--n] = '\0';
-        while (*t == '\n')
-            t++;
-        sec->text = t;
-        if (sec->kind != QC_DOC_PLAIN && !*t && !p->no_end_checks)
-            fail_line(p, sec->loc, "qapi-doc-empty-section",
-                      "the '%s:' section has no text", kind_title(sec->kind));
-    }
+    if (p->empty && !p->no_end_checks)
+        fail_line(p, p->empty->loc, "qapi-doc-empty-section",
+                  "the '%s:' section has no text", kind_title(p->empty->kind));
 }
 
 /* ---- lines ------------------------------------------------------------------ */
+
+/* The first '.', '!' or '?' in S[I..END), or END: many bytes at a time
+ * while none is there (the check reads every line of text). */
+static size_t sentence_mark(const char *s, size_t i, size_t end)
+{
+#if defined(__SSE2__)
+    const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!');
+    const __m128i ask = _mm_set1_epi8('?');
+    for (; i + 16 <= end; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dot),
+                                              _mm_cmpeq_epi8(x, bang)),
+                                 _mm_cmpeq_epi8(x, ask));
+        int bits = _mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz((unsigned)bits);
+    }
+#endif
+    const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+    for (; i + 8 <= end; i += 8) {
+        uint64_t x, a, b, c;
+        memcpy(&x, s + i, 8);
+        a = x ^ (ones * '.');
+        b = x ^ (ones * '!');
+        c = x ^ (ones * '?');
+        if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c))
+            & highs)
+            break;
+    }
+    for (; i < end; i++)
+        if (s[i] == '.' || s[i] == '!' || s[i] == '?')
+            return i;
+    return end;
+}
 
 /* 10.2: line length and sentence spacing (QEMU's doc line format check). */
 static void check_line_format(parser *p)
@@ -279,7 +370,7 @@ static void check_line_format(parser *p)
     const char *s = p->s;
     size_t n = p->n;
 
-    if (qc_utf8_count(s, n) + 2 > 70) {
+    if (n + 2 > 70 && qc_utf8_count(s, n) + 2 > 70) {
         size_t k = 0;
         while (k < n && s[k] == ' ')
             k++;
@@ -297,8 +388,11 @@ static void check_line_format(parser *p)
     }
 
     for (size_t i = 0; i + 2 < n; i++) {
+        i = sentence_mark(s, i, n - 2);
+        if (i + 2 >= n)
+            break;
         char c = s[i], nx = s[i + 2];
-        if ((c != '.' && c != '!' && c != '?') || s[i + 1] != ' ')
+        if (s[i + 1] != ' ')
             continue;
         if (!((nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')
               || nx == '('))
@@ -332,51 +426,29 @@ static void check_line_format(parser *p)
     }
 }
 
-/* QEMU's get_doc_line: loads the current line into p->s/p->n, or sets
- * p->at_end at the closing "##".  Bails out silently when a block cut
- * short by a syntax error runs out of lines. */
-static void load_line(parser *p)
+/* The closing "##" line, or junk after "##". */
+static __attribute__((noinline)) void end_line(parser *p)
 {
-    if (p->i >= p->blk->n)
-        bail(p);                /* partial block: the caller reports */
-    const qc_docline *l = &p->blk->lines[p->i];
-    const char *t = l->text;
-    size_t n = l->len;
+    if (p->line.len != 2)
+        fail_at(p, p->line.loc, "qapi-doc-junk-end",
+                "the closing '##' of a doc comment must be alone on "
+                "its line");
+    p->at_end = true;
+    p->literal = false;
+    p->s = NULL;
+    p->n = 0;
+}
 
-    p->at_end = false;
-    if (n >= 2 && t[0] == '#' && t[1] == '#') {
-        if (n != 2)
-            fail_at(p, l->loc, "qapi-doc-junk-end",
-                    "the closing '##' of a doc comment must be alone on "
-                    "its line");
-        p->at_end = true;
-        p->literal = false;
-        p->s = NULL;
-        p->n = 0;
-        return;
-    }
-    if (n == 1) {
-        p->s = t + 1;
-        p->n = 0;
-        return;
-    }
-    if (t[1] != ' ')
-        fail_at(p, l->loc, "qapi-doc-missing-space",
-                "doc comment text must be separated from '#' by a space");
-    t += 2;
-    n -= 2;
-    size_t k;
-    while ((k = space_before(t, n)) != 0)
-        n -= k;
-    p->s = t;
-    p->n = n;
-
-    if (p->opts->std == QC_STD_QEMU_10_0)
-        return;
+/* 10.2: literal blocks, and the format of other lines. */
+static __attribute__((noinline)) void format_line(parser *p)
+{
+    const char *t = p->s;
+    size_t n = p->n;
     /* A line that is just "::" or ".. qmp-example::" starts a literal
      * block, which lasts until the indentation decreases. */
     size_t j = 0;
-    if (n >= 2 && t[0] == '.' && t[1] == '.' && n > 2 && t[2] == ' ') {
+    bool colons = n >= 2 && t[n - 1] == ':' && t[n - 2] == ':';
+    if (colons && n > 2 && t[0] == '.' && t[1] == '.' && t[2] == ' ') {
         j = 2;
         while (j < n && t[j] == ' ')
             j++;
@@ -385,13 +457,13 @@ static void load_line(parser *p)
         else
             j = 0;
     }
-    while (j < n && t[j] == ' ')
+    while (colons && j < n && t[j] == ' ')
         j++;
-    if (n - j == 2 && t[j] == ':' && t[j + 1] == ':') {
+    if (colons && n - j == 2 && t[j] == ':' && t[j + 1] == ':') {
         p->literal = true;
         p->literal_indent = 0;
     } else if (p->literal && n) {
-        unsigned ind = leading_space(t, n, NULL);
+        unsigned ind = leading_space(t, n);
         if (p->literal_indent == 0)
             p->literal_indent = ind;
         else if (ind < p->literal_indent)
@@ -401,10 +473,34 @@ static void load_line(parser *p)
         check_line_format(p);
 }
 
+/* QEMU's get_doc_line: loads the next line into p->s/p->n, or sets
+ * p->at_end at the closing "##".  Bails out silently when a block cut
+ * short by a syntax error runs out of lines.  Runs for every line: what
+ * is rare is out of line. */
 static void next_line(parser *p)
 {
-    p->i++;
-    load_line(p);
+    if (!qc_docblock_next(p->blk, &p->line))
+        bail(p);                /* partial block: the caller reports */
+    const char *t = p->line.text;
+    size_t n = p->line.len;
+
+    p->at_end = false;
+    if (n >= 2 && t[1] == '#') {        /* t[0] is the '#' */
+        end_line(p);
+        return;
+    }
+    if (n == 1) {
+        p->s = t + 1;
+        p->n = 0;
+        return;
+    }
+    if (t[1] != ' ')
+        fail_at(p, p->line.loc, "qapi-doc-missing-space",
+                "doc comment text must be separated from '#' by a space");
+    p->s = t + 2;
+    p->n = strip_end(t + 2, n - 2);
+    if (p->opts->std != QC_STD_QEMU_10_0)
+        format_line(p);
 }
 
 static bool blank(const parser *p)
@@ -443,7 +539,7 @@ static void take_indented(parser *p)
     }
     if (p->at_end)
         return;
-    unsigned indent = leading_space(p->s, p->n, NULL);
+    unsigned indent = leading_space(p->s, p->n);
     if (!indent)
         return;
     append_line(p, p->s, p->n);
@@ -452,7 +548,7 @@ static void take_indented(parser *p)
         next_line(p);
         if (p->at_end || at_name_colon(p, NULL, NULL))
             return;
-        if (p->n && leading_space(p->s, p->n, NULL) < indent) {
+        if (p->n && leading_space(p->s, p->n) < indent) {
             /* QEMU's flag is set after the first continuation line, so
              * only the line right after it must not de-indent. */
             if (after_first)
@@ -485,10 +581,15 @@ static size_t section_tag(const parser *p, const char **word)
         "Returns", "Errors", "Since", "Notes", "Note", "Examples", "Example",
         "TODO",
     };
+    static const unsigned char len[] = { 7, 6, 5, 5, 4, 8, 7, 4 };
+    /* Every tag starts with a capital that most lines do not. */
+    char c = p->n ? p->s[0] : 0;
+    if (c != 'R' && c != 'E' && c != 'S' && c != 'N' && c != 'T')
+        return 0;
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
-        size_t l = strlen(tags[i]);
-        if (p->n > l && !memcmp(p->s, tags[i], l) && p->s[l] == ':'
-            && !(l + 1 < p->n && p->s[l + 1] == ':')) {
+        size_t l = len[i];
+        if (p->n > l && tags[i][0] == c && !memcmp(p->s, tags[i], l)
+            && p->s[l] == ':' && !(l + 1 < p->n && p->s[l + 1] == ':')) {
             *word = tags[i];
             return l;
         }
@@ -543,8 +644,8 @@ static void parse_definition(parser *p)
                         "'Features:' must be followed by '@FEATURE:' "
                         "descriptions");
             no_more_args = true;
-        } else if (at_name_colon(p, &name, NULL)) {
-            if (no_more_args)
+        } else if (at_name_colon(p, NULL, NULL)) {
+            if (no_more_args && at_name_colon(p, &name, NULL))
                 fail_at(p, cur_loc(p), "qapi-doc-interleaved",
                         "'@%s:' is described after a section that must "
                         "follow all descriptions", name);
@@ -587,7 +688,7 @@ static void parse_freeform(parser *p)
     ensure_untagged(p);
     while (!p->at_end) {
         const char *name;
-        if (at_name_colon(p, &name, NULL))
+        if (at_name_colon(p, NULL, NULL) && at_name_colon(p, &name, NULL))
             fail_at(p, cur_loc(p), "qapi-doc-freeform-symbol",
                     "'@%s:' describes a member, but this doc comment is "
                     "not for a definition", name);
@@ -602,57 +703,96 @@ static void parse_freeform(parser *p)
     }
 }
 
-static qc_doc *doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
-                         const qc_options *opts, bool end_checks)
+/* P is set up by the caller: nothing that changes after setjmp is a
+ * local of this function, so nothing is indeterminate after longjmp. */
+static qc_doc *doc_parse(parser *p)
 {
-    if (!blk || blk->n == 0)
-        return NULL;
-    /* The state lives in the arena, not on the stack, so that nothing
-     * changed after setjmp is indeterminate after longjmp. */
-    parser *p = qc_arena_alloc(a, sizeof *p);
-    p->a = a;
-    p->d = d;
-    p->blk = blk;
-    p->opts = opts;
-    p->no_end_checks = !end_checks;
+    qc_arena *a = p->a;
+    const qc_docblock *blk = p->blk;
 
-    if (setjmp(p->fail)) {
-        qc_buf_free(&p->buf);
+    if (setjmp(p->fail))
         return NULL;
-    }
 
-    const qc_docline *first = &blk->lines[0];
-    if (first->len != 2 || memcmp(first->text, "##", 2))
-        fail_at(p, first->loc, "qapi-doc-junk-start",
+    /* Every line's text goes into some section at most once, with a
+     * newline, after at most one newline that starts a paragraph, and
+     * every section ends in a NUL: room for the block's text, two bytes
+     * per line and the body's NUL. */
+    if (p->write)
+        p->text = p->out = qc_arena_alloc_text(a, blk->end - blk->start
+                                                 + 2 * blk->n + 2);
+
+    p->line = qc_docblock_first(blk);
+    const qc_docline first = p->line;
+    if (first.len != 2 || memcmp(first.text, "##", 2))
+        fail_at(p, first.loc, "qapi-doc-junk-start",
                 "the opening '##' of a doc comment must be alone on its "
                 "line");
 
     qc_doc *doc = qc_arena_alloc(a, sizeof *doc);
     p->doc = doc;
-    doc->loc = first->loc;
-    doc->body = start_section(p, QC_DOC_PLAIN, NULL, first->loc);
+    doc->loc = first.loc;
+    doc->blk_ = blk;
+    doc->std_ = p->opts->std;
+    doc->arena_ = a;
+    doc->body = start_section(p, QC_DOC_PLAIN, NULL, first.loc);
 
-    p->i = 1;
-    load_line(p);
+    next_line(p);
     if (!p->at_end && p->n && p->s[0] == '@')
         parse_definition(p);
     else
         parse_freeform(p);
     finish_sections(p);
-    qc_buf_free(&p->buf);
     return doc;
+}
+
+static qc_doc *parse_block(qc_arena *a, qc_diag *d, const qc_docblock *blk,
+                           const qc_options *opts, bool end_checks,
+                           bool write)
+{
+    if (!blk || blk->n == 0)
+        return NULL;
+    parser p = { .a = a, .d = d, .blk = blk, .opts = opts,
+                 .no_end_checks = !end_checks, .write = write };
+    return doc_parse(&p);
+}
+
+static void copy_texts(const qc_ptrvec *to, const qc_ptrvec *from)
+{
+    for (size_t i = 0; i < from->n; i++)
+        ((qc_doc_section *)to->items[i])->text =
+            ((const qc_doc_section *)from->items[i])->text;
+}
+
+/* DOC's sections get their text: its block read again, writing it (the
+ * same sections come out, in the same order; the made-up ones of
+ * qc_doc_connect_member have theirs and come last). */
+static void write_texts(qc_doc *doc)
+{
+    if (!doc->body || doc->body->text)
+        return;
+    /* It was read without a problem, so none is reported now. */
+    qc_options o = { doc->std_, false };
+    qc_diag *quiet = qc_diag_new();
+    qc_doc *w = parse_block(doc->arena_, quiet, doc->blk_, &o, true, true);
+    qc_diag_free(quiet);
+    if (!w)
+        return;
+    doc->body->text = w->body->text;
+    copy_texts(&doc->args, &w->args);
+    copy_texts(&doc->features, &w->features);
+    copy_texts(&doc->sections, &w->sections);
 }
 
 qc_doc *qc_doc_parse(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                      const qc_options *opts)
 {
-    return doc_parse(a, d, blk, opts, true);
+    return parse_block(a, d, blk, opts, true, false);
 }
 
 qc_doc *qc_doc_parse_lines(qc_arena *a, qc_diag *d, const qc_docblock *blk,
                            const qc_options *opts)
 {
-    return doc_parse(a, d, blk, opts, false);
+    return parse_block(a, d, blk, opts, false, false);
 }
 
 /* ---- checks made with the schema ---------------------------------------- */
@@ -689,7 +829,7 @@ bool qc_doc_connect_member(qc_arena *a, qc_doc *doc, qc_diag *d,
 {
     if (!doc)
         return true;
-    qc_doc_section *sec = find_named(&doc->args, member);
+    qc_doc_section *sec = find_named_from(&doc->args, member, &doc->arg_hint_);
     if (!sec) {
         if (!exempt) {
             qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-undocumented-member",
@@ -728,7 +868,8 @@ bool qc_doc_connect_feature(qc_doc *doc, qc_diag *d, const char *feature,
 {
     if (!doc)
         return true;
-    qc_doc_section *sec = find_named(&doc->features, feature);
+    qc_doc_section *sec = find_named_from(&doc->features, feature,
+                                          &doc->feature_hint_);
     if (!sec) {
         qc_diagnostic *dg = qc_error(d, loc, "qapi-doc-undocumented-feature",
                                      "feature '%s' is not documented",
@@ -776,6 +917,7 @@ bool qc_doc_check(qc_doc *doc, qc_diag *d)
 
 void qc_doc_dump(qc_buf *b, const qc_doc *doc)
 {
+    write_texts((qc_doc *)doc);     /* a cache: the doc is the same */
     if (doc->symbol)
         qc_buf_printf(b, "doc symbol=%s\n", doc->symbol);
     else

@@ -60,7 +60,8 @@ typedef enum {
 typedef struct qc_doc_section {
     qc_doc_kind kind;
     const char *name;   /* MEMBER/FEATURE: the name after '@' */
-    char *text;         /* the text as QEMU's test harness prints it */
+    char *text;         /* the text as QEMU's test harness prints it;
+                           NULL until qc_doc_dump wants it */
     qc_loc loc;         /* the line the section starts on */
     bool connected;     /* MEMBER/FEATURE: matched to a real member/feature */
     bool implicit;      /* added by connect for an undocumented, exempt member */
@@ -75,6 +76,12 @@ typedef struct qc_doc {
     qc_ptrvec sections;     /* the other sections after the body, in order:
                                PLAIN, RETURNS, ERRORS, SINCE, TODO */
     qc_doc_section *returns, *errors, *since;
+    size_t arg_hint_, feature_hint_;    /* private to connect */
+    /* Private: the block it was read from, read again for the sections'
+     * text when it is wanted (the checks do not need it). */
+    const qc_docblock *blk_;
+    qc_std std_;
+    qc_arena *arena_;
 } qc_doc;
 
 /* Parses one block.  For a block cut short by a syntax error

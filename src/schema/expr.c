@@ -19,21 +19,26 @@ typedef struct ctx {
     const char *name;
 } ctx;
 
-/* Builds "A'B'C" style descriptions on every member, so it must be cheap:
- * plain copies, truncated to the buffer. */
-static void cat3(char *buf, size_t size, const char *a, const char *b,
-                 const char *c)
+/* What a check is about, as its messages name it: PRE, or "PRE member
+ * 'NAME'" when NAME is set.  The checks run on every member, so the text
+ * is made only for a message (cut to 319 bytes, as it always was). */
+typedef struct what {
+    const char *pre, *name;
+} what;
+
+#define WHAT(s) ((what){ (s), NULL })
+
+static what member_of(const char *pre, const char *name)
 {
-    const char *parts[3] = { a, b, c };
-    size_t n = 0;
-    for (int i = 0; i < 3; i++) {
-        size_t k = strlen(parts[i]);
-        if (k > size - 1 - n)
-            k = size - 1 - n;
-        memcpy(buf + n, parts[i], k);
-        n += k;
-    }
-    buf[n] = '\0';
+    return (what){ pre, name };
+}
+
+static const char *what_text(ctx *c, what w)
+{
+    char buf[320];
+    snprintf(buf, sizeof buf, w.name ? "%s member '%s'" : "%s", w.pre,
+             w.name);
+    return qc_arena_strdup(c->a, buf);
 }
 
 static bool fail(ctx *c, const char *code, const char *fmt, ...)
@@ -53,57 +58,51 @@ static bool fail(ctx *c, const char *code, const char *fmt, ...)
 
 /* ---- names ------------------------------------------------------------- */
 
-static const char *check_name_str(ctx *c, const char *name,
-                                  const char *source)
+/* The stem of NAME; *CLASSES gets its characters' (naming.h). */
+static const char *check_name_str(ctx *c, const char *name, what source,
+                                  unsigned *classes)
 {
-    const char *stem = qc_name_stem(name);
+    const char *stem = qc_name_stem_classes(name, classes);
     if (!stem)
-        fail(c, "qapi-invalid-name", "%s has an invalid name", source);
+        fail(c, "qapi-invalid-name", "%s has an invalid name", what_text(c, source));
     return stem;
 }
 
-static bool check_name_upper(ctx *c, const char *name, const char *source)
+static bool check_name_upper(ctx *c, const char *name, what source)
 {
-    const char *stem = check_name_str(c, name, source);
-    if (!stem)
+    unsigned cl;
+    if (!check_name_str(c, name, source, &cl))
         return false;
-    for (const char *s = stem; *s; s++)
-        if ((*s >= 'a' && *s <= 'z') || *s == '-')
-            return fail(c, "qapi-name-case",
-                        "%s name must be upper case, without '-'", source);
+    if (cl & (QC_NAME_LOWER | QC_NAME_DASH))
+        return fail(c, "qapi-name-case",
+                    "%s name must be upper case, without '-'", what_text(c, source));
     return true;
 }
 
-static bool check_name_lower(ctx *c, const char *name, const char *source,
+static bool check_name_lower(ctx *c, const char *name, what source,
                              bool permit_upper, bool permit_underscore)
 {
-    const char *stem = check_name_str(c, name, source);
-    if (!stem)
+    unsigned cl;
+    if (!check_name_str(c, name, source, &cl))
         return false;
-    for (const char *s = stem; *s; s++)
-        if ((!permit_upper && *s >= 'A' && *s <= 'Z')
-            || (!permit_underscore && *s == '_'))
-            return fail(c, "qapi-name-case",
-                        "%s name must be lower case, without '_'", source);
+    if ((!permit_upper && (cl & QC_NAME_UPPER))
+        || (!permit_underscore && (cl & QC_NAME_UNDERSCORE)))
+        return fail(c, "qapi-name-case",
+                    "%s name must be lower case, without '_'", what_text(c, source));
     return true;
 }
 
-static bool check_name_camel(ctx *c, const char *name, const char *source)
+static bool check_name_camel(ctx *c, const char *name, what source)
 {
-    const char *stem = check_name_str(c, name, source);
+    unsigned cl;
+    const char *stem = check_name_str(c, name, source, &cl);
     if (!stem)
         return false;
-    bool ok = stem[0] >= 'A' && stem[0] <= 'Z';
-    bool lower = false;
-    for (const char *s = stem + 1; ok && *s; s++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')
-              || (*s >= '0' && *s <= '9')))
-            ok = false;
-        if (*s >= 'a' && *s <= 'z')
-            lower = true;
-    }
-    if (!ok || !lower)
-        return fail(c, "qapi-name-case", "%s name must be CamelCase", source);
+    /* An upper-case letter, then letters and digits, one of them lower
+     * case (the first letter being upper case, it is one of the rest). */
+    if (!(stem[0] >= 'A' && stem[0] <= 'Z')
+        || (cl & (QC_NAME_DASH | QC_NAME_UNDERSCORE)) || !(cl & QC_NAME_LOWER))
+        return fail(c, "qapi-name-case", "%s name must be CamelCase", what_text(c, source));
     return true;
 }
 
@@ -124,13 +123,13 @@ static void quote_list(qc_buf *b, const char **v, size_t n)
 static bool in_list(const char *const *list, const char *s)
 {
     for (; list && *list; list++)
-        if (strcmp(*list, s) == 0)
+        if ((*list)[0] == s[0] && strcmp(*list, s) == 0)
             return true;
     return false;
 }
 
 /* REQUIRED and OPTIONAL are NULL-terminated. */
-static bool check_keys(ctx *c, const qc_value *v, const char *source,
+static bool check_keys(ctx *c, const qc_value *v, what source,
                        const char *const *required,
                        const char *const *optional)
 {
@@ -142,7 +141,7 @@ static bool check_keys(ctx *c, const qc_value *v, const char *source,
     if (n) {
         qc_buf b = QC_BUF_INIT;
         quote_list(&b, tmp, n);
-        fail(c, "qapi-missing-key", "%s lacks key%s %s", source,
+        fail(c, "qapi-missing-key", "%s lacks key%s %s", what_text(c, source),
              n > 1 ? "s" : "", b.data);
         qc_buf_free(&b);
         return false;
@@ -167,7 +166,7 @@ static bool check_keys(ctx *c, const qc_value *v, const char *source,
         quote_list(&b, unknown, nu);
         quote_list(&b2, tmp, n);
         fail(c, "qapi-unknown-key", "%s has unknown key%s %s\nValid keys are %s.",
-             source, nu > 1 ? "s" : "", b.data, b2.data);
+             what_text(c, source), nu > 1 ? "s" : "", b.data, b2.data);
         qc_buf_free(&b);
         qc_buf_free(&b2);
         return false;
@@ -177,24 +176,24 @@ static bool check_keys(ctx *c, const qc_value *v, const char *source,
 
 /* ---- if ---------------------------------------------------------------- */
 
-static bool check_if_cond(ctx *c, const qc_value *cond, const char *source);
+static bool check_if_cond(ctx *c, const qc_value *cond, what source);
 
 static bool check_infix(ctx *c, const char *op, const qc_value *v,
-                        const char *source)
+                        what source)
 {
     if (!qc_is_array(v))
         return fail(c, "qapi-bad-if", "'%s' condition of %s must be an array",
-                    op, source);
+                    op, what_text(c, source));
     if (v->u.arr.n == 0)
         return fail(c, "qapi-bad-if", "'if' condition [] of %s is useless",
-                    source);
+                    what_text(c, source));
     for (size_t i = 0; i < v->u.arr.n; i++)
         if (!check_if_cond(c, v->u.arr.items[i], source))
             return false;
     return true;
 }
 
-static bool check_if_cond(ctx *c, const qc_value *cond, const char *source)
+static bool check_if_cond(ctx *c, const qc_value *cond, what source)
 {
     static const char *const ops[] = { "all", "any", "not", NULL };
     if (qc_is_string(cond)) {
@@ -206,20 +205,20 @@ static bool check_if_cond(ctx *c, const qc_value *cond, const char *source)
         if (!ok)
             return fail(c, "qapi-bad-if",
                         "'if' condition '%s' of %s is not a valid identifier",
-                        s, source);
+                        s, what_text(c, source));
         return true;
     }
     if (!qc_is_object(cond))
         return fail(c, "qapi-bad-if",
                     "'if' condition of %s must be a string or an object",
-                    source);
-    char src2[320];
-    snprintf(src2, sizeof src2, "'if' condition of %s", source);
-    if (!check_keys(c, cond, src2, NULL, ops))
+                    what_text(c, source));
+    char buf[320];
+    snprintf(buf, sizeof buf, "'if' condition of %s", what_text(c, source));
+    if (!check_keys(c, cond, WHAT(qc_arena_strdup(c->a, buf)), NULL, ops))
         return false;
     if (cond->u.obj.n != 1)
         return fail(c, "qapi-bad-if", "'if' condition of %s has conflicting keys",
-                    source);
+                    what_text(c, source));
     const qc_value *v;
     if ((v = qc_obj_get(cond, "not")))
         return check_if_cond(c, v, source);
@@ -229,7 +228,7 @@ static bool check_if_cond(ctx *c, const qc_value *cond, const char *source)
 }
 
 /* V is the object that may hold an 'if'. */
-static bool check_if(ctx *c, const qc_value *v, const char *source)
+static bool check_if(ctx *c, const qc_value *v, what source)
 {
     const qc_value *cond = qc_obj_get(v, "if");
     if (!cond)
@@ -237,22 +236,22 @@ static bool check_if(ctx *c, const qc_value *v, const char *source)
     return check_if_cond(c, cond, source);
 }
 
-/* The name of member V of a list of features or enum values (WHAT names
+/* The name of member V of a list of features or enum values (LIST names
  * it: "'features' member"): a string, or an object {'name': ...} with the
  * keys REQ and OPT.  NULL after reporting. */
 static const char *list_member_name(ctx *c, const qc_value *v,
-                                    const char *what,
+                                    const char *list,
                                     const char *const *req,
                                     const char *const *opt)
 {
     const qc_value *name = v;
     if (qc_is_object(v)) {
-        if (!check_keys(c, v, what, req, opt))
+        if (!check_keys(c, v, WHAT(list), req, opt))
             return NULL;
         name = qc_obj_get(v, "name");
     }
     if (!qc_is_string(name)) {
-        fail(c, "qapi-name-not-string", "%s requires a string name", what);
+        fail(c, "qapi-name-not-string", "%s requires a string name", list);
         return NULL;
     }
     return name->u.str.s;
@@ -273,8 +272,7 @@ static bool check_features(ctx *c, const qc_value *features)
         const char *name = list_member_name(c, f, "'features' member", req, opt);
         if (!name)
             return false;
-        char source[320];
-        snprintf(source, sizeof source, "'features' member '%s'", name);
+        what source = member_of("'features'", name);
         if (!check_name_lower(c, name, source, false, false))
             return false;
         if (qc_is_object(f) && !check_if(c, f, source))
@@ -287,7 +285,7 @@ static bool check_features(ctx *c, const qc_value *features)
 
 /* ALLOW_DICT: dict of members allowed; PERM_NAME: the owner, whose listing
  * in member-name-exceptions relaxes the member naming rules. */
-static bool check_type(ctx *c, const qc_value *v, const char *source,
+static bool check_type(ctx *c, const qc_value *v, what source,
                        bool allow_array, bool allow_dict,
                        const char *perm_name)
 {
@@ -298,35 +296,33 @@ static bool check_type(ctx *c, const qc_value *v, const char *source,
     if (qc_is_array(v)) {
         if (!allow_array)
             return fail(c, "qapi-bad-type-ref", "%s cannot be an array",
-                        source);
+                        what_text(c, source));
         if (v->u.arr.n != 1 || !qc_is_string(v->u.arr.items[0]))
             return fail(c, "qapi-bad-array-type",
                         "%s: array type must contain single type name",
-                        source);
+                        what_text(c, source));
         return true;
     }
     if (!allow_dict)
         return fail(c, "qapi-bad-type-ref", "%s should be a type name",
-                    source);
+                    what_text(c, source));
     if (!qc_is_object(v))
         return fail(c, "qapi-bad-type-ref",
-                    "%s should be an object or type name", source);
+                    "%s should be an object or type name", what_text(c, source));
     bool permissive = perm_name
         && qc_pragma_lists(&c->pragma->member_name_exceptions, perm_name);
     for (size_t i = 0; i < v->u.obj.n; i++) {
         const qc_member *m = &v->u.obj.members[i];
         const char *key = m->key;
-        char key_source[320];
-        cat3(key_source, sizeof key_source, source, " member '", key);
-        strncat(key_source, "'", sizeof key_source - strlen(key_source) - 1);
+        what key_source = member_of(source.name ? what_text(c, source)
+                                                : source.pre, key);
         if (key[0] == '*')
             key++;
         if (!check_name_lower(c, key, key_source, permissive, permissive))
             return false;
-        const char *cn = qc_c_name(c->a, key, false);
-        if (strcmp(cn, "u") == 0 || strncmp(cn, "has_", 4) == 0)
+        if (qc_member_name_reserved(key))
             return fail(c, "qapi-reserved-name", "%s uses reserved name",
-                        key_source);
+                        what_text(c, key_source));
         const qc_value *arg = m->value;
         const qc_value *type = arg;
         if (qc_is_object(arg)) {
@@ -361,8 +357,7 @@ static bool check_enum(ctx *c, const qc_value *e)
         const char *mname = list_member_name(c, m, "'data' member", req, opt);
         if (!mname)
             return false;
-        char source[320];
-        cat3(source, sizeof source, "'data' member '", mname, "'");
+        what source = member_of("'data'", mname);
         if (mname[0] >= '0' && mname[0] <= '9')
             mname = qc_arena_printf(c->a, "d%s", mname);
         if (!check_name_lower(c, mname, source, permissive, permissive))
@@ -381,8 +376,8 @@ static bool check_struct(ctx *c, const qc_value *e)
     const qc_value *data = qc_obj_get(e, "data");
     if (!qc_is_object(data))
         return fail(c, "qapi-bad-type-ref", "'data' must be an object");
-    return check_type(c, data, "'data'", false, true, c->name)
-        && check_type(c, qc_obj_get(e, "base"), "'base'", false, false, NULL);
+    return check_type(c, data, WHAT("'data'"), false, true, c->name)
+        && check_type(c, qc_obj_get(e, "base"), WHAT("'base'"), false, false, NULL);
 }
 
 /* Short form "name": TYPE or long form {'type': TYPE, ...}: the type. */
@@ -393,8 +388,7 @@ static bool check_branches(ctx *c, const qc_value *data, bool allow_array,
     static const char *const opt[] = { "if", NULL };
     for (size_t i = 0; i < data->u.obj.n; i++) {
         const qc_member *m = &data->u.obj.members[i];
-        char source[320];
-        cat3(source, sizeof source, "'data' member '", m->key, "'");
+        what source = member_of("'data'", m->key);
         if (check_names && !check_name_lower(c, m->key, source, false, false))
             return false;
         const qc_value *type = m->value;
@@ -430,7 +424,7 @@ static bool check_union(ctx *c, const qc_value *e)
     const qc_value *base = qc_obj_get(e, "base");
     const qc_value *disc = qc_obj_get(e, "discriminator");
     const qc_value *data = qc_obj_get(e, "data");
-    if (!check_type(c, base, "'base'", false, true, c->name))
+    if (!check_type(c, base, WHAT("'base'"), false, true, c->name))
         return false;
     if (!qc_is_string(disc))
         return fail(c, "qapi-name-not-string",
@@ -462,10 +456,10 @@ static bool check_command_or_event(ctx *c, const qc_value *e, bool command)
     const qc_value *boxed = qc_obj_get(e, "boxed");
     if (truthy(boxed) && !args)
         return fail(c, "qapi-boxed-no-data", "'boxed': true needs 'data'");
-    if (!check_type(c, args, "'data'", false, !truthy(boxed), NULL))
+    if (!check_type(c, args, WHAT("'data'"), false, !truthy(boxed), NULL))
         return false;
     if (command
-        && !check_type(c, qc_obj_get(e, "returns"), "'returns'", true, false,
+        && !check_type(c, qc_obj_get(e, "returns"), WHAT("'returns'"), true, false,
                        NULL))
         return false;
     return true;
@@ -505,12 +499,12 @@ static bool check_defn_name(ctx *c, int k, const char *name)
 {
     const char *meta = metas[k];
     if (k == M_EVENT)
-        return check_name_upper(c, name, meta);
+        return check_name_upper(c, name, WHAT(meta));
     if (k == M_COMMAND)
-        return check_name_lower(c, name, meta, false,
+        return check_name_lower(c, name, WHAT(meta), false,
                                 qc_pragma_lists(
                                     &c->pragma->command_name_exceptions, name));
-    if (!check_name_camel(c, name, meta))
+    if (!check_name_camel(c, name, WHAT(meta)))
         return false;
     size_t n = strlen(name);
     if (n >= 4 && strcmp(name + n - 4, "List") == 0)
@@ -546,23 +540,23 @@ static bool check_defn_body(ctx *c, const qc_value *e, int k)
     case M_ENUM: {
         static const char *const req[] = { "enum", "data", NULL };
         static const char *const opt[] = { "if", "features", "prefix", NULL };
-        return check_keys(c, e, meta, req, opt) && check_enum(c, e);
+        return check_keys(c, e, WHAT(meta), req, opt) && check_enum(c, e);
     }
     case M_UNION: {
         static const char *const req[] = { "union", "base", "discriminator",
                                            "data", NULL };
         static const char *const opt[] = { "if", "features", NULL };
-        return check_keys(c, e, meta, req, opt) && check_union(c, e);
+        return check_keys(c, e, WHAT(meta), req, opt) && check_union(c, e);
     }
     case M_ALTERNATE: {
         static const char *const req[] = { "alternate", "data", NULL };
         static const char *const opt[] = { "if", "features", NULL };
-        return check_keys(c, e, meta, req, opt) && check_alternate(c, e);
+        return check_keys(c, e, WHAT(meta), req, opt) && check_alternate(c, e);
     }
     case M_STRUCT: {
         static const char *const req[] = { "struct", "data", NULL };
         static const char *const opt[] = { "base", "if", "features", NULL };
-        return check_keys(c, e, meta, req, opt) && check_struct(c, e);
+        return check_keys(c, e, WHAT(meta), req, opt) && check_struct(c, e);
     }
     case M_COMMAND: {
         static const char *const req[] = { "command", NULL };
@@ -570,14 +564,14 @@ static bool check_defn_body(ctx *c, const qc_value *e, int k)
             "data", "returns", "boxed", "if", "features", "gen",
             "success-response", "allow-oob", "allow-preconfig", "coroutine",
             NULL };
-        return check_keys(c, e, meta, req, opt)
+        return check_keys(c, e, WHAT(meta), req, opt)
             && check_command_or_event(c, e, true);
     }
     default: {
         static const char *const req[] = { "event", NULL };
         static const char *const opt[] = { "data", "boxed", "if", "features",
                                            NULL };
-        return check_keys(c, e, meta, req, opt)
+        return check_keys(c, e, WHAT(meta), req, opt)
             && check_command_or_event(c, e, false);
     }
     }
@@ -607,7 +601,7 @@ static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
     c->meta = meta;
     c->name = name;
     if (!check_defn_name(c, k, name) || !check_defn_doc(c, x, k, name)
-        || !check_defn_body(c, e, k) || !check_if(c, e, meta)
+        || !check_defn_body(c, e, k) || !check_if(c, e, WHAT(meta))
         || !check_features(c, qc_obj_get(e, "features"))
         || !check_flags(c, e))
         return false;

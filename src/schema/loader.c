@@ -48,16 +48,16 @@ static bool reject_pending_doc(struct loader *L, const qc_doc *doc)
     return true;
 }
 
-static bool string_list(const qc_value *v, qc_arena *a, qc_ptrvec *out)
+static bool string_list(const qc_value *v, qc_arena *a, qc_name_list *out)
 {
     if (v->kind != QC_VARRAY)
         return false;
     for (size_t i = 0; i < v->u.arr.n; i++)
         if (v->u.arr.items[i]->kind != QC_VSTRING)
             return false;
-    out->n = 0;         /* a later setting replaces an earlier one */
+    out->names.n = 0;   /* a later setting replaces an earlier one */
     for (size_t i = 0; i < v->u.arr.n; i++)
-        qc_ptrvec_push(a, out, (void *)v->u.arr.items[i]->u.str.s);
+        qc_ptrvec_push(a, &out->names, (void *)v->u.arr.items[i]->u.str.s);
     return true;
 }
 
@@ -78,7 +78,7 @@ static bool pragma_directive(struct loader *L, const qc_value *v)
     for (size_t i = 0; i < p->u.obj.n; i++) {
         const char *name = p->u.obj.members[i].key;
         const qc_value *val = p->u.obj.members[i].value;
-        qc_ptrvec *list = NULL;
+        qc_name_list *list = NULL;
         if (!strcmp(name, "doc-required")) {
             if (val->kind != QC_VBOOL) {
                 qc_error(L->d, at(v), "qapi-pragma-type",
@@ -291,21 +291,21 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
     return reject_pending_doc(L, cur_doc);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Pragma lists are only ever searched: a set of each. */
+static void index_pragma_lists(qc_arena *a, qc_pragma *p)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Pragma lists are only ever searched: sort them for bsearch. */
-static void sort_pragma_lists(qc_pragma *p)
-{
-    qc_ptrvec *lists[] = { &p->command_name_exceptions,
-                           &p->command_returns_exceptions,
-                           &p->member_name_exceptions,
-                           &p->documentation_exceptions };
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-        if (lists[i]->n > 1)
-            qsort(lists[i]->items, lists[i]->n, sizeof(void *), cmp_str);
+    qc_name_list *lists[] = { &p->command_name_exceptions,
+                              &p->command_returns_exceptions,
+                              &p->member_name_exceptions,
+                              &p->documentation_exceptions };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        qc_name_list *l = lists[i];
+        if (!l->names.n)
+            continue;
+        l->set = qc_hashmap_new_sized(a, l->names.n);
+        for (size_t k = 0; k < l->names.n; k++)
+            qc_hashmap_put(l->set, l->names.items[k], l->names.items[k]);
+    }
 }
 
 bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
@@ -318,12 +318,11 @@ bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
     out->root_path = qc_arena_strdup(a, path);
     L.root_dir = qc_path_dirname(a, path);
     bool ok = load_file(&L, path, NULL, NULL, io_error);
-    sort_pragma_lists(&out->pragma);
+    index_pragma_lists(a, &out->pragma);
     return ok;
 }
 
-bool qc_pragma_lists(const qc_ptrvec *list, const char *name)
+bool qc_pragma_lists(const qc_name_list *list, const char *name)
 {
-    return list->n
-        && bsearch(&name, list->items, list->n, sizeof(void *), cmp_str);
+    return list->set && qc_hashmap_get(list->set, name);
 }

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/hashmap.h"
 #include "schema/doc.h"
 #include "schema/options.h"
 #include "syntax/value.h"
@@ -28,12 +29,19 @@ typedef struct qc_expr {
     const qc_module *include;/* the included module, or NULL for definitions */
 } qc_expr;
 
+/* A pragma's list of names: as written (the last setting of it), and a
+ * set of them for the checks, which ask about every definition. */
+typedef struct qc_name_list {
+    qc_ptrvec names;                        /* const char * */
+    qc_hashmap *set;                        /* made once loading ends */
+} qc_name_list;
+
 typedef struct qc_pragma {
     bool doc_required;
-    qc_ptrvec command_name_exceptions;     /* const char * */
-    qc_ptrvec command_returns_exceptions;
-    qc_ptrvec member_name_exceptions;
-    qc_ptrvec documentation_exceptions;
+    qc_name_list command_name_exceptions;
+    qc_name_list command_returns_exceptions;
+    qc_name_list member_name_exceptions;
+    qc_name_list documentation_exceptions;
 } qc_pragma;
 
 typedef struct qc_schema_ast {
@@ -41,8 +49,7 @@ typedef struct qc_schema_ast {
     qc_ptrvec exprs;         /* qc_expr *, in order */
     qc_ptrvec docs;          /* qc_doc *, every doc block in order */
     qc_ptrvec modules;       /* qc_module *, root first, then first-include order */
-    qc_pragma pragma;        /* one pragma for the whole schema; its lists
-                                are sorted once loading ends */
+    qc_pragma pragma;        /* one pragma for the whole schema */
 } qc_schema_ast;
 
 /* Returns false after reporting the first error (parsing stops at the first
@@ -51,6 +58,7 @@ typedef struct qc_schema_ast {
 bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
                     const char *path, qc_schema_ast *out, bool *io_error);
 
-bool qc_pragma_lists(const qc_ptrvec *list, const char *name);
+/* Whether NAME is in LIST. */
+bool qc_pragma_lists(const qc_name_list *list, const char *name);
 
 #endif

@@ -1,7 +1,7 @@
 /* c_name() and the name rules; see naming.h. */
 #include "schema/naming.h"
 
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char *const c_reserved[] = {
@@ -28,69 +28,138 @@ static const char *const c_reserved[] = {
     "unix", "errno", "mips", "sparc", "i386", "linux",
 };
 
-static int cmp_cstr(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* c_name() runs for every member; keep the keyword test cheap. */
-static bool is_reserved(const char *name)
-{
-    enum { N = sizeof(c_reserved) / sizeof(*c_reserved) };
-    static const char *sorted[N];
-    static bool ready;
-    size_t n = strlen(name);
-    if (n < 2 || n > 16)
-        return false;
-    if (!ready) {
-        memcpy(sorted, c_reserved, sizeof(sorted));
-        qsort(sorted, N, sizeof(*sorted), cmp_cstr);
-        ready = true;
-    }
-    return bsearch(&name, sorted, N, sizeof(*sorted), cmp_cstr) != NULL;
-}
+/* The classes of name characters: 1 for [A-Za-z0-9_], 2 for '-', and
+ * the QC_NAME_* bits (a table: names are looked at character by
+ * character all the time). */
+static const unsigned char name_class[256] = {
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  2,  0,  0,
+    17, 17, 17, 17, 17, 17, 17, 17, 17, 17,  0,  0,  0,  0,  0,  0,
+     0,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,
+     9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  9,  0,  0,  0,  0, 33,
+     0,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,
+     5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  5,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+};
 
 static bool is_alnum_(char ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
-        || (ch >= '0' && ch <= '9') || ch == '_';
+    return name_class[(unsigned char)ch] & 1;
 }
 
-const char *qc_c_name(qc_arena *a, const char *name, bool protect)
+/* c_name() runs for every member; keep the keyword test cheap: a word
+ * whose hash is not a keyword's is none (an open-addressing table of the
+ * keywords' hashes, with their index + 1). */
+enum { N_RESERVED = sizeof(c_reserved) / sizeof(*c_reserved), RTAB = 256 };
+
+static uint32_t hash_step(uint32_t h, char c)
 {
-    size_t n = strlen(name);
-    char *s = qc_arena_alloc(a, n + 3);
+    return (h ^ (unsigned char)c) * 16777619u;
+}
+
+static bool is_reserved(const char *name, size_t n, uint32_t h)
+{
+    static struct { uint32_t hash; unsigned char k; } tab[RTAB];
+    static bool ready;
+    if (n < 2 || n > 16)
+        return false;
+    if (!ready) {
+        for (size_t k = 0; k < N_RESERVED; k++) {
+            uint32_t wh = 2166136261u;
+            for (const char *w = c_reserved[k]; *w; w++)
+                wh = hash_step(wh, *w);
+            size_t i = wh % RTAB;
+            while (tab[i].k)
+                i = (i + 1) % RTAB;
+            tab[i].hash = wh;
+            tab[i].k = (unsigned char)(k + 1);
+        }
+        ready = true;
+    }
+    for (size_t i = h % RTAB; tab[i].k; i = (i + 1) % RTAB) {
+        const char *w = c_reserved[tab[i].k - 1];
+        if (tab[i].hash == h && !strncmp(w, name, n) && !w[n])
+            return true;
+    }
+    return false;
+}
+
+const char *qc_c_name_hashed(qc_arena *a, const char *name, bool protect,
+                             uint32_t *hash)
+{
+    size_t n = 0;
+    uint32_t h = 2166136261u;
+    for (; is_alnum_(name[n]); n++)
+        h = hash_step(h, name[n]);
+    /* Usually the name is its own C name. */
+    if (!name[n] && !(protect && ((name[0] >= '0' && name[0] <= '9')
+                                  || is_reserved(name, n, h)))) {
+        *hash = h;
+        return name;
+    }
+    n += strlen(name + n);
+    char *s = qc_arena_alloc_text(a, n + 3);
     s[0] = 'q';
     s[1] = '_';
     char *p = s + 2;
-    for (size_t i = 0; i < n; i++)
+    h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
         p[i] = is_alnum_(name[i]) ? name[i] : '_';
-    if (protect) {
-        if (p[0] >= '0' && p[0] <= '9')
-            return s;
-        if (is_reserved(p))
-            return s;
+        h = hash_step(h, p[i]);
+    }
+    p[n] = '\0';
+    *hash = h;
+    if (protect
+        && ((p[0] >= '0' && p[0] <= '9') || is_reserved(p, n, h))) {
+        *hash = hash_step(hash_step(2166136261u, 'q'), '_');
+        for (size_t i = 0; i < n; i++)
+            *hash = hash_step(*hash, p[i]);
+        return s;
     }
     return p;
 }
 
-static bool lower_alpha(char ch)
+const char *qc_c_name(qc_arena *a, const char *name, bool protect)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+    uint32_t h;
+    return qc_c_name_hashed(a, name, protect, &h);
 }
 
-/* [a-z][a-z0-9_-]*$, case-insensitively */
-static bool stem_ok(const char *s)
+bool qc_member_name_reserved(const char *name)
 {
-    if (!lower_alpha(*s))
+    if (name[0] == 'u' && !name[1])
+        return true;
+    /* c_name turns whatever is not a letter or digit into '_' */
+    return name[0] == 'h' && name[1] == 'a' && name[2] == 's' && name[3]
+        && (name[3] == '_' || !is_alnum_(name[3]));
+}
+
+/* [a-z][a-z0-9_-]*$, case-insensitively; *CLASSES gets the classes of
+ * its characters. */
+static bool stem_ok(const char *s, unsigned *classes)
+{
+    unsigned c = name_class[(unsigned char)*s], all = c;
+    if (!(c & (QC_NAME_LOWER | QC_NAME_UPPER)))
         return false;
-    for (s++; *s; s++)
-        if (!is_alnum_(*s) && *s != '-')
+    for (s++; *s; s++) {
+        c = name_class[(unsigned char)*s];
+        if (!(c & 3))
             return false;
+        all |= c;
+    }
+    *classes = all;
     return true;
 }
 
-const char *qc_name_stem(const char *name)
+const char *qc_name_stem_classes(const char *name, unsigned *classes)
 {
     const char *p = name;
     if (p[0] == '_' && p[1] == '_') {
@@ -104,9 +173,10 @@ const char *qc_name_stem(const char *name)
         p = q + 1;
     }
     const char *stem = NULL;
-    if ((p[0] == 'x' || p[0] == 'X') && p[1] == '-' && stem_ok(p + 2))
+    if ((p[0] == 'x' || p[0] == 'X') && p[1] == '-'
+        && stem_ok(p + 2, classes))
         stem = p + 2;
-    else if (stem_ok(p))
+    else if (stem_ok(p, classes))
         stem = p;
     if (!stem)
         return NULL;
@@ -114,4 +184,10 @@ const char *qc_name_stem(const char *name)
     if (name[0] == 'q' && name[1] && !(is_alnum_(name[1]) && name[1] != '_'))
         return NULL;
     return stem;
+}
+
+const char *qc_name_stem(const char *name)
+{
+    unsigned classes;
+    return qc_name_stem_classes(name, &classes);
 }

@@ -34,6 +34,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -91,7 +92,8 @@ typedef struct qc_smember {
      * in the type that defines the discriminator. */
     const char *defined_in;
     qc_loc loc;             /* the definition it comes from */
-    const char *c_name_;    /* private: cached c_name(name) */
+    const char *c_name_;    /* private: cached c_name(name), */
+    uint32_t c_hash_;       /* and its hash */
 } qc_smember;
 
 /* Union branches ("variants") or alternate alternatives. */

@@ -3,6 +3,8 @@
  * error into a qc_syntax_error. */
 #include "syntax/parse.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parser.h"
@@ -12,21 +14,14 @@
 
 int qc_yyparse(struct qc_pstate *ps);
 void qc_yy_restore_text(void *scanner);
+void qc_yy_init_classes(void);
 
-struct qc_frame {
-    struct qc_frame *next;
-    qc_value *v;
-    qc_ptrvec elems;            /* qc_value * or qc_member * */
-    const char *key;            /* key waiting for its value */
-    size_t key_len;
-    uint32_t key_off;
-};
-
+/* Every field set: values are many, and zero-filling them first would
+ * cost a call each. */
 static qc_value *new_value(struct qc_pstate *ps, qc_vkind kind, uint32_t off)
 {
-    qc_value *v = qc_arena_alloc(ps->arena, sizeof *v);
-    v->kind = kind;
-    v->loc = qc_loc_make(ps->src, off);
+    qc_value *v = qc_arena_alloc_uninit(ps->arena, sizeof *v);
+    *v = (qc_value){ .kind = kind, .loc = qc_loc_make(ps->src, off) };
     return v;
 }
 
@@ -50,43 +45,22 @@ static void set_error(struct qc_pstate *ps, uint32_t off, const char *code,
     if (lexical && ps->tokens_since_item == 0 && !ps->last_item_is_value
         && ps->items.n > 0)
         e->before_doc_end = true;
-    if (ps->doc) {
-        ps->doc->lines = qc_arena_alloc(ps->arena,
-            (ps->doc_lines.n + 1) * sizeof *ps->doc->lines);
-        for (size_t i = 0; i < ps->doc_lines.n; i++)
-            ps->doc->lines[i] = *(qc_docline *)ps->doc_lines.items[i];
-        ps->doc->n = ps->doc_lines.n;
-        ps->doc->complete = false;
-        e->partial_doc = ps->doc;
-    }
+    e->partial_doc = ps->doc;
     ps->error = e;
 }
 
-int qc_ps_lex(struct qc_pstate *ps, QC_YYSTYPE *lval)
+int qc_ps_token_problem(struct qc_pstate *ps, int t)
 {
-    int t = qc_yylex(lval, ps->scanner);
-    if (t == QC_LEX_ERROR) {
+    if (t == QC_LEX_ERROR)
         set_error(ps, ps->ls.err_off, ps->ls.err_code, ps->ls.err_msg, true);
-        return QC_YYerror;
-    }
-    if (ps->pending_msg) {
+    else if (ps->pending_msg)
         set_error(ps, ps->ls.tok_off, ps->pending_code, ps->pending_msg, false);
-        return QC_YYerror;
-    }
-    if (t == LBRACE || t == LBRACKET) {
-        if (++ps->depth > QC_MAX_DEPTH) {
-            set_error(ps, ps->ls.tok_off, "syntax-too-deep",
-                      qc_arena_printf(ps->arena,
-                          "nesting is deeper than %d levels", QC_MAX_DEPTH),
-                      false);
-            return QC_YYerror;
-        }
-    } else if (t == RBRACE || t == RBRACKET) {
-        if (ps->depth)
-            ps->depth--;
-    }
-    ps->tokens_since_item++;
-    return t;
+    else
+        set_error(ps, ps->ls.tok_off, "syntax-too-deep",
+                  qc_arena_printf(ps->arena, "nesting is deeper than %d levels",
+                                  QC_MAX_DEPTH),
+                  false);
+    return QC_YYerror;
 }
 
 static const char *expected_text(const struct qc_pstate *ps, unsigned exp)
@@ -144,38 +118,65 @@ void qc_ps_add_value(struct qc_pstate *ps, qc_value *v)
     add_item(ps, v, NULL);
 }
 
-static void doc_push(struct qc_pstate *ps, const struct qc_tok *t)
+void *qc_grow(void *p, size_t *cap, size_t size)
 {
-    qc_docline *l = qc_arena_alloc(ps->arena, sizeof *l);
-    l->text = qc_arena_strndup(ps->arena, t->s, t->len);
-    l->len = t->len;
-    l->loc = qc_loc_make(ps->src, t->off);
-    qc_ptrvec_push(ps->arena, &ps->doc_lines, l);
+    *cap = *cap ? 2 * *cap : 64;
+    p = realloc(p, *cap * size);
+    if (!p) {
+        fputs("qapic: out of memory\n", stderr);
+        abort();
+    }
+    return p;
 }
 
-void qc_ps_doc_begin(struct qc_pstate *ps, const struct qc_tok *t)
+void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
 {
-    ps->doc = qc_arena_alloc(ps->arena, sizeof *ps->doc);
-    ps->doc_lines.n = 0;
-    doc_push(ps, t);
+    qc_docblock *d = qc_arena_alloc_uninit(ps->arena, sizeof *d);
+    d->src = ps->src;
+    d->start = t->off;
+    d->end = t->off + t->len;
+    d->n = t->n;
+    /* The scanner's list of line ends is reused for the next block: this
+     * runs before the parser asks for another token (the rule reduces
+     * without a look-ahead). */
+    uint32_t *eol = qc_arena_alloc_uninit(ps->arena, t->n * sizeof *eol);
+    memcpy(eol, ps->ls.doc_eol, t->n * sizeof *eol);
+    d->eol = eol;
+    d->complete = complete;
+    if (complete)
+        add_item(ps, NULL, d);
+    else
+        ps->doc = d;
 }
 
-void qc_ps_doc_line(struct qc_pstate *ps, const struct qc_tok *t)
+const char *qc_doc_gap_end_slow(const char *p, const char *end)
 {
-    doc_push(ps, t);
-}
-
-void qc_ps_doc_end(struct qc_pstate *ps, const struct qc_tok *t)
-{
-    doc_push(ps, t);
-    qc_docblock *d = ps->doc;
-    d->lines = qc_arena_alloc(ps->arena, ps->doc_lines.n * sizeof *d->lines);
-    for (size_t i = 0; i < ps->doc_lines.n; i++)
-        d->lines[i] = *(qc_docline *)ps->doc_lines.items[i];
-    d->n = ps->doc_lines.n;
-    d->complete = true;
-    ps->doc = NULL;
-    add_item(ps, NULL, d);
+    const unsigned char *u = (const unsigned char *)p;
+    const unsigned char *e = (const unsigned char *)end;
+    while (u < e) {
+        unsigned char c = *u;
+        if (c == ' ' || c == '\n' || (c >= '\t' && c <= '\r')
+            || (c >= 0x1c && c <= 0x1f)) {
+            u++;
+            continue;
+        }
+        /* The rare multi-byte spaces the scanner skips too (UNISPACE). */
+        size_t k = 0;
+        if (c == 0xC2 && e - u >= 2 && (u[1] == 0x85 || u[1] == 0xA0))
+            k = 2;
+        else if (e - u >= 3
+                 && ((c == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
+                     || (c == 0xE2 && u[1] == 0x80
+                         && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9
+                             || u[2] == 0xAF))
+                     || (c == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+                     || (c == 0xE3 && u[1] == 0x80 && u[2] == 0x80)))
+            k = 3;
+        if (!k)
+            break;
+        u += k;
+    }
+    return (const char *)u;
 }
 
 qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t)
@@ -207,31 +208,12 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
     return v;
 }
 
-static struct qc_frame *push_frame(struct qc_pstate *ps, qc_vkind kind,
-                                   uint32_t off)
+void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t)
 {
-    struct qc_frame *f = qc_arena_alloc(ps->arena, sizeof *f);
-    f->v = new_value(ps, kind, off);
-    f->next = ps->frames;
-    ps->frames = f;
-    return f;
-}
-
-void qc_ps_object_begin(struct qc_pstate *ps, const struct qc_tok *t)
-{
-    push_frame(ps, QC_VOBJECT, t->off);
-}
-
-void qc_ps_key(struct qc_pstate *ps, const struct qc_tok *t)
-{
-    struct qc_frame *f = ps->frames;
-    f->key = t->s;
-    f->key_len = t->len;
-    f->key_off = t->off;
     if (ps->dialect != QC_DIALECT_SCHEMA)
         return;
-    for (size_t i = 0; i < f->elems.n; i++) {
-        const qc_member *m = f->elems.items[i];
+    for (size_t i = base; i < ps->nmems; i++) {
+        const qc_member *m = &ps->mems[i];
         if (m->key_len == t->len && !memcmp(m->key, t->s, t->len)) {
             ps->pending_code = "qapi-duplicate-key";
             ps->pending_msg = qc_arena_printf(ps->arena,
@@ -241,47 +223,64 @@ void qc_ps_key(struct qc_pstate *ps, const struct qc_tok *t)
     }
 }
 
-void qc_ps_member_value(struct qc_pstate *ps, qc_value *v)
+size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
+                    qc_value *v)
 {
-    struct qc_frame *f = ps->frames;
-    qc_member *m = qc_arena_alloc(ps->arena, sizeof *m);
-    m->key = f->key;
-    m->key_len = f->key_len;
-    m->key_loc = qc_loc_make(ps->src, f->key_off);
+    if (ps->nmems == ps->capmems)
+        ps->mems = qc_grow(ps->mems, &ps->capmems, sizeof *ps->mems);
+    qc_member *m = &ps->mems[ps->nmems];
+    m->key = key->s;
+    m->key_len = key->len;
+    m->key_loc = qc_loc_make(ps->src, key->off);
     m->value = v;
-    qc_ptrvec_push(ps->arena, &f->elems, m);
+    return ps->nmems++;
 }
 
-qc_value *qc_ps_object_end(struct qc_pstate *ps)
+/* Objects and arrays without entries share these (never written). */
+static qc_member no_members[1];
+static qc_value *no_elements[1];
+
+/* The entries of a list, from BASE to the top *TOP of STACK (entries of
+ * SIZE bytes), taken off the stack into the arena; NONE if there are
+ * none.  *N gets their number. */
+static void *take_entries(struct qc_pstate *ps, const void *stack,
+                          size_t *top, size_t base, size_t size, void *none,
+                          size_t *n)
 {
-    struct qc_frame *f = ps->frames;
-    ps->frames = f->next;
-    qc_value *v = f->v;
-    v->u.obj.n = f->elems.n;
-    v->u.obj.members = qc_arena_alloc(ps->arena,
-                                      (f->elems.n + 1) * sizeof(qc_member));
-    for (size_t i = 0; i < f->elems.n; i++)
-        v->u.obj.members[i] = *(qc_member *)f->elems.items[i];
+    *n = base == QC_PS_NONE ? 0 : *top - base;
+    if (!*n)
+        return none;
+    void *p = qc_arena_alloc_uninit(ps->arena, *n * size);
+    memcpy(p, (const char *)stack + base * size, *n * size);
+    *top = base;
+    return p;
+}
+
+qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
+                       size_t base)
+{
+    qc_value *v = new_value(ps, QC_VOBJECT, t->off);
+    v->u.obj.members = take_entries(ps, ps->mems, &ps->nmems, base,
+                                    sizeof(qc_member), no_members,
+                                    &v->u.obj.n);
     return v;
 }
 
-void qc_ps_array_begin(struct qc_pstate *ps, const struct qc_tok *t)
+size_t qc_ps_element(struct qc_pstate *ps, qc_value *v)
 {
-    push_frame(ps, QC_VARRAY, t->off);
+    if (ps->nelems == ps->capelems)
+        ps->elems = qc_grow(ps->elems, &ps->capelems, sizeof *ps->elems);
+    ps->elems[ps->nelems] = v;
+    return ps->nelems++;
 }
 
-void qc_ps_element(struct qc_pstate *ps, qc_value *v)
+qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
+                      size_t base)
 {
-    qc_ptrvec_push(ps->arena, &ps->frames->elems, v);
-}
-
-qc_value *qc_ps_array_end(struct qc_pstate *ps)
-{
-    struct qc_frame *f = ps->frames;
-    ps->frames = f->next;
-    qc_value *v = f->v;
-    v->u.arr.n = f->elems.n;
-    v->u.arr.items = (qc_value **)f->elems.items;
+    qc_value *v = new_value(ps, QC_VARRAY, t->off);
+    v->u.arr.items = take_entries(ps, ps->elems, &ps->nelems, base,
+                                  sizeof(qc_value *), no_elements,
+                                  &v->u.arr.n);
     return v;
 }
 
@@ -299,6 +298,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     ps.ls.dialect = dialect;
     ps.ls.start_token = dialect == QC_DIALECT_SCHEMA ? START_SCHEMA
                       : dialect == QC_DIALECT_JSON ? START_JSON : START_STREAM;
+    qc_yy_init_classes();
     qc_yylex_init_extra(&ps.ls, &ps.scanner);
     /* The text ends in two NULs, so flex scans it in place. */
     YY_BUFFER_STATE buf = qc_yy_scan_buffer(src->text, src->len + 2, ps.scanner);
@@ -313,6 +313,9 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
         qc_yy_delete_buffer(buf, ps.scanner);
     }
     qc_yylex_destroy(ps.scanner);
+    free(ps.mems);
+    free(ps.elems);
+    free(ps.ls.doc_eol);
     out->nitems = ps.items.n;
     out->items = qc_arena_alloc(a, (ps.items.n + 1) * sizeof *out->items);
     for (size_t i = 0; i < ps.items.n; i++)

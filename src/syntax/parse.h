@@ -27,23 +27,67 @@ typedef enum {
     QC_DIALECT_STREAM,
 } qc_dialect;
 
-/* One raw comment line of a doc block, exactly as written from its '#' to
- * the end of the line (no newline). */
+/* A '##' ... '##' block: the source text from the opening '##' to the end
+ * of the block's last line.  Its lines are the '#' comments in it, and
+ * between them there is only white space.  The first line is the opening
+ * '##...' line and, in a complete block, the last one the closing one.
+ * Checking the lines (junk after '##', missing space after '#', sections)
+ * is the job of the doc comment parser (doc.h). */
+typedef struct qc_docblock {
+    const qc_source *src;
+    uint32_t start, end;        /* offsets in src->text */
+    size_t n;                   /* lines */
+    const uint32_t *eol;        /* where each line ends (offsets) */
+    bool complete;              /* false: cut short by a syntax error */
+} qc_docblock;
+
+/* One line of a doc block, exactly as written from its '#' to the end of
+ * the line (no newline; not NUL-terminated). */
 typedef struct qc_docline {
     const char *text;
     size_t len;
     qc_loc loc;                 /* the '#' */
+    size_t index;               /* 0 for the first line */
 } qc_docline;
 
-/* A '##' ... '##' block.  lines[0] is the opening '##...' line and, in a
- * complete block, lines[n-1] the closing one.  Checking the lines
- * (junk after '##', missing space after '#', sections) is the job of the
- * doc comment parser (doc.h). */
-typedef struct qc_docblock {
-    qc_docline *lines;
-    size_t n;
-    bool complete;              /* false: cut short by a syntax error */
-} qc_docblock;
+/* The end of the white space at P (not beyond END) as the schema dialect
+ * skips it between tokens: where the next line of a doc block starts
+ * (the scanner stops there too). */
+const char *qc_doc_gap_end_slow(const char *p, const char *end);
+static inline const char *qc_doc_gap_end(const char *p, const char *end)
+{
+    /* Usually the next line starts right after the newline. */
+    if (end - p >= 2 && p[0] == '\n' && p[1] == '#')
+        return p + 1;
+    return qc_doc_gap_end_slow(p, end);
+}
+
+/* Line I of BLK, whose start is at P. */
+static inline qc_docline qc_docblock_line(const qc_docblock *blk, size_t i,
+                                          const char *p)
+{
+    const char *base = blk->src->text;
+    qc_docline l = { p, (size_t)(base + blk->eol[i] - p),
+                     qc_loc_make(blk->src, (uint32_t)(p - base)), i };
+    return l;
+}
+
+/* The first line of BLK. */
+static inline qc_docline qc_docblock_first(const qc_docblock *blk)
+{
+    return qc_docblock_line(blk, 0, blk->src->text + blk->start);
+}
+
+/* Moves *L, a line of BLK, to the next one; false when L is the last. */
+static inline bool qc_docblock_next(const qc_docblock *blk, qc_docline *l)
+{
+    if (l->index + 1 >= blk->n)
+        return false;
+    const char *base = blk->src->text;
+    *l = qc_docblock_line(blk, l->index + 1,
+                          qc_doc_gap_end(l->text + l->len, base + blk->end));
+    return true;
+}
 
 typedef struct qc_item {
     qc_value *value;            /* exactly one of value and doc is set */

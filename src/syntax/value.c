@@ -1,31 +1,9 @@
-/* Value trees: member lookup, type names, integer classification. */
+/* Value trees: type names, integer classification. */
 #include "syntax/value.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-qc_member *qc_obj_member(const qc_value *v, const char *key)
-{
-    if (!v || v->kind != QC_VOBJECT)
-        return NULL;
-    for (size_t i = 0; i < v->u.obj.n; i++)
-        if (!strcmp(v->u.obj.members[i].key, key))
-            return &v->u.obj.members[i];
-    return NULL;
-}
-
-const qc_value *qc_obj_get(const qc_value *v, const char *key)
-{
-    qc_member *m = qc_obj_member(v, key);
-    return m ? m->value : NULL;
-}
-
-const char *qc_obj_get_str(const qc_value *v, const char *key)
-{
-    const qc_value *s = qc_obj_get(v, key);
-    return s && s->kind == QC_VSTRING ? s->u.str.s : NULL;
-}
 
 const char *qc_value_type_name(const qc_value *v)
 {

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/source.h"
 
@@ -55,11 +56,36 @@ struct qc_value {
     } u;
 };
 
-/* First member named KEY, or NULL (also when V is not an object). */
-qc_member *qc_obj_member(const qc_value *v, const char *key);
-const qc_value *qc_obj_get(const qc_value *v, const char *key);
+/* First member named KEY, or NULL (also when V is not an object).  A
+ * key with an embedded NUL matches up to the NUL, as strcmp would have
+ * it.  Inline: the checks look members up all the time, mostly by
+ * literal names, whose length the compiler knows. */
+static inline qc_member *qc_obj_member(const qc_value *v, const char *key)
+{
+    if (!v || v->kind != QC_VOBJECT)
+        return NULL;
+    size_t n = strlen(key);
+    for (size_t i = 0; i < v->u.obj.n; i++) {
+        qc_member *m = &v->u.obj.members[i];
+        if (m->key_len >= n && m->key[0] == key[0]
+            && !memcmp(m->key, key, n) && m->key[n] == '\0')
+            return m;
+    }
+    return NULL;
+}
+
+static inline const qc_value *qc_obj_get(const qc_value *v, const char *key)
+{
+    qc_member *m = qc_obj_member(v, key);
+    return m ? m->value : NULL;
+}
+
 /* String value of member KEY, or NULL if absent or not a string. */
-const char *qc_obj_get_str(const qc_value *v, const char *key);
+static inline const char *qc_obj_get_str(const qc_value *v, const char *key)
+{
+    const qc_value *s = qc_obj_get(v, key);
+    return s && s->kind == QC_VSTRING ? s->u.str.s : NULL;
+}
 
 static inline bool qc_is_string(const qc_value *v)
 {

@@ -104,7 +104,7 @@ START_TEST(pragmas)
     ck_assert(l.ok);
     ck_assert(l.ast.pragma.doc_required);
     /* A later setting replaces an earlier one. */
-    ck_assert_uint_eq(l.ast.pragma.member_name_exceptions.n, 2);
+    ck_assert_uint_eq(l.ast.pragma.member_name_exceptions.names.n, 2);
     ck_assert(qc_pragma_lists(&l.ast.pragma.member_name_exceptions, "C"));
     ck_assert(!qc_pragma_lists(&l.ast.pragma.member_name_exceptions, "A"));
     const struct { const char *text; const char *code; } bad[] = {

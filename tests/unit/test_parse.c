@@ -73,11 +73,16 @@ START_TEST(schema_escape_and_doc_lines)
     ck_assert_ptr_nonnull(doc);
     ck_assert(doc->complete);
     ck_assert_uint_eq(doc->n, 5);
-    ck_assert_str_eq(doc->lines[0].text, "##");
-    ck_assert_str_eq(doc->lines[1].text, "# @x:");
-    ck_assert_str_eq(doc->lines[2].text, "#");
-    ck_assert_str_eq(doc->lines[4].text, "##");
-    ck_assert_uint_eq(qc_source_line(t.src, doc->lines[3].loc.off), 4);
+    static const char *const want[] = { "##", "# @x:", "#", "# text", "##" };
+    qc_docline l = qc_docblock_first(doc);
+    for (size_t i = 0; i < 5; i++) {
+        if (i)
+            ck_assert(qc_docblock_next(doc, &l));
+        ck_assert_uint_eq(l.len, strlen(want[i]));
+        ck_assert(!memcmp(l.text, want[i], l.len));
+        ck_assert_uint_eq(qc_source_line(t.src, l.loc.off), i + 1);
+    }
+    ck_assert(!qc_docblock_next(doc, &l));
     ck_assert_str_eq(qc_obj_get_str(t.r.items[1].value, "a"), "b\\c");
 }
 

@@ -1,0 +1,62 @@
+/* Scanning text for the bytes that end a run -- of plain string
+ * characters, of a line -- sixteen bytes at a time where the compiler
+ * offers SSE2: strings and comment lines are most of what the schema
+ * scanner and the dump reader read.  Texts must be readable 15 bytes past
+ * where a scan may stop (qc_source pads its text with NULs). */
+#ifndef QC_SCAN_H
+#define QC_SCAN_H
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* The first byte at or after P that is QUOTE, a backslash, a control
+ * character, DEL or not ASCII (the text must have one). */
+static inline const char *qc_skip_plain(const char *p, char quote)
+{
+#if defined(__SSE2__)
+    const __m128i q = _mm_set1_epi8(quote), bslash = _mm_set1_epi8('\\');
+    const __m128i del = _mm_set1_epi8(0x7f), space = _mm_set1_epi8(0x20);
+    for (;;) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        /* signed: bytes that are not ASCII are below ' ' too */
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bslash)),
+            _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, space)));
+        int bits = _mm_movemask_epi8(m);
+        if (bits)
+            return p + __builtin_ctz((unsigned)bits);
+        p += 16;
+    }
+#else
+    for (;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == (unsigned char)quote || c == '\\' || c < 0x20 || c >= 0x7f)
+            return p;
+    }
+#endif
+}
+
+/* The first newline at or after P, or END (lines are short: no call, as
+ * memchr would be). */
+static inline const char *qc_line_end(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; p < end; p += 16) {
+        int bits = _mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), nl));
+        if (bits) {
+            const char *q = p + __builtin_ctz((unsigned)bits);
+            return q < end ? q : end;
+        }
+    }
+    return end;
+#else
+    while (p < end && *p != '\n')
+        p++;
+    return p;
+#endif
+}
+
+#endif
