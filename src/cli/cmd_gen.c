@@ -1,11 +1,11 @@
 /* qapic gen TARGET [options] SCHEMA: code generators.
  *
  *   qapic gen c [-o DIR] [--prefix NAME] [--config FILE] [-D SYMBOL]...
- *               [--depfile FILE] SCHEMA
+ *               [--depfile FILE] [--force] SCHEMA
  *   qapic gen tests [-o DIR] [--prefix NAME] [--bindings DIR]
  *               [--config FILE] [-D SYMBOL]... [--rules FILE]...
  *               [--replies DUMP]... [--skeleton] [--no-main]
- *               [--depfile FILE] SCHEMA
+ *               [--depfile FILE] [--force] SCHEMA
  *
  * writes the C bindings of SCHEMA into DIR (default NAME-bindings), or
  * Check suites of those bindings into DIR (default NAME-tests), each file
@@ -37,6 +37,7 @@ enum {
     OPT_REPLIES,
     OPT_SKELETON,
     OPT_NO_MAIN,
+    OPT_FORCE,
 };
 
 typedef struct gen_args {
@@ -48,6 +49,7 @@ typedef struct gen_args {
     qc_ptrvec symbols;      /* const char * */
     qc_ptrvec inputs;       /* files read besides the schema (config,
                                rules, dumps), for the depfile */
+    unsigned output_flags;  /* QC_OUTPUT_*: --force */
     bool configured;
     bool failed;            /* a bad option value, already reported */
     /* tests only: */
@@ -110,6 +112,9 @@ static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
     case OPT_NO_MAIN:
         ga->no_main = true;
         ga->tests_only = "--no-main";
+        return 0;
+    case OPT_FORCE:
+        ga->output_flags |= QC_OUTPUT_FORCE;
         return 0;
     }
     return -1;
@@ -199,6 +204,7 @@ static bool write_outputs(qc_cli *cli, gen_args *ga, const qc_schema *s,
     if (!make_dirs(cli, ga->outdir))
         return false;
     qc_output_set *w = qc_output_set_new();
+    qc_output_set_flags(w, ga->output_flags);
     qc_ptrvec paths = { 0 };
     for (size_t i = 0; i < out->n - nkeep; i++) {
         const char *path = qc_arena_printf(ga->a, "%s/%s", ga->outdir,
@@ -214,8 +220,10 @@ static bool write_outputs(qc_cli *cli, gen_args *ga, const qc_schema *s,
         qc_output_set_add(w, cli->diag, ga->depfile, b.data, b.len);
         qc_buf_free(&b);
     }
-    if (!qc_output_set_commit(w, cli->diag, NULL))
+    if (!qc_output_set_commit(w, cli->diag, NULL)) {
+        qc_cli_hint_force(cli);
         return false;
+    }
     bool ok = true;
     for (size_t i = out->n - nkeep; i < out->n; i++) {
         const char *path = qc_arena_printf(ga->a, "%s/%s", ga->outdir,
@@ -345,17 +353,18 @@ static const struct option longopts[] = {
     { "replies", required_argument, NULL, OPT_REPLIES },
     { "skeleton", no_argument, NULL, OPT_SKELETON },
     { "no-main", no_argument, NULL, OPT_NO_MAIN },
+    { "force", no_argument, NULL, OPT_FORCE },
     QC_COMMON_LONGOPTS,
     { NULL, 0, NULL, 0 },
 };
 
 static const char usage[] =
     "usage: qapic gen c [-o DIR] [--prefix NAME] [--config FILE] [-D SYMBOL]...\n"
-    "                   [--depfile FILE] SCHEMA\n"
+    "                   [--depfile FILE] [--force] SCHEMA\n"
     "       qapic gen tests [-o DIR] [--prefix NAME] [--bindings DIR]\n"
     "                   [--config FILE] [-D SYMBOL]... [--rules FILE]...\n"
     "                   [--replies DUMP]... [--skeleton] [--no-main]\n"
-    "                   [--depfile FILE] SCHEMA\n"
+    "                   [--depfile FILE] [--force] SCHEMA\n"
     "\n"
     "gen c writes typed C bindings of SCHEMA for libqapic-runtime (see\n"
     "doc/bindings.md): NAME.h, which includes the other headers, a C file\n"
@@ -374,13 +383,14 @@ static const char usage[] =
     "gen c.\n"
     "\n"
     "Files are written atomically, all or none, and only when their content\n"
-    "changed.\n"
+    "changed (see OUTPUT FILES in qapic(1)).\n"
     "  -o, --output DIR       where to write (default NAME-bindings, or\n"
     "                         NAME-tests for gen tests)\n"
     "  --prefix NAME          prefix of every C identifier (default qmp)\n"
     "  --config FILE          condition symbols of a build, one per line\n"
     "  -D, --define SYMBOL    define one condition symbol\n"
     "  --depfile FILE         write the files read as make rules\n"
+    "  --force                rewrite read-only output files too\n"
     "gen tests only:\n"
     "  --bindings DIR         where gen c wrote the bindings (default\n"
     "                         NAME-bindings next to DIR): the tests include\n"
