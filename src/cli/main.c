@@ -100,7 +100,7 @@ static bool limit_exceeded(const qc_diag *d)
 {
     static const char *const codes[] = {
         "input-too-large", "syntax-too-deep", "qapi-include-too-deep",
-        "schema-too-large", "rules-too-deep", "rules-too-large",
+        "schema-too-large", "schema-too-deep", "rules-too-deep", "rules-too-large",
     };
     const qc_diagnostic *dg;
     for (size_t i = 0; (dg = qc_diag_get(d, i)); i++)

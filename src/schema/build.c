@@ -103,7 +103,7 @@ static void drop_definition(qc_builder *b, const qc_defn *dfn, size_t n_ents,
 static bool failed(qc_builder *b)
 {
     b->failed = true;
-    return qc_diag_limit_reached(b->d);
+    return b->over_limit || qc_diag_limit_reached(b->d);
 }
 
 static qc_smodule *module_of_src(qc_builder *b, const qc_source *src)
