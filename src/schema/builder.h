@@ -26,6 +26,7 @@ typedef struct qc_builder {
     qc_ptrvec ents;
     qc_ptrvec mods;
     qc_hashmap *mod_by_name;
+    qc_hashmap *mod_by_src;     /* "%p" of a module's source -> qc_module */
     qc_hashmap *features;       /* name -> qc_feat_first */
     qc_ptrvec feature_order;    /* qc_feat_first * */
     /* Names of definitions the expression checks rejected or that were
