@@ -290,3 +290,5 @@ fi
 
 echo
 bash "$top/bench/limits.sh"
+echo
+bash "$top/bench/input_limits.sh"

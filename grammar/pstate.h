@@ -6,11 +6,16 @@
 #include <stdbool.h>
 
 #include "base/arena.h"
+#include "base/hashmap.h"
 #include "lexstate.h"
 #include "syntax/parse.h"
 #include "syntax/value.h"
 
 struct qc_tok;
+struct qc_keyset {
+    size_t base;
+    qc_hashmap *keys;
+};
 union QC_YYSTYPE;
 
 /* What the parser expected when it met a syntax error. */
@@ -40,6 +45,10 @@ struct qc_pstate {
     size_t nmems, capmems;
     qc_value **elems;
     size_t nelems, capelems;
+    /* The keys of the large objects being read (schema dialect), for the
+     * duplicate-key check: innermost last, each known by its base. */
+    struct qc_keyset *keysets;
+    size_t nkeysets, capkeysets;
     unsigned depth;
     unsigned tokens_since_item; /* tokens lexed since the last item ended */
     bool last_item_is_value;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/diag.h"
 #include "base/utf8.h"
 
 static qc_source *make_source(qc_arena *a, const char *path, size_t len)
@@ -82,19 +83,33 @@ static qc_source *read_regular(qc_arena *a, const char *path, int fd,
     return s;
 }
 
-/* Pipes and devices: read into a growing buffer, then copied. */
-static qc_source *read_stream(qc_arena *a, const char *path, int fd,
-                              bool ensure_newline, int *err)
+static uint64_t max_size = QC_SOURCE_MAX_DEFAULT;
+
+void qc_source_set_max_size(uint64_t max)
 {
-    size_t cap = 65536, len = 0;
+    max_size = max < QC_SOURCE_MAX_CEILING ? max : QC_SOURCE_MAX_CEILING;
+}
+
+uint64_t qc_source_max_size(void)
+{
+    return max_size;
+}
+
+/* Pipes and devices: read into a growing buffer, then copied; at most
+ * the limit and one byte more, which tells that the stream goes on
+ * (*OVER: the source then holds the bytes up to the limit). */
+static qc_source *read_stream(qc_arena *a, const char *path, int fd,
+                              bool ensure_newline, bool *over, int *err)
+{
+    size_t cap = 65536, len = 0, want = (size_t)max_size + 1;
     char *buf = malloc(cap + 1);
     if (!buf) {
         *err = ENOMEM;
         return NULL;
     }
-    for (;;) {
+    while (len < want) {
         if (len == cap) {
-            cap *= 2;
+            cap = cap * 2 < want ? cap * 2 : want;
             char *nb = realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
@@ -115,17 +130,37 @@ static qc_source *read_stream(qc_arena *a, const char *path, int fd,
             break;
         len += (size_t)n;
     }
-    qc_source *s = NULL;
-    if (len > UINT32_MAX - 4)
-        *err = EFBIG;
-    else
-        s = qc_source_from_mem(a, path, buf, len, ensure_newline);
+    *over = len > max_size;
+    if (*over)
+        len = (size_t)max_size;
+    qc_source *s = qc_source_from_mem(a, path, buf, len,
+                                      ensure_newline && !*over);
     free(buf);
     return s;
 }
 
-qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
-                          int *err)
+static void report_too_large(qc_diag *d, qc_source *s, uint64_t size,
+                             bool known)
+{
+    uint64_t mib = max_size >> 20;
+    const char *unit = mib << 20 == max_size ? "MiB" : "bytes";
+    uint64_t shown = mib << 20 == max_size ? mib : max_size;
+    qc_diagnostic *dg;
+    if (known)
+        dg = qc_error(d, qc_loc_make(s, 0), "input-too-large",
+                      "the input has %llu bytes, more than the limit of "
+                      "%llu %s", (unsigned long long)size,
+                      (unsigned long long)shown, unit);
+    else
+        dg = qc_error(d, qc_loc_make(s, (uint32_t)s->len), "input-too-large",
+                      "the input goes on past the limit of %llu %s",
+                      (unsigned long long)shown, unit);
+    qc_diag_show_column(dg);
+}
+
+qc_source *qc_source_read(qc_arena *a, qc_diag *d, const char *path,
+                          bool ensure_newline, const qc_source *parent,
+                          uint32_t parent_off, int *err)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
@@ -134,32 +169,66 @@ qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
     }
     struct stat st;
     qc_source *s = NULL;
-    if (fstat(fd, &st) < 0)
+    bool over = false, known = false;
+    if (fstat(fd, &st) < 0) {
         *err = errno;
-    else if (S_ISDIR(st.st_mode))
+    } else if (S_ISDIR(st.st_mode)) {
         *err = EISDIR;
-    else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < UINT32_MAX - 4)
+    } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_size) {
+        /* Refused from its size alone: not a byte is read. */
+        over = known = true;
+        s = qc_source_from_mem(a, path, "", 0, false);
+    } else if (S_ISREG(st.st_mode)) {
         s = read_regular(a, path, fd, (size_t)st.st_size, ensure_newline, err);
-    else
-        s = read_stream(a, path, fd, ensure_newline, err);
+    } else {
+        s = read_stream(a, path, fd, ensure_newline, &over, err);
+    }
     close(fd);
-    return s;
+    if (!over)
+        return s;
+    if (!d) {
+        *err = EFBIG;
+        return NULL;
+    }
+    s->parent = parent;
+    s->parent_off = parent_off;
+    report_too_large(d, s, (uint64_t)st.st_size, known);
+    *err = 0;
+    return NULL;
 }
 
+qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
+                          int *err)
+{
+    return qc_source_read(a, NULL, path, ensure_newline, NULL, 0, err);
+}
+
+/* memchr: lines may be long (a JSON stream on one line). */
 static void build_index(const qc_source *cs)
 {
     qc_source *s = (qc_source *)cs;   /* the index is a cache */
+    const char *end = s->text + s->len, *p;
     size_t n = 1;
-    for (size_t i = 0; i < s->len; i++)
-        if (s->text[i] == '\n')
-            n++;
+    for (p = s->text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        n++;
     s->line_starts = qc_arena_alloc(s->arena, n * sizeof *s->line_starts);
     size_t k = 0;
     s->line_starts[k++] = 0;
-    for (size_t i = 0; i < s->len; i++)
-        if (s->text[i] == '\n')
-            s->line_starts[k++] = (uint32_t)(i + 1);
+    for (p = s->text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        s->line_starts[k++] = (uint32_t)(p + 1 - s->text);
     s->nlines = n;
+}
+
+/* Whether the eight bytes at P are ASCII and hold no tab: one column
+ * each. */
+static bool plain8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    uint64_t tab = w ^ 0x0909090909090909ull;
+    uint64_t has_tab = (tab - 0x0101010101010101ull) & ~tab
+                       & 0x8080808080808080ull;
+    return !(w & 0x8080808080808080ull) && !has_tab;
 }
 
 unsigned qc_source_line(const qc_source *src, uint32_t off)
@@ -192,7 +261,13 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
 {
     uint32_t start = qc_source_line_offset(src, qc_source_line(src, off));
     unsigned col = 1;
-    for (uint32_t i = start; i < off && i < src->len; i++) {
+    uint32_t i = start, stop = off < src->len ? off : (uint32_t)src->len;
+    for (; i < stop; i++) {
+        if (stop - i >= 8 && plain8(src->text + i)) {
+            col += 8;
+            i += 7;
+            continue;
+        }
         unsigned char c = (unsigned char)src->text[i];
         if (qc_utf8_is_cont(c))
             continue;           /* the same character */

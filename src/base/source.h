@@ -30,9 +30,33 @@ typedef struct qc_loc {
     uint32_t off;
 } qc_loc;
 
+/* The size limit of every input read through qc_source_read: files
+ * larger are refused before they are read, streams (pipes, devices,
+ * standard input) once they go past it.  The ceiling keeps every offset
+ * in 32 bits and flex's buffer counts (ints) far from overflowing. */
+#define QC_SOURCE_MAX_DEFAULT ((uint64_t)256 << 20)     /* 256 MiB */
+#define QC_SOURCE_MAX_CEILING ((uint64_t)1 << 30)       /* 1 GiB */
+
+/* Sets the limit (at most QC_SOURCE_MAX_CEILING) for the rest of the run;
+ * the command line's --max-input-size. */
+void qc_source_set_max_size(uint64_t max);
+uint64_t qc_source_max_size(void);
+
+struct qc_diag;
+
 /* Reads PATH into a new source.  Returns NULL and sets *err to errno on
- * failure (a directory gives EISDIR).  When ENSURE_NEWLINE is set, a '\n' is
- * appended to text that is empty or does not end in one, as QEMU does. */
+ * failure (a directory gives EISDIR), or, for an input beyond the size
+ * limit, to 0 after reporting "input-too-large" to D located in PATH:
+ * at 1:1 when its size was known before reading, at the first byte past
+ * the limit otherwise (PARENT and PARENT_OFF: the includer, or NULL, for
+ * the diagnostic's include chain).  Without D the limit gives EFBIG.
+ * When ENSURE_NEWLINE is set, a '\n' is appended to text that is empty
+ * or does not end in one, as QEMU does. */
+qc_source *qc_source_read(qc_arena *a, struct qc_diag *d, const char *path,
+                          bool ensure_newline, const qc_source *parent,
+                          uint32_t parent_off, int *err);
+
+/* qc_source_read without a diagnostic sink: the limit gives EFBIG. */
 qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
                           int *err);
 

@@ -40,12 +40,14 @@ typedef struct qc_command {
 
 /* Options every subcommand accepts, for getopt_long tables:
  *   --diag-format=gcc|qemu|json  --max-errors=N
- *   --std=qemu-10.0|qemu-10.2    --no-doc-checks */
+ *   --std=qemu-10.0|qemu-10.2    --no-doc-checks
+ *   --max-input-size=SIZE */
 enum {
     QC_OPT_DIAG_FORMAT = 0x1000,
     QC_OPT_MAX_ERRORS,
     QC_OPT_STD,
     QC_OPT_NO_DOC_CHECKS,
+    QC_OPT_MAX_INPUT_SIZE,
     QC_OPT_HELP,
     QC_OPT_FIRST_PRIVATE = 0x1100,  /* subcommands number theirs from here */
 };
@@ -55,6 +57,7 @@ enum {
     { "max-errors", required_argument, NULL, QC_OPT_MAX_ERRORS }, \
     { "std", required_argument, NULL, QC_OPT_STD }, \
     { "no-doc-checks", no_argument, NULL, QC_OPT_NO_DOC_CHECKS }, \
+    { "max-input-size", required_argument, NULL, QC_OPT_MAX_INPUT_SIZE }, \
     { "help", no_argument, NULL, QC_OPT_HELP }
 
 /* How to allow what the feature policy of --allow-deprecated and

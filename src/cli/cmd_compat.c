@@ -263,10 +263,8 @@ static size_t check_log(calls_ctx *cc, compat_args *ca, const qc_ruleset *rs,
                         qc_vschema **schemas, size_t nsrc, bool *bad)
 {
     qc_cli *cli = cc->cli;
-    int err = 0;
-    qc_source *s = qc_source_load(ca->a, path, false, &err);
+    qc_source *s = qc_cli_read(cli, ca->a, path);
     if (!s) {
-        qc_cli_io_error(cli, path, err);
         *bad = true;
         return 0;
     }

@@ -80,9 +80,11 @@ static int run(qc_cli *cli, int argc, char **argv)
 
     qc_arena *a = qc_arena_new();
     int err = 0;
-    qc_source *src = qc_source_load(a, path, dialect == QC_DIALECT_SCHEMA, &err);
+    qc_source *src = qc_source_read(a, cli->diag, path,
+                                    dialect == QC_DIALECT_SCHEMA, NULL, 0, &err);
     if (!src) {
-        qc_cli_io_error(cli, path, err);
+        if (err)
+            qc_cli_io_error(cli, path, err);
         qc_arena_free(a);
         return QC_EXIT_USAGE;
     }

@@ -150,10 +150,8 @@ static const qc_probe_plan *load_plan(qc_cli *cli, qc_arena *a,
 {
     if (!pa->sequence)
         return qc_probe_plan_default(a);
-    int err = 0;
-    qc_source *src = qc_source_load(a, pa->sequence, false, &err);
+    qc_source *src = qc_cli_read(cli, a, pa->sequence);
     if (!src) {
-        qc_cli_io_error(cli, pa->sequence, err);
         *rc = QC_EXIT_USAGE;
         return NULL;
     }

@@ -20,6 +20,7 @@
 #include "dumps/validate.h"
 #include "dumps/vschema.h"
 #include "syntax/json.h"
+#include "syntax/parse.h"
 
 enum {
     OPT_SCHEMA = QC_OPT_FIRST_PRIVATE,
@@ -317,6 +318,12 @@ static bool validate_log(run *r, const qc_vschema *s, const char *path)
         return false;
     qc_qmplog log;
     qc_qmplog_read(a, src, &log);
+    if (log.too_deep) {
+        qc_diag_show_column(qc_error(r->cli->diag,
+            qc_loc_make(src, log.too_deep_at), "syntax-too-deep",
+            "nesting is deeper than %d levels", QC_MAX_DEPTH));
+        return false;
+    }
     if (log.skipped)
         qc_warning(r->cli->diag, qc_loc_make(src, 0), "validate-log-skipped",
                    "%zu message%s of this log could not be read as JSON and %s skipped",

@@ -34,6 +34,8 @@ static const char common_options[] =
     "  --max-errors=N               stop after N errors (default 20, 0: no limit)\n"
     "  --std=qemu-10.2|qemu-10.0    doc comment rules of that QEMU release\n"
     "  --no-doc-checks              read doc blocks as plain comments\n"
+    "  --max-input-size=SIZE        refuse inputs larger than SIZE bytes (K, M, G:\n"
+    "                               KiB, MiB, GiB; default 256M, at most 1G)\n"
     "  --help                       this text\n";
 
 static const qc_command *find_command(const char *name)
@@ -95,6 +97,22 @@ static int run(qc_cli *cli, int argc, char **argv)
     return c->run(cli, argc - 1, argv + 1);
 }
 
+/* Inputs beyond a limit (LIMITS in the manual) are refused with exit
+ * status 2, whichever layer found them. */
+static bool limit_exceeded(const qc_diag *d)
+{
+    static const char *const codes[] = {
+        "input-too-large", "syntax-too-deep", "qapi-include-too-deep",
+        "schema-too-large", "schema-too-deep", "rules-too-deep", "rules-too-large",
+    };
+    const qc_diagnostic *dg;
+    for (size_t i = 0; (dg = qc_diag_get(d, i)); i++)
+        for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+            if (!strcmp(qc_diagnostic_code(dg), codes[k]))
+                return true;
+    return false;
+}
+
 /* A closed standard output or error would be the next file opened (a
  * schema, a temporary file, QEMU's log), and what is meant for it would
  * go there.  Each closed one is held by /dev/null opened for reading, so
@@ -120,6 +138,8 @@ int main(int argc, char **argv)
     qc_cli cli = { "qapic", qc_diag_new(), QC_OPTIONS_DEFAULT, QC_BUF_INIT };
     qc_diag_set_max_errors(cli.diag, 20);
     int rc = run(&cli, argc, argv);
+    if (rc == QC_EXIT_PROBLEMS && limit_exceeded(cli.diag))
+        rc = QC_EXIT_USAGE;
     /* Output that cannot be written is an error whatever the command
      * found: a lost report must not pass for a good one. */
     if (cli.out.len

@@ -12,6 +12,28 @@
 #include "base/buf.h"
 #include "base/source.h"
 
+/* A size: digits and an optional binary unit (K, M, G); false when ARG
+ * is none or larger than the ceiling of inputs. */
+static bool parse_size(const char *arg, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(arg, &end, 10);
+    if (errno || end == arg || *arg == '-')
+        return false;
+    unsigned shift = 0;
+    if (*end) {
+        const char *units = "KMG", *u = strchr(units, *end);
+        if (!u || end[1])
+            return false;
+        shift = 10 * (unsigned)(u - units + 1);
+    }
+    if (n > QC_SOURCE_MAX_CEILING >> shift)
+        return false;
+    *out = (uint64_t)n << shift;
+    return true;
+}
+
 /* Returns 1 when OPT is a common option and was handled, 0 when it is
  * not one, -1 after reporting a bad value. */
 static int common_option(qc_cli *cli, int opt, const char *arg)
@@ -53,6 +75,17 @@ static int common_option(qc_cli *cli, int opt, const char *arg)
     case QC_OPT_NO_DOC_CHECKS:
         cli->opts.no_doc_checks = true;
         return 1;
+    case QC_OPT_MAX_INPUT_SIZE: {
+        uint64_t n;
+        if (!parse_size(arg, &n)) {
+            qc_error(cli->diag, (qc_loc){ 0 }, "usage",
+                     "--max-input-size needs a size of at most 1G (bytes, "
+                     "or a number and K, M or G), not '%s'", arg);
+            return -1;
+        }
+        qc_source_set_max_size(n);
+        return 1;
+    }
     default:
         return 0;
     }
@@ -161,8 +194,8 @@ int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
 qc_source *qc_cli_read(qc_cli *cli, qc_arena *a, const char *path)
 {
     int err = 0;
-    qc_source *src = qc_source_load(a, path, false, &err);
-    if (!src)
+    qc_source *src = qc_source_read(a, cli->diag, path, false, NULL, 0, &err);
+    if (!src && err)
         qc_cli_io_error(cli, path, err);
     return src;
 }

@@ -937,7 +937,7 @@ bool qc_rules_load(qc_arena *a, qc_diag *d, const char *path,
         return false;
     }
     int e = 0;
-    const qc_source *src = qc_source_load(a, path, false, &e);
+    const qc_source *src = qc_source_read(a, d, path, false, NULL, 0, &e);
     if (err)
         *err = src ? 0 : e;
     if (!src)

@@ -94,9 +94,10 @@ static qc_source *read_source(qc_arena *a, qc_diag *d, const char *path,
                               qc_ischema_source *out)
 {
     int err = 0;
-    qc_source *src = qc_source_load(a, path, false, &err);
-    if (!src) {
+    qc_source *src = qc_source_read(a, d, path, false, NULL, 0, &err);
+    if (!src)
         out->io_error = true;
+    if (!src && err) {
         qc_error(d, qc_loc_make(NULL, 0), "io-error",
                  "cannot read '%s': %s", path, strerror(err));
     }

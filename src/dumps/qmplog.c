@@ -22,7 +22,8 @@ bool qc_qmplog_is_command(const qc_value *msg)
  * line, and an object before a line that starts with '{' (a message of
  * its own).  Each character looked at costs one of *BUDGET, so that
  * hostile text (every line an unclosed '{') costs linear time. */
-static size_t value_end(const char *t, size_t len, size_t i, size_t *budget)
+static size_t value_end(const char *t, size_t len, size_t i, size_t *budget,
+                        qc_qmplog *out)
 {
     long depth = 0;
     char quote = 0;
@@ -43,7 +44,11 @@ static size_t value_end(const char *t, size_t len, size_t i, size_t *budget)
         } else if (c == '"' || c == '\'') {
             quote = c;
         } else if (c == '{' || c == '[') {
-            depth++;
+            if (++depth > QC_MAX_DEPTH) {
+                out->too_deep = true;
+                out->too_deep_at = (uint32_t)i;
+                return 0;
+            }
         } else if (c == '}' || c == ']') {
             if (--depth == 0)
                 return i + 1;
@@ -163,7 +168,9 @@ void qc_qmplog_read(qc_arena *a, const qc_source *src, qc_qmplog *out)
         while (eol < len && t[eol] != '\n')
             eol++;
         size_t s = message_start(t, len, i, eol);
-        size_t e = s < eol ? value_end(t, len, s, &budget) : 0;
+        size_t e = s < eol ? value_end(t, len, s, &budget, out) : 0;
+        if (out->too_deep)
+            break;
         if (e) {
             one.len = 0;
             put_converted(&one, t, s, e);

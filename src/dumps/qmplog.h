@@ -27,6 +27,10 @@ typedef struct qc_qmplog {
      * columns. */
     const qc_source *src;
     size_t skipped;         /* message-like parts that did not parse */
+    /* A message nested deeper than the parser's limit (QC_MAX_DEPTH):
+     * reading stopped there, at offset TOO_DEEP_AT of SRC. */
+    bool too_deep;
+    uint32_t too_deep_at;
     bool plain;             /* SRC was a plain JSON stream */
 } qc_qmplog;
 

@@ -3,6 +3,7 @@
  * doc connection of each entity (connect.c), doc checks, modules. */
 #include "schema/builder.h"
 
+#include <stdio.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -103,20 +104,27 @@ static void drop_definition(qc_builder *b, const qc_defn *dfn, size_t n_ents,
 static bool failed(qc_builder *b)
 {
     b->failed = true;
-    return qc_diag_limit_reached(b->d);
+    return b->over_limit || qc_diag_limit_reached(b->d);
 }
 
 static qc_smodule *module_of_src(qc_builder *b, const qc_source *src)
 {
     if (!src)
         return b->mods.items[0];
+    /* By the source's address: a schema may include many thousands. */
     const qc_schema_ast *ast = b->s->ast;
-    for (size_t i = 0; i < ast->modules.n; i++) {
-        const qc_module *m = ast->modules.items[i];
-        if (m->src == src)
-            return make_module(b, m->name);
+    if (!b->mod_by_src) {
+        b->mod_by_src = qc_hashmap_new_sized(b->a, ast->modules.n);
+        for (size_t i = 0; i < ast->modules.n; i++) {
+            const qc_module *m = ast->modules.items[i];
+            qc_hashmap_put(b->mod_by_src, qc_arena_printf(b->a, "%p",
+                           (const void *)m->src), (void *)m);
+        }
     }
-    return b->mods.items[1];
+    char key[32];
+    snprintf(key, sizeof key, "%p", (const void *)src);
+    const qc_module *m = qc_hashmap_get(b->mod_by_src, key);
+    return m ? make_module(b, m->name) : b->mods.items[1];
 }
 
 static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,

@@ -26,6 +26,7 @@ typedef struct qc_builder {
     qc_ptrvec ents;
     qc_ptrvec mods;
     qc_hashmap *mod_by_name;
+    qc_hashmap *mod_by_src;     /* "%p" of a module's source -> qc_module */
     qc_hashmap *features;       /* name -> qc_feat_first */
     qc_ptrvec feature_order;    /* qc_feat_first * */
     /* Names of definitions the expression checks rejected or that were
@@ -41,8 +42,25 @@ typedef struct qc_builder {
     qc_hashmap *contested;
     qc_ptrvec skip_docs;        /* qc_doc * not to check (entity failed) */
     struct qc_seen *seen;       /* check.c: the members clash checks saw */
+    /* check.c: the members the clash checks went through so far, and
+     * how deep the checks of objects nest (bases, branches): both
+     * limited (QC_MAX_MEMBER_CHECKS, QC_MAX_OBJECT_DEPTH). */
+    size_t member_checks;
+    unsigned object_depth;
+    bool over_limit;            /* one was exceeded (reported): stop */
     bool failed;                /* an error was reported */
 } qc_builder;
+
+/* An object inherits its base's members, and a union's check goes
+ * through its branches' members: a chain of N structs each based on the
+ * one before holds N * (N + 1) / 2 members, which introspection and the
+ * generated code spell out one by one, as QEMU's do.  The clash checks go
+ * through at most this many members in all, far more than any real
+ * schema (QEMU 10.0's: about 3,600), and the checks of objects nest at
+ * most this deep (a base chain or branches within branches), before the
+ * C stack runs out. */
+#define QC_MAX_MEMBER_CHECKS 4000000
+#define QC_MAX_OBJECT_DEPTH 1000
 
 /* Where a feature name was first used (QEMU numbers features so). */
 typedef struct qc_feat_first {

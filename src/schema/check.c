@@ -236,10 +236,29 @@ static bool check_member(qc_builder *b, const qc_entity *ctx, qc_smember *m)
 
 static bool check_object(qc_builder *b, qc_entity *e);
 
+/* False after reporting, once, that the clash checks have gone through
+ * more than QC_MAX_MEMBER_CHECKS members with N more of CTX. */
+static bool within_budget(qc_builder *b, const qc_entity *ctx, size_t n)
+{
+    b->member_checks += n;
+    if (b->member_checks <= QC_MAX_MEMBER_CHECKS)
+        return true;
+    if (!b->over_limit)
+        QC_SB_ERR(b, ctx, "schema-too-large",
+                  "the schema's objects hold more than %d members in all, "
+                  "counting the members of a base at every object based on "
+                  "it and those of a branch at every union using it",
+                  QC_MAX_MEMBER_CHECKS);
+    b->over_limit = true;
+    return false;
+}
+
 /* O's members join S; each branch's join it for its own check only. */
 static bool object_check_clash(qc_builder *b, const qc_entity *ctx,
                                qc_entity *o, seen s)
 {
+    if (!within_budget(b, ctx, o->nmembers))
+        return false;
     for (size_t i = 0; i < o->nmembers; i++)
         if (!member_clash(b, ctx, o->members[i], s))
             return false;
@@ -385,8 +404,20 @@ static bool check_object(qc_builder *b, qc_entity *e)
             e->name);
         return false;
     }
+    if (b->object_depth >= QC_MAX_OBJECT_DEPTH) {
+        if (!b->over_limit)
+            QC_SB_ERR(b, e, "schema-too-deep",
+                      "checking %s nests the checks of its base and branch "
+                      "types deeper than %d levels", e->name,
+                      QC_MAX_OBJECT_DEPTH);
+        b->over_limit = true;
+        return false;
+    }
     e->state_ = QC_ST_CHECKING;
-    if (!check_object_body(b, e)) {
+    b->object_depth++;
+    bool ok = check_object_body(b, e);
+    b->object_depth--;
+    if (!ok) {
         e->state_ = QC_ST_FAILED;
         return false;
     }
@@ -411,6 +442,8 @@ static bool object_body(qc_builder *b, qc_entity *e, seen s)
             || !object_check_clash(b, e, e->base, s))
             return false;
     }
+    if (!within_budget(b, e, e->nlocal_members))
+        return false;
     for (size_t i = 0; i < e->nlocal_members; i++)
         if (!check_member(b, e, e->local_members[i])
             || !member_clash(b, e, e->local_members[i], s))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hashmap.h"
 #include "base/path.h"
 #include "base/utf8.h"
 #include "syntax/parse.h"
@@ -18,8 +19,15 @@ struct loader {
     const qc_options *opts;
     qc_schema_ast *ast;
     const char *root_dir;
-    qc_ptrvec seen;             /* absolute paths of files read so far */
-    qc_ptrvec seen_modules;     /* parallel: their modules */
+    qc_hashmap *files;          /* absolute path -> struct read_file */
+    unsigned depth;             /* files being read: the root is 1 */
+};
+
+/* A file read so far: its module, and whether it is being read (it
+ * includes the file being read now, or is that file). */
+struct read_file {
+    qc_module *mod;
+    bool open;
 };
 
 static qc_loc at(const qc_value *v)
@@ -27,13 +35,6 @@ static qc_loc at(const qc_value *v)
     return v->loc;
 }
 
-static qc_module *module_for(struct loader *L, const char *abs)
-{
-    for (size_t i = 0; i < L->seen.n; i++)
-        if (!strcmp(L->seen.items[i], abs))
-            return L->seen_modules.items[i];
-    return NULL;
-}
 
 /* A definition doc not followed by its definition is an error wherever
  * something else comes next. */
@@ -110,8 +111,8 @@ static bool pragma_directive(struct loader *L, const qc_value *v)
     return true;
 }
 
-static bool load_file(struct loader *L, const char *path, qc_source *parent,
-                      const qc_value *incl, bool *io_error);
+static bool load_file(struct loader *L, const char *path, const char *abs,
+                      qc_source *parent, const qc_value *incl, bool *io_error);
 
 static bool include_directive(struct loader *L, qc_source *src,
                               const qc_value *v, bool *io_error)
@@ -129,39 +130,50 @@ static bool include_directive(struct loader *L, qc_source *src,
     }
     const char *joined = qc_path_join_dir(L->a, src->path, name->u.str.s);
     const char *abs = qc_path_abs(L->a, joined);
-    for (const qc_source *s = src; s; s = s->parent) {
-        if (!strcmp(abs, qc_path_abs(L->a, s->path))) {
-            qc_error(L->d, at(v), "qapi-include-loop",
-                     "including '%s' here closes an inclusion loop",
-                     name->u.str.s);
-            return false;
-        }
+    struct read_file *f = qc_hashmap_get(L->files, abs);
+    if (f && f->open) {
+        qc_error(L->d, at(v), "qapi-include-loop",
+                 "including '%s' here closes an inclusion loop",
+                 name->u.str.s);
+        return false;
     }
     qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
     e->value = (qc_value *)v;
     e->loc = at(v);
-    qc_module *m = module_for(L, abs);
-    if (m) {                       /* already read: recorded, not re-read */
-        e->include = m;
-        qc_ptrvec_push(L->a, &L->ast->exprs, e);
+    qc_ptrvec_push(L->a, &L->ast->exprs, e);
+    if (f) {                       /* already read: recorded, not re-read */
+        e->include = f->mod;
         return true;
     }
-    qc_ptrvec_push(L->a, &L->ast->exprs, e);
-    size_t slot = L->ast->exprs.n - 1;
-    if (!load_file(L, joined, src, v, io_error))
+    if (L->depth >= QC_MAX_INCLUDE_DEPTH) {
+        qc_error(L->d, at(v), "qapi-include-too-deep",
+                 "including '%s' here nests includes deeper than %d files",
+                 name->u.str.s, QC_MAX_INCLUDE_DEPTH);
+        if (io_error)
+            *io_error = true;
         return false;
-    ((qc_expr *)L->ast->exprs.items[slot])->include = module_for(L, abs);
+    }
+    if (!load_file(L, joined, abs, src, v, io_error))
+        return false;
+    f = qc_hashmap_get(L->files, abs);
+    e->include = f->mod;
     return true;
 }
 
 /* Reads PATH (included by INCL in PARENT, or the root) as a module: NULL
  * after reporting that it cannot be read or is not UTF-8. */
 static qc_source *read_module(struct loader *L, const char *path,
-                              qc_source *parent, const qc_value *incl,
-                              bool *io_error)
+                              const char *abs, qc_source *parent,
+                              const qc_value *incl, bool *io_error)
 {
     int err = 0;
-    qc_source *src = qc_source_load(L->a, path, true, &err);
+    qc_source *src = qc_source_read(L->a, L->d, path, true, parent,
+                                    incl ? incl->loc.off : 0, &err);
+    if (!src && !err) {            /* too large: reported */
+        if (io_error)
+            *io_error = true;
+        return NULL;
+    }
     if (!src) {
         if (parent && incl) {
             qc_error(L->d, at(incl), "qapi-include-unreadable",
@@ -190,8 +202,9 @@ static qc_source *read_module(struct loader *L, const char *path,
     qc_module *mod = qc_arena_alloc(L->a, sizeof *mod);
     mod->name = qc_path_rel(L->a, path, L->root_dir);
     mod->src = src;
-    qc_ptrvec_push(L->a, &L->seen, (void *)qc_path_abs(L->a, path));
-    qc_ptrvec_push(L->a, &L->seen_modules, mod);
+    struct read_file *f = qc_arena_alloc(L->a, sizeof *f);
+    f->mod = mod;
+    qc_hashmap_put(L->files, abs, f);
     qc_ptrvec_push(L->a, &L->ast->modules, mod);
     return src;
 }
@@ -267,12 +280,8 @@ static bool syntax_error(struct loader *L, const qc_parse_result *r,
     return false;
 }
 
-static bool load_file(struct loader *L, const char *path, qc_source *parent,
-                      const qc_value *incl, bool *io_error)
+static bool load_items(struct loader *L, qc_source *src, bool *io_error)
 {
-    qc_source *src = read_module(L, path, parent, incl, io_error);
-    if (!src)
-        return false;
     qc_parse_result r;
     qc_parse(L->a, src, QC_DIALECT_SCHEMA, &r);
     qc_doc *cur_doc = NULL;
@@ -289,6 +298,24 @@ static bool load_file(struct loader *L, const char *path, qc_source *parent,
     if (r.error)
         return syntax_error(L, &r, cur_doc);
     return reject_pending_doc(L, cur_doc);
+}
+
+/* Reads and loads PATH (ABS: its absolute path), included by INCL in
+ * PARENT or the root.  Includes nest as deep as files do: the depth is
+ * limited (QC_MAX_INCLUDE_DEPTH) before the C stack is. */
+static bool load_file(struct loader *L, const char *path, const char *abs,
+                      qc_source *parent, const qc_value *incl, bool *io_error)
+{
+    qc_source *src = read_module(L, path, abs, parent, incl, io_error);
+    if (!src)
+        return false;
+    struct read_file *f = qc_hashmap_get(L->files, abs);
+    f->open = true;
+    L->depth++;
+    bool ok = load_items(L, src, io_error);
+    L->depth--;
+    f->open = false;
+    return ok;
 }
 
 /* Pragma lists are only ever searched: a set of each. */
@@ -314,10 +341,10 @@ bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
     memset(out, 0, sizeof *out);
     if (io_error)
         *io_error = false;
-    struct loader L = { a, d, opts, out, NULL, { 0 }, { 0 } };
+    struct loader L = { a, d, opts, out, NULL, qc_hashmap_new(a), 0 };
     out->root_path = qc_arena_strdup(a, path);
     L.root_dir = qc_path_dirname(a, path);
-    bool ok = load_file(&L, path, NULL, NULL, io_error);
+    bool ok = load_file(&L, path, qc_path_abs(a, path), NULL, NULL, io_error);
     index_pragma_lists(a, &out->pragma);
     return ok;
 }

@@ -15,6 +15,11 @@
 #include "schema/options.h"
 #include "syntax/value.h"
 
+/* How deep includes may nest, the root file counting as one: far beyond
+ * any real schema (QEMU's nest two or three deep), and before reading
+ * them recursively could exhaust the C stack. */
+#define QC_MAX_INCLUDE_DEPTH 1000
+
 typedef struct qc_module {
     const char *name;        /* path relative to the root schema's directory,
                                 as QEMU names modules ("sub/x.json") */

@@ -208,19 +208,54 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
     return v;
 }
 
-void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t)
+/* Objects with more keys than this have them hashed. */
+#define KEYSET_MIN 16
+
+/* The key set of the object whose members start at BASE, made when it
+ * first has KEYSET_MIN of them; NULL for keys holding a NUL byte. */
+static qc_hashmap *keyset_for(struct qc_pstate *ps, size_t base)
 {
-    if (ps->dialect != QC_DIALECT_SCHEMA)
-        return;
+    if (ps->nkeysets && ps->keysets[ps->nkeysets - 1].base == base)
+        return ps->keysets[ps->nkeysets - 1].keys;
+    size_t n = ps->nmems - base;
+    qc_hashmap *keys = qc_hashmap_new_sized(ps->arena, 4 * n);
     for (size_t i = base; i < ps->nmems; i++) {
         const qc_member *m = &ps->mems[i];
-        if (m->key_len == t->len && !memcmp(m->key, t->s, t->len)) {
-            ps->pending_code = "qapi-duplicate-key";
-            ps->pending_msg = qc_arena_printf(ps->arena,
-                "key '%s' appears twice in this object", t->s);
-            return;
-        }
+        if (strlen(m->key) != m->key_len)
+            return NULL;
+        qc_hashmap_put(keys, m->key, (void *)m->key);
     }
+    if (ps->nkeysets == ps->capkeysets)
+        ps->keysets = qc_grow(ps->keysets, &ps->capkeysets,
+                              sizeof *ps->keysets);
+    ps->keysets[ps->nkeysets++] = (struct qc_keyset){ base, keys };
+    return keys;
+}
+
+/* Whether T repeats a key of the object whose members start at BASE:
+ * searched while it is small, hashed once it is large. */
+static bool repeated_key(struct qc_pstate *ps, size_t base,
+                         const struct qc_tok *t)
+{
+    qc_hashmap *keys = ps->nmems - base >= KEYSET_MIN
+                       && strlen(t->s) == t->len ? keyset_for(ps, base) : NULL;
+    if (keys)
+        return qc_hashmap_put_new(keys, t->s, (void *)t->s) != t->s;
+    for (size_t i = base; i < ps->nmems; i++) {
+        const qc_member *m = &ps->mems[i];
+        if (m->key_len == t->len && !memcmp(m->key, t->s, t->len))
+            return true;
+    }
+    return false;
+}
+
+void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t)
+{
+    if (ps->dialect != QC_DIALECT_SCHEMA || !repeated_key(ps, base, t))
+        return;
+    ps->pending_code = "qapi-duplicate-key";
+    ps->pending_msg = qc_arena_printf(ps->arena,
+        "key '%s' appears twice in this object", t->s);
 }
 
 size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
@@ -260,6 +295,8 @@ qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
                        size_t base)
 {
     qc_value *v = new_value(ps, QC_VOBJECT, t->off);
+    if (ps->nkeysets && ps->keysets[ps->nkeysets - 1].base == base)
+        ps->nkeysets--;
     v->u.obj.members = take_entries(ps, ps->mems, &ps->nmems, base,
                                     sizeof(qc_member), no_members,
                                     &v->u.obj.n);
@@ -315,6 +352,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     qc_yylex_destroy(ps.scanner);
     free(ps.mems);
     free(ps.elems);
+    free(ps.keysets);
     free(ps.ls.doc_eol);
     out->nitems = ps.items.n;
     out->items = qc_arena_alloc(a, (ps.items.n + 1) * sizeof *out->items);

@@ -5,7 +5,7 @@
 . "$TOP/tests/stages/lib.sh"
 
 doc=$TOP/doc/diagnostics.md
-codes=$(grep -ohE '"(qapi|json|syntax|replies|compat|diff|gen|rules|ischema|query|qmp|io|hint|introspect|usage|validate|probe)-[a-z0-9-]+"' \
+codes=$(grep -ohE '"(qapi|json|syntax|input|schema|replies|compat|diff|gen|rules|ischema|query|qmp|io|hint|introspect|usage|validate|probe)-[a-z0-9-]+"' \
             $(find "$TOP/src" "$TOP/gen" -name '*.c' 2>/dev/null) "$TOP"/grammar/lexer.l |
         tr -d '"' | sort -u |
         grep -vxE 'qapi-doc|qmp-example|json-type|query-(version|qmp-schema|target|kvm|machines|cpu-model-expansion)')

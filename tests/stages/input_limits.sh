@@ -1,0 +1,184 @@
+# Limits of every input (doc/qapic.1, LIMITS): size (files, streams,
+# standard input), nesting in every dialect, include depth, inheritance.
+# An input beyond one is refused with a located error and exit 2, before
+# the slow part of reading it.  Timings are for "make bench"
+# (bench/input_limits.sh); the timeouts here only keep a regression from
+# hanging the suite.
+. "$TOP/tests/stages/lib.sh"
+
+T=$TMPDIR/ilim
+rm -rf "$T"
+mkdir -p "$T"
+
+# run_limited ARGS...: run_qapic with a guard against hangs.
+run_limited() {
+    # shellcheck disable=SC2086
+    timeout 120 $QAPIC_WRAPPER "$QAPIC" "$@" >"$OUT" 2>"$ERR" </dev/null
+    STATUS=$?
+}
+
+# refused NAME CODE WHERE ARGS...: qapic ARGS exits 2 with an error CODE
+# located at WHERE (a regular expression of FILE:LINE:COL).
+refused() {
+    local name=$1 code=$2 where=$3
+    shift 3
+    run_limited "$@" --diag-format=json
+    grep_out "input limits: $name code" "\"code\": \"$code\"" "$ERR"
+    run_limited "$@"
+    if [ "$STATUS" -ne 2 ]; then
+        fail "input limits: $name" "expected exit 2, got $(describe_status "$STATUS"): $(head -n 1 "$ERR")"
+        return
+    fi
+    pass "input limits: $name"
+    grep_out "input limits: $name located" "^$where: error: " "$ERR"
+}
+
+gen() { python3 -c "$1" >"$2"; }
+if ! command -v python3 >/dev/null 2>&1; then
+    skip "input limits" "no python3 to write the inputs"
+    exit 0
+fi
+
+# --- size ------------------------------------------------------------------------
+
+# Sparse files: refused from their size alone, before they are read.  One
+# between 2 and 4 GiB once ended in flex's "end of buffer missed".
+truncate -s 3G "$T/huge.json"
+refused "a 3 GiB schema" input-too-large "$T/huge.json:1:1" parse "$T/huge.json"
+grep_out "input limits: size message" \
+    "has 3221225472 bytes, more than the limit of 256 MiB" "$ERR"
+refused "a 3 GiB schema, the limit at its ceiling" input-too-large "$T/huge.json:1:1" \
+    check --max-input-size=1G "$T/huge.json"
+cp "$T/huge.json" "$T/huge.replies"
+refused "a 3 GiB dump" input-too-large "$T/huge.replies:1:1" replies check "$T/huge.replies"
+refused "a 3 GiB QMP log" input-too-large "$T/huge.json:1:1" validate --calls "$T/huge.json"
+if command -v strace >/dev/null 2>&1; then
+    strace -f -qq -e trace=read -e read=none -o "$T/trace" \
+        "$QAPIC" parse "$T/huge.json" >/dev/null 2>&1
+    check "input limits: a file known too large is not read" \
+        test -z "$(grep -E 'read\([0-9]+, .*= [0-9]{6,}' "$T/trace")"
+else
+    skip "input limits: not read" "no strace"
+fi
+
+# Included files too.
+truncate -s 300M "$T/big.json"
+printf "{ 'include': 'big.json' }\n" >"$T/incbig.json"
+refused "an included file over the limit" input-too-large "$T/big.json:1:1" check "$T/incbig.json"
+grep_out "input limits: included from" "^In file included from $T/incbig.json:1" "$ERR"
+
+# Streams are read up to the limit, then refused at the first byte past it
+# (the column counts characters: a tab moves to the next multiple of 8).
+refused "/dev/zero" input-too-large "/dev/zero:1:1048577" \
+    parse --max-input-size=1M /dev/zero
+grep_out "input limits: stream message" "goes on past the limit of 1 MiB" "$ERR"
+mkfifo "$T/pipe.json"
+# (refused reads it twice: once for the code, once for the location)
+for _ in 1 2; do
+    { printf '[\n\t1,\n'; head -c 2000 /dev/zero | tr '\0' ' '; } >"$T/pipe.json" 2>/dev/null
+done &
+refused "a pipe" input-too-large "$T/pipe.json:3:[0-9]+" \
+    parse --dialect=json --max-input-size=1000 "$T/pipe.json"
+wait
+grep_out "input limits: a pipe at the offset reached" "pipe.json:3:995: " "$ERR"
+printf "{ 'struct': 'Abc', 'data': {} }\n" >"$T/small.json"
+yes '{"execute": "qmp_capabilities"}' 2>/dev/null |
+    timeout 120 $QAPIC_WRAPPER "$QAPIC" validate --max-input-size=64K \
+        --schema "$T/small.json" - >"$OUT" 2>"$ERR"
+STATUS=$?
+check "input limits: endless standard input: exit 2" test "$STATUS" -eq 2
+grep_out "input limits: endless standard input: located" \
+    "^/dev/stdin:[0-9]+:[0-9]+: error: the input goes on past the limit of 65536 bytes" "$ERR"
+
+# Exactly at the limit is within it.
+head -c 99 /dev/zero | tr '\0' ' ' >"$T/at.json"
+echo >>"$T/at.json"
+run_qapic parse --max-input-size=100 "$T/at.json"
+check "input limits: a file of exactly the limit is read" test "$STATUS" -eq 0
+refused "a byte over" input-too-large "$T/at.json:1:1" parse --max-input-size=99 "$T/at.json"
+for bad in 2G -1 10X 1KB ''; do
+    expect_exit "input limits: --max-input-size='$bad' refused" 2 parse --max-input-size="$bad" "$T/at.json"
+done
+grep_out "input limits: the bad size named" "max-input-size needs a size" "$ERR"
+
+# --- nesting ---------------------------------------------------------------------
+
+gen "print('[' * 100000)" "$T/deep.json"
+refused "100,000 nested [ in a schema" syntax-too-deep "$T/deep.json:1:1001" check "$T/deep.json"
+gen "print(\"{'struct': 'A', 'data': \" + \"{'a': \" * 100000)" "$T/deepobj.json"
+refused "100,000 nested { in a schema" syntax-too-deep "$T/deepobj.json:1:[0-9]+" check "$T/deepobj.json"
+gen "print('{\"execute\": \"x\", \"arguments\": ' + '{\"a\": ' * 100000)" "$T/deep.log"
+refused "100,000 nested { in a QMP log" syntax-too-deep "$T/deep.log:1:[0-9]+" \
+    validate --schema "$T/small.json" --calls "$T/deep.log"
+gen "print('{\"execute\": \"query-version\"}\n\n{\"return\": ' + '[' * 100000)" "$T/deep.replies"
+refused "100,000 nested [ in a dump" syntax-too-deep "$T/deep.replies:3:[0-9]+" replies check "$T/deep.replies"
+# 1000 levels are not too deep.
+gen "print('[' * 1000 + ']' * 1000)" "$T/d1000.json"
+run_qapic parse --dialect=json "$T/d1000.json"
+check "input limits: 1000 levels are within the limit" test "$STATUS" -eq 0
+
+# --- includes --------------------------------------------------------------------
+
+# f0.json includes f1.json, ... each holding a struct.
+chain() {
+    local dir=$1 n=$2
+    mkdir -p "$dir"
+    python3 - "$dir" "$n" <<'EOF'
+import sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    with open('%s/f%d.json' % (d, i), 'w') as f:
+        if i + 1 < n:
+            f.write("{ 'include': 'f%d.json' }\n" % (i + 1))
+        f.write("{ 'struct': 'Sx%d', 'data': { 'a': 'int' } }\n" % i)
+EOF
+}
+chain "$T/inc1000" 1000
+run_limited check "$T/inc1000/f0.json"
+check "input limits: includes 1000 files deep" test "$STATUS" -eq 0
+chain "$T/inc1001" 1001
+refused "includes 1001 files deep" qapi-include-too-deep "$T/inc1001/f999.json:1:1" \
+    check "$T/inc1001/f0.json"
+# A file included again and again is read once; a loop is still one.
+gen "print(\"{ 'include': 'small.json' }\n\" * 100000)" "$T/again.json"
+run_limited check "$T/again.json"
+check "input limits: one file included 100,000 times" test "$STATUS" -eq 0
+printf "{ 'include': 'loop2.json' }\n" >"$T/loop1.json"
+printf "{ 'include': 'loop1.json' }\n" >"$T/loop2.json"
+run_qapic check "$T/loop1.json"
+grep_out "input limits: a loop is found" "loop2.json:1:1: error: including 'loop1.json' here closes an inclusion loop" "$ERR"
+
+# --- inheritance -----------------------------------------------------------------
+
+# Sx1 based on Sx0, and so on: Sx(K) holds K + 1 members, and the checks
+# pass 4,000,000 members at Sx2827.
+gen "
+print(\"{ 'struct': 'Sx0', 'data': { 'm0': 'int' } }\")
+for i in range(1, 100000):
+    print(\"{ 'struct': 'Sx%d', 'base': 'Sx%d', 'data': { 'm%d': 'int' } }\" % (i, i - 1, i))" "$T/chain.json"
+refused "a base chain of 100,000 structs" schema-too-large "$T/chain.json:2828:1" check "$T/chain.json"
+# Defined the other way round, the checks nest.
+gen "
+for i in range(5000):
+    print(\"{ 'struct': 'Sx%d', 'base': 'Sx%d', 'data': { 'm%d': 'int' } }\" % (i, i + 1, i))
+print(\"{ 'struct': 'Sx5000', 'data': { 'z': 'int' } }\")" "$T/rchain.json"
+refused "a base chain checked from its far end" schema-too-deep "$T/rchain.json:[0-9]+:1" check "$T/rchain.json"
+# One struct of 20,000 members as the branch of 1000 unions.
+gen "
+print(\"{ 'enum': 'En', 'data': ['a'] }\")
+print(\"{ 'struct': 'Big', 'data': {\" + ', '.join(\"'m%d': 'int'\" % i for i in range(20000)) + '} }')
+for i in range(1000):
+    print(\"{ 'union': 'Ux%d', 'base': { 't': 'En' }, 'discriminator': 't', 'data': { 'a': 'Big' } }\" % i)" "$T/fan.json"
+refused "a large branch in 1000 unions" schema-too-large "$T/fan.json:[0-9]+:1" check "$T/fan.json"
+# Within the limits: a chain of 2000, introspected.
+{ head -n 2000 "$T/chain.json"; echo "{ 'command': 'cx', 'data': 'Sx1999' }"; } >"$T/chain2000.json"
+run_limited introspect "$T/chain2000.json"
+check "input limits: a base chain of 2000 structs is checked" test "$STATUS" -eq 0
+check "input limits: ... and introspected whole" grep -q '"name": "m1999"' "$OUT"
+
+# --- many keys -------------------------------------------------------------------
+
+gen "print(\"{ 'struct': 'Abc', 'data': {\" + ', '.join(\"'m%d': 'int'\" % i for i in range(100000)) + \", 'm99999': 'int' } }\")" "$T/keys.json"
+run_limited check "$T/keys.json"
+check "input limits: 100,000 keys and a duplicate: exit 1" test "$STATUS" -eq 1
+grep_out "input limits: the duplicate key found" "keys\.json:1:[0-9]+: error: key 'm99999' appears twice in this object" "$ERR"
