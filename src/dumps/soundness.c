@@ -67,12 +67,21 @@ struct seen {
     qc_hashmap *store;          /* the map to use then, reset each time */
 };
 
+/* An entry with its meta-type, found once: references look it up all
+ * the time. */
+struct ent {
+    const qc_value *e;
+    const char *meta;           /* the string, or NULL */
+    enum meta m;                /* M_COUNT: none known */
+};
+
 struct sc {
     qc_arena *a;
     qc_diag *d;
     const char *ctx;
     size_t problems;
-    qc_hashmap *by_name;        /* name -> first entry with that name */
+    qc_hashmap *by_name;        /* name -> first struct ent with it */
+    struct ent *ents;           /* the entries in order, with meta-types */
     struct seen set1, set2;     /* names seen in one list; reset per list */
     const char *meta_seen[M_COUNT];     /* the last string each meta-type was */
     struct kc kcache[KCACHE];
@@ -178,7 +187,7 @@ static enum meta meta_of(struct sc *sc, const qc_value *e, const char **meta)
 #define GET(o, k) get_k(s, (o), (k))
 #define GETSTR(o, k) getstr_k(s, (o), (k))
 
-static const qc_value *lookup(struct sc *s, const char *name)
+static const struct ent *lookup(struct sc *s, const char *name)
 {
     return name ? qc_hashmap_get(s->by_name, name) : NULL;
 }
@@ -375,15 +384,15 @@ static const qc_value *ref(struct sc *s, const char *name,
     const qc_value *v = get_k(s, obj, k);
     if (!qc_is_string(v))
         return NULL;
-    const qc_value *t = lookup(s, v->u.str.s);
+    const struct ent *t = lookup(s, v->u.str.s);
     if (!t) {
         rep(s, v->loc, "schema-unresolved", name,
             "'%s' of %s names '%s', which is not in the schema", key,
             wstr(s, w), v->u.str.s);
         return NULL;
     }
-    const char *meta;
-    enum meta m = meta_of(s, t, &meta);
+    const char *meta = t->meta;
+    enum meta m = t->m;
     if (m == M_COMMAND || m == M_EVENT) {
         rep(s, v->loc, "schema-bad-reference", name,
             "'%s' of %s names the %s '%s', not a type", key, wstr(s, w),
@@ -397,7 +406,7 @@ static const qc_value *ref(struct sc *s, const char *name,
             meta, metas_s[want].s);
         return NULL;
     }
-    return t;
+    return t->e;
 }
 
 /* Fills SET with the values of enum entry E. */
@@ -452,9 +461,9 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
     const qc_value *tagtype = NULL;
     if (tagmember) {
         const char *tn = GETSTR(tagmember, K_TYPE);
-        tagtype = lookup(s, tn);
-        const char *meta;
-        if (tagtype && meta_of(s, tagtype, &meta) != M_ENUM) {
+        const struct ent *t = lookup(s, tn);
+        tagtype = t ? t->e : NULL;
+        if (t && t->m != M_ENUM) {
             rep(s, tagmember->loc, "schema-bad-tag", name,
                 "tag member '%s' has type '%s', which is not an enum", tag, tn);
             tagtype = NULL;
@@ -579,8 +588,8 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
     }
     const char *name = GETSTR(e, K_NAME);
     const char *label = name ? name : qc_arena_printf(s->a, "#%zu", idx + 1);
-    const char *meta;
-    enum meta m = meta_of(s, e, &meta);
+    const char *meta = s->ents[idx].meta;
+    enum meta m = s->ents[idx].m;
     const struct kspec *spec = m == M_COUNT ? NULL : specs[m];
     struct what w = { NULL, "the entry", 0 };
 
@@ -602,7 +611,7 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
     if (!name)
         return;
 
-    const qc_value *first = lookup(s, name);
+    const qc_value *first = lookup(s, name)->e;
     if (first != e) {
         qc_diagnostic *dg = rep(s, GET(e, K_NAME)->loc,
                                 "schema-duplicate-name", label,
@@ -630,11 +639,14 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
     s.by_name = qc_hashmap_new_sized(a, n);
     s.set1.store = qc_hashmap_new_sized(a, 3);
     s.set2.store = qc_hashmap_new_sized(a, 3);
+    s.ents = qc_arena_alloc_uninit(a, (n + 1) * sizeof *s.ents);
     for (size_t i = 0; i < n; i++) {
-        const qc_value *e = array->u.arr.items[i];
-        const char *name = getstr_k(&s, e, K_NAME);
+        struct ent *t = &s.ents[i];
+        t->e = array->u.arr.items[i];
+        t->m = meta_of(&s, t->e, &t->meta);
+        const char *name = getstr_k(&s, t->e, K_NAME);
         if (name)
-            qc_hashmap_put_new(s.by_name, name, (void *)e);
+            qc_hashmap_put_new(s.by_name, name, t);
     }
     for (size_t i = 0; i < n; i++)
         check_entry(&s, i, array->u.arr.items[i]);
