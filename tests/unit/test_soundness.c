@@ -113,6 +113,13 @@ END_TEST
  * hashed; both find the same duplicates and missing enum values. */
 START_TEST(short_and_long_lists)
 {
+    /* An enum's values, a union's members and variants, each then more. */
+    static const char union_of[] =
+        "[" STR ", {\"name\": \"V\", \"meta-type\": \"object\", \"members\": []},"
+        " {\"name\": \"E\", \"meta-type\": \"enum\", \"values\": [%s]},"
+        " {\"name\": \"O\", \"meta-type\": \"object\", \"members\": ["
+        "  {\"name\": \"k\", \"type\": \"E\"}, %s%s],"
+        "  \"tag\": \"k\", \"variants\": [%s%s]}]";
     for (size_t n = 1; n <= 40; n += 13) {
         char members[4096] = "", values[2048] = "", variants[4096] = "";
         for (size_t i = 0; i < n; i++) {
@@ -127,13 +134,7 @@ START_TEST(short_and_long_lists)
             strcat(variants, one);
         }
         char text[16384];
-        snprintf(text, sizeof text,
-                 "[" STR ", {\"name\": \"V\", \"meta-type\": \"object\", \"members\": []},"
-                 " {\"name\": \"E\", \"meta-type\": \"enum\", \"values\": [%s]},"
-                 " {\"name\": \"O\", \"meta-type\": \"object\", \"members\": ["
-                 "  {\"name\": \"k\", \"type\": \"E\"}, %s%s],"
-                 "  \"tag\": \"k\", \"variants\": [%s%s]}]",
-                 values, members, "", variants, "");
+        snprintf(text, sizeof text, union_of, values, members, "", variants, "");
         qc_test_reset_diag();
         ck_assert_uint_eq(qc_soundness_check(qc_test_arena, qc_test_json1(text), NULL,
                                              qc_test_diag), 0);
@@ -141,13 +142,7 @@ START_TEST(short_and_long_lists)
         char dup[64], stray[64];
         snprintf(dup, sizeof dup, ", {\"name\": \"m%zu\", \"type\": \"str\"}", n - 1);
         snprintf(stray, sizeof stray, ", {\"case\": \"w\", \"type\": \"V\"}");
-        snprintf(text, sizeof text,
-                 "[" STR ", {\"name\": \"V\", \"meta-type\": \"object\", \"members\": []},"
-                 " {\"name\": \"E\", \"meta-type\": \"enum\", \"values\": [%s]},"
-                 " {\"name\": \"O\", \"meta-type\": \"object\", \"members\": ["
-                 "  {\"name\": \"k\", \"type\": \"E\"}, %s%s],"
-                 "  \"tag\": \"k\", \"variants\": [%s%s]}]",
-                 values, members, dup, variants, stray);
+        snprintf(text, sizeof text, union_of, values, members, dup, variants, stray);
         ck_assert_uint_eq(check_schema(text, "schema-duplicate-member"), 2);
         ck_assert_str_eq(qc_diagnostic_code(qc_diag_get(qc_test_diag, 1)), "schema-bad-tag");
     }

@@ -434,14 +434,19 @@ START_TEST(gen_false_takes_more)
 }
 END_TEST
 
+/* The start of an introspected schema: str, an empty object '0' and
+ * device_add's arguments '1'. */
+#define DEVICE_ADD_TYPES \
+        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"}," \
+        " {\"name\": \"0\", \"meta-type\": \"object\", \"members\": []}," \
+        " {\"name\": \"1\", \"meta-type\": \"object\", \"members\": [" \
+        "   {\"name\": \"driver\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\", \"default\": null}]},"
+
 START_TEST(known_gen_false_commands)
 {
     /* device_add in any dump; netdev_add while it took two strings. */
     const char *text =
-        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"},"
-        " {\"name\": \"0\", \"meta-type\": \"object\", \"members\": []},"
-        " {\"name\": \"1\", \"meta-type\": \"object\", \"members\": ["
-        "   {\"name\": \"driver\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\", \"default\": null}]},"
+        DEVICE_ADD_TYPES
         " {\"name\": \"2\", \"meta-type\": \"object\", \"members\": ["
         "   {\"name\": \"type\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\"}]},"
         " {\"name\": \"3\", \"meta-type\": \"object\", \"members\": ["
@@ -474,10 +479,7 @@ END_TEST
 START_TEST(view_of_some_commands)
 {
     const char *text =
-        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"},"
-        " {\"name\": \"0\", \"meta-type\": \"object\", \"members\": []},"
-        " {\"name\": \"1\", \"meta-type\": \"object\", \"members\": ["
-        "   {\"name\": \"driver\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\", \"default\": null}]},"
+        DEVICE_ADD_TYPES
         " {\"name\": \"2\", \"meta-type\": \"object\", \"members\": ["
         "   {\"name\": \"n\", \"type\": \"3\"}]},"
         " {\"name\": \"3\", \"meta-type\": \"enum\", \"values\": [\"a\", \"b\"]},"
