@@ -8,7 +8,7 @@
 #
 # Environment (set by "make check"): QAPIC, TOP, CORPUS, UNIT_BIN, TMPDIR;
 # optional QAPIC_WRAPPER (e.g. valgrind), STAGES (names of the stages to run,
-# e.g. STAGES="cli parse").
+# e.g. STAGES="cli parse"), TEST_JOBS (how many run at once).
 set -u
 
 : "${TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -37,19 +37,40 @@ count() {
     done
 }
 
-# run NAME CMD...: runs one test program and checks that its exit status
-# agrees with what it printed.
-run() {
-    local name=$1 before=$failed status out
+# The unit binary and the stages run TEST_JOBS at a time (default: the
+# number of processors), each with its own output files; their results are
+# counted afterwards in a fixed order, so the log reads the same however
+# the jobs interleaved.
+: "${TEST_JOBS:=$(nproc 2>/dev/null || echo 1)}"
+[[ $TEST_JOBS =~ ^[1-9][0-9]*$ ]] || TEST_JOBS=1
+names=()
+results=$TMPDIR
+
+# start NAME CMD...: runs one test program in the background, its output,
+# errors and exit status in files named for it.
+start() {
+    local name=$1
     shift
-    out=$TMPDIR/run-$name.out
-    "$@" >"$out" 2>"$TMPDIR/run-$name.err"
-    status=$?
-    count <"$out"
-    if [ -s "$TMPDIR/run-$name.err" ]; then
+    while [ "$(jobs -rp | wc -l)" -ge "$TEST_JOBS" ]; do
+        wait -n
+    done
+    names+=("$name")
+    (
+        "$@" >"$results/run-$name.out" 2>"$results/run-$name.err"
+        echo $? >"$results/run-$name.status"
+    ) &
+}
+
+# collect NAME: counts what one finished program printed and checks that
+# its exit status agrees with it.
+collect() {
+    local name=$1 before=$failed status
+    count <"$results/run-$name.out"
+    if [ -s "$results/run-$name.err" ]; then
         # stderr is shown, so warnings and sanitizer reports are not lost.
-        sed "s/^/[$name stderr] /" "$TMPDIR/run-$name.err" >&2
+        sed "s/^/[$name stderr] /" "$results/run-$name.err" >&2
     fi
+    status=$(cat "$results/run-$name.status" 2>/dev/null || echo 255)
     if [ "$status" -ne 0 ] && [ "$failed" -eq "$before" ]; then
         printf 'FAIL: %s: exited with status %d without reporting a failure\n' \
             "$name" "$status"
@@ -59,7 +80,7 @@ run() {
 
 if [ -z "${STAGES:-}" ] || [[ " $STAGES " == *" unit "* ]]; then
     if [ -x "$UNIT_BIN" ]; then
-        run unit $QAPIC_WRAPPER "$UNIT_BIN"
+        start unit $QAPIC_WRAPPER "$UNIT_BIN"
     else
         printf 'FAIL: unit: %s not built\n' "$UNIT_BIN"
         failed=$((failed + 1))
@@ -74,7 +95,11 @@ for script in "$TOP"/tests/stages/*.sh; do
     fi
     stage_tmp=$TMPDIR/$stage
     rm -rf "$stage_tmp" && mkdir -p "$stage_tmp"
-    TMPDIR=$stage_tmp run "$stage" bash "$script" </dev/null
+    TMPDIR=$stage_tmp start "$stage" bash "$script" </dev/null
+done
+wait
+for name in "${names[@]}"; do
+    collect "$name"
 done
 
 summary="$passed passed, $failed failed"
