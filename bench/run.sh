@@ -250,3 +250,6 @@ if [ $slow -gt 0 ]; then
 else
     echo "all measured benchmarks within target"
 fi
+
+echo
+bash "$top/bench/limits.sh"

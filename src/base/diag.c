@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/json_string.h"
+#include "base/visible.h"
 
 /* Locations are resolved when reported: the sources belong to the
  * caller's arena, which may be gone by the time the sink is flushed. */
@@ -186,22 +187,26 @@ static const char *sev_word(qc_severity s)
 }
 
 /* "In file included from" lines.  QEMU prints the outermost includer first;
- * GCC prints the innermost first with continuation lines. */
+ * GCC prints the innermost first with continuation lines.  Text from the
+ * input (paths, names, and messages, which quote it) is made visible:
+ * a name holding an escape sequence must not drive the terminal. */
 static void include_chain(qc_buf *b, const struct rloc *r, qc_diag_format fmt)
 {
     size_t n = r->nchain;
     if (!n)
         return;
     if (fmt == QC_DIAG_QEMU) {
-        for (size_t i = n; i-- > 0;)
-            qc_buf_printf(b, "In file included from %s:%u:\n",
-                          r->chain_path[i], r->chain_line[i]);
+        for (size_t i = n; i-- > 0;) {
+            qc_buf_puts(b, "In file included from ");
+            qc_visible_puts(b, r->chain_path[i]);
+            qc_buf_printf(b, ":%u:\n", r->chain_line[i]);
+        }
     } else {
-        for (size_t i = 0; i < n; i++)
-            qc_buf_printf(b, "%s %s:%u%s\n",
-                          i == 0 ? "In file included from" : "                 from",
-                          r->chain_path[i], r->chain_line[i],
-                          i + 1 == n ? ":" : ",");
+        for (size_t i = 0; i < n; i++) {
+            qc_buf_puts(b, i == 0 ? "In file included from " : "                 from ");
+            qc_visible_puts(b, r->chain_path[i]);
+            qc_buf_printf(b, ":%u%s\n", r->chain_line[i], i + 1 == n ? ":" : ",");
+        }
     }
 }
 
@@ -209,7 +214,8 @@ static void location(qc_buf *b, const struct rloc *loc, bool col,
                      qc_severity sev, qc_diag_format fmt)
 {
     if (loc->path) {
-        qc_buf_printf(b, "%s:%u", loc->path, loc->line);
+        qc_visible_puts(b, loc->path);
+        qc_buf_printf(b, ":%u", loc->line);
         if (col)
             qc_buf_printf(b, ":%u", loc->col);
         qc_buf_puts(b, ": ");
@@ -222,23 +228,31 @@ static void location(qc_buf *b, const struct rloc *loc, bool col,
         qc_buf_puts(b, "error: ");
 }
 
+/* "FILE: In META 'NAME':" */
+static void context_line(qc_buf *b, const char *path, const char *meta,
+                         const char *name)
+{
+    qc_visible_puts(b, path);
+    qc_buf_printf(b, ": In %s '", meta);
+    qc_visible_puts(b, name);
+    qc_buf_puts(b, "':\n");
+}
+
 static void text_one(qc_buf *b, const qc_diagnostic *dg, qc_diag_format fmt)
 {
     include_chain(b, &dg->loc, fmt);
     if (dg->meta && dg->loc.path)
-        qc_buf_printf(b, "%s: In %s '%s':\n", dg->loc.path, dg->meta,
-                      dg->name);
+        context_line(b, dg->loc.path, dg->meta, dg->name);
     bool col = fmt == QC_DIAG_GCC || dg->show_column;
     location(b, &dg->loc, col, dg->sev, fmt);
-    qc_buf_puts(b, dg->message);
+    qc_visible_puts(b, dg->message);
     qc_buf_putc(b, '\n');
     for (size_t i = 0; i < dg->notes.n; i++) {
         const struct note *n = dg->notes.items[i];
         if (n->meta && n->loc.path)
-            qc_buf_printf(b, "%s: In %s '%s':\n", n->loc.path, n->meta,
-                          n->name);
+            context_line(b, n->loc.path, n->meta, n->name);
         location(b, &n->loc, fmt == QC_DIAG_GCC, QC_SEV_NOTE, fmt);
-        qc_buf_puts(b, n->message);
+        qc_visible_puts(b, n->message);
         qc_buf_putc(b, '\n');
     }
 }
@@ -311,11 +325,11 @@ static int cmp_keyed(const void *pa, const void *pb)
     return a->dg->seq < b->dg->seq ? -1 : a->dg->seq > b->dg->seq;
 }
 
-void qc_diag_flush(qc_diag *d, FILE *out)
+bool qc_diag_flush(qc_diag *d, FILE *out)
 {
     size_t n = d->list.n;
     if (!n)
-        return;
+        return true;
     struct keyed *k = malloc(n * sizeof *k);
     const void **files = malloc(n * sizeof *files);
     if (!k || !files)
@@ -349,11 +363,11 @@ void qc_diag_flush(qc_diag *d, FILE *out)
         else
             text_one(&b, k[i].dg, d->fmt);
     }
-    if (b.len)
-        fwrite(b.data, 1, b.len, out);
-    fflush(out);
+    bool ok = fwrite(b.data, 1, b.len, out) == b.len;
+    ok = fflush(out) == 0 && ok;
     qc_buf_free(&b);
     free(k);
     free(files);
     d->list.n = 0;
+    return ok;
 }

@@ -69,8 +69,9 @@ unsigned qc_diag_error_count(const qc_diag *d);
 bool qc_diag_limit_reached(const qc_diag *d);
 
 /* Writes all buffered diagnostics to OUT in the chosen format and clears
- * the buffer (the error count is kept). */
-void qc_diag_flush(qc_diag *d, FILE *out);
+ * the buffer (the error count is kept).  Returns false when OUT could not
+ * take them (a full disk, a closed descriptor). */
+bool qc_diag_flush(qc_diag *d, FILE *out);
 
 /* Iteration, for tests: the Nth buffered diagnostic (0-based), or NULL. */
 const qc_diagnostic *qc_diag_get(const qc_diag *d, size_t n);

@@ -44,12 +44,12 @@ void qc_json_write_string(qc_buf *b, const char *s, size_t len)
             p++;
             continue;
         }
-        /* A byte that starts no well-formed sequence stands for itself,
-         * as a Latin-1 character. */
-        uint32_t cp = c;
+        /* A byte that starts no well-formed sequence is replaced, on its
+         * own: the bytes after it are looked at afresh. */
+        uint32_t cp;
         size_t n = qc_utf8_decode(p, end, &cp);
         if (!n) {
-            cp = c;
+            cp = 0xFFFD;
             n = 1;
         }
         p += n;

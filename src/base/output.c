@@ -1,14 +1,63 @@
-/* Standard output and atomic file replacement; see output.h. */
+/* Standard output, atomic file replacement and writes in place; see
+ * output.h for what each kind of path gets. */
 #include "base/output.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Links followed before giving up, as the kernel does (ELOOP). */
+#define MAX_LINK_HOPS 40
+
+static bool fail(qc_diag *d, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool fail(qc_diag *d, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qc_diag_vreport(d, QC_SEV_ERROR, (qc_loc){ 0 }, code, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *c = strdup(s);
+    if (!c)
+        abort();
+    return c;
+}
+
+/* DIR/NAME, malloc'ed. */
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *s = malloc(n);
+    if (!s)
+        abort();
+    snprintf(s, n, "%s/%s", dir, name);
+    return s;
+}
+
+/* The directory part of PATH ("." for a bare name), malloc'ed. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    if (slash == path)
+        return xstrdup("/");
+    char *d = xstrdup(path);
+    d[slash - path] = '\0';
+    return d;
+}
 
 static bool write_all(int fd, const char *data, size_t len)
 {
@@ -25,105 +74,309 @@ static bool write_all(int fd, const char *data, size_t len)
     return true;
 }
 
-/* Straight to the descriptor: anything stdio still holds goes first, and
- * a failure is seen here, once, not at some later flush. */
-static bool write_stdout(qc_diag *d, const char *data, size_t len)
+/* Straight to standard output or error: anything stdio still holds goes
+ * first, and a failure is seen here, once, not at some later flush. */
+static bool write_own(qc_diag *d, int fd, const char *path, const char *data,
+                      size_t len)
 {
-    if (fflush(stdout) != 0 || !write_all(STDOUT_FILENO, data, len)) {
-        qc_error(d, (qc_loc){ 0 }, "io-error",
-                 "cannot write to standard output: %s", strerror(errno));
-        return false;
+    FILE *f = fd == STDOUT_FILENO ? stdout : stderr;
+    if (fflush(f) != 0 || !write_all(fd, data, len)) {
+        if (!path)
+            return fail(d, "io-error", "cannot write to standard output: %s",
+                        strerror(errno));
+        return fail(d, "io-error", "cannot write '%s': %s", path,
+                    strerror(errno));
     }
     return true;
 }
 
-/* "DIR/.qapic-XXXXXX" next to PATH (malloc'ed). */
-static char *temp_template(const char *path)
+/* Standard output or error when ST is the file it is open on, else -1. */
+static int own_descriptor(const struct stat *st)
 {
-    char *dir_copy = strdup(path);
-    if (!dir_copy)
-        abort();
-    const char *dir = dirname(dir_copy);
-    size_t n = strlen(dir) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        abort();
-    snprintf(tmp, n, "%s/.qapic-XXXXXX", dir);
-    free(dir_copy);
-    return tmp;
-}
-
-/* The mode a new PATH gets, or the one it has. */
-static mode_t target_mode(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) == 0)
-        return st.st_mode & 07777;
-    mode_t mask = umask(0);
-    umask(mask);
-    return 0666 & ~mask;
-}
-
-/* Writes DATA to a new temporary file next to PATH, with PATH's mode,
- * flushed to disk.  Returns its name (malloc'ed), or NULL after
- * reporting. */
-static char *stage_file(qc_diag *d, const char *path, const char *data,
-                        size_t len)
-{
-    char *tmp = temp_template(path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        qc_error(d, (qc_loc){ 0 }, "io-error",
-                 "cannot create a temporary file for '%s': %s", path,
-                 strerror(errno));
-        free(tmp);
-        return NULL;
+    static const int fds[] = { STDOUT_FILENO, STDERR_FILENO };
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+        struct stat o;
+        if (fstat(fds[i], &o) == 0 && o.st_dev == st->st_dev
+            && o.st_ino == st->st_ino)
+            return fds[i];
     }
-    bool ok = write_all(fd, data, len) && fchmod(fd, target_mode(path)) == 0
-              && fsync(fd) == 0;
-    int saved = errno;
+    return -1;
+}
+
+/* A FIFO, a terminal or a device: opened and written, never replaced.  A
+ * FIFO waits for its reader, as the shell's '>' does. */
+static bool write_in_place(qc_diag *d, const char *path, const char *data,
+                           size_t len)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(d, "io-error", "cannot open '%s' for writing: %s", path,
+                    strerror(errno));
+    bool ok = write_all(fd, data, len);
+    int err = errno;
     if (close(fd) != 0 && ok) {
         ok = false;
-        saved = errno;
+        err = errno;
+    }
+    return ok || fail(d, "io-error", "cannot write '%s': %s", path,
+                      strerror(err));
+}
+
+/* Where a PATH that does not exist yet is to be created: PATH itself, or
+ * the end of the chain of symbolic links it starts (a dangling link is
+ * written through, creating its target).  Malloc'ed; NULL with errno set
+ * when the chain cannot be followed. */
+static char *link_end(const char *path)
+{
+    char *cur = xstrdup(path);
+    for (int hops = 0; hops < MAX_LINK_HOPS; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur;     /* creating it will say what is wrong, if anything */
+        char target[PATH_MAX];
+        ssize_t n = readlink(cur, target, sizeof target);
+        if (n < 0 || (size_t)n >= sizeof target) {
+            if (n >= 0)
+                errno = ENAMETOOLONG;
+            free(cur);
+            return NULL;
+        }
+        target[n] = '\0';
+        char *next;
+        if (target[0] == '/') {
+            next = xstrdup(target);
+        } else {
+            char *dir = dir_of(cur);
+            next = join(dir, target);
+            free(dir);
+        }
+        free(cur);
+        cur = next;
+    }
+    free(cur);
+    errno = ELOOP;
+    return NULL;
+}
+
+/* Whether the existing regular file PATH (ST) may be replaced; reports
+ * the refusal. */
+static bool may_replace(qc_diag *d, const char *path, const struct stat *st,
+                        unsigned flags)
+{
+    if (st->st_nlink > 1)
+        return fail(d, "io-hard-links",
+                    "'%s' has %lu hard links: replacing it would split it from "
+                    "its other names, and rewriting it in place would not be "
+                    "atomic; not rewritten (give it a file of its own first)",
+                    path, (unsigned long)st->st_nlink);
+    if (flags & QC_OUTPUT_FORCE)
+        return true;
+    /* Root may write anything: the permission bits still say "keep". */
+    if (!(st->st_mode & 0222))
+        return fail(d, "io-read-only", "'%s' is read-only (mode %04o); not rewritten",
+                    path, (unsigned)(st->st_mode & 07777));
+    if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 && errno == EACCES)
+        return fail(d, "io-read-only", "'%s' is not writable for you; not rewritten",
+                    path);
+    return true;
+}
+
+/* Gives the temporary file FD what the file it replaces has (OLD), or
+ * what a new file gets (OLD NULL). */
+static bool take_over(qc_diag *d, const char *path, int fd,
+                      const struct stat *old)
+{
+    mode_t mode;
+    if (old) {
+        struct stat t;
+        if (fstat(fd, &t) != 0)
+            return fail(d, "io-error", "cannot write '%s': %s", path,
+                        strerror(errno));
+        bool uid = t.st_uid != old->st_uid, gid = t.st_gid != old->st_gid;
+        if ((uid || gid)
+            && fchown(fd, uid ? old->st_uid : (uid_t)-1,
+                      gid ? old->st_gid : (gid_t)-1) != 0)
+            return fail(d, "io-owner",
+                        "'%s' belongs to user %lu, group %lu, which a rewrite "
+                        "by you cannot keep (%s); not rewritten", path,
+                        (unsigned long)old->st_uid, (unsigned long)old->st_gid,
+                        strerror(errno));
+        mode = old->st_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    /* After fchown, which may clear the set-id bits. */
+    if (fchmod(fd, mode) != 0)
+        return fail(d, "io-error", "cannot write '%s': %s", path,
+                    strerror(errno));
+    return true;
+}
+
+/* Makes the rename in DIR durable.  A file system that cannot sync
+ * directories (EINVAL) or a directory we may not open is passed over. */
+static bool sync_dir(qc_diag *d, const char *path, const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return true;
+    bool ok = fsync(fd) == 0 || errno == EINVAL;
+    int err = errno;
+    close(fd);
+    return ok || fail(d, "io-error",
+                      "'%s' was written, but its directory '%s' could not be "
+                      "synced: %s", path, dir, strerror(err));
+}
+
+/* Where a named PATH is written, decided before anything is. */
+typedef enum { DEST_OWN, DEST_IN_PLACE, DEST_REPLACE } dest_kind;
+
+typedef struct dest {
+    dest_kind kind;
+    int fd;             /* DEST_OWN: standard output or error */
+    char *target;       /* DEST_REPLACE: the file replaced or created: PATH,
+                           or where its links lead (malloc'ed) */
+    bool existed;       /* DEST_REPLACE: TARGET exists and is OLD */
+    struct stat old;
+} dest;
+
+/* Decides where PATH goes into *TO; false after reporting a refusal or
+ * an error (nothing is written then). */
+static bool resolve(qc_diag *d, const char *path, unsigned flags, dest *to)
+{
+    memset(to, 0, sizeof *to);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT)
+            return fail(d, "io-error", "cannot write '%s': %s", path,
+                        strerror(errno));
+        to->kind = DEST_REPLACE;
+        to->target = link_end(path);
+        return to->target || fail(d, "io-error", "cannot write '%s': %s",
+                                  path, strerror(errno));
+    }
+    to->fd = own_descriptor(&st);
+    if (to->fd >= 0) {
+        to->kind = DEST_OWN;
+        return true;
+    }
+    if (S_ISDIR(st.st_mode))
+        return fail(d, "io-error", "cannot write '%s': %s", path,
+                    strerror(EISDIR));
+    if (!S_ISREG(st.st_mode)) {
+        to->kind = DEST_IN_PLACE;
+        return true;
+    }
+    if (!may_replace(d, path, &st, flags))
+        return false;
+    /* The file the links lead to, checked to be the one just looked at
+     * (a link into /proc may name no path at all). */
+    char *target = realpath(path, NULL);
+    struct stat t;
+    if (!target || stat(target, &t) != 0 || t.st_dev != st.st_dev
+        || t.st_ino != st.st_ino) {
+        free(target);
+        return fail(d, "io-error",
+                    "cannot tell which file '%s' is, to replace it; not rewritten",
+                    path);
+    }
+    to->kind = DEST_REPLACE;
+    to->target = target;
+    to->existed = true;
+    to->old = st;
+    return true;
+}
+
+/* Writes DATA to a new temporary file next to TO's target, with the
+ * owner, group and mode the target has (or a new file gets), synced.
+ * Returns its name (malloc'ed), or NULL after reporting. */
+static char *stage(qc_diag *d, const char *path, const dest *to,
+                   const char *data, size_t len)
+{
+    char *dir = dir_of(to->target);
+    char *tmp = join(dir, ".qapic-XXXXXX");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fail(d, "io-error", "cannot create a temporary file for '%s' in '%s': %s",
+             path, dir, strerror(errno));
+        free(dir);
+        free(tmp);
+        return NULL;
+    }
+    free(dir);
+    bool ok = take_over(d, path, fd, to->existed ? &to->old : NULL);
+    if (ok) {
+        ok = write_all(fd, data, len) && fsync(fd) == 0;
+        int err = errno;
+        if (close(fd) != 0 && ok) {
+            ok = false;
+            err = errno;
+        }
+        if (!ok)
+            fail(d, "io-error", "cannot write '%s': %s", path, strerror(err));
+    } else {
+        close(fd);
     }
     if (!ok) {
         unlink(tmp);
         free(tmp);
-        qc_error(d, (qc_loc){ 0 }, "io-error", "cannot write '%s': %s", path,
-                 strerror(saved));
         return NULL;
     }
     return tmp;
 }
 
-/* Renames the staged TMP over PATH; frees TMP. */
-static bool commit_file(qc_diag *d, const char *path, char *tmp)
+/* Renames the staged TMP over TO's target; the temporary file is gone
+ * either way. */
+static bool commit(qc_diag *d, const char *path, const dest *to,
+                   const char *tmp)
 {
-    bool ok = rename(tmp, path) == 0;
-    if (!ok) {
-        int saved = errno;
-        unlink(tmp);
-        qc_error(d, (qc_loc){ 0 }, "io-error", "cannot write '%s': %s", path,
-                 strerror(saved));
-    }
-    free(tmp);
-    return ok;
+    if (rename(tmp, to->target) == 0)
+        return true;
+    int err = errno;
+    unlink(tmp);
+    return fail(d, "io-error", "cannot write '%s': %s", path, strerror(err));
 }
 
-static bool replace_file(qc_diag *d, const char *path, const char *data,
-                         size_t len)
+/* Writes PATH, of kind DEST_OWN or DEST_IN_PLACE, straight. */
+static bool write_straight(qc_diag *d, const char *path, const dest *to,
+                           const char *data, size_t len)
 {
-    char *tmp = stage_file(d, path, data, len);
-    return tmp && commit_file(d, path, tmp);
+    if (to->kind == DEST_OWN)
+        return write_own(d, to->fd, path, data, len);
+    return write_in_place(d, path, data, len);
+}
+
+static bool write_named(qc_diag *d, const char *path, const char *data,
+                        size_t len, unsigned flags)
+{
+    dest to;
+    if (!resolve(d, path, flags, &to))
+        return false;
+    if (to.kind != DEST_REPLACE)
+        return write_straight(d, path, &to, data, len);
+    char *tmp = stage(d, path, &to, data, len);
+    bool ok = tmp && commit(d, path, &to, tmp);
+    if (ok) {
+        char *dir = dir_of(to.target);
+        ok = sync_dir(d, path, dir);
+        free(dir);
+    }
+    free(tmp);
+    free(to.target);
+    return ok;
 }
 
 /* True when PATH is a regular file whose content is DATA[0..LEN). */
 static bool holds(const char *path, const char *data, size_t len)
 {
-    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)
+        || (size_t)st.st_size != len)
+        return false;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    struct stat st;
     bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
                 && (size_t)st.st_size == len;
     char buf[65536];
@@ -146,25 +399,77 @@ static bool is_stdout(const char *path)
 }
 
 bool qc_output_write(qc_diag *d, const char *path, const char *data,
-                     size_t len)
+                     size_t len, unsigned flags)
 {
     if (is_stdout(path))
-        return write_stdout(d, data, len);
-    return replace_file(d, path, data, len);
+        return write_own(d, STDOUT_FILENO, NULL, data, len);
+    return write_named(d, path, data, len, flags);
+}
+
+bool qc_output_may_write(qc_diag *d, const char *path, unsigned flags)
+{
+    if (is_stdout(path))
+        return true;
+    dest to;
+    bool ok = resolve(d, path, flags, &to);
+    free(to.target);
+    return ok;
 }
 
 bool qc_output_write_if_changed(qc_diag *d, const char *path,
-                                const char *data, size_t len, bool *changed)
+                                const char *data, size_t len, unsigned flags,
+                                bool *changed)
 {
     bool unchanged = !is_stdout(path) && holds(path, data, len);
     if (changed)
         *changed = !unchanged;
-    return unchanged || qc_output_write(d, path, data, len);
+    return unchanged || qc_output_write(d, path, data, len, flags);
 }
 
+bool qc_output_write_new(qc_diag *d, const char *path, const char *data,
+                         size_t len, bool *existed)
+{
+    struct stat st;
+    *existed = lstat(path, &st) == 0;
+    if (*existed)
+        return true;
+    dest to = { .kind = DEST_REPLACE, .target = xstrdup(path) };
+    char *tmp = stage(d, path, &to, data, len);
+    bool ok = false;
+    if (tmp) {
+        /* link, not rename: a file made meanwhile is kept. */
+        ok = link(tmp, path) == 0;
+        int err = errno;
+        unlink(tmp);
+        if (!ok && err == EEXIST)
+            *existed = true;
+        else if (!ok)
+            fail(d, "io-error", "cannot write '%s': %s", path, strerror(err));
+        if (ok) {
+            char *dir = dir_of(path);
+            ok = sync_dir(d, path, dir);
+            free(dir);
+        }
+    }
+    free(tmp);
+    free(to.target);
+    return ok || *existed;
+}
+
+/* --- sets: all or nothing --- */
+
+typedef struct set_entry {
+    char *path;
+    dest to;
+    char *tmp;          /* DEST_REPLACE: the staged file */
+    char *data;         /* otherwise: the text, written at commit */
+    size_t len;
+} set_entry;
+
 struct qc_output_set {
-    char **paths, **tmps;
+    set_entry *e;
     size_t n, cap;
+    unsigned flags;
     bool failed;
 };
 
@@ -176,6 +481,11 @@ qc_output_set *qc_output_set_new(void)
     return s;
 }
 
+void qc_output_set_flags(qc_output_set *s, unsigned flags)
+{
+    s->flags = flags;
+}
+
 bool qc_output_set_add(qc_output_set *s, qc_diag *d, const char *path,
                        const char *data, size_t len)
 {
@@ -183,72 +493,108 @@ bool qc_output_set_add(qc_output_set *s, qc_diag *d, const char *path,
         return false;
     if (holds(path, data, len))
         return true;
-    /* Refuse now what the rename would refuse later, so that the set
-     * stays all or nothing. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        qc_error(d, (qc_loc){ 0 }, "io-error",
-                 "cannot write '%s': not a regular file", path);
+    set_entry e = { 0 };
+    /* Every refusal happens here, before anything is in place. */
+    if (!resolve(d, path, s->flags, &e.to)) {
         s->failed = true;
         return false;
     }
-    char *tmp = stage_file(d, path, data, len);
-    if (!tmp) {
-        s->failed = true;
-        return false;
+    if (e.to.kind == DEST_REPLACE) {
+        e.tmp = stage(d, path, &e.to, data, len);
+        if (!e.tmp) {
+            free(e.to.target);
+            s->failed = true;
+            return false;
+        }
+    } else {
+        e.data = malloc(len ? len : 1);
+        if (!e.data)
+            abort();
+        memcpy(e.data, data, len);
+        e.len = len;
     }
+    e.path = xstrdup(path);
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 16;
-        s->paths = realloc(s->paths, s->cap * sizeof *s->paths);
-        s->tmps = realloc(s->tmps, s->cap * sizeof *s->tmps);
-        if (!s->paths || !s->tmps)
+        s->e = realloc(s->e, s->cap * sizeof *s->e);
+        if (!s->e)
             abort();
     }
-    s->paths[s->n] = strdup(path);
-    if (!s->paths[s->n])
-        abort();
-    s->tmps[s->n++] = tmp;
+    s->e[s->n++] = e;
     return true;
 }
 
+/* Frees S, removing the staged files not committed. */
 static void set_free(qc_output_set *s)
 {
     for (size_t i = 0; i < s->n; i++) {
-        free(s->paths[i]);
-        free(s->tmps[i]);
+        if (s->e[i].tmp)
+            unlink(s->e[i].tmp);
+        free(s->e[i].tmp);
+        free(s->e[i].path);
+        free(s->e[i].to.target);
+        free(s->e[i].data);
     }
-    free(s->paths);
-    free(s->tmps);
+    free(s->e);
     free(s);
 }
 
 void qc_output_set_abort(qc_output_set *s)
 {
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->n; i++)
-        unlink(s->tmps[i]);
-    set_free(s);
+    if (s)
+        set_free(s);
+}
+
+/* Syncs the directory of every renamed file once. */
+static bool set_sync_dirs(qc_output_set *s, qc_diag *d)
+{
+    bool ok = true;
+    char **done = calloc(s->n + 1, sizeof *done);
+    size_t ndone = 0;
+    if (!done)
+        abort();
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->e[i].to.kind != DEST_REPLACE)
+            continue;
+        char *dir = dir_of(s->e[i].to.target);
+        size_t k = 0;
+        while (k < ndone && strcmp(done[k], dir))
+            k++;
+        if (k < ndone) {
+            free(dir);
+            continue;
+        }
+        ok = sync_dir(d, s->e[i].path, dir) && ok;
+        done[ndone++] = dir;
+    }
+    for (size_t k = 0; k < ndone; k++)
+        free(done[k]);
+    free(done);
+    return ok;
 }
 
 bool qc_output_set_commit(qc_output_set *s, qc_diag *d, size_t *nchanged)
 {
-    if (s->failed) {
-        qc_output_set_abort(s);
-        return false;
+    bool ok = !s->failed;
+    /* The files written straight first: one of them may fail (a full
+     * device) while no regular file has been replaced yet. */
+    for (size_t i = 0; ok && i < s->n; i++)
+        if (s->e[i].to.kind != DEST_REPLACE)
+            ok = write_straight(d, s->e[i].path, &s->e[i].to, s->e[i].data,
+                                s->e[i].len);
+    bool renamed = false;
+    for (size_t i = 0; ok && i < s->n; i++) {
+        if (s->e[i].to.kind != DEST_REPLACE)
+            continue;
+        ok = commit(d, s->e[i].path, &s->e[i].to, s->e[i].tmp);
+        free(s->e[i].tmp);
+        s->e[i].tmp = NULL;
+        renamed = true;
     }
-    bool ok = true;
-    for (size_t i = 0; i < s->n; i++) {
-        if (ok)
-            ok = commit_file(d, s->paths[i], s->tmps[i]);
-        else {
-            unlink(s->tmps[i]);
-            free(s->tmps[i]);
-        }
-        s->tmps[i] = NULL;
-    }
+    if (renamed)
+        ok = set_sync_dirs(s, d) && ok;
     if (nchanged)
-        *nchanged = s->n;
+        *nchanged = ok ? s->n : 0;
     set_free(s);
     return ok;
 }

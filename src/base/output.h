@@ -1,8 +1,30 @@
 /* Output, the one way every command writes its results: to standard
- * output, or to a file replaced atomically (a temporary file in the same
- * directory, then rename), so that a reader never sees half a file and a
- * failed write leaves the old file as it was.  Failures are reported to
- * the sink with code "io-error"; the callers only decide the exit status.
+ * output, or to a named file.  Failures and refusals are reported to the
+ * sink (codes "io-error", "io-read-only", "io-hard-links", "io-owner");
+ * the callers only decide the exit status.
+ *
+ * What a named PATH gets:
+ * - a regular file (new or existing) is replaced atomically: the text goes
+ *   to a temporary file in the same directory, is synced, and renamed over
+ *   PATH; then the directory is synced.  A reader never sees half a file
+ *   and a failed write leaves the old file as it was.  The new file keeps
+ *   the old one's owner, group and permission bits (a new file gets 0666
+ *   less the umask);
+ * - a symbolic link is followed: the file it leads to is written (as
+ *   above, or created if it does not exist yet) and the link stays;
+ * - anything else (a FIFO, a terminal, /dev/null, /dev/full, any device)
+ *   is opened and written in place, never replaced;
+ * - PATH naming our own standard output or error (/dev/stdout, /dev/fd/1,
+ *   or the file stdout is redirected to) is written through that
+ *   descriptor.
+ * Refused, with the file left alone:
+ * - a regular file with other hard links: an atomic replacement would
+ *   split it from its other names, and writing in place is not atomic;
+ * - a read-only file (no write permission bit, or not writable by the
+ *   caller: root included) unless QC_OUTPUT_FORCE is given;
+ * - a file whose owner or group the caller cannot give the replacement
+ *   (another user's file, for anyone but root).
+ * Extended attributes and ACLs are not carried over.
  *
  * The write-if-changed variant is for generated files: when a file already
  * holds exactly the new text it is left alone, modification time included,
@@ -15,27 +37,52 @@
 
 #include "base/diag.h"
 
+/* Flags of qc_output_write. */
+enum {
+    QC_OUTPUT_FORCE = 1u << 0,   /* rewrite a read-only file all the same */
+};
+
 /* Writes DATA[0..LEN) to PATH, or to standard output when PATH is NULL or
- * "-".  A replaced file keeps its permission bits; a new one gets 0666
- * less the umask.  Returns false after reporting the failure to D. */
+ * "-".  FLAGS: QC_OUTPUT_*.  Returns false after reporting the failure or
+ * refusal to D. */
 bool qc_output_write(qc_diag *d, const char *path, const char *data,
-                     size_t len);
+                     size_t len, unsigned flags);
 
 /* The same, except that a regular file PATH already holding exactly DATA
  * is not touched.  *CHANGED (may be NULL) tells whether PATH was written.
- * Standard output is always written. */
+ * Standard output and other non-regular files are always written. */
 bool qc_output_write_if_changed(qc_diag *d, const char *path,
-                                const char *data, size_t len, bool *changed);
+                                const char *data, size_t len, unsigned flags,
+                                bool *changed);
+
+/* False after reporting when qc_output_write would refuse PATH now (a
+ * read-only or hard-linked file, a directory, a loop of links...), so that
+ * a long computation need not start; nothing is written. */
+bool qc_output_may_write(qc_diag *d, const char *path, unsigned flags);
+
+/* Writes DATA to PATH only when nothing is at PATH yet (not even a
+ * dangling link): staged next to it and then linked into place, so that a
+ * file made meanwhile is never replaced either (a file the user owns once
+ * written, such as a test skeleton); the directory is synced.  *EXISTED
+ * tells that PATH was there: nothing written, no error. */
+bool qc_output_write_new(qc_diag *d, const char *path, const char *data,
+                         size_t len, bool *existed);
 
 /* A set of files written all or nothing, each only when its content
- * changed (generated code): qc_output_set_add() compares PATH with DATA
- * and, when they differ, writes DATA to a temporary file next to PATH
- * (returning false after reporting when it cannot, or when PATH is no
- * regular file); qc_output_set_commit() renames them all into place
- * (*NCHANGED, may be NULL: how many), or, after a failed add, removes them
- * and changes nothing.  Commit and abort free the set. */
+ * changed (generated code), each path treated as qc_output_write treats
+ * it.  qc_output_set_add() compares PATH with DATA and, when they differ,
+ * decides where PATH goes and refuses it then (false after reporting: a
+ * read-only or hard-linked file, a directory...); a regular file's new text
+ * is staged in a temporary file next to it.  qc_output_set_commit() writes
+ * the non-regular files (FIFOs, devices, standard output) straight, then
+ * renames the staged files into place and syncs their directories
+ * (*NCHANGED, may be NULL: how many were written); after a failed add it
+ * removes the staged files and changes nothing.  Commit and abort free
+ * the set.  qc_output_set_flags() gives the set QC_OUTPUT_* flags (before
+ * the first add). */
 typedef struct qc_output_set qc_output_set;
 qc_output_set *qc_output_set_new(void);
+void qc_output_set_flags(qc_output_set *s, unsigned flags);
 bool qc_output_set_add(qc_output_set *s, qc_diag *d, const char *path,
                        const char *data, size_t len);
 bool qc_output_set_commit(qc_output_set *s, qc_diag *d, size_t *nchanged);

@@ -103,6 +103,9 @@ void qc_cli_hint_doc_checks(qc_cli *cli);
  * the schema ("replies validate DUMP COMMAND-JSON..."). */
 int qc_cli_validate(qc_cli *cli, const char *sub, int argc, char **argv,
                     bool schema_operand);
+/* After a file was not rewritten because it is read-only: a note that
+ * --force rewrites it. */
+void qc_cli_hint_force(qc_cli *cli);
 
 /* Appends the help text of subcommand NAME (or the overview, for a name
  * that is none) to CLI->out. */

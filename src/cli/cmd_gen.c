@@ -1,7 +1,7 @@
 /* qapic gen TARGET [options] SCHEMA: code generators.
  *
  *   qapic gen c [-o DIR] [--prefix NAME] [--config FILE] [-D SYMBOL]...
- *               [--depfile FILE] SCHEMA
+ *               [--depfile FILE] [--force] SCHEMA
  *
  * writes the C bindings of SCHEMA into DIR (default NAME-bindings), each
  * file only when its content changed, all or nothing; the depfile lists
@@ -24,6 +24,7 @@ enum {
     OPT_CONFIG = QC_OPT_FIRST_PRIVATE,
     OPT_PREFIX,
     OPT_DEPFILE,
+    OPT_FORCE,
 };
 
 typedef struct gen_args {
@@ -34,6 +35,7 @@ typedef struct gen_args {
     const char *depfile;
     qc_ptrvec symbols;      /* const char * */
     qc_ptrvec configs;      /* config files read, for the depfile */
+    unsigned output_flags;  /* QC_OUTPUT_*: --force */
     bool configured;
     bool failed;            /* a bad option value, already reported */
 } gen_args;
@@ -68,6 +70,9 @@ static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
         return 0;
     case OPT_PREFIX:
         ga->prefix = arg;
+        return 0;
+    case OPT_FORCE:
+        ga->output_flags |= QC_OUTPUT_FORCE;
         return 0;
     }
     return -1;
@@ -154,6 +159,7 @@ static bool write_outputs(qc_cli *cli, gen_args *ga, const qc_schema *s,
     if (!make_dirs(cli, ga->outdir))
         return false;
     qc_output_set *w = qc_output_set_new();
+    qc_output_set_flags(w, ga->output_flags);
     qc_ptrvec paths = { 0 };
     for (size_t i = 0; i < out->n; i++) {
         const char *path = qc_arena_printf(ga->a, "%s/%s", ga->outdir,
@@ -169,7 +175,10 @@ static bool write_outputs(qc_cli *cli, gen_args *ga, const qc_schema *s,
         qc_output_set_add(w, cli->diag, ga->depfile, b.data, b.len);
         qc_buf_free(&b);
     }
-    return qc_output_set_commit(w, cli->diag, NULL);
+    if (qc_output_set_commit(w, cli->diag, NULL))
+        return true;
+    qc_cli_hint_force(cli);
+    return false;
 }
 
 static int gen_c(qc_cli *cli, gen_args *ga, const char *schema_path)
@@ -209,13 +218,14 @@ static const struct option longopts[] = {
     { "config", required_argument, NULL, OPT_CONFIG },
     { "define", required_argument, NULL, 'D' },
     { "depfile", required_argument, NULL, OPT_DEPFILE },
+    { "force", no_argument, NULL, OPT_FORCE },
     QC_COMMON_LONGOPTS,
     { NULL, 0, NULL, 0 },
 };
 
 static const char usage[] =
     "usage: qapic gen c [-o DIR] [--prefix NAME] [--config FILE] [-D SYMBOL]...\n"
-    "                   [--depfile FILE] SCHEMA\n"
+    "                   [--depfile FILE] [--force] SCHEMA\n"
     "\n"
     "Writes typed C bindings of SCHEMA for libqapic-runtime (see\n"
     "doc/bindings.md): NAME.h, which includes the other headers, a C file\n"
@@ -223,12 +233,13 @@ static const char usage[] =
     "Every definition is generated whatever its 'if', which is recorded as\n"
     "data, unless --config or -D give the condition symbols of one build.\n"
     "Files are written atomically, all or none, and only when their content\n"
-    "changed.\n"
+    "changed (see OUTPUT FILES in qapic(1)).\n"
     "  -o, --output DIR       where to write (default NAME-bindings)\n"
     "  --prefix NAME          prefix of every C identifier (default qmp)\n"
     "  --config FILE          condition symbols of a build, one per line\n"
     "  -D, --define SYMBOL    define one condition symbol\n"
     "  --depfile FILE         write the schema files read as make rules\n"
+    "  --force                rewrite read-only output files too\n"
     "Exit status: 0 ok, 1 schema errors or names that would clash in C,\n"
     "2 usage error, unreadable schema or unwritable output.\n";
 

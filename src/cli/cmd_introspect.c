@@ -1,6 +1,6 @@
 /* qapic introspect [--config FILE] [-D SYMBOL]... [--all-conditions]
  *                  [--unmask-non-abi-names] [--key-order=sorted|qemu]
- *                  [-o FILE] SCHEMA
+ *                  [-o FILE [--force]] SCHEMA
  *
  * Prints what query-qmp-schema returns for SCHEMA in a build where exactly
  * the given condition symbols are defined (none by default), as JSON with
@@ -22,6 +22,7 @@ enum {
     OPT_UNMASK,
     OPT_KEY_ORDER,
     OPT_ALL_CONDITIONS,
+    OPT_FORCE,
 };
 
 static const struct option longopts[] = {
@@ -31,6 +32,7 @@ static const struct option longopts[] = {
     { "unmask-non-abi-names", no_argument, NULL, OPT_UNMASK },
     { "key-order", required_argument, NULL, OPT_KEY_ORDER },
     { "output", required_argument, NULL, 'o' },
+    { "force", no_argument, NULL, OPT_FORCE },
     QC_COMMON_LONGOPTS,
     { NULL, 0, NULL, 0 },
 };
@@ -38,7 +40,7 @@ static const struct option longopts[] = {
 static const char usage[] =
     "usage: qapic introspect [--config FILE] [-D SYMBOL]... [--all-conditions]\n"
     "                        [-u|--unmask-non-abi-names] [--key-order=sorted|qemu]\n"
-    "                        [-o FILE] SCHEMA\n"
+    "                        [-o FILE [--force]] SCHEMA\n"
     "\n"
     "Prints the introspection QEMU would return for SCHEMA built with the\n"
     "given condition symbols (none given: no symbol is defined).\n"
@@ -48,13 +50,17 @@ static const char usage[] =
     "  -u, --unmask-non-abi-names  real type names instead of numbers\n"
     "  --key-order=sorted     sort object keys (default)\n"
     "  --key-order=qemu       QEMU's wire order, to compare with a dump\n"
-    "  -o, --output FILE      write FILE atomically instead of stdout\n";
+    "  -o, --output FILE      write FILE instead of stdout: a regular file is\n"
+    "                         replaced atomically (a symlink's target, keeping\n"
+    "                         owner and mode), a FIFO or device written to\n"
+    "  --force                rewrite FILE even if it is read-only\n";
 
 typedef struct intro_args {
     qc_arena *a;
     qc_introspect_opts io;
     qc_ptrvec symbols;      /* const char * */
     const char *output;
+    unsigned output_flags;  /* QC_OUTPUT_* */
     bool failed;            /* a --config file could not be read */
 } intro_args;
 
@@ -79,6 +85,9 @@ static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
         return 0;
     case 'o':
         ia->output = arg;
+        return 0;
+    case OPT_FORCE:
+        ia->output_flags |= QC_OUTPUT_FORCE;
         return 0;
     case OPT_KEY_ORDER: {
         /* In the order of qc_key_order. */
@@ -131,8 +140,11 @@ static int run(qc_cli *cli, int argc, char **argv)
     qc_json_write(b, arr, 2, 0);
     qc_buf_putc(b, '\n');
     rc = QC_EXIT_OK;
-    if (to_file && !qc_output_write(cli->diag, ia.output, file.data, file.len))
+    if (to_file && !qc_output_write(cli->diag, ia.output, file.data, file.len,
+                                    ia.output_flags)) {
+        qc_cli_hint_force(cli);
         rc = QC_EXIT_USAGE;
+    }
     qc_buf_free(&file);
 out:
     qc_arena_free(ia.a);

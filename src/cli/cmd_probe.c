@@ -1,6 +1,6 @@
 /* qapic probe [--qemu BINARY] [--machine TYPE] [--accel tcg|kvm]
  *             [--sequence DUMP] [--connect SOCKET] [--timeout SECONDS]
- *             [-o FILE]
+ *             [-o FILE [--force]]
  *
  * Probes a QEMU into a capability dump (src/probe/probe.h).  Exit status:
  * 0, 1 when the --sequence dump cannot be replayed, 2 usage errors,
@@ -27,6 +27,7 @@ enum {
     OPT_SEQUENCE,
     OPT_CONNECT,
     OPT_TIMEOUT,
+    OPT_FORCE,
 };
 
 static const char SUB[] = "probe";
@@ -38,6 +39,7 @@ typedef struct probe_args {
     bool machine_given;
     const char *sequence;
     const char *output;
+    unsigned output_flags;      /* QC_OUTPUT_*: --force */
 } probe_args;
 
 static int parse_timeout(qc_cli *cli, probe_args *pa, const char *arg)
@@ -89,6 +91,9 @@ static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
     case 'o':
         pa->output = arg;
         return 0;
+    case OPT_FORCE:
+        pa->output_flags |= QC_OUTPUT_FORCE;
+        return 0;
     }
     return -1;
 }
@@ -101,6 +106,7 @@ static const struct option longopts[] = {
     { "connect", required_argument, NULL, OPT_CONNECT },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "output", required_argument, NULL, 'o' },
+    { "force", no_argument, NULL, OPT_FORCE },
     QC_COMMON_LONGOPTS,
     { NULL, 0, NULL, 0 },
 };
@@ -108,7 +114,7 @@ static const struct option longopts[] = {
 static const char usage[] =
     "usage: qapic probe [--qemu BINARY] [-M|--machine TYPE] [--accel tcg|kvm]\n"
     "                   [--sequence DUMP] [--connect SOCKET]\n"
-    "                   [--timeout SECONDS] [-o FILE]\n"
+    "                   [--timeout SECONDS] [-o FILE [--force]]\n"
     "\n"
     "Starts a QEMU of its own (paused, no devices, its monitor on a private\n"
     "socketpair; stopped and reaped at the end, killed with the probe), asks\n"
@@ -132,6 +138,7 @@ static const char usage[] =
     "  --timeout SECONDS   give up (and stop the QEMU) when the whole probe\n"
     "                      takes longer (default " DEFAULT_TIMEOUT_TEXT ")\n"
     "  -o, --output FILE   write FILE atomically instead of stdout\n"
+    "  --force             rewrite FILE even if it is read-only\n"
     "Exit status: 0; 1 when the --sequence dump cannot be replayed; 2 usage\n"
     "error, unreadable file, a QEMU that cannot be started, fails or does\n"
     "not answer in time, output that cannot be written.\n";
@@ -214,11 +221,16 @@ static int run(qc_cli *cli, int argc, char **argv)
     bool to_file = pa.output && strcmp(pa.output, "-");
     qc_buf file = QC_BUF_INIT, *b = to_file ? &file : &cli->out;
     rc = QC_EXIT_USAGE;
-    if (!qc_probe_run(a, cli->diag, &pa.po, b))
+    /* A file that will be refused is refused before a QEMU is started. */
+    if (to_file && !qc_output_may_write(cli->diag, pa.output, pa.output_flags))
+        qc_cli_hint_force(cli);
+    else if (!qc_probe_run(a, cli->diag, &pa.po, b))
         hint_timeout(cli);
     else if (!to_file || qc_output_write(cli->diag, pa.output, file.data,
-                                         file.len))
+                                         file.len, pa.output_flags))
         rc = QC_EXIT_OK;
+    else
+        qc_cli_hint_force(cli);
     qc_buf_free(&file);
 out:
     qc_arena_free(a);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/visible.h"
 #include "cli/cli.h"
 #include "dumps/load.h"
 #include "dumps/query.h"
@@ -73,7 +74,8 @@ static bool answer(qc_buf *out, qc_arena *a, const qc_ischema *s,
             qc_buf_printf(out, ",\n    \"result\": %s\n  }%s\n",
                           t ? "true" : "false", i + 1 < n ? "," : "");
         } else {
-            qc_buf_printf(out, "%s\t%s\n", paths[i], t ? "true" : "false");
+            qc_visible_puts(out, paths[i]);
+            qc_buf_printf(out, "\t%s\n", t ? "true" : "false");
         }
     }
     if (json)

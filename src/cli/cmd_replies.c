@@ -2,7 +2,7 @@
  *
  *   replies check [--format=text|json] [--allow-deprecated]
  *                 [--allow-unstable] [--check-returns] FILE...
- *   replies fix [--check] FILE...
+ *   replies fix [--check] [--force] FILE...
  *   replies validate [validate's options] DUMP CMD...|-   (cmd_validate.c)
  *   replies schema FILE
  *
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/output.h"
+#include "base/visible.h"
 #include "cli/cli.h"
 #include "dumps/ischema.h"
 #include "dumps/replies.h"
@@ -25,6 +26,7 @@ enum {
     OPT_ALLOW_UNSTABLE,
     OPT_CHECK_RETURNS,
     OPT_CHECK,
+    OPT_FORCE,
 };
 
 static const struct option longopts[] = {
@@ -33,6 +35,7 @@ static const struct option longopts[] = {
     { "allow-unstable", no_argument, NULL, OPT_ALLOW_UNSTABLE },
     { "check-returns", no_argument, NULL, OPT_CHECK_RETURNS },
     { "check", no_argument, NULL, OPT_CHECK },
+    { "force", no_argument, NULL, OPT_FORCE },
     QC_COMMON_LONGOPTS,
     { NULL, 0, NULL, 0 },
 };
@@ -40,14 +43,15 @@ static const struct option longopts[] = {
 static const char usage[] =
     "usage: qapic replies check [--format=text|json] [--allow-deprecated]\n"
     "                           [--allow-unstable] [--check-returns] FILE...\n"
-    "       qapic replies fix [--check] FILE...\n"
+    "       qapic replies fix [--check] [--force] FILE...\n"
     "       qapic replies validate [OPTIONS] DUMP COMMAND-JSON...|-\n"
     "       qapic replies schema FILE\n"
     "\n"
     "check     report layout, conversation, id numbering, schema and command\n"
     "          problems of each dump (--check-returns: validate replies too)\n"
     "fix       rewrite dumps canonically with libvirt's numbering, atomically\n"
-    "          (--check: change nothing, exit 1 if a rewrite is needed)\n"
+    "          (--check: change nothing, exit 1 if a rewrite is needed;\n"
+    "          --force: rewrite read-only dumps too)\n"
     "validate  'qapic validate --schema DUMP COMMAND-JSON...|-', with the\n"
     "          same OPTIONS (see 'qapic help validate')\n"
     "schema    print the dump's query-qmp-schema reply\n";
@@ -56,6 +60,7 @@ struct rargs {
     const char *sub;
     bool json;
     bool check_only;
+    unsigned output_flags;  /* QC_OUTPUT_* */
     qc_replies_opts ro;
 };
 
@@ -95,12 +100,24 @@ static int handle(qc_cli *cli, void *ctx, int opt, const char *arg)
             break;
         ra->check_only = true;
         return 0;
+    case OPT_FORCE:
+        if (strcmp(ra->sub, "fix"))
+            break;
+        ra->output_flags |= QC_OUTPUT_FORCE;
+        return 0;
     default:
         return -1;
     }
     qc_cli_usage_error(cli, "replies", "'replies %s' has no such option",
                        ra->sub);
     return -1;
+}
+
+/* "FILE: RESULT", the line of one file. */
+static void file_result(qc_buf *out, const char *path, const char *result)
+{
+    qc_visible_puts(out, path);
+    qc_buf_printf(out, ": %s\n", result);
 }
 
 /* --- check --- */
@@ -165,12 +182,12 @@ static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
             json_file(out, files[i], status, entries, cli->diag, before,
                       after, i == 0);
         } else if (!src) {
-            qc_buf_printf(out, "%s: unreadable\n", files[i]);
+            file_result(out, files[i], "unreadable");
         } else if (problems) {
-            qc_buf_printf(out, "%s: %zu problem%s\n", files[i], problems,
-                          problems == 1 ? "" : "s");
+            file_result(out, files[i], problems == 1 ? "1 problem"
+                        : qc_arena_printf(a, "%zu problems", problems));
         } else {
-            qc_buf_printf(out, "%s: ok\n", files[i]);
+            file_result(out, files[i], "ok");
         }
         qc_arena_free(a);
     }
@@ -201,16 +218,16 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
         bool fixed = qc_replies_is_fixed(r);
         qc_diag_free(quiet);
         if (fixed) {
-            qc_buf_printf(&cli->out, "%s: unchanged\n", files[i]);
+            file_result(&cli->out, files[i], "unchanged");
             qc_arena_free(a);
             continue;
         }
         r = qc_replies_read(a, src, true, cli->diag);
         if (!qc_replies_render_fixed(a, r, &out, cli->diag)) {
             bad = true;
-            qc_buf_printf(&cli->out, "%s: not rewritten\n", files[i]);
+            file_result(&cli->out, files[i], "not rewritten");
         } else if (out.len == src->len && !memcmp(out.data, src->text, out.len)) {
-            qc_buf_printf(&cli->out, "%s: unchanged\n", files[i]);
+            file_result(&cli->out, files[i], "unchanged");
         } else if (ra->check_only) {
             bad = true;
             /* Say where the first difference is. */
@@ -219,15 +236,18 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
                 k++;
             qc_error(cli->diag, qc_loc_make(src, (uint32_t)k), "replies-not-canonical",
                      "not in canonical form with libvirt's numbering; 'qapic replies fix' would rewrite it from here on");
-            qc_buf_printf(&cli->out, "%s: would be rewritten\n", files[i]);
-        } else if (qc_output_write(cli->diag, files[i], out.data, out.len)) {
-            qc_buf_printf(&cli->out, "%s: rewritten\n", files[i]);
+            file_result(&cli->out, files[i], "would be rewritten");
+        } else if (qc_output_write(cli->diag, files[i], out.data, out.len,
+                                   ra->output_flags)) {
+            file_result(&cli->out, files[i], "rewritten");
         } else {
             io = true;
         }
         qc_arena_free(a);
     }
     qc_buf_free(&out);
+    if (io)
+        qc_cli_hint_force(cli);
     return io ? QC_EXIT_USAGE : bad ? QC_EXIT_PROBLEMS : QC_EXIT_OK;
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/visible.h"
 #include "cli/cli.h"
 #include "dumps/load.h"
 #include "dumps/qmplog.h"
@@ -164,12 +165,17 @@ static void on_note(void *ctx, const char *path, const qc_value *at,
         json_report(&r->notes, !r->nnotes, path, code, message);
     } else {
         const qc_source *src = at ? at->loc.src : NULL;
-        if (src)
-            qc_buf_printf(&r->notes, "%s:%u:%u: ", src->path,
+        if (src) {
+            qc_visible_puts(&r->notes, src->path);
+            qc_buf_printf(&r->notes, ":%u:%u: ",
                           qc_source_line(src, at->loc.off),
                           qc_source_column(src, at->loc.off));
-        qc_buf_printf(&r->notes, "note: %s%s%s [%s]\n", path, *path ? ": " : "",
-                      message, code);
+        }
+        qc_buf_puts(&r->notes, "note: ");
+        qc_visible_puts(&r->notes, path);
+        qc_buf_puts(&r->notes, *path ? ": " : "");
+        qc_visible_puts(&r->notes, message);
+        qc_buf_printf(&r->notes, " [%s]\n", code);
     }
     r->nnotes++;
 }
@@ -242,13 +248,13 @@ static void validate_one(run *r, const qc_vschema *s, const qc_value *cmd)
         return;
     }
     /* By hand: printf costs more than validating, for 10,000 lines. */
-    qc_buf_puts(out, file);
+    qc_visible_puts(out, file);
     qc_buf_putc(out, ':');
     put_number(out, line);
     qc_buf_puts(out, ": command ");
     put_number(out, r->index);
     qc_buf_puts(out, " (");
-    qc_buf_puts(out, name ? name : "?");
+    qc_visible_puts(out, name ? name : "?");
     qc_buf_puts(out, "): ");
     if (r->nproblems) {
         qc_buf_puts(out, "invalid, ");

@@ -1,7 +1,10 @@
 /* qapic: the entry point.  Dispatches to the subcommands, then writes
  * their output to stdout and the diagnostics to stderr. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/output.h"
 #include "cli/cli.h"
@@ -92,18 +95,41 @@ static int run(qc_cli *cli, int argc, char **argv)
     return c->run(cli, argc - 1, argv + 1);
 }
 
+/* A closed standard output or error would be the next file opened (a
+ * schema, a temporary file, QEMU's log), and what is meant for it would
+ * go there.  Each closed one is held by /dev/null opened for reading, so
+ * that writing to it still fails (EBADF), as with a closed one.  (Standard
+ * input is left as it is: "-" reopens it by name, and would read an
+ * empty file instead of failing.) */
+static void hold_output_fds(void)
+{
+    for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int h = open("/dev/null", O_RDONLY);
+        if (h >= 0 && h != fd) {
+            dup2(h, fd);
+            close(h);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
+    hold_output_fds();
     qc_cli cli = { "qapic", qc_diag_new(), QC_OPTIONS_DEFAULT, QC_BUF_INIT };
     qc_diag_set_max_errors(cli.diag, 20);
     int rc = run(&cli, argc, argv);
     /* Output that cannot be written is an error whatever the command
      * found: a lost report must not pass for a good one. */
     if (cli.out.len
-        && !qc_output_write(cli.diag, NULL, cli.out.data, cli.out.len))
+        && !qc_output_write(cli.diag, NULL, cli.out.data, cli.out.len, 0))
         rc = QC_EXIT_USAGE;
     qc_buf_free(&cli.out);
-    qc_diag_flush(cli.diag, stderr);
+    /* Diagnostics that cannot be written are lost problems: exit 2 too
+     * (with nowhere left to say so). */
+    if (!qc_diag_flush(cli.diag, stderr))
+        rc = QC_EXIT_USAGE;
     qc_diag_free(cli.diag);
     return rc;
 }

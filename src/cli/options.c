@@ -88,19 +88,32 @@ void qc_cli_io_error(qc_cli *cli, const char *path, int err)
              path, strerror(err));
 }
 
+/* True when the sink holds a diagnostic whose code starts with PREFIX. */
+static bool reported(const qc_cli *cli, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    for (size_t i = 0; qc_diag_get(cli->diag, i); i++)
+        if (!strncmp(qc_diagnostic_code(qc_diag_get(cli->diag, i)), prefix, n))
+            return true;
+    return false;
+}
+
 void qc_cli_hint_doc_checks(qc_cli *cli)
 {
-    if (cli->opts.no_doc_checks)
+    if (cli->opts.no_doc_checks || !reported(cli, "qapi-doc"))
         return;
-    for (size_t i = 0; qc_diag_get(cli->diag, i); i++)
-        if (!strncmp(qc_diagnostic_code(qc_diag_get(cli->diag, i)), "qapi-doc", 8)) {
-            qc_diag_report(cli->diag, QC_SEV_NOTE, qc_loc_make(NULL, 0),
-                           "hint-no-doc-checks",
-                           "doc comments are checked by the rules of QEMU %s; "
-                           "--no-doc-checks reads those of older schemas as plain comments",
-                           cli->opts.std == QC_STD_QEMU_10_0 ? "10.0" : "10.2");
-            return;
-        }
+    qc_diag_report(cli->diag, QC_SEV_NOTE, qc_loc_make(NULL, 0),
+                   "hint-no-doc-checks",
+                   "doc comments are checked by the rules of QEMU %s; "
+                   "--no-doc-checks reads those of older schemas as plain comments",
+                   cli->opts.std == QC_STD_QEMU_10_0 ? "10.0" : "10.2");
+}
+
+void qc_cli_hint_force(qc_cli *cli)
+{
+    if (reported(cli, "io-read-only"))
+        qc_diag_report(cli->diag, QC_SEV_NOTE, qc_loc_make(NULL, 0),
+                       "hint-force", "--force rewrites read-only files");
 }
 
 int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,

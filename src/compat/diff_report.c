@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/visible.h"
 #include "syntax/json.h"
 
 /* What a side is, for people and in JSON. */
@@ -75,16 +76,25 @@ void qc_diff_write_text(qc_buf *b, const qc_diff_side *old_side,
                   *vn ? vn : "(version unknown)");
     const qc_diff_side *sides[2] = { old_side, new_side };
     for (int s = 0; s < 2; s++) {
-        qc_buf_printf(b, "  %s: %s (", s ? "new" : "old", sides[s]->path);
+        qc_buf_printf(b, "  %s: ", s ? "new" : "old");
+        qc_visible_puts(b, sides[s]->path);
+        qc_buf_puts(b, " (");
         side_details(b, sides[s]);
         qc_buf_puts(b, ")\n");
     }
     for (size_t i = 0; i < r->n; i++) {
         const qc_diff_change *c = &r->changes[i];
-        if (new_entity(r, i))
-            qc_buf_printf(b, "\n%s %s\n", entity_kind(c), c->entity);
-        qc_buf_printf(b, "  %-10s  %s: %s\n", qc_diff_class_name(c->cls),
-                      c->path, c->message);
+        if (new_entity(r, i)) {
+            qc_buf_printf(b, "\n%s ", entity_kind(c));
+            qc_visible_puts(b, c->entity);
+            qc_buf_putc(b, '\n');
+        }
+        /* Names from a dump may hold anything: made visible. */
+        qc_buf_printf(b, "  %-10s  ", qc_diff_class_name(c->cls));
+        qc_visible_puts(b, c->path);
+        qc_buf_puts(b, ": ");
+        qc_visible_puts(b, c->message);
+        qc_buf_putc(b, '\n');
     }
     qc_buf_putc(b, '\n');
     summary_text(b, r);
@@ -153,16 +163,6 @@ void qc_diff_write_json(qc_buf *b, const qc_diff_side *old_side,
 
 /* --- Markdown ------------------------------------------------------------------ */
 
-/* Text for a table cell: '|' would end the cell. */
-static void md_cell(qc_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            qc_buf_putc(b, '\\');
-        qc_buf_putc(b, *s == '\n' ? ' ' : *s);
-    }
-}
-
 void qc_diff_write_markdown(qc_buf *b, const qc_diff_side *old_side,
                             const qc_diff_side *new_side,
                             const qc_diff_result *r)
@@ -175,25 +175,25 @@ void qc_diff_write_markdown(qc_buf *b, const qc_diff_side *old_side,
                   *vo ? vo : "(version unknown)", *vn ? vn : "(version unknown)");
     const qc_diff_side *sides[2] = { old_side, new_side };
     for (int s = 0; s < 2; s++) {
-        qc_buf_printf(b, "| %s | `", s ? "new" : "old");
-        md_cell(b, sides[s]->path);
-        qc_buf_puts(b, "` | ");
-        qc_buf tmp = QC_BUF_INIT;
-        side_details(&tmp, sides[s]);
-        md_cell(b, tmp.data ? tmp.data : "");
-        qc_buf_free(&tmp);
+        qc_buf_printf(b, "| %s | ", s ? "new" : "old");
+        qc_visible_md_code(b, sides[s]->path);
+        qc_buf_puts(b, " | ");
+        side_details(b, sides[s]);
         qc_buf_printf(b, " | %s |\n", *(s ? vn : vo) ? (s ? vn : vo) : "?");
     }
     for (size_t i = 0; i < r->n; i++) {
         const qc_diff_change *c = &r->changes[i];
-        if (new_entity(r, i))
-            qc_buf_printf(b, "\n## %s `%s`\n\n| class | direction | path | change |\n"
-                             "|---|---|---|---|\n", entity_kind(c), c->entity);
+        if (new_entity(r, i)) {
+            qc_buf_printf(b, "\n## %s ", entity_kind(c));
+            qc_visible_md_code(b, c->entity);
+            qc_buf_puts(b, "\n\n| class | direction | path | change |\n"
+                           "|---|---|---|---|\n");
+        }
         const char *dir = qc_diff_dir_name(c->dir);
-        qc_buf_printf(b, "| %s | %s | `", qc_diff_class_name(c->cls), dir ? dir : "");
-        md_cell(b, c->path);
-        qc_buf_puts(b, "` | ");
-        md_cell(b, c->message);
+        qc_buf_printf(b, "| %s | %s | ", qc_diff_class_name(c->cls), dir ? dir : "");
+        qc_visible_md_code(b, c->path);
+        qc_buf_puts(b, " | ");
+        qc_visible_md_text(b, c->message);
         qc_buf_puts(b, " |\n");
     }
     qc_buf_puts(b, "\n**Summary:** ");

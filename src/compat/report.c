@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/json_string.h"
+#include "base/visible.h"
 
 static int cmp_sources(const void *pa, const void *pb)
 {
@@ -19,6 +20,22 @@ static int cmp_sources(const void *pa, const void *pb)
 void qc_compat_sort_sources(qc_compat_source *src, size_t n)
 {
     qsort(src, n, sizeof *src, cmp_sources);
+}
+
+/* --- text from the input ------------------------------------------------------ */
+
+/* Names, paths and details come from rule files, schemas and file names:
+ * in the text and TSV formats their control characters (tabs and newlines
+ * included, which would break the lines and columns) are made visible; in
+ * markdown, the characters that would make markup are escaped too. */
+
+/* A name (a rule id, a source) in text or as markdown code. */
+static void put_name(qc_buf *b, const char *s, bool markdown)
+{
+    if (markdown)
+        qc_visible_md_code(b, s);
+    else
+        qc_visible_puts(b, s);
 }
 
 /* --- the matrix ------------------------------------------------------------- */
@@ -66,9 +83,16 @@ static void write_problems(qc_buf *b, const qc_compat_matrix *m, bool markdown)
                     qc_buf_puts(b, markdown ? "\n## Problems\n\n" : "\nProblems:\n");
                     any = true;
                 }
-                qc_buf_printf(b, markdown ? "- `%s`: %s: %s%s\n  " : "  %s: %s: %s%s\n",
-                              r->id, qc_compat_status_name(res->status), res->detail,
-                              in ? "" : " (outside the rule's versions: not counted)");
+                qc_buf_puts(b, markdown ? "- " : "  ");
+                put_name(b, r->id, markdown);
+                qc_buf_printf(b, ": %s: ", qc_compat_status_name(res->status));
+                if (markdown)
+                    qc_visible_md_text(b, res->detail);
+                else
+                    qc_visible_puts(b, res->detail);
+                qc_buf_printf(b, "%s\n%s",
+                              in ? "" : " (outside the rule's versions: not counted)",
+                              markdown ? "  " : "");
                 size_t col = 6;
                 bool first = true;
                 for (size_t sj = si; sj < m->nsrc; sj++) {
@@ -78,9 +102,10 @@ static void write_problems(qc_buf *b, const qc_compat_matrix *m, bool markdown)
                         || strcmp(o->detail, res->detail))
                         continue;
                     done[sj] = true;
-                    size_t len = strlen(m->src[sj].name) + (markdown ? 2 : 0);
+                    size_t len = strlen(m->src[sj].name);
                     if (markdown) {
-                        qc_buf_printf(b, "%s`%s`", first ? "" : ", ", m->src[sj].name);
+                        qc_buf_puts(b, first ? "" : ", ");
+                        put_name(b, m->src[sj].name, true);
                     } else {
                         if (first || col + len + 2 > 100) {
                             qc_buf_puts(b, first ? "      " : ",\n      ");
@@ -89,7 +114,7 @@ static void write_problems(qc_buf *b, const qc_compat_matrix *m, bool markdown)
                             qc_buf_puts(b, ", ");
                             col += 2;
                         }
-                        qc_buf_puts(b, m->src[sj].name);
+                        put_name(b, m->src[sj].name, false);
                         col += len;
                     }
                     first = false;
@@ -114,10 +139,12 @@ static void write_text(qc_buf *b, const qc_compat_matrix *m)
     size_t cellw = numw > 2 ? numw : 2;
 
     qc_buf_puts(b, "Sources, by QEMU version:\n");
-    for (size_t si = 0; si < m->nsrc; si++)
-        qc_buf_printf(b, "  %*zu  %-8s  %s\n", (int)numw, si + 1,
-                      *m->src[si].version_str ? m->src[si].version_str : "?",
-                      m->src[si].path);
+    for (size_t si = 0; si < m->nsrc; si++) {
+        qc_buf_printf(b, "  %*zu  %-8s  ", (int)numw, si + 1,
+                      *m->src[si].version_str ? m->src[si].version_str : "?");
+        qc_visible_puts(b, m->src[si].path);
+        qc_buf_putc(b, '\n');
+    }
     qc_buf_putc(b, '\n');
     qc_buf_printf(b, "%-*s", (int)width, "rule");
     for (size_t si = 0; si < m->nsrc; si++)
@@ -126,7 +153,9 @@ static void write_text(qc_buf *b, const qc_compat_matrix *m)
 
     size_t ok = 0, failed = 0, outside = 0;
     for (size_t ri = 0; ri < nr; ri++) {
-        qc_buf_printf(b, "%-*s", (int)width, qc_ruleset_get(m->rs, ri)->id);
+        const char *id = qc_ruleset_get(m->rs, ri)->id;
+        qc_visible_puts(b, id);
+        qc_buf_indent(b, width - strlen(id));
         for (size_t si = 0; si < m->nsrc; si++) {
             qc_compat_status st = m->src[si].results[ri].status;
             const char *cell = short_status(st);
@@ -159,15 +188,20 @@ static void write_markdown(qc_buf *b, const qc_compat_matrix *m)
 {
     size_t nr = qc_ruleset_size(m->rs);
     qc_buf_puts(b, "| rule |");
-    for (size_t si = 0; si < m->nsrc; si++)
-        qc_buf_printf(b, " %s<br>%s |", m->src[si].name,
+    for (size_t si = 0; si < m->nsrc; si++) {
+        qc_buf_putc(b, ' ');
+        qc_visible_md_text(b, m->src[si].name);
+        qc_buf_printf(b, "<br>%s |",
                       *m->src[si].version_str ? m->src[si].version_str : "?");
+    }
     qc_buf_puts(b, "\n|---|");
     for (size_t si = 0; si < m->nsrc; si++)
         qc_buf_puts(b, "---|");
     qc_buf_putc(b, '\n');
     for (size_t ri = 0; ri < nr; ri++) {
-        qc_buf_printf(b, "| `%s` |", qc_ruleset_get(m->rs, ri)->id);
+        qc_buf_puts(b, "| ");
+        qc_visible_md_code(b, qc_ruleset_get(m->rs, ri)->id);
+        qc_buf_puts(b, " |");
         for (size_t si = 0; si < m->nsrc; si++) {
             qc_compat_status st = m->src[si].results[ri].status;
             const char *name = qc_compat_status_name(st);
@@ -183,10 +217,10 @@ static void write_markdown(qc_buf *b, const qc_compat_matrix *m)
     write_problems(b, m, true);
 }
 
+/* A field holds no tab or newline of its own: they are shown as \t, \n. */
 static void write_tsv_field(qc_buf *b, const char *s)
 {
-    for (; *s; s++)
-        qc_buf_putc(b, *s == '\t' || *s == '\n' ? ' ' : *s);
+    qc_visible_puts(b, s);
 }
 
 static void write_tsv(qc_buf *b, const qc_compat_matrix *m)
@@ -289,8 +323,16 @@ void qc_compat_write_violations(qc_buf *b, qc_compat_violation *const *v,
         bool md = fmt == QC_REPORT_MARKDOWN;
         for (size_t i = 0; md && i < n; i++) {
             const qc_compat_violation *x = v[i];
-            qc_buf_printf(b, "- `%s:%u:%u` `%s`: %s\n", x->file, x->line, x->col,
-                          x->rule, x->message);
+            qc_buf where = QC_BUF_INIT;
+            qc_buf_printf(&where, "%s:%u:%u", x->file, x->line, x->col);
+            qc_buf_puts(b, "- ");
+            qc_visible_md_code(b, where.data);
+            qc_buf_putc(b, ' ');
+            qc_visible_md_code(b, x->rule);
+            qc_buf_puts(b, ": ");
+            qc_visible_md_text(b, x->message);
+            qc_buf_putc(b, '\n');
+            qc_buf_free(&where);
         }
         qc_buf_printf(b, "%s%zu call%s checked in %zu file%s: %zu violation%s\n",
                       n && md ? "\n" : "", ncalls, ncalls == 1 ? "" : "s",

@@ -5,14 +5,19 @@
 #include "compat/rules.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "base/buf.h"
+#include "base/hashmap.h"
 #include "base/utf8.h"
+#include "base/visible.h"
 #include "dumps/query.h"
+#include "schema/naming.h"
 
 /* --- small types --------------------------------------------------------- */
 
@@ -73,6 +78,17 @@ void qc_ruleset_init(qc_ruleset *rs)
 
 /* --- the loader ---------------------------------------------------------- */
 
+/* libyaml's marks count characters; our offsets are bytes.  The byte
+ * offset of every CHAR_STEP-th character, so that turning a mark into an
+ * offset costs at most CHAR_STEP steps, however long its line. */
+#define CHAR_STEP 64
+
+typedef struct char_index {
+    bool built, ascii;        /* ascii: offsets are character numbers */
+    uint32_t *at;             /* at[i]: offset of character i * CHAR_STEP */
+    size_t n;
+} char_index;
+
 typedef struct loader {
     qc_arena *a;
     qc_diag *d;
@@ -81,25 +97,53 @@ typedef struct loader {
     qc_ruleset *rs;
     const char *client;
     bool ok;
+    char_index chars;
+    qc_hashmap *ids;          /* rule id -> its qc_rule, in this file */
 } loader;
 
-/* libyaml counts columns in characters; our offsets are bytes. */
-static qc_loc mark_loc(const loader *L, yaml_mark_t m)
+static void build_char_index(qc_arena *a, char_index *ci, const qc_source *src)
 {
-    const qc_source *src = L->src;
-    uint32_t off = qc_source_line_offset(src, (unsigned)m.line + 1);
-    size_t col = m.column;
-    for (; col > 0 && off < src->len && src->text[off] != '\n'; col--)
-        off = (uint32_t)qc_utf8_next(src->text, off, src->len);
-    return qc_loc_make(src, off);
+    ci->built = true;
+    ci->ascii = true;
+    for (size_t i = 0; i < src->len && ci->ascii; i++)
+        ci->ascii = (unsigned char)src->text[i] < 0x80;
+    if (ci->ascii)
+        return;
+    size_t nchars = qc_utf8_count(src->text, src->len);
+    ci->at = qc_arena_alloc(a, (nchars / CHAR_STEP + 1) * sizeof *ci->at);
+    size_t c = 0;
+    for (size_t i = 0; i < src->len; i++) {
+        if (qc_utf8_is_cont((unsigned char)src->text[i]))
+            continue;
+        if (c++ % CHAR_STEP == 0)
+            ci->at[ci->n++] = (uint32_t)i;
+    }
 }
 
-static qc_loc node_loc(const loader *L, const yaml_node_t *n)
+static qc_loc mark_loc(loader *L, yaml_mark_t m)
+{
+    const qc_source *src = L->src;
+    if (!L->chars.built)
+        build_char_index(L->a, &L->chars, src);
+    size_t off;
+    if (L->chars.ascii) {
+        off = m.index;
+    } else if (m.index / CHAR_STEP >= L->chars.n) {
+        off = src->len;
+    } else {
+        off = L->chars.at[m.index / CHAR_STEP];
+        for (size_t k = m.index % CHAR_STEP; k > 0 && off < src->len; k--)
+            off = qc_utf8_next(src->text, off, src->len);
+    }
+    return qc_loc_make(src, (uint32_t)(off < src->len ? off : src->len));
+}
+
+static qc_loc node_loc(loader *L, const yaml_node_t *n)
 {
     return mark_loc(L, n->start_mark);
 }
 
-static yaml_node_t *get_node(const loader *L, int idx)
+static yaml_node_t *get_node(loader *L, int idx)
 {
     return yaml_document_get_node(L->doc, idx);
 }
@@ -134,14 +178,27 @@ static void wrong_type(loader *L, const yaml_node_t *n, const char *what,
         want, describe(n));
 }
 
-/* The text of scalar N (arena copy; NUL bytes cut it short), or NULL after
- * reporting that WHAT must be a string. */
+/* False after reporting that scalar N holds a NUL character ("\0" in a
+ * double-quoted string), which would cut it short everywhere after. */
+static bool no_nul(loader *L, const yaml_node_t *n, const char *what)
+{
+    if (!memchr(n->data.scalar.value, 0, n->data.scalar.length))
+        return true;
+    ERR(L, node_loc(L, n), "rules-nul-character",
+        "%s holds a NUL character (\\0), which no name or path can hold", what);
+    return false;
+}
+
+/* The text of scalar N (arena copy), or NULL after reporting that WHAT
+ * must be a string. */
 static const char *get_string(loader *L, const yaml_node_t *n, const char *what)
 {
     if (n->type != YAML_SCALAR_NODE || is_null(n)) {
         wrong_type(L, n, what, "a string");
         return NULL;
     }
+    if (!no_nul(L, n, what))
+        return NULL;
     return qc_arena_strndup(L->a, (const char *)n->data.scalar.value,
                             n->data.scalar.length);
 }
@@ -151,9 +208,48 @@ static const char *get_string(loader *L, const yaml_node_t *n, const char *what)
 typedef void (*pair_fn)(loader *L, void *ctx, const char *key,
                         yaml_node_t *knode, yaml_node_t *vnode);
 
+/* The key node before P in mapping N that is KEY, or NULL.  Small
+ * mappings (rules) are searched; a large one goes through SEEN. */
+static yaml_node_t *earlier_key(loader *L, yaml_node_t *n, yaml_node_pair_t *p,
+                                yaml_node_t *k, qc_hashmap *seen)
+{
+    const char *key = (const char *)k->data.scalar.value;
+    if (seen) {
+        /* By pair: an alias may make two keys one node. */
+        yaml_node_pair_t *first = qc_hashmap_put_new(seen, key, p);
+        return first == p ? NULL : get_node(L, first->key);
+    }
+    for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+        yaml_node_t *k2 = get_node(L, q->key);
+        if (k2 && k2->type == YAML_SCALAR_NODE && !is_null(k2)
+            && !strcmp((const char *)k2->data.scalar.value, key))
+            return k2;
+    }
+    return NULL;
+}
+
+/* False after reporting that KEY is none of KEYS (NULL-terminated). */
+static bool known_key(loader *L, yaml_node_t *k, const char *key,
+                      const char *const *keys, const char *where)
+{
+    size_t i;
+    for (i = 0; keys[i]; i++)
+        if (!strcmp(keys[i], key))
+            return true;
+    qc_buf b = QC_BUF_INIT;
+    for (i = 0; keys[i]; i++)
+        qc_buf_printf(&b, "%s%s", i ? ", " : "", keys[i]);
+    ERR(L, node_loc(L, k), "rules-unknown-key",
+        "unknown key '%s' %s (known keys: %s)", key, where, b.data);
+    qc_buf_free(&b);
+    return false;
+}
+
 static void each_pair(loader *L, yaml_node_t *n, const char *const *keys,
                       const char *where, pair_fn fn, void *ctx)
 {
+    size_t np = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    qc_hashmap *seen = np > 16 ? qc_hashmap_new_sized(L->a, np) : NULL;
     yaml_node_pair_t *p;
     for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         yaml_node_t *k = get_node(L, p->key), *v = get_node(L, p->value);
@@ -164,41 +260,44 @@ static void each_pair(loader *L, yaml_node_t *n, const char *const *keys,
             continue;
         }
         const char *key = (const char *)k->data.scalar.value;
-        bool dup = false;
-        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
-            yaml_node_t *k2 = get_node(L, q->key);
-            if (k2 && k2->type == YAML_SCALAR_NODE
-                && !strcmp((const char *)k2->data.scalar.value, key)) {
-                qc_diagnostic *dg = ERR(L, node_loc(L, k), "rules-duplicate-key",
-                                        "key '%s' appears twice %s", key, where);
-                qc_diag_note(dg, node_loc(L, k2), NULL, NULL,
-                             "first appearance of '%s'", key);
-                dup = true;
-                break;
-            }
-        }
-        if (dup)
+        /* "{~: string}" is a null key, not a member named '~'. */
+        if (is_null(k)) {
+            ERR(L, node_loc(L, k), "rules-null-key",
+                "a key must be a string, not YAML's null%s%s%s (quote it for a string)",
+                *key ? " ('" : "", key, *key ? "')" : "");
             continue;
-        if (keys) {
-            size_t i;
-            for (i = 0; keys[i]; i++)
-                if (!strcmp(keys[i], key))
-                    break;
-            if (!keys[i]) {
-                qc_buf b = QC_BUF_INIT;
-                for (i = 0; keys[i]; i++)
-                    qc_buf_printf(&b, "%s%s", i ? ", " : "", keys[i]);
-                ERR(L, node_loc(L, k), "rules-unknown-key",
-                    "unknown key '%s' %s (known keys: %s)", key, where, b.data);
-                qc_buf_free(&b);
-                continue;
-            }
         }
+        if (!no_nul(L, k, "a key"))
+            continue;
+        yaml_node_t *first = earlier_key(L, n, p, k, seen);
+        if (first) {
+            qc_diagnostic *dg = ERR(L, node_loc(L, k), "rules-duplicate-key",
+                                    "key '%s' appears twice %s", key, where);
+            qc_diag_note(dg, node_loc(L, first), NULL, NULL,
+                         "first appearance of '%s'", key);
+            continue;
+        }
+        if (keys && !known_key(L, k, key, keys, where))
+            continue;
         fn(L, ctx, key, k, v);
     }
 }
 
 /* --- member paths -------------------------------------------------------- */
+
+/* Whether path component C names what a QEMU schema can name: a member,
+ * or after '+' and '^' an enum value (a tag value), which may begin with
+ * a digit.  QEMU's own rule (check_name_str), so that "~", a YAML null
+ * spelled as a string, is refused as QEMU refuses it. */
+static bool qapi_name(qc_arena *a, const char *c)
+{
+    if (c[0] != '+' && c[0] != '^')
+        return qc_name_stem(c) != NULL;
+    c++;
+    if (*c >= '0' && *c <= '9')
+        c = qc_arena_printf(a, "d%s", c);
+    return qc_name_stem(c) != NULL;
+}
 
 static bool parse_path(loader *L, const yaml_node_t *n, const char *text,
                        qc_jtype type, qc_rule_path *out)
@@ -224,6 +323,14 @@ static bool parse_path(loader *L, const yaml_node_t *n, const char *text,
             ERR(L, loc, "rules-bad-path",
                 "member path '%s': component '%s' is not a member name, "
                 "'+branch' or '^value'", text, c);
+            return false;
+        }
+        if (!qapi_name(L->a, c)) {
+            ERR(L, loc, "rules-bad-path",
+                "member path '%s': '%s' is not a QAPI name: QEMU's names begin "
+                "with a letter (or a downstream '__RFQDN_' prefix) and hold "
+                "only ASCII letters, digits, '-' and '_'%s", text, name,
+                c == name ? "" : "; enum values may begin with a digit");
             return false;
         }
         if (c[0] == '^' && i + 1 < ncomp) {
@@ -400,6 +507,29 @@ static void load_allow_item(loader *L, qc_rule *r, yaml_node_t *n)
             "'allow' takes 'deprecated' and 'unstable', not '%s'", s);
 }
 
+/* Rule ids label the rows and cells of every report: non-empty, and
+ * nothing that could break a line, a column or a table cell, or act on a
+ * terminal (control characters, bidirectional controls). */
+static bool valid_id(loader *L, const yaml_node_t *n, const char *id)
+{
+    const char *why = NULL;
+    if (!*id)
+        why = "is empty";
+    else if (strchr(id, '|'))
+        why = "holds '|'";
+    else if (strchr(id, '\t'))
+        why = "holds a tab";
+    else if (strchr(id, '\n') || strchr(id, '\r'))
+        why = "holds a line break";
+    else if (!qc_visible_is_plain(id, strlen(id)))
+        why = "holds a control character";
+    if (why)
+        ERR(L, node_loc(L, n), "rules-bad-id",
+            "rule id '%s' %s; ids are printable text without '|', tabs or line breaks",
+            id, why);
+    return !why;
+}
+
 /* Where each key of a rule was seen, for conflicts and missing keys. */
 typedef struct rule_ctx {
     qc_rule *r;
@@ -418,6 +548,8 @@ static void rule_pair(loader *L, void *vctx, const char *key,
         rc->id = v;
         r->id = get_string(L, v, "'id'");
         r->loc = node_loc(L, v);
+        if (r->id && !valid_id(L, v, r->id))
+            r->id = NULL;
     } else if (!strcmp(key, "description")) {
         r->description = get_string(L, v, "'description'");
     } else if (!strcmp(key, "command") || !strcmp(key, "event")) {
@@ -532,18 +664,12 @@ static void load_rule(loader *L, yaml_node_t *n)
         ERR(L, node_loc(L, rc.maxv), "rules-bad-version",
             "rule '%s': 'max-version' is below 'min-version'", name);
 
-    if (r->id) {
-        for (size_t i = 0; i < L->rs->rules.n; i++) {
-            const qc_rule *o = L->rs->rules.items[i];
-            /* Files are independent: two may well share an id. */
-            if (o->loc.src == r->loc.src && !strcmp(o->id, r->id)) {
-                qc_diagnostic *dg = ERR(L, r->loc, "rules-duplicate-id",
-                                        "duplicate rule id '%s'", r->id);
-                qc_diag_note(dg, o->loc, NULL, NULL, "first rule '%s' is here",
-                             o->id);
-                break;
-            }
-        }
+    /* Files are independent: two may well share an id. */
+    const qc_rule *o = r->id ? qc_hashmap_put_new(L->ids, r->id, r) : r;
+    if (o != r) {
+        qc_diagnostic *dg = ERR(L, r->loc, "rules-duplicate-id",
+                                "duplicate rule id '%s'", r->id);
+        qc_diag_note(dg, o->loc, NULL, NULL, "first rule '%s' is here", o->id);
     }
     if (L->ok)
         qc_ptrvec_push(L->a, &L->rs->rules, r);
@@ -589,18 +715,179 @@ static void report_parser_error(loader *L, yaml_parser_t *p)
     qc_diag_show_column(dg);
 }
 
+/* --- limits ---------------------------------------------------------------- */
+
+/* Where libyaml is slow, a first pass over the events (each costs O(depth)
+ * there) stops the file before a document is built:
+ * - its scanner keeps a possible simple key per open flow collection and
+ *   checks them all at every token, so nesting is quadratic (100,000 '['
+ *   took 20 s): QC_RULES_MAX_DEPTH;
+ * - its document loader looks each anchor up among all earlier ones:
+ *   QC_RULES_MAX_ANCHORS;
+ * - aliases let a small file stand for a huge tree, which the rules are
+ *   read from node by node (the "billion laughs"): QC_RULES_MAX_NODES
+ *   counts every node as often as aliases repeat it.
+ * Syntax errors are left to the document loader, which reports them. */
+typedef struct limits {
+    loader *L;
+    qc_hashmap *anchors;             /* name -> size_t *: nodes it stands for */
+    size_t nanchors, nodes, depth;
+    size_t open_at[QC_RULES_MAX_DEPTH];        /* NODES when each opened */
+    const char *open_anchor[QC_RULES_MAX_DEPTH];
+} limits;
+
+static bool limit_error(limits *lim, yaml_mark_t m, const char *code,
+                        const char *fmt, unsigned long n)
+{
+    qc_diag_show_column(ERR(lim->L, mark_loc(lim->L, m), code, fmt, n));
+    return false;
+}
+
+/* Notes that ANCHOR (libyaml's, or NULL) stands for SIZE nodes. */
+static bool anchored(limits *lim, const yaml_char_t *anchor, size_t size,
+                     yaml_mark_t m)
+{
+    if (!anchor)
+        return true;
+    if (++lim->nanchors > QC_RULES_MAX_ANCHORS)
+        return limit_error(lim, m, "rules-too-large",
+                           "more than %lu YAML anchors in one rule file",
+                           QC_RULES_MAX_ANCHORS);
+    size_t *sz = qc_arena_alloc(lim->L->a, sizeof *sz);
+    *sz = size;
+    qc_hashmap_put(lim->anchors, qc_arena_strdup(lim->L->a, (const char *)anchor), sz);
+    return true;
+}
+
+/* Accounts for event E; false after reporting a limit passed. */
+static bool limits_event(limits *lim, const yaml_event_t *e)
+{
+    yaml_mark_t m = e->start_mark;
+    const size_t *sz;
+    const yaml_char_t *anchor;
+    switch (e->type) {
+    case YAML_SCALAR_EVENT:
+        lim->nodes++;
+        if (!anchored(lim, e->data.scalar.anchor, 1, m))
+            return false;
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (lim->depth == QC_RULES_MAX_DEPTH)
+            return limit_error(lim, m, "rules-too-deep",
+                               "lists and mappings nested deeper than %lu levels",
+                               QC_RULES_MAX_DEPTH);
+        anchor = e->type == YAML_SEQUENCE_START_EVENT ? e->data.sequence_start.anchor
+                                                      : e->data.mapping_start.anchor;
+        lim->open_at[lim->depth] = lim->nodes++;
+        /* The event is gone by the time the collection closes. */
+        lim->open_anchor[lim->depth++] =
+            anchor ? qc_arena_strdup(lim->L->a, (const char *)anchor) : NULL;
+        break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        if (lim->depth) {
+            lim->depth--;
+            if (!anchored(lim, (const yaml_char_t *)lim->open_anchor[lim->depth],
+                          lim->nodes - lim->open_at[lim->depth], m))
+                return false;
+        }
+        break;
+    case YAML_ALIAS_EVENT:
+        /* An unknown anchor is the loader's to report. */
+        sz = qc_hashmap_get(lim->anchors, (const char *)e->data.alias.anchor);
+        lim->nodes += sz ? *sz : 1;
+        break;
+    case YAML_DOCUMENT_END_EVENT:
+        qc_hashmap_reset(lim->anchors, 16);     /* anchors are per document */
+        break;
+    default:
+        break;
+    }
+    if (lim->nodes > QC_RULES_MAX_NODES)
+        return limit_error(lim, m, "rules-too-large",
+                           "the rule file stands for more than %lu YAML nodes "
+                           "(aliases counted at the size of what they repeat)",
+                           QC_RULES_MAX_NODES);
+    return true;
+}
+
+static void set_input(yaml_parser_t *p, const qc_source *src)
+{
+    /* UTF-8 only: marks then count characters of the text we hold. */
+    yaml_parser_set_encoding(p, YAML_UTF8_ENCODING);
+    yaml_parser_set_input_string(p, (const unsigned char *)src->text, src->len);
+}
+
+static bool within_limits(loader *L)
+{
+    if (L->src->len > QC_RULES_MAX_SIZE) {
+        ERR(L, qc_loc_make(L->src, 0), "rules-too-large",
+            "the rule file has %zu bytes, more than the limit of %lu MiB",
+            L->src->len, QC_RULES_MAX_SIZE >> 20);
+        return false;
+    }
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return true;            /* the loader says "out of memory" */
+    set_input(&p, L->src);
+    limits lim = { L, qc_hashmap_new(L->a), 0, 0, 0, { 0 }, { NULL } };
+    bool ok = true, more = true;
+    while (ok && more) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&p, &e))
+            break;
+        ok = limits_event(&lim, &e);
+        more = e.type != YAML_STREAM_END_EVENT;
+        yaml_event_delete(&e);
+    }
+    yaml_parser_delete(&p);
+    return ok;
+}
+
+/* --- the document ------------------------------------------------------------- */
+
+static void load_root(loader *L, yaml_node_t *root)
+{
+    if (!root || is_null(root)) {
+        ERR(L, qc_loc_make(L->src, 0), "rules-empty", "the rule file is empty");
+        return;
+    }
+    if (root->type != YAML_MAPPING_NODE) {
+        wrong_type(L, root, "a rule file", "a mapping with a 'rules' list");
+        return;
+    }
+    yaml_node_t *rules = NULL;
+    each_pair(L, root, top_keys, "at the top of a rule file", top_pair, &rules);
+    if (!rules) {
+        ERR(L, node_loc(L, root), "rules-missing-key",
+            "the rule file has no 'rules' list");
+    } else if (rules->type == YAML_SEQUENCE_NODE) {
+        for (yaml_node_item_t *it = rules->data.sequence.items.start;
+             it < rules->data.sequence.items.top; it++) {
+            yaml_node_t *r = get_node(L, *it);
+            if (r)
+                load_rule(L, r);
+            if (qc_diag_limit_reached(L->d))
+                break;
+        }
+    }
+}
+
 static bool load_source(qc_arena *a, qc_diag *d, const qc_source *src,
                         qc_ruleset *rs)
 {
-    loader L = { a, d, src, NULL, rs, NULL, true };
+    loader L = { a, d, src, NULL, rs, NULL, true, { 0 }, qc_hashmap_new(a) };
     yaml_parser_t parser;
     yaml_document_t doc;
 
+    if (!within_limits(&L))
+        return false;
     if (!yaml_parser_initialize(&parser)) {
         ERR(&L, qc_loc_make(src, 0), "rules-yaml-syntax", "out of memory for YAML");
         return false;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
+    set_input(&parser, src);
     if (!yaml_parser_load(&parser, &doc)) {
         report_parser_error(&L, &parser);
         yaml_parser_delete(&parser);
@@ -608,27 +895,7 @@ static bool load_source(qc_arena *a, qc_diag *d, const qc_source *src,
     }
     L.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root || is_null(root)) {
-        ERR(&L, qc_loc_make(src, 0), "rules-empty", "the rule file is empty");
-    } else if (root->type != YAML_MAPPING_NODE) {
-        wrong_type(&L, root, "a rule file", "a mapping with a 'rules' list");
-    } else {
-        yaml_node_t *rules = NULL;
-        each_pair(&L, root, top_keys, "at the top of a rule file", top_pair, &rules);
-        if (!rules) {
-            ERR(&L, node_loc(&L, root), "rules-missing-key",
-                "the rule file has no 'rules' list");
-        } else if (rules->type == YAML_SEQUENCE_NODE) {
-            for (yaml_node_item_t *it = rules->data.sequence.items.start;
-                 it < rules->data.sequence.items.top; it++) {
-                yaml_node_t *r = get_node(&L, *it);
-                if (r)
-                    load_rule(&L, r);
-                if (qc_diag_limit_reached(d))
-                    break;
-            }
-        }
-    }
+    load_root(&L, root);
     yaml_document_delete(&doc);
 
     /* One document per file: a second one is most likely a mistake. */
@@ -657,6 +924,18 @@ bool qc_rules_load_mem(qc_arena *a, qc_diag *d, const char *name,
 bool qc_rules_load(qc_arena *a, qc_diag *d, const char *path,
                    qc_ruleset *rs, int *err)
 {
+    /* A file known to be too large is refused before it is read. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)
+        && (unsigned long long)st.st_size > QC_RULES_MAX_SIZE) {
+        if (err)
+            *err = 0;
+        qc_error(d, qc_loc_make(qc_source_from_mem(a, path, "", 0, false), 0),
+                 "rules-too-large",
+                 "the rule file has %llu bytes, more than the limit of %lu MiB",
+                 (unsigned long long)st.st_size, QC_RULES_MAX_SIZE >> 20);
+        return false;
+    }
     int e = 0;
     const qc_source *src = qc_source_load(a, path, false, &e);
     if (err)

@@ -86,6 +86,16 @@ static inline const qc_rule *qc_ruleset_get(const qc_ruleset *rs, size_t i)
     return rs->rules.items[i];
 }
 
+/* Limits of a rule file (documented in the manual page), each a located
+ * error "rules-too-large" or "rules-too-deep": its size in bytes (checked
+ * before reading when the file's size is known), the nesting of lists and
+ * mappings, the number of YAML nodes it stands for (every alias counted
+ * at the size of what it repeats), and the number of anchors. */
+#define QC_RULES_MAX_SIZE (16ul << 20)
+#define QC_RULES_MAX_DEPTH 32ul
+#define QC_RULES_MAX_NODES 500000ul
+#define QC_RULES_MAX_ANCHORS 1000ul
+
 /* Reads the rule file PATH and appends its rules to RS.  Every problem is
  * reported to D with its location; returns false if there was any (RS then
  * holds the rules that were sound).  An unreadable file is not reported:

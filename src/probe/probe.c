@@ -41,9 +41,19 @@ static void explain(run *r, qc_qemu *q, qc_diagnostic *dg)
         qc_diag_note(dg, qc_loc_make(NULL, 0), NULL, NULL,
                      "%s still ran; it was stopped", q->binary);
     const char *said = qc_qemu_output(r->a, q, OUTPUT_QUOTE_MAX);
-    if (*said)
-        qc_diag_note(dg, qc_loc_make(NULL, 0), NULL, NULL,
-                     "its output ends with:\n%s", said);
+    if (!*said)
+        return;
+    qc_diag_note(dg, qc_loc_make(NULL, 0), NULL, NULL,
+                 "its output ends with:");
+    /* A note a line: the sink shows a line break inside a message as
+     * "\n", as it shows any control character. */
+    for (const char *line = said; line;) {
+        const char *nl = strchr(line, '\n');
+        int len = nl ? (int)(nl - line) : (int)strlen(line);
+        qc_diag_note(dg, qc_loc_make(NULL, 0), NULL, NULL, "  %.*s", len,
+                     line);
+        line = nl ? nl + 1 : NULL;
+    }
 }
 
 /* Step S of a pass, on session SS: decides, sends, learns.  False after a

@@ -107,3 +107,16 @@ grep_out() {
         fail "$name" "no line matches /$pattern/ in $(basename "$file"): $(head -n 1 "$file")"
     fi
 }
+
+# small_dump FILE: writes a small capability dump that is not in canonical
+# form (so "replies fix" rewrites it): qmp_capabilities, then a
+# query-qmp-schema whose schema has just these two commands.
+small_dump() {
+    printf '%s\n' \
+        '{"execute": "qmp_capabilities", "id": "a"}' '{"return": {}, "id": "a"}' \
+        '{"execute": "query-qmp-schema", "id": "b"}' \
+        '{"return": [{"name": "qmp_capabilities", "meta-type": "command", "arg-type": "0", "ret-type": "0"},
+                     {"name": "query-qmp-schema", "meta-type": "command", "arg-type": "0", "ret-type": "0"},
+                     {"name": "0", "meta-type": "object", "members": []}], "id": "b"}' \
+        >"$1"
+}

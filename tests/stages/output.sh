@@ -7,14 +7,12 @@ T=$TMPDIR/files
 mkdir -p "$T"
 printf "{ 'enum': 'Color', 'data': [ 'red' ] }\n{ 'command': 'paint', 'data': { 'c': 'Color' } }\n" \
     >"$T/s.json"
-printf '%s\n' \
-    '{"execute": "qmp_capabilities", "id": "a"}' '{"return": {}, "id": "a"}' \
-    '{"execute": "query-qmp-schema", "id": "b"}' \
-    '{"return": [{"name": "qmp_capabilities", "meta-type": "command", "arg-type": "0", "ret-type": "0"},
-                 {"name": "query-qmp-schema", "meta-type": "command", "arg-type": "0", "ret-type": "0"},
-                 {"name": "0", "meta-type": "object", "members": []}], "id": "b"}' \
-    >"$T/raw.replies"
+small_dump "$T/raw.replies"
 printf 'rules:\n  - {id: caps, command: qmp_capabilities}\n' >"$T/r.yaml"
+
+# Standard output by a link of the test's own (never the system's
+# /dev/stdout: a writer that replaced what it writes would replace it).
+ln -sf /proc/self/fd/1 "$T/stdout"
 
 # A canonical dump, written by qapic itself.
 cp "$T/raw.replies" "$T/d.replies"
@@ -54,8 +52,35 @@ full "replies fix --check" replies fix --check "$T/d.replies"
 full "replies validate" replies validate "$T/d.replies" '{"execute": "qmp_capabilities"}'
 full "replies schema" replies schema "$T/d.replies"
 full "compat" compat --rules "$T/r.yaml" "$T/d.replies"
+full "validate" validate --schema "$T/d.replies" '{"execute": "qmp_capabilities"}'
+full "validate json" validate --format=json --schema "$T/d.replies" '{"execute": "qmp_capabilities"}'
+full "diff" diff "$T/d.replies" "$T/s.json"
+full "diff markdown" diff --format=markdown "$T/d.replies" "$T/s.json"
+"$QAPIC" gen c -o "$T/gen" --depfile "$T/stdout" "$T/s.json" >/dev/full 2>"$ERR"
+check "output: /dev/full: gen c --depfile on standard output exits 2" test $? -eq 2
+grep_out "output: /dev/full: gen c --depfile says so" "cannot write '.*stdout': No space left on device" "$ERR"
+check "output: /dev/full: gen c --depfile: all or nothing" test ! -e "$T/gen/qmp.h"
 full "compat tsv" compat --format=tsv --rules "$T/r.yaml" "$T/d.replies"
 full "compat --calls" compat --rules "$T/r.yaml" --calls "$T/d.replies"
+
+# A command that found problems (exit 1) and could not write its report
+# exits 2: the lost output wins.
+printf '{"execute": "query-qmp-schema"}\n{"return": []}\n' >"$T/bad.replies"
+full "replies check, problems" replies check "$T/bad.replies"
+full "replies check json, problems" replies check --format=json "$T/bad.replies"
+full "replies validate, invalid" replies validate "$T/d.replies" '{"execute": "no-such-command"}'
+full "query, false" query "$T/s.json" paint/arg-type/nope
+full "replies fix --check, not canonical" replies fix --check "$T/raw.replies"
+
+# Diagnostics that cannot be written: exit 2, whatever was found (there is
+# nowhere left to say why).
+printf "{ 'struct': 'x' }\n" >"$T/bad.json"
+$QAPIC_WRAPPER "$QAPIC" check "$T/bad.json" 2>/dev/full </dev/null
+check "output: stderr on /dev/full: problems give exit 2" test $? -eq 2
+$QAPIC_WRAPPER "$QAPIC" replies check "$T/bad.replies" >/dev/null 2>/dev/full </dev/null
+check "output: stderr on /dev/full: replies check gives exit 2" test $? -eq 2
+$QAPIC_WRAPPER "$QAPIC" check "$T/s.json" 2>/dev/full </dev/null
+check "output: stderr on /dev/full: nothing to say is fine" test $? -eq 0
 
 # check writes nothing to stdout, so there is nothing to fail.
 $QAPIC_WRAPPER "$QAPIC" check "$T/s.json" >/dev/full 2>"$ERR" </dev/null

@@ -7,6 +7,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/source.h"
+#include "base/visible.h"
 #include "helpers.h"
 
 /* Line 2 starts at offset 4; "xyz" is at offset 6, column 3. */
@@ -188,6 +189,52 @@ START_TEST(schema_newlines)
 }
 END_TEST
 
+/* S[0..LEN) made visible. */
+static void expect_visible(const char *s, size_t len, const char *want)
+{
+    qc_buf b = QC_BUF_INIT;
+    qc_visible_append(&b, s, len);
+    ck_assert_str_eq(b.data ? b.data : "", want);
+    ck_assert(qc_visible_is_plain(s, len) == !strcmp(want, s));
+    qc_buf_free(&b);
+}
+
+START_TEST(visible_text)
+{
+    expect_visible("plain text, caf\xc3\xa9 \xe2\x82\xac", 21, "plain text, caf\xc3\xa9 \xe2\x82\xac");
+    expect_visible("a\tb\nc\rd", 7, "a\\tb\\nc\\rd");
+    expect_visible("\x1b[31mred", 8, "\\x1b[31mred");
+    expect_visible("nul\0x\x7f", 6, "nul\\x00x\\x7f");
+    expect_visible("\xc2\x9b" "2J", 4, "\\u009b2J");                 /* C1 CSI */
+    expect_visible("ab\xe2\x80\xae" "cd", 7, "ab\\u202ecd");          /* RLO */
+    expect_visible("caf\xe9!", 5, "caf\\xe9!");                      /* not UTF-8 */
+    expect_visible("\xed\xa0\x80", 3, "\\xed\\xa0\\x80");            /* surrogate */
+    expect_visible("back\\slash", 10, "back\\slash");
+    expect_visible("", 0, "");
+}
+END_TEST
+
+START_TEST(text_formats_escape)
+{
+    qc_source *s = qc_source_from_mem(qc_test_arena, "f\x1b.json", "x\n", 2, false);
+    qc_diagnostic *dg = qc_error(qc_test_diag, qc_loc_make(s, 0), "test-code",
+                                 "unknown command '%s'", "\x1b]0;pwned\x07");
+    qc_diag_in_definition(dg, "command", "a\nb");
+    qc_diag_note(dg, qc_loc_make(s, 1), NULL, NULL, "see '\xc2\x9b'");
+    char *out = qc_test_flushed(qc_test_diag);
+    ck_assert_str_eq(out, "f\\x1b.json: In command 'a\\nb':\n"
+                          "f\\x1b.json:1:1: error: unknown command '\\x1b]0;pwned\\x07'\n"
+                          "f\\x1b.json:1:2: note: see '\\u009b'\n");
+    free(out);
+    /* The JSON format has escapes of its own, and keeps every character. */
+    qc_diag_set_format(qc_test_diag, QC_DIAG_JSON);
+    qc_error(qc_test_diag, qc_loc_make(s, 0), "test-code", "x\x1by\xff");
+    out = qc_test_flushed(qc_test_diag);
+    ck_assert_ptr_nonnull(strstr(out, "\"message\": \"x\\u001by\\ufffd\""));
+    free(out);
+}
+END_TEST
+
 Suite *qc_suite_diag(void)
 {
     Suite *s = suite_create("qc_test_diag");
@@ -205,6 +252,8 @@ Suite *qc_suite_diag(void)
     tcase_add_test(tc, no_location);
     tcase_add_test(tc, source_freed_before_flush);
     tcase_add_test(tc, schema_newlines);
+    tcase_add_test(tc, visible_text);
+    tcase_add_test(tc, text_formats_escape);
     suite_add_tcase(s, tc);
     return s;
 }

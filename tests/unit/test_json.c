@@ -34,11 +34,16 @@ START_TEST(string_unicode)
     expect_string("\xc3\xa9", 2, "\"\\u00e9\"");                 /* é */
     expect_string("\xe2\x82\xac", 3, "\"\\u20ac\"");             /* € */
     expect_string("\xf0\x9f\x98\x80", 4, "\"\\ud83d\\ude00\"");  /* U+1F600 */
-    /* Bytes that start no well-formed sequence stand for themselves. */
-    expect_string("\xff", 1, "\"\\u00ff\"");
-    expect_string("\xc3", 1, "\"\\u00c3\"");
-    expect_string("\xc0\x80", 2, "\"\\u00c0\\u0080\"");          /* overlong */
-    expect_string("\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\"");  /* surrogate */
+    /* Each byte that is no part of a well-formed sequence is one U+FFFD;
+     * the bytes after it are kept. */
+    expect_string("\xff", 1, "\"\\ufffd\"");
+    expect_string("\xc3", 1, "\"\\ufffd\"");
+    expect_string("caf\xe9.json", 9, "\"caf\\ufffd.json\"");
+    expect_string("\xc0\x80", 2, "\"\\ufffd\\ufffd\"");          /* overlong */
+    expect_string("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"");  /* surrogate */
+    expect_string("\xe2\x82z", 3, "\"\\ufffd\\ufffdz\"");        /* cut short */
+    expect_string("\xf0\x9f\x98\x80\xff\xc3\xa9", 7,
+                  "\"\\ud83d\\ude00\\ufffd\\u00e9\"");
 }
 END_TEST
 

@@ -1,6 +1,7 @@
 /* Unit tests for src/base/output.c: atomic replacement, modes,
- * write-if-changed, and a failed write that leaves the old file alone;
- * and for src/base/utf8.c. */
+ * write-if-changed, a failed write that leaves the old file alone,
+ * symbolic links, hard links and read-only files; and for
+ * src/base/utf8.c. */
 #include <check.h>
 #include <dirent.h>
 #include <signal.h>
@@ -44,7 +45,7 @@ START_TEST(replaces_keeping_mode)
     const char *path = qc_test_path("out.txt");
     qc_test_write_file("out.txt", "old\n");
     ck_assert_int_eq(chmod(path, 0640), 0);
-    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4));
+    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4, 0));
     ck_assert_str_eq(slurp(path), "new\n");
     struct stat st;
     ck_assert_int_eq(stat(path, &st), 0);
@@ -53,7 +54,7 @@ START_TEST(replaces_keeping_mode)
     /* A new file: 0666 less the umask. */
     mode_t mask = umask(022);
     const char *fresh = qc_test_path("fresh.txt");
-    ck_assert(qc_output_write(qc_test_diag, fresh, "x", 1));
+    ck_assert(qc_output_write(qc_test_diag, fresh, "x", 1, 0));
     umask(mask);
     ck_assert_int_eq(stat(fresh, &st), 0);
     ck_assert_uint_eq(st.st_mode & 07777, 0644);
@@ -64,7 +65,7 @@ START_TEST(write_if_changed)
 {
     const char *path = qc_test_path("gen.h");
     bool changed;
-    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, &changed));
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, 0, &changed));
     ck_assert(changed);
     /* Back-date it; the same text again must leave it (and its time). */
     struct stat st;
@@ -72,12 +73,12 @@ START_TEST(write_if_changed)
                                             "touch -d '2001-01-01' '%s'", path)), 0);
     ck_assert_int_eq(stat(path, &st), 0);
     time_t before = st.st_mtime;
-    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, &changed));
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "abc\n", 4, 0, &changed));
     ck_assert(!changed);
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_eq((long)st.st_mtime, (long)before);
     /* Other text (even a prefix of the old) is written. */
-    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "ab", 2, &changed));
+    ck_assert(qc_output_write_if_changed(qc_test_diag, path, "ab", 2, 0, &changed));
     ck_assert(changed);
     ck_assert_str_eq(slurp(path), "ab");
     ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
@@ -97,7 +98,7 @@ START_TEST(failure_leaves_the_old_file)
     ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
     char big[100];
     memset(big, 'x', sizeof big);
-    bool ok = qc_output_write(qc_test_diag, path, big, sizeof big);
+    bool ok = qc_output_write(qc_test_diag, path, big, sizeof big, 0);
     setrlimit(RLIMIT_FSIZE, &old);
     signal(SIGXFSZ, prev);
     ck_assert(!ok);
@@ -107,8 +108,171 @@ START_TEST(failure_leaves_the_old_file)
     ck_assert_ptr_nonnull(strstr(qc_diagnostic_message(qc_diag_get(qc_test_diag, 0)),
                                  "keep.txt"));
     /* No directory to write in: reported, nothing created. */
-    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("no/such/dir/f"), "x", 1));
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("no/such/dir/f"), "x", 1, 0));
     ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 2);
+}
+END_TEST
+
+START_TEST(through_symlinks)
+{
+    qc_test_write_file("real.txt", "old\n");
+    ck_assert_int_eq(symlink("real.txt", qc_test_path("link.txt")), 0);
+    ck_assert(qc_output_write(qc_test_diag, qc_test_path("link.txt"), "new\n", 4, 0));
+    struct stat st;
+    ck_assert_int_eq(lstat(qc_test_path("link.txt"), &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_str_eq(slurp(qc_test_path("real.txt")), "new\n");
+    /* A dangling link creates its target. */
+    ck_assert_int_eq(symlink("made.txt", qc_test_path("dangling.txt")), 0);
+    ck_assert(qc_output_write(qc_test_diag, qc_test_path("dangling.txt"), "x", 1, 0));
+    ck_assert_str_eq(slurp(qc_test_path("made.txt")), "x");
+    /* Unchanged text through a link: nothing written. */
+    bool changed = true;
+    ck_assert(qc_output_write_if_changed(qc_test_diag, qc_test_path("link.txt"),
+                                         "new\n", 4, 0, &changed));
+    ck_assert(!changed);
+    ck_assert_int_eq(entries(), 4);         /* no temporary left */
+    ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
+}
+END_TEST
+
+START_TEST(refusals)
+{
+    /* Hard links: refused, forced or not; both names stay one file. */
+    qc_test_write_file("a.txt", "old\n");
+    ck_assert_int_eq(link(qc_test_path("a.txt"), qc_test_path("b.txt")), 0);
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("a.txt"), "new\n", 4, 0));
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("a.txt"), "new\n", 4,
+                               QC_OUTPUT_FORCE));
+    ck_assert_str_eq(qc_test_first_code(), "io-hard-links");
+    ck_assert_str_eq(slurp(qc_test_path("b.txt")), "old\n");
+    struct stat st;
+    ck_assert_int_eq(stat(qc_test_path("a.txt"), &st), 0);
+    ck_assert_uint_eq(st.st_nlink, 2);
+    unlink(qc_test_path("b.txt"));
+    qc_test_reset_diag();
+
+    /* Read-only: refused (root too), unless forced; the mode is kept. */
+    const char *ro = qc_test_path("a.txt");
+    ck_assert_int_eq(chmod(ro, 0444), 0);
+    ck_assert(!qc_output_write(qc_test_diag, ro, "new\n", 4, 0));
+    ck_assert_str_eq(qc_test_first_code(), "io-read-only");
+    ck_assert_str_eq(slurp(ro), "old\n");
+    /* The same text is no rewrite: nothing to refuse. */
+    bool changed = true;
+    ck_assert(qc_output_write_if_changed(qc_test_diag, ro, "old\n", 4, 0, &changed));
+    ck_assert(!changed);
+    ck_assert(qc_output_write(qc_test_diag, ro, "new\n", 4, QC_OUTPUT_FORCE));
+    ck_assert_str_eq(slurp(ro), "new\n");
+    ck_assert_int_eq(stat(ro, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0444);
+    ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 1);
+
+    /* A directory is no file to write. */
+    qc_test_mkdir("dir");
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("dir"), "x", 1, 0));
+    ck_assert_int_eq(entries(), 2);
+}
+END_TEST
+
+START_TEST(owner_kept)
+{
+    if (geteuid() != 0)
+        return;     /* only root can own another user's file */
+    const char *path = qc_test_path("owned.txt");
+    qc_test_write_file("owned.txt", "old\n");
+    ck_assert_int_eq(chown(path, 65534, 65534), 0);
+    ck_assert_int_eq(chmod(path, 0604), 0);
+    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4, 0));
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_uid, 65534);
+    ck_assert_uint_eq(st.st_gid, 65534);
+    ck_assert_uint_eq(st.st_mode & 07777, 0604);
+    ck_assert_str_eq(slurp(path), "new\n");
+}
+END_TEST
+
+/* Sets (generated files): each path as qc_output_write treats it, and a
+ * refusal of one leaves every file as it was. */
+START_TEST(sets)
+{
+    qc_test_write_file("a.c", "old a\n");
+    qc_test_write_file("real.h", "old h\n");
+    ck_assert_int_eq(symlink("real.h", qc_test_path("b.h")), 0);
+    qc_test_write_file("c.c", "same\n");
+    ck_assert_int_eq(chmod(qc_test_path("a.c"), 0640), 0);
+    qc_output_set *s = qc_output_set_new();
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("a.c"), "new a\n", 6));
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("b.h"), "new h\n", 6));
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("c.c"), "same\n", 5));
+    /* Nothing is in place before the commit. */
+    ck_assert_str_eq(slurp(qc_test_path("a.c")), "old a\n");
+    size_t n = 0;
+    ck_assert(qc_output_set_commit(s, qc_test_diag, &n));
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(slurp(qc_test_path("a.c")), "new a\n");
+    ck_assert_str_eq(slurp(qc_test_path("real.h")), "new h\n");
+    struct stat st;
+    ck_assert_int_eq(lstat(qc_test_path("b.h"), &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_int_eq(stat(qc_test_path("a.c"), &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0640);
+    ck_assert_int_eq(entries(), 4);
+
+    /* A read-only file refuses the set: nothing changes, nothing is left. */
+    ck_assert_int_eq(chmod(qc_test_path("c.c"), 0444), 0);
+    s = qc_output_set_new();
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("a.c"), "newer\n", 6));
+    ck_assert(!qc_output_set_add(s, qc_test_diag, qc_test_path("c.c"), "other\n", 6));
+    ck_assert_str_eq(qc_test_first_code(), "io-read-only");
+    ck_assert(!qc_output_set_add(s, qc_test_diag, qc_test_path("b.h"), "newer\n", 6));
+    ck_assert(!qc_output_set_commit(s, qc_test_diag, NULL));
+    ck_assert_str_eq(slurp(qc_test_path("a.c")), "new a\n");
+    ck_assert_str_eq(slurp(qc_test_path("c.c")), "same\n");
+    ck_assert_int_eq(entries(), 4);
+    qc_test_reset_diag();
+
+    /* Forced, it is rewritten, mode kept. */
+    s = qc_output_set_new();
+    qc_output_set_flags(s, QC_OUTPUT_FORCE);
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("c.c"), "other\n", 6));
+    ck_assert(qc_output_set_commit(s, qc_test_diag, NULL));
+    ck_assert_str_eq(slurp(qc_test_path("c.c")), "other\n");
+    ck_assert_int_eq(stat(qc_test_path("c.c"), &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0444);
+
+    /* An abort leaves nothing behind. */
+    s = qc_output_set_new();
+    ck_assert(qc_output_set_add(s, qc_test_diag, qc_test_path("d.c"), "d\n", 2));
+    qc_output_set_abort(s);
+    ck_assert_int_eq(entries(), 4);
+    ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
+}
+END_TEST
+
+/* Files written only when nothing is there (a test skeleton). */
+START_TEST(write_new)
+{
+    bool existed = true;
+    const char *path = qc_test_path("mine.c");
+    ck_assert(qc_output_write_new(qc_test_diag, path, "first\n", 6, &existed));
+    ck_assert(!existed);
+    ck_assert_str_eq(slurp(path), "first\n");
+    ck_assert(qc_output_write_new(qc_test_diag, path, "second\n", 7, &existed));
+    ck_assert(existed);
+    ck_assert_str_eq(slurp(path), "first\n");
+    /* A dangling link is something there too: neither it nor its target
+     * is touched. */
+    ck_assert_int_eq(symlink("nowhere.c", qc_test_path("dangling.c")), 0);
+    ck_assert(qc_output_write_new(qc_test_diag, qc_test_path("dangling.c"), "x", 1,
+                                  &existed));
+    ck_assert(existed);
+    ck_assert_int_eq(access(qc_test_path("nowhere.c"), F_OK), -1);
+    ck_assert(!qc_output_write_new(qc_test_diag, qc_test_path("no/dir/x.c"), "x", 1,
+                                   &existed));
+    ck_assert(!existed);
+    ck_assert_int_eq(entries(), 2);
 }
 END_TEST
 
@@ -145,6 +309,11 @@ Suite *qc_suite_output(void)
     tcase_add_test(tc, replaces_keeping_mode);
     tcase_add_test(tc, write_if_changed);
     tcase_add_test(tc, failure_leaves_the_old_file);
+    tcase_add_test(tc, through_symlinks);
+    tcase_add_test(tc, refusals);
+    tcase_add_test(tc, owner_kept);
+    tcase_add_test(tc, sets);
+    tcase_add_test(tc, write_new);
     tcase_add_test(tc, utf8);
     suite_add_tcase(s, tc);
     return s;

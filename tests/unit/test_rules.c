@@ -88,6 +88,35 @@ static const bad_case bad_cases[] = {
       "rules-unknown-key", 3, 5 },
     { "after unicode column", "rules:\n  - {id: \xc3\xa9, cmd: x}\n",
       "rules-unknown-key", 2, 13 },
+    { "column past 64 characters of unicode",
+      "rules: [{id: \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\", command: x}, {id: b, cmd: x}]\n",
+      "rules-unknown-key", 1, 103 },
+    { "byte order mark", "\xef\xbb\xbfrules:\n  - {id: a, cmd: x}\n",
+      "rules-unknown-key", 2, 13 },
+    { "crlf", "rules:\r\n  - {id: a,\r\n     cmd: x}\r\n", "rules-unknown-key", 3, 6 },
+    { "utf-16 is not read", "\xff\xfer\0u\0", "rules-yaml-syntax", 1, 1 },
+    { "null key", "rules:\n  - {id: a, command: x, arguments: {~: string}}\n",
+      "rules-null-key", 2, 37 },
+    { "quoted ~ is no member name", "rules:\n  - {id: a, command: x, arguments: ['~']}\n",
+      "rules-bad-path", 2, 37 },
+    { "member name with a space", "rules:\n  - {id: a, command: x, arguments: [a b]}\n",
+      "rules-bad-path", 2, 37 },
+    { "empty id", "rules:\n  - {id: '', command: x}\n", "rules-bad-id", 2, 10 },
+    { "id with a pipe", "rules:\n  - {id: a|b, command: x}\n", "rules-bad-id", 2, 10 },
+    { "id with ESC", "rules:\n  - {id: \"\\e\", command: x}\n", "rules-bad-id", 2, 10 },
+    { "NUL in a command", "rules:\n  - {id: a, command: \"x\\0y\"}\n",
+      "rules-nul-character", 2, 22 },
+    { "too deep", "rules: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+      "rules-too-deep", 1, 39 },
+    { "too many nodes", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+      "rules: []\n", "rules-too-large", 6, 20 },
 };
 
 START_TEST(malformed_is_located)
