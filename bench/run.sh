@@ -244,6 +244,43 @@ bench_compile() {
 }
 bench_compile
 
+# The generated tests of the full schema, as make check builds them:
+# gen c and gen tests (with the migration rules and a dump to replay),
+# compile everything with two jobs (-O0, -Werror), link, run the suites.
+# The issue's goal: under 90 s in CI on two cores.  Needs gcc, Check and
+# the runtime library (make all).
+bench_gen_tests() {
+    local name="gen tests: generate, compile, run (full)" target=90000
+    local d=$tmp/gen-tests t0 t1 ms rt=$top/build/libqapic-runtime.a
+    [ -n "$BENCH_FILTER" ] && [[ $name != *"$BENCH_FILTER"* ]] && return
+    if ! have gcc || ! have pkg-config || [ ! -f "$rt" ]; then
+        printf '%-44s skipped: %s\n' "$name" "no gcc, pkg-config or runtime library"
+        return
+    fi
+    rm -rf "$d" && mkdir -p "$d/obj"
+    t0=$(date +%s%N)
+    if ! { "$QAPIC" gen c --std=qemu-10.0 -o "$d/qmp-bindings" "$schema" &&
+           "$QAPIC" gen tests --std=qemu-10.0 -o "$d/qmp-tests" \
+               --rules "$top/rules/qemu-migration.yaml" --replies "$dump" "$schema" &&
+           ls "$d"/qmp-bindings/*.c "$d"/qmp-tests/*.c |
+               xargs -P2 -I{} sh -c 'gcc -std=c11 -Wall -Wextra -Werror -I"$1" \
+                   $(pkg-config --cflags check json-c) -c "$2" -o "$3/$(basename "$2").o"' \
+                   _ "$top/runtime" {} "$d/obj" &&
+           gcc -o "$d/run" "$d"/obj/*.o "$rt" $(pkg-config --libs check json-c) &&
+           "$d/run"; } >"$tmp/gt.err" 2>&1; then
+        printf '%-44s error: %s\n' "$name" "$(grep -m1 -E 'error|F:' "$tmp/gt.err")"
+        return
+    fi
+    t1=$(date +%s%N)
+    ms=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
+    # shellcheck disable=SC2059
+    printf "$fmt" "$name" "$ms" "$target" "-" "-"
+    if awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
+        slow=$((slow + 1))
+    fi
+}
+bench_gen_tests
+
 echo
 if [ $slow -gt 0 ]; then
     echo "$slow benchmark(s) slower than target"

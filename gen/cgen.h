@@ -86,6 +86,9 @@ typedef struct cg {
 
 /* cview.c */
 bool cg_view(cg *g);
+/* Claims IDENT for a fixed name of generated code (the tests' own
+ * externals), reporting a clash with the bindings' names. */
+void cg_claim_fixed(cg *g, const char *ident);
 /* Whether the configuration keeps C. */
 bool cg_cond_kept(const cg *g, const qc_cond *c);
 /* The view of entity E. */
@@ -135,6 +138,9 @@ const char *cg_doc_feature_text(qc_arena *a, const qc_doc *doc,
                                 const char *name);
 /* The first paragraph of the definition's doc (for descriptors). */
 const char *cg_doc_body(const qc_doc *doc);
+
+/* Appends a file NAME holding E's text to OUT, and empties E (gen_c.c). */
+void cg_add_file(qc_gen_output *out, const char *name, qc_emit *e);
 
 /* The comment at the top of every generated file. */
 void cg_file_banner(cg *g, qc_emit *out, const char *what);

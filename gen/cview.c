@@ -90,6 +90,11 @@ static void claim(cg *g, const char *ident, const qc_entity *e,
     g->failed = true;
 }
 
+void cg_claim_fixed(cg *g, const char *ident)
+{
+    claim(g, ident, NULL, NULL);
+}
+
 static void claim_fixed(cg *g)
 {
     static const char *const funcs[] = { "schema", "type", "command",

@@ -24,7 +24,7 @@ void qc_gen_output_free(qc_gen_output *out)
     out->n = out->cap = 0;
 }
 
-static void add_file(qc_gen_output *out, const char *name, qc_emit *e)
+void cg_add_file(qc_gen_output *out, const char *name, qc_emit *e)
 {
     if (out->n == out->cap) {
         size_t cap = out->cap ? 2 * out->cap : 64;
@@ -99,26 +99,26 @@ static void gen_files(cg *g, qc_gen_output *out)
     qc_emit e = QC_EMIT_INIT;
     const char *p = g->p;
     umbrella(g, &e);
-    add_file(out, qc_arena_printf(g->a, "%s.h", p), &e);
+    cg_add_file(out, qc_arena_printf(g->a, "%s.h", p), &e);
     cg_types_header(g, &e);
-    add_file(out, qc_arena_printf(g->a, "%s-types.h", p), &e);
+    cg_add_file(out, qc_arena_printf(g->a, "%s-types.h", p), &e);
     cg_commands_header(g, &e);
-    add_file(out, qc_arena_printf(g->a, "%s-commands.h", p), &e);
+    cg_add_file(out, qc_arena_printf(g->a, "%s-commands.h", p), &e);
     cg_events_header(g, &e);
-    add_file(out, qc_arena_printf(g->a, "%s-events.h", p), &e);
+    cg_add_file(out, qc_arena_printf(g->a, "%s-events.h", p), &e);
     qc_hashmap *used = qc_hashmap_new(g->a);
     for (size_t i = 0; i < g->s->n_modules; i++) {
         const qc_smodule *m = g->s->modules[i];
         cg_module_source(g, m, &e);
-        add_file(out, qc_arena_printf(g->a, "%s-types-%s.c", p,
+        cg_add_file(out, qc_arena_printf(g->a, "%s-types-%s.c", p,
                                       module_stem(g, m, used)), &e);
     }
     cg_schema_source(g, &e);
-    add_file(out, qc_arena_printf(g->a, "%s-schema.c", p), &e);
+    cg_add_file(out, qc_arena_printf(g->a, "%s-schema.c", p), &e);
     cg_commands_source(g, &e);
-    add_file(out, qc_arena_printf(g->a, "%s-commands.c", p), &e);
+    cg_add_file(out, qc_arena_printf(g->a, "%s-commands.c", p), &e);
     cg_events_source(g, &e);
-    add_file(out, qc_arena_printf(g->a, "%s-events.c", p), &e);
+    cg_add_file(out, qc_arena_printf(g->a, "%s-events.c", p), &e);
     qc_emit_free(&e);
 }
 

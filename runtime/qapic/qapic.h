@@ -7,5 +7,6 @@
 #include "qapic/error.h"
 #include "qapic/codec.h"
 #include "qapic/client.h"
+#include "qapic/oneof.h"
 
 #endif
