@@ -52,6 +52,41 @@ static size_t utf8_len(const char *p, size_t avail)
     return n;
 }
 
+/* The code unit of the 4 hex digits at P (AVAIL bytes left), or -1 when
+ * they are not (json-c then reports the escape). */
+static long hex4(const char *p, size_t avail)
+{
+    long v = 0;
+    if (avail < 4)
+        return -1;
+    for (int k = 0; k < 4; k++) {
+        char c = p[k];
+        int d = c >= '0' && c <= '9' ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* The length of the \u escape at I (6, or 12 for a surrogate pair), or 0
+ * for a lone surrogate, which json-c would turn into U+FFFD silently
+ * (QEMU refuses it, and so does the tool's own JSON parser). */
+static size_t u_escape_len(const char *s, size_t len, size_t i)
+{
+    long cp = hex4(s + i + 2, len - i - 2);
+    if (cp < 0xd800 || cp > 0xdfff)
+        return 6;
+    if (cp >= 0xdc00)
+        return 0;
+    if (i + 8 > len || s[i + 6] != '\\' || s[i + 7] != 'u')
+        return 0;
+    long lo = hex4(s + i + 8, len - i - 8);
+    return lo >= 0xdc00 && lo <= 0xdfff ? 12 : 0;
+}
+
 /* Past the string starting at I (a '"'); returns the offset after it. */
 static int scan_string(scan *sc, size_t *pi)
 {
@@ -65,7 +100,11 @@ static int scan_string(scan *sc, size_t *pi)
             if (i + 1 < len && s[i + 1] == 'u') {
                 if (i + 6 <= len && !memcmp(s + i + 2, "0000", 4))
                     nul = true;
-                i += 2;     /* json-c checks the hex digits */
+                size_t n = u_escape_len(s, len, i);
+                if (!n)
+                    return fail(sc, i, "lone surrogate in a \\u escape");
+                /* json-c checks the hex digits (of a pair: checked) */
+                i += n == 12 ? 12 : 2;
             } else {
                 i += 2;
             }

@@ -80,8 +80,9 @@ void *qapic_decode_text(const qapic_type *t, const char *text, size_t len,
 /* Parses LEN bytes of TEXT as one strict RFC 8259 JSON value (nothing but
  * whitespace around it, nesting up to 1024) into *OUT (a new reference;
  * NULL for null).  Unlike json-c's tokener it refuses NaN, Infinity,
- * control characters and invalid UTF-8 in strings, and member names with
- * an escaped NUL; integer literals beyond the int64/uint64 range become
+ * control characters and invalid UTF-8 in strings, '\u' escapes of lone
+ * surrogates (json-c makes them U+FFFD; QEMU refuses them), and member
+ * names with an escaped NUL; integer literals beyond the int64/uint64 range become
  * doubles (json-c would clamp them), as in QEMU.  The integer checks of
  * qapic_decode are only exact on trees parsed so.  0, or -1 with a DECODE
  * error ("invalid JSON at byte 17: ..."). */

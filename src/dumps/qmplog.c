@@ -3,12 +3,13 @@
  * A plain JSON stream is parsed as it is.  Anything else is rewritten
  * into a text of the same lines that is one: every message found is kept
  * (single-quoted strings turned into JSON strings), everything else
- * becomes blanks, so that the messages keep their line numbers. */
+ * becomes blanks, so that the messages keep their lines and columns. */
 #include "dumps/qmplog.h"
 
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "syntax/parse.h"
 
 bool qc_qmplog_is_command(const qc_value *msg)
@@ -82,11 +83,14 @@ static void put_converted(qc_buf *b, const char *t, size_t from, size_t to)
     }
 }
 
-/* Appends T[FROM..TO) as blanks, keeping its line breaks. */
+/* Appends T[FROM..TO) as blanks, keeping its line breaks and tabs and
+ * giving each character one blank, so that what follows keeps its line
+ * and column (columns count characters, and tabs their own way). */
 static void put_blank(qc_buf *b, const char *t, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++)
-        qc_buf_putc(b, t[i] == '\n' ? '\n' : ' ');
+        if (!qc_utf8_is_cont((unsigned char)t[i]))
+            qc_buf_putc(b, t[i] == '\n' || t[i] == '\t' ? t[i] : ' ');
 }
 
 /* Does the text T[FROM..TO) end in an arrow that logs put before a

@@ -23,7 +23,8 @@ typedef struct qc_qmplog {
     qc_value **msgs;        /* the messages in order */
     size_t n;
     /* The text the messages are located in: SRC itself when it is a
-     * plain JSON stream, else a copy with the same path and lines. */
+     * plain JSON stream, else a copy with the same path, lines and
+     * columns. */
     const qc_source *src;
     size_t skipped;         /* message-like parts that did not parse */
     bool plain;             /* SRC was a plain JSON stream */

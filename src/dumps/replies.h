@@ -77,6 +77,12 @@ typedef enum {
 qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
                             qc_diag *d);
 
+/* qc_replies_read with the grammar alone, as when the fast path declines
+ * (QC_REPLIES_FULL, never canonical), for the tests that hold the two readers
+ * against each other: wherever the fast path accepts a text, both must
+ * give the same entries with the same trees. */
+qc_replies *qc_replies_read_slow(qc_arena *a, qc_source *src, qc_diag *d);
+
 /* "entry 12, reply to 'query-kvm' (libvirt-6)": how messages name entry I
  * (1-based in the text).  Allocated from A. */
 const char *qc_replies_label(qc_arena *a, const qc_replies *r, size_t i);

@@ -331,7 +331,8 @@ static bool key_seen(struct fp *f, struct keyset *ks, const char *s,
                      size_t len, uint32_t h)
 {
     size_t n = f->nkeys - ks->base;
-    const struct rawkey *keys = f->keys + ks->base;
+    /* No keys yet: F->keys may be NULL, and NULL + 0 is undefined. */
+    const struct rawkey *keys = n ? f->keys + ks->base : NULL;
     if (n >= KEYS_LINEAR && (!ks->index || 2 * n > ks->mask))
         keyset_build(f, ks, n);
     if (ks->index) {

@@ -198,14 +198,14 @@ static void pair_up(qc_replies *r)
     }
 }
 
-qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
-                            qc_diag *d)
+static qc_replies *read_replies(qc_arena *a, qc_source *src,
+                                qc_replies_mode mode, bool fast, qc_diag *d)
 {
     qc_replies *r = qc_arena_alloc(a, sizeof *r);
     struct qc_rentvec ents = { NULL, 0, 0 };
 
     r->src = src;
-    r->canonical = qc_replies_fast_read(a, src, &ents, mode);
+    r->canonical = fast && qc_replies_fast_read(a, src, &ents, mode);
     if (!r->canonical)
         slow_read(a, src, r, &ents);
     r->n = ents.n;
@@ -223,6 +223,17 @@ qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
         qc_diag_show_column(dg);
     }
     return r;
+}
+
+qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
+                            qc_diag *d)
+{
+    return read_replies(a, src, mode, true, d);
+}
+
+qc_replies *qc_replies_read_slow(qc_arena *a, qc_source *src, qc_diag *d)
+{
+    return read_replies(a, src, QC_REPLIES_FULL, false, d);
 }
 
 const char *qc_replies_label(qc_arena *a, const qc_replies *r, size_t i)

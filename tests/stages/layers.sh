@@ -14,7 +14,7 @@ declare -A may=(
     [probe]="base syntax schema dumps probe runtime"
     [cli]="base syntax schema dumps compat gen probe cli config"
     [runtime]="runtime"
-    [fuzz]="base syntax schema dumps compat gen fuzz"
+    [fuzz]="base syntax schema dumps compat gen fuzz runtime bindings"
     [examples]="runtime bindings"
 )
 

@@ -200,6 +200,11 @@ static const struct {
     { "[\"\xf4\x90\x80\x80\"]", "value: invalid JSON at byte 2: invalid UTF-8 in a string" },
     { "[\"ab\xe2\x82\"]", "value: invalid JSON at byte 4: invalid UTF-8 in a string" },
     { "{\"a\\u0000b\": 1}", "value: invalid JSON at byte 1: member name contains a NUL character" },
+    { "[\"\\ud800\"]", "value: invalid JSON at byte 2: lone surrogate in a \\u escape" },
+    { "[\"a\\uDC00\"]", "value: invalid JSON at byte 3: lone surrogate in a \\u escape" },
+    { "[\"\\ud800\\u0041\"]", "value: invalid JSON at byte 2: lone surrogate in a \\u escape" },
+    { "[\"\\udbff\\ud800\"]", "value: invalid JSON at byte 2: lone surrogate in a \\u escape" },
+    { "[\"\\ud800\\", "value: invalid JSON at byte 2: lone surrogate in a \\u escape" },
     { "[\"abc", "value: invalid JSON at byte 1: unterminated string" },
     { "{'a': 1}", "value: invalid JSON at byte 1: unexpected character" },
     { "/* c */ 1", "value: invalid JSON at byte 0: unexpected character" },
@@ -228,6 +233,11 @@ START_TEST(json_parse_api)
     ck_assert_int_eq(qapic_json_parse(" [1, \"\\u00e9\"]\n", 15, &j, &err), 0);
     ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(j, 1)),
                      "\xc3\xa9");
+    json_object_put(j);
+    /* A surrogate pair is one character; lone halves are refused (see
+     * syntax_errors). */
+    ck_assert_int_eq(qapic_json_parse("\"\\ud83d\\uDE00\"", 14, &j, &err), 0);
+    ck_assert_str_eq(json_object_get_string(j), "\xf0\x9f\x98\x80");
     json_object_put(j);
     /* LEN bounds the text: no NUL terminator needed. */
     ck_assert_int_eq(qapic_json_parse("12345", 3, &j, &err), 0);

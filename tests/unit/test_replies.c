@@ -102,6 +102,48 @@ START_TEST(fast_and_slow_paths_agree)
 }
 END_TEST
 
+START_TEST(slow_path_on_its_own)
+{
+    /* What the fuzz target holds the fast path against: the grammar alone
+     * on a canonical text gives the same entries and trees. */
+    qc_replies *f = read_text(good, true);
+    qc_replies *s = qc_replies_read_slow(qc_test_arena,
+                                         qc_test_source(good, false),
+                                         qc_test_diag);
+    ck_assert(f->canonical);
+    ck_assert(!s->canonical);
+    ck_assert_uint_eq(s->syntax_errors, 0);
+    ck_assert_uint_eq(s->n, f->n);
+    for (size_t i = 0; i < f->n; i++) {
+        ck_assert_uint_eq(s->e[i].start, f->e[i].start);
+        ck_assert_uint_eq(s->e[i].end, f->e[i].end);
+        ck_assert(!s->e[i].skimmed && !f->e[i].skimmed);
+        ck_assert(qc_value_equal(s->e[i].v, f->e[i].v, false));
+    }
+    ck_assert(!qc_replies_is_fixed(s));
+}
+END_TEST
+
+START_TEST(skimmed_first_key)
+{
+    /* The first key read without building anything, before any key was
+     * kept: the key set was looked up at NULL + 0 (undefined; clang's
+     * UBSan stops there; found by fuzz_replies). */
+    static const char text[] = "{\n  \"eiute\": \"\"n";
+    static const qc_replies_mode modes[] = {
+        QC_REPLIES_SCHEMA, QC_REPLIES_FULL, QC_REPLIES_ENTRIES,
+    };
+    for (size_t i = 0; i < 3; i++) {
+        qc_replies *r = qc_replies_read(qc_test_arena,
+                                        qc_test_source(text, false),
+                                        modes[i], qc_test_diag);
+        ck_assert(!r->canonical);
+        ck_assert_uint_eq(r->n, 1);
+        ck_assert_int_eq(r->e[0].kind, QC_RENTRY_BROKEN);
+    }
+}
+END_TEST
+
 START_TEST(resync_after_syntax_error)
 {
     static const char broken[] =
@@ -236,6 +278,8 @@ Suite *qc_suite_replies(void)
     tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
     tcase_add_test(tc, canonical_fast_path);
     tcase_add_test(tc, fast_and_slow_paths_agree);
+    tcase_add_test(tc, slow_path_on_its_own);
+    tcase_add_test(tc, skimmed_first_key);
     tcase_add_test(tc, resync_after_syntax_error);
     tcase_add_test(tc, conversation_problems);
     tcase_add_test(tc, format_problems);

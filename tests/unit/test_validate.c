@@ -609,6 +609,31 @@ START_TEST(logs_with_text_and_single_quotes)
 }
 END_TEST
 
+START_TEST(log_messages_keep_their_columns)
+{
+    /* Before the '{': a tab, non-ASCII text, an arrow.  The rewritten log
+     * locates each message at the line and column it has in the file. */
+    const char *text =
+        "\t-> {'execute': 'stop'}\n"
+        "[caf\xc3\xa9 \xe2\x86\x92] <- {\"return\": {}}\n"
+        "\xc3\xa9t\xc3\xa9: -> {'execute': 'cont'}\n";
+    qc_source *src = qc_test_source(text, false);
+    qc_qmplog log;
+    qc_qmplog_read(qc_test_arena, src, &log);
+    ck_assert(!log.plain);
+    ck_assert_uint_eq(log.n, 3);
+    static const uint32_t at[] = { 4, 15, 10 };     /* bytes of the '{'s */
+    for (size_t i = 0; i < 3; i++) {
+        const qc_value *m = log.msgs[i];
+        uint32_t off = qc_source_line_offset(src, (unsigned)i + 1) + at[i];
+        ck_assert_int_eq(src->text[off], '{');
+        ck_assert_uint_eq(qc_source_line(m->loc.src, m->loc.off), i + 1);
+        ck_assert_uint_eq(qc_source_column(m->loc.src, m->loc.off),
+                          qc_source_column(src, off));
+    }
+}
+END_TEST
+
 Suite *qc_suite_validate(void)
 {
     Suite *s = suite_create("validate");
@@ -633,6 +658,7 @@ Suite *qc_suite_validate(void)
     tcase_add_test(tc, conditions_of_a_build);
     tcase_add_test(tc, qemu_order);
     tcase_add_test(tc, logs_with_text_and_single_quotes);
+    tcase_add_test(tc, log_messages_keep_their_columns);
     suite_add_tcase(s, tc);
     return s;
 }
