@@ -274,7 +274,7 @@ bench_gen_tests() {
     t1=$(date +%s%N)
     ms=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
     # shellcheck disable=SC2059
-    printf "$fmt" "$name" "$ms" "$target" "-" "-"
+    printf "$fmt" "$name" "$ms" "-" "$target" "-" "-"
     if awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
         slow=$((slow + 1))
     fi

@@ -47,15 +47,17 @@ static inline bool in_use(const qc_hashmap *m, const slot *s)
     return s->key && s->gen == m->gen;
 }
 
-/* The slot holding KEY, or the empty one where it would go. */
-/* Inlined: it is the whole cost of a lookup. */
+/* The slot holding KEY, or the empty one where it would go.  Inlined:
+ * it is the whole cost of a lookup.  Keys are often the very string
+ * stored (names interned by the readers): pointers compare first. */
 static inline __attribute__((always_inline)) slot *
 find(const qc_hashmap *m, const char *key, uint32_t h)
 {
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         slot *s = &m->slots[i];
-        if (!in_use(m, s) || (s->hash == h && strcmp(s->key, key) == 0))
+        if (!in_use(m, s)
+            || (s->hash == h && (s->key == key || strcmp(s->key, key) == 0)))
             return s;
     }
 }

@@ -310,6 +310,31 @@ static void on_problem(void *ctx, const char *path, const qc_value *at,
            path && *path ? path : "", path && *path ? ": " : "", message);
 }
 
+/* The validator's view of the dump's schema S, reduced to the commands
+ * the dump executes (building the whole view would cost more than the
+ * validation).  With CHECK_RETURNS, a reply whose command's entry is not
+ * a command, yet names a ret-type, may need any type: the whole view. */
+static qc_vschema *dump_view(qc_rcheck *c, const qc_ischema *s,
+                             bool check_returns)
+{
+    qc_replies *r = c->r;
+    const char **names = qc_arena_alloc_uninit(c->a, (r->n + 1) * sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const qc_rentry *e = &r->e[i];
+        if (!e->execute)
+            continue;
+        if (check_returns && e->kind == QC_RENTRY_REPLY) {
+            const qc_value *x = qc_ischema_lookup(s, e->execute);
+            const char *meta = qc_obj_get_str(x, "meta-type");
+            if (qc_obj_get(x, "ret-type") && (!meta || strcmp(meta, "command")))
+                return qc_vschema_from_ischema(c->a, s, NULL);
+        }
+        names[n++] = e->execute;
+    }
+    return qc_vschema_from_ischema_only(c->a, s, NULL, names, n);
+}
+
 static void check_commands(qc_rcheck *c, const qc_replies_opts *o)
 {
     qc_replies *r = c->r;
@@ -349,7 +374,7 @@ static void check_commands(qc_rcheck *c, const qc_replies_opts *o)
     if (!qc_is_array(schema))
         return;
     qc_ischema *s = qc_ischema_new(c->a, schema);
-    qc_vschema *view = qc_vschema_from_ischema(c->a, s, NULL);
+    qc_vschema *view = dump_view(c, s, o->check_returns);
     qc_validate_opts ro = { .allow_deprecated = true, .allow_unstable = true };
 
     for (size_t i = 0; i < r->n; i++) {

@@ -4,14 +4,16 @@
 #include "dumps/soundness.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/hashmap.h"
 
-/* The keys of the vocabulary.  A dump's keys are mostly one string each
- * (the fast reader shares the copies of short strings), so the check
- * remembers the last string that was each key and compares pointers
- * first: it runs over every entry of every dump. */
+/* The keys of the vocabulary.  The check runs over every entry of every
+ * dump, so it knows each key string by its address once it has seen it
+ * (the fast reader shares the copies of short strings: a dump's keys are
+ * mostly one string each), and each object's keys once it has read them
+ * (see keys_of). */
 enum key {
     K_NAME, K_META_TYPE, K_ARG_TYPE, K_RET_TYPE, K_FEATURES, K_ALLOW_OOB,
     K_MEMBERS, K_TAG, K_VARIANTS, K_TYPE, K_DEFAULT, K_CASE,
@@ -37,15 +39,53 @@ static const struct { const char *s; size_t len; } metas_s[M_COUNT] = {
     KEY("alternate"), KEY("builtin"),
 };
 
+/* Key strings seen, by address: KCACHE slots, direct-mapped. */
+#define KCACHE 64
+struct kc {
+    const char *s;
+    size_t len;
+    enum key k;
+};
+
+/* The members of an object by key (the first of each, K_COUNT for the
+ * keys outside the vocabulary), for the last objects looked at: MEMO
+ * slots, direct-mapped by address.  A check asks several keys of one
+ * object in a row. */
+#define MEMO 8
+struct memo {
+    const qc_value *obj;
+    const qc_value *v[K_COUNT + 1];
+};
+
+/* The names of one list (members, variants, enum values): compared one
+ * by one while the list is short, as most are, hashed beyond FEW. */
+#define FEW 16
+struct seen {
+    const char *few[FEW];
+    size_t n;
+    qc_hashmap *map;            /* the list is long: the names are here */
+    qc_hashmap *store;          /* the map to use then, reset each time */
+};
+
+/* An entry with its meta-type, found once: references look it up all
+ * the time. */
+struct ent {
+    const qc_value *e;
+    const char *meta;           /* the string, or NULL */
+    enum meta m;                /* M_COUNT: none known */
+};
+
 struct sc {
     qc_arena *a;
     qc_diag *d;
     const char *ctx;
     size_t problems;
-    qc_hashmap *by_name;        /* name -> first entry with that name */
-    qc_hashmap *set1, *set2;    /* names seen in one list; reset per list */
-    const char *key_seen[K_COUNT];      /* the last string each key was */
-    const char *meta_seen[M_COUNT];     /* the same for meta-types */
+    qc_hashmap *by_name;        /* name -> first struct ent with it */
+    struct ent *ents;           /* the entries in order, with meta-types */
+    struct seen set1, set2;     /* names seen in one list; reset per list */
+    const char *meta_seen[M_COUNT];     /* the last string each meta-type was */
+    struct kc kcache[KCACHE];
+    struct memo memo[MEMO];
 };
 
 __attribute__((format(printf, 5, 6)))
@@ -77,21 +117,46 @@ static inline bool is_word(const char *s, size_t len, const char *want,
     return true;
 }
 
-static inline bool is_key(struct sc *sc, const qc_member *m, enum key k)
+static enum key key_slow(const qc_member *m, struct kc *c)
 {
-    return is_word(m->key, m->key_len, keys[k].s, keys[k].len,
-                   &sc->key_seen[k]);
+    enum key k = 0;
+    while (k < K_COUNT && (m->key_len != keys[k].len
+                           || memcmp(m->key, keys[k].s, m->key_len)))
+        k++;
+    *c = (struct kc){ m->key, m->key_len, k };
+    return k;
+}
+
+/* The key of member M (K_COUNT: not in the vocabulary). */
+static inline enum key key_of(struct sc *sc, const qc_member *m)
+{
+    uintptr_t p = (uintptr_t)m->key;
+    struct kc *c = &sc->kcache[(p ^ p >> 6 ^ p >> 12) % KCACHE];
+    if (c->s == m->key && c->len == m->key_len)
+        return c->k;
+    return key_slow(m, c);
+}
+
+/* The members of object O by key. */
+static const qc_value *const *keys_of(struct sc *sc, const qc_value *o)
+{
+    uintptr_t p = (uintptr_t)o;
+    struct memo *mo = &sc->memo[(p >> 4 ^ p >> 10) % MEMO];
+    if (mo->obj != o) {
+        mo->obj = o;
+        memset(mo->v, 0, sizeof mo->v);
+        for (size_t i = o->u.obj.n; i-- > 0;)     /* the first one wins */
+            mo->v[key_of(sc, &o->u.obj.members[i])] = o->u.obj.members[i].value;
+    }
+    return mo->v;
 }
 
 /* qc_obj_get for a key of the vocabulary. */
-static const qc_value *get_k(struct sc *sc, const qc_value *o, enum key k)
+static inline const qc_value *get_k(struct sc *sc, const qc_value *o, enum key k)
 {
     if (!o || o->kind != QC_VOBJECT)
         return NULL;
-    for (size_t i = 0; i < o->u.obj.n; i++)
-        if (is_key(sc, &o->u.obj.members[i], k))
-            return o->u.obj.members[i].value;
-    return NULL;
+    return keys_of(sc, o)[k];
 }
 
 static const char *getstr_k(struct sc *sc, const qc_value *o, enum key k)
@@ -108,6 +173,9 @@ static enum meta meta_of(struct sc *sc, const qc_value *e, const char **meta)
     *meta = v && v->kind == QC_VSTRING ? v->u.str.s : NULL;
     if (!*meta)
         return M_COUNT;
+    for (enum meta k = 0; k < M_COUNT; k++)
+        if (*meta == sc->meta_seen[k])
+            return k;
     size_t len = strlen(*meta);     /* as strcmp would compare it */
     for (enum meta k = 0; k < M_COUNT; k++)
         if (is_word(*meta, len, metas_s[k].s, metas_s[k].len,
@@ -119,17 +187,44 @@ static enum meta meta_of(struct sc *sc, const qc_value *e, const char **meta)
 #define GET(o, k) get_k(s, (o), (k))
 #define GETSTR(o, k) getstr_k(s, (o), (k))
 
-static const qc_value *lookup(struct sc *s, const char *name)
+static const struct ent *lookup(struct sc *s, const char *name)
 {
     return name ? qc_hashmap_get(s->by_name, name) : NULL;
 }
 
-/* Adds NAME, the name of ITEM, to SET; false if the set has it already.
- * (ITEM tells a new entry from an old one: the fast reader interns
- * names, so equal names may well be one pointer.) */
-static bool set_add(qc_hashmap *set, const char *name, const qc_value *item)
+/* Empties SET for a list of N items. */
+static void set_reset(struct seen *set, size_t n)
 {
-    return qc_hashmap_put_new(set, name, (void *)item) == item;
+    set->n = 0;
+    set->map = n > FEW ? set->store : NULL;
+    if (set->map)
+        qc_hashmap_reset(set->map, n);
+}
+
+/* Whether SET has NAME (names compare as C strings, like the map's keys;
+ * the fast reader interns names, so equal names may well be one
+ * pointer). */
+static bool set_has(const struct seen *set, const char *name)
+{
+    if (set->map)
+        return qc_hashmap_get(set->map, name) != NULL;
+    for (size_t i = 0; i < set->n; i++)
+        if (set->few[i] == name
+            || (set->few[i][0] == name[0] && !strcmp(set->few[i], name)))
+            return true;
+    return false;
+}
+
+/* Adds NAME, the name of ITEM, to SET; false if the set has it already.
+ * (ITEM tells a new entry from an old one.) */
+static bool set_add(struct seen *set, const char *name, const qc_value *item)
+{
+    if (set->map)
+        return qc_hashmap_put_new(set->map, name, (void *)item) == item;
+    if (set_has(set, name))
+        return false;
+    set->few[set->n++] = name;
+    return true;
 }
 
 /* What part of an entry a message is about, formatted only when needed:
@@ -208,8 +303,9 @@ static bool check_keys(struct sc *s, const char *name, const struct what *w,
     unsigned seen = 0;          /* bit i: SPEC[i] present */
     for (size_t i = 0; i < obj->u.obj.n; i++) {
         const qc_member *m = &obj->u.obj.members[i];
+        enum key id = key_of(s, m);
         unsigned k = 0;
-        while (spec[k].key != K_COUNT && !is_key(s, m, spec[k].key))
+        while (spec[k].key != K_COUNT && spec[k].key != id)
             k++;
         if (spec[k].key == K_COUNT) {
             rep(s, m->key_loc, "schema-unknown-key", name,
@@ -278,24 +374,25 @@ static const struct kspec *const specs[M_COUNT] = {
 
 /* --- references --- */
 
-/* Checks that the string KEY of OBJ names a type; returns its entry.
+/* Checks that the string K of OBJ names a type; returns its entry.
  * WANT, unless M_COUNT, is the meta-type it must have. */
 static const qc_value *ref(struct sc *s, const char *name,
                            const struct what *w, const qc_value *obj,
-                           const char *key, enum meta want)
+                           enum key k, enum meta want)
 {
-    const qc_value *v = qc_obj_get(obj, key);
+    const char *key = keys[k].s;
+    const qc_value *v = get_k(s, obj, k);
     if (!qc_is_string(v))
         return NULL;
-    const qc_value *t = lookup(s, v->u.str.s);
+    const struct ent *t = lookup(s, v->u.str.s);
     if (!t) {
         rep(s, v->loc, "schema-unresolved", name,
             "'%s' of %s names '%s', which is not in the schema", key,
             wstr(s, w), v->u.str.s);
         return NULL;
     }
-    const char *meta;
-    enum meta m = meta_of(s, t, &meta);
+    const char *meta = t->meta;
+    enum meta m = t->m;
     if (m == M_COMMAND || m == M_EVENT) {
         rep(s, v->loc, "schema-bad-reference", name,
             "'%s' of %s names the %s '%s', not a type", key, wstr(s, w),
@@ -309,18 +406,18 @@ static const qc_value *ref(struct sc *s, const char *name,
             meta, metas_s[want].s);
         return NULL;
     }
-    return t;
+    return t->e;
 }
 
 /* Fills SET with the values of enum entry E. */
-static void enum_values(struct sc *s, qc_hashmap *set, const qc_value *e)
+static void enum_values(struct sc *s, struct seen *set, const qc_value *e)
 {
     const qc_value *m = GET(e, K_MEMBERS);
     bool named = qc_is_array(m);
     if (!named)
         m = GET(e, K_VALUES);
     size_t n = qc_is_array(m) ? m->u.arr.n : 0;
-    qc_hashmap_reset(set, n);
+    set_reset(set, n);
     for (size_t i = 0; i < n; i++) {
         const qc_value *x = m->u.arr.items[i];
         const char *v = named ? GETSTR(x, K_NAME)
@@ -337,15 +434,15 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
     const char *tag = GETSTR(e, K_TAG);
 
     if (qc_is_array(members)) {
-        qc_hashmap_reset(s->set1, members->u.arr.n);
+        set_reset(&s->set1, members->u.arr.n);
         for (size_t i = 0; i < members->u.arr.n; i++) {
             const qc_value *m = members->u.arr.items[i];
             const char *mn = GETSTR(m, K_NAME);
             struct what w = { "member", mn, i };
             if (!check_keys(s, name, &w, m, k_member))
                 continue;
-            ref(s, name, &w, m, "type", M_COUNT);
-            if (mn && !set_add(s->set1, mn, m))
+            ref(s, name, &w, m, K_TYPE, M_COUNT);
+            if (mn && !set_add(&s->set1, mn, m))
                 rep(s, m->loc, "schema-duplicate-member", name,
                     "two members are named '%s'", mn);
             if (tag && mn && !strcmp(mn, tag) && !tagmember)
@@ -364,29 +461,29 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
     const qc_value *tagtype = NULL;
     if (tagmember) {
         const char *tn = GETSTR(tagmember, K_TYPE);
-        tagtype = lookup(s, tn);
-        const char *meta;
-        if (tagtype && meta_of(s, tagtype, &meta) != M_ENUM) {
+        const struct ent *t = lookup(s, tn);
+        tagtype = t ? t->e : NULL;
+        if (t && t->m != M_ENUM) {
             rep(s, tagmember->loc, "schema-bad-tag", name,
                 "tag member '%s' has type '%s', which is not an enum", tag, tn);
             tagtype = NULL;
         }
     }
     if (tagtype)
-        enum_values(s, s->set2, tagtype);
-    qc_hashmap_reset(s->set1, variants->u.arr.n);
+        enum_values(s, &s->set2, tagtype);
+    set_reset(&s->set1, variants->u.arr.n);
     for (size_t i = 0; i < variants->u.arr.n; i++) {
         const qc_value *v = variants->u.arr.items[i];
         const char *cs = GETSTR(v, K_CASE);
         struct what w = { "variant", cs, i };
         if (!check_keys(s, name, &w, v, k_variant))
             continue;
-        ref(s, name, &w, v, "type", M_OBJECT);
-        if (cs && tagtype && !qc_hashmap_get(s->set2, cs))
+        ref(s, name, &w, v, K_TYPE, M_OBJECT);
+        if (cs && tagtype && !set_has(&s->set2, cs))
             rep(s, GET(v, K_CASE)->loc, "schema-bad-tag", name,
                 "variant '%s' is not a value of the tag's enum '%s'", cs,
                 GETSTR(tagtype, K_NAME));
-        if (cs && !set_add(s->set1, cs, v))
+        if (cs && !set_add(&s->set1, cs, v))
             rep(s, v->loc, "schema-bad-tag", name,
                 "two variants are for case '%s'", cs);
     }
@@ -401,13 +498,13 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e)
         rep(s, e->loc, "schema-missing-key", name,
             "an enum needs 'members' or 'values'");
     if (qc_is_array(members)) {
-        qc_hashmap_reset(s->set1, members->u.arr.n);
+        set_reset(&s->set1, members->u.arr.n);
         for (size_t i = 0; i < members->u.arr.n; i++) {
             const qc_value *m = members->u.arr.items[i];
             const char *mn = GETSTR(m, K_NAME);
             struct what w = { "enum member", mn, i };
             check_keys(s, name, &w, m, k_enum_member);
-            if (mn && !set_add(s->set1, mn, m))
+            if (mn && !set_add(&s->set1, mn, m))
                 rep(s, m->loc, "schema-duplicate-member", name,
                     "two enum members are named '%s'", mn);
         }
@@ -442,14 +539,14 @@ static void check_references(struct sc *s, const char *label, enum meta meta,
     struct what w = { NULL, "the entry", 0 };
     if (meta == M_COMMAND) {
         w.name = "the command";
-        ref(s, label, &w, e, "arg-type", M_OBJECT);
-        ref(s, label, &w, e, "ret-type", M_COUNT);
+        ref(s, label, &w, e, K_ARG_TYPE, M_OBJECT);
+        ref(s, label, &w, e, K_RET_TYPE, M_COUNT);
     } else if (meta == M_EVENT) {
         w.name = "the event";
-        ref(s, label, &w, e, "arg-type", M_OBJECT);
+        ref(s, label, &w, e, K_ARG_TYPE, M_OBJECT);
     } else if (meta == M_ARRAY) {
         w.name = "the array";
-        ref(s, label, &w, e, "element-type", M_COUNT);
+        ref(s, label, &w, e, K_ELEMENT_TYPE, M_COUNT);
     } else if (meta == M_OBJECT) {
         check_object(s, label, e);
     } else if (meta == M_ENUM) {
@@ -464,7 +561,7 @@ static void check_references(struct sc *s, const char *label, enum meta meta,
                 const qc_value *m = members->u.arr.items[i];
                 struct what mw = { "alternative", NULL, i };
                 if (check_keys(s, label, &mw, m, k_alt_member))
-                    ref(s, label, &mw, m, "type", M_COUNT);
+                    ref(s, label, &mw, m, K_TYPE, M_COUNT);
             }
         }
     } else if (meta == M_BUILTIN) {
@@ -491,8 +588,8 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
     }
     const char *name = GETSTR(e, K_NAME);
     const char *label = name ? name : qc_arena_printf(s->a, "#%zu", idx + 1);
-    const char *meta;
-    enum meta m = meta_of(s, e, &meta);
+    const char *meta = s->ents[idx].meta;
+    enum meta m = s->ents[idx].m;
     const struct kspec *spec = m == M_COUNT ? NULL : specs[m];
     struct what w = { NULL, "the entry", 0 };
 
@@ -514,7 +611,7 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
     if (!name)
         return;
 
-    const qc_value *first = lookup(s, name);
+    const qc_value *first = lookup(s, name)->e;
     if (first != e) {
         qc_diagnostic *dg = rep(s, GET(e, K_NAME)->loc,
                                 "schema-duplicate-name", label,
@@ -536,15 +633,20 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
             qc_value_type_name(array));
         return s.problems;
     }
+    /* Its own index, not an ischema's: names are found by exact keys
+     * here (a key "name" with a NUL and more after it is not "name"). */
     size_t n = array->u.arr.n;
     s.by_name = qc_hashmap_new_sized(a, n);
-    s.set1 = qc_hashmap_new_sized(a, 3);
-    s.set2 = qc_hashmap_new_sized(a, 3);
+    s.set1.store = qc_hashmap_new_sized(a, 3);
+    s.set2.store = qc_hashmap_new_sized(a, 3);
+    s.ents = qc_arena_alloc_uninit(a, (n + 1) * sizeof *s.ents);
     for (size_t i = 0; i < n; i++) {
-        const qc_value *e = array->u.arr.items[i];
-        const char *name = getstr_k(&s, e, K_NAME);
+        struct ent *t = &s.ents[i];
+        t->e = array->u.arr.items[i];
+        t->m = meta_of(&s, t->e, &t->meta);
+        const char *name = getstr_k(&s, t->e, K_NAME);
         if (name)
-            qc_hashmap_put_new(s.by_name, name, (void *)e);
+            qc_hashmap_put_new(s.by_name, name, t);
     }
     for (size_t i = 0; i < n; i++)
         check_entry(&s, i, array->u.arr.items[i]);

@@ -434,29 +434,45 @@ static qc_gen_kind known_gen(const qc_vcommand *c, const qc_version *ver)
     return QC_GEN_NORMAL;
 }
 
+/* Adds the command of entry E (when it is one) and the types it reaches. */
+static void intro_command(intro_ctx *c, const qc_value *e,
+                          const qc_version *version)
+{
+    const char *meta = qc_obj_get_str(e, "meta-type");
+    if (!meta || strcmp(meta, "command"))
+        return;
+    qc_vcommand *cmd = qc_arena_alloc(c->a, sizeof *cmd);
+    cmd->name = qc_obj_get_str(e, "name");
+    const char *at = qc_obj_get_str(e, "arg-type");
+    const char *rt = qc_obj_get_str(e, "ret-type");
+    cmd->args = at ? intro_type(c, at) : NULL;
+    cmd->ret = rt ? intro_type(c, rt) : NULL;
+    intro_fill(c);
+    const qc_value *oob = qc_obj_get(e, "allow-oob");
+    cmd->allow_oob = oob && oob->kind == QC_VBOOL && oob->u.b;
+    cmd->features = listed_features(e);
+    cmd->gen = known_gen(cmd, version);
+    add_command(c->a, c->v, cmd);
+}
+
 qc_vschema *qc_vschema_from_ischema(qc_arena *a, const qc_ischema *s,
                                     const qc_version *version)
 {
     size_t n = qc_ischema_size(s);
     intro_ctx c = { .a = a, .v = new_view(a, false, n), .s = s };
-    for (size_t i = 0; i < n; i++) {
-        const qc_value *e = qc_ischema_entry(s, i);
-        const char *meta = qc_obj_get_str(e, "meta-type");
-        if (!meta || strcmp(meta, "command"))
-            continue;
-        qc_vcommand *cmd = qc_arena_alloc(a, sizeof *cmd);
-        cmd->name = qc_obj_get_str(e, "name");
-        const char *at = qc_obj_get_str(e, "arg-type");
-        const char *rt = qc_obj_get_str(e, "ret-type");
-        cmd->args = at ? intro_type(&c, at) : NULL;
-        cmd->ret = rt ? intro_type(&c, rt) : NULL;
-        intro_fill(&c);
-        const qc_value *oob = qc_obj_get(e, "allow-oob");
-        cmd->allow_oob = oob && oob->kind == QC_VBOOL && oob->u.b;
-        cmd->features = listed_features(e);
-        cmd->gen = known_gen(cmd, version);
-        add_command(a, c.v, cmd);
-    }
+    for (size_t i = 0; i < n; i++)
+        intro_command(&c, qc_ischema_entry(s, i), version);
+    return c.v;
+}
+
+qc_vschema *qc_vschema_from_ischema_only(qc_arena *a, const qc_ischema *s,
+                                         const qc_version *version,
+                                         const char *const *names, size_t n)
+{
+    intro_ctx c = { .a = a, .v = new_view(a, false, 4 * n), .s = s };
+    for (size_t i = 0; i < n; i++)
+        if (!qc_hashmap_get(c.v->commands, names[i]))
+            intro_command(&c, qc_ischema_lookup(s, names[i]), version);
     return c.v;
 }
 

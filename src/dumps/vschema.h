@@ -131,6 +131,14 @@ qc_vschema *qc_vschema_from_model(qc_arena *a, const struct qc_schema *s,
 qc_vschema *qc_vschema_from_ischema(qc_arena *a, const qc_ischema *s,
                                     const qc_version *version);
 
+/* The same view reduced to the commands NAMES (those of them that are
+ * commands of S, in the order of NAMES) and the types they reach: what
+ * validating a few commands needs, for a fraction of the whole view's
+ * cost.  A command or type outside it is unknown to the view. */
+qc_vschema *qc_vschema_from_ischema_only(qc_arena *a, const qc_ischema *s,
+                                         const qc_version *version,
+                                         const char *const *names, size_t n);
+
 /* True when integer widths are exact (built from a model). */
 bool qc_vschema_exact(const qc_vschema *v);
 

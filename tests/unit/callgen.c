@@ -422,9 +422,12 @@ static bool site_mutant(qc_callgen *g, unsigned kind, qc_buf *out, const char **
     }
     case 1: {       /* rename */
         const char *key = m->key;
+        size_t len = m->key_len;
         m->key = qc_arena_printf(g->a, "%s_", key);
+        m->key_len = len + 1;   /* the writer writes KEY_LEN bytes */
         write_call(g, out, "execute", g->cmd->name, NULL);
         m->key = key;
+        m->key_len = len;
         *what = qc_arena_printf(g->a, "rename %s", name);
         return true;
     }

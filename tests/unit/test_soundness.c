@@ -109,6 +109,46 @@ START_TEST(names_members_and_tags)
 }
 END_TEST
 
+/* Lists of any length: a few names are compared one by one, many are
+ * hashed; both find the same duplicates and missing enum values. */
+START_TEST(short_and_long_lists)
+{
+    /* An enum's values, a union's members and variants, each then more. */
+    static const char union_of[] =
+        "[" STR ", {\"name\": \"V\", \"meta-type\": \"object\", \"members\": []},"
+        " {\"name\": \"E\", \"meta-type\": \"enum\", \"values\": [%s]},"
+        " {\"name\": \"O\", \"meta-type\": \"object\", \"members\": ["
+        "  {\"name\": \"k\", \"type\": \"E\"}, %s%s],"
+        "  \"tag\": \"k\", \"variants\": [%s%s]}]";
+    for (size_t n = 1; n <= 40; n += 13) {
+        char members[4096] = "", values[2048] = "", variants[4096] = "";
+        for (size_t i = 0; i < n; i++) {
+            char one[128];
+            snprintf(one, sizeof one, "%s{\"name\": \"m%zu\", \"type\": \"str\"}",
+                     i ? ", " : "", i);
+            strcat(members, one);
+            snprintf(one, sizeof one, "%s\"v%zu\"", i ? ", " : "", i);
+            strcat(values, one);
+            snprintf(one, sizeof one, "%s{\"case\": \"v%zu\", \"type\": \"V\"}",
+                     i ? ", " : "", i);
+            strcat(variants, one);
+        }
+        char text[16384];
+        snprintf(text, sizeof text, union_of, values, members, "", variants, "");
+        qc_test_reset_diag();
+        ck_assert_uint_eq(qc_soundness_check(qc_test_arena, qc_test_json1(text), NULL,
+                                             qc_test_diag), 0);
+        /* The last member again, and a variant for no value. */
+        char dup[64], stray[64];
+        snprintf(dup, sizeof dup, ", {\"name\": \"m%zu\", \"type\": \"str\"}", n - 1);
+        snprintf(stray, sizeof stray, ", {\"case\": \"w\", \"type\": \"V\"}");
+        snprintf(text, sizeof text, union_of, values, members, dup, variants, stray);
+        ck_assert_uint_eq(check_schema(text, "schema-duplicate-member"), 2);
+        ck_assert_str_eq(qc_diagnostic_code(qc_diag_get(qc_test_diag, 1)), "schema-bad-tag");
+    }
+}
+END_TEST
+
 /* The fast reader of dumps keeps one copy of each short string: two
  * members named alike are one pointer, and still two members. */
 START_TEST(interned_names)
@@ -142,6 +182,7 @@ Suite *qc_suite_soundness(void)
     tcase_add_test(tc, references);
     tcase_add_test(tc, names_members_and_tags);
     tcase_add_test(tc, interned_names);
+    tcase_add_test(tc, short_and_long_lists);
     suite_add_tcase(s, tc);
     return s;
 }

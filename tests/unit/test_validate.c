@@ -434,14 +434,19 @@ START_TEST(gen_false_takes_more)
 }
 END_TEST
 
+/* The start of an introspected schema: str, an empty object '0' and
+ * device_add's arguments '1'. */
+#define DEVICE_ADD_TYPES \
+        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"}," \
+        " {\"name\": \"0\", \"meta-type\": \"object\", \"members\": []}," \
+        " {\"name\": \"1\", \"meta-type\": \"object\", \"members\": [" \
+        "   {\"name\": \"driver\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\", \"default\": null}]},"
+
 START_TEST(known_gen_false_commands)
 {
     /* device_add in any dump; netdev_add while it took two strings. */
     const char *text =
-        "[{\"name\": \"str\", \"meta-type\": \"builtin\", \"json-type\": \"string\"},"
-        " {\"name\": \"0\", \"meta-type\": \"object\", \"members\": []},"
-        " {\"name\": \"1\", \"meta-type\": \"object\", \"members\": ["
-        "   {\"name\": \"driver\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\", \"default\": null}]},"
+        DEVICE_ADD_TYPES
         " {\"name\": \"2\", \"meta-type\": \"object\", \"members\": ["
         "   {\"name\": \"type\", \"type\": \"str\"}, {\"name\": \"id\", \"type\": \"str\"}]},"
         " {\"name\": \"3\", \"meta-type\": \"object\", \"members\": ["
@@ -466,6 +471,41 @@ START_TEST(known_gen_false_commands)
     ck_assert_uint_eq(run_on(s, cmd), 0);
     ck_assert_uint_eq(notes_on(s, cmd), 1);
     ck_assert_ptr_nonnull(strstr(notes.msg[0], "query-qmp-schema does not record"));
+}
+END_TEST
+
+/* The view reduced to some commands: those and the types they reach,
+ * with the whole view's verdicts on them; nothing else. */
+START_TEST(view_of_some_commands)
+{
+    const char *text =
+        DEVICE_ADD_TYPES
+        " {\"name\": \"2\", \"meta-type\": \"object\", \"members\": ["
+        "   {\"name\": \"n\", \"type\": \"3\"}]},"
+        " {\"name\": \"3\", \"meta-type\": \"enum\", \"values\": [\"a\", \"b\"]},"
+        " {\"name\": \"device_add\", \"meta-type\": \"command\", \"arg-type\": \"1\", \"ret-type\": \"0\"},"
+        " {\"name\": \"pick\", \"meta-type\": \"command\", \"arg-type\": \"2\", \"ret-type\": \"0\"},"
+        " {\"name\": \"EV\", \"meta-type\": \"event\", \"arg-type\": \"0\"}]";
+    qc_ischema *is = qc_ischema_new(qc_test_arena, qc_test_json1(text));
+    const char *names[] = { "pick", "nothing", "EV", "pick" };
+    const qc_vschema *s = qc_vschema_from_ischema_only(qc_test_arena, is, NULL, names, 4);
+    ck_assert_uint_eq(qc_vschema_ncommands(s), 1);
+    ck_assert_str_eq(qc_vschema_command_at(s, 0)->name, "pick");
+    ck_assert_ptr_null(qc_vschema_command(s, "device_add"));
+    ck_assert_ptr_null(qc_vschema_type(s, "1"));
+    ck_assert_int_eq(qc_vschema_type(s, "3")->kind, QC_VT_ENUM);
+    const qc_vschema *all = qc_vschema_from_ischema(qc_test_arena, is, NULL);
+    const char *cmds[] = {
+        "{\"execute\": \"pick\", \"arguments\": {\"n\": \"a\"}}",
+        "{\"execute\": \"pick\", \"arguments\": {\"n\": \"c\"}}",
+        "{\"execute\": \"pick\", \"arguments\": {\"m\": 1}}",
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        ck_assert_uint_eq(run_on(s, cmds[i]), run_on(all, cmds[i]));
+    ck_assert_uint_eq(run_on(s, cmds[1]), 1);
+    names[0] = "device_add";
+    s = qc_vschema_from_ischema_only(qc_test_arena, is, NULL, names, 1);
+    ck_assert_int_eq(qc_vschema_command(s, "device_add")->gen, QC_GEN_FALSE_ASSUMED);
 }
 END_TEST
 
@@ -614,6 +654,7 @@ Suite *qc_suite_validate(void)
     tcase_add_test(tc, widths_lost_in_introspection);
     tcase_add_test(tc, gen_false_takes_more);
     tcase_add_test(tc, known_gen_false_commands);
+    tcase_add_test(tc, view_of_some_commands);
     tcase_add_test(tc, conditions_of_a_build);
     tcase_add_test(tc, qemu_order);
     tcase_add_test(tc, logs_with_text_and_single_quotes);
