@@ -218,10 +218,22 @@ bench "gen c qemu-10.0 schema (fresh outputs)" 30 "$schema_size" \
     bash -c 'rm -rf "$1" && exec "$2" gen c --std=qemu-10.0 -o "$1" "$3"' _ \
     "$tmp/gen-fresh" "$QAPIC" "$schema"
 
+# report_elapsed NAME T0 TARGET: prints the line of a benchmark timed once
+# from T0 (date +%s%N) until now, against TARGET milliseconds.
+report_elapsed() {
+    local ms
+    ms=$(awk -v d=$(($(date +%s%N) - $2)) 'BEGIN { printf "%.1f", d / 1e6 }')
+    # shellcheck disable=SC2059
+    printf "$fmt" "$1" "$ms" "-" "$3" "-" "-"
+    if awk -v m="$ms" -v t="$3" 'BEGIN { exit !(m > t) }'; then
+        slow=$((slow + 1))
+    fi
+}
+
 # Compiling the generated full-schema code, -O2, two jobs: one timed run
 # (it takes seconds).  Needs gcc and the runtime headers.
 bench_compile() {
-    local name="compile gen c output, gcc -O2 -j2" target=20000 t0 t1 ms
+    local name="compile gen c output, gcc -O2 -j2" target=20000 t0
     [ -n "$BENCH_FILTER" ] && [[ $name != *"$BENCH_FILTER"* ]] && return
     if ! have gcc || ! "$QAPIC" gen c --std=qemu-10.0 -o "$gen_out" "$schema" \
             >/dev/null 2>&1; then
@@ -234,13 +246,7 @@ bench_compile() {
         printf '%-44s error: %s\n' "$name" "$(head -n 1 "$tmp/cc.err")"
         return
     fi
-    t1=$(date +%s%N)
-    ms=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
-    # shellcheck disable=SC2059
-    printf "$fmt" "$name" "$ms" "-" "$target" "-" "-"
-    if awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
-        slow=$((slow + 1))
-    fi
+    report_elapsed "$name" "$t0" "$target"
 }
 bench_compile
 
@@ -251,7 +257,7 @@ bench_compile
 # the runtime library (make all).
 bench_gen_tests() {
     local name="gen tests: generate, compile, run (full)" target=90000
-    local d=$tmp/gen-tests t0 t1 ms rt=$top/build/libqapic-runtime.a
+    local d=$tmp/gen-tests t0 rt=$top/build/libqapic-runtime.a
     [ -n "$BENCH_FILTER" ] && [[ $name != *"$BENCH_FILTER"* ]] && return
     if ! have gcc || ! have pkg-config || [ ! -f "$rt" ]; then
         printf '%-44s skipped: %s\n' "$name" "no gcc, pkg-config or runtime library"
@@ -271,13 +277,7 @@ bench_gen_tests() {
         printf '%-44s error: %s\n' "$name" "$(grep -m1 -E 'error|F:' "$tmp/gt.err")"
         return
     fi
-    t1=$(date +%s%N)
-    ms=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e6 }')
-    # shellcheck disable=SC2059
-    printf "$fmt" "$name" "$ms" "-" "$target" "-" "-"
-    if awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
-        slow=$((slow + 1))
-    fi
+    report_elapsed "$name" "$t0" "$target"
 }
 bench_gen_tests
 
