@@ -28,24 +28,9 @@ typedef struct gen {
 
 /* ---- values ------------------------------------------------------------ */
 
-static qc_value *v_new(qc_arena *a, qc_vkind kind)
-{
-    qc_value *v = qc_arena_alloc(a, sizeof *v);
-    v->kind = kind;
-    return v;
-}
-
-static qc_value *v_str(qc_arena *a, const char *s)
-{
-    qc_value *v = v_new(a, QC_VSTRING);
-    v->u.str.s = s;
-    v->u.str.len = strlen(s);
-    return v;
-}
-
 static qc_value *v_array(qc_arena *a, const qc_ptrvec *items)
 {
-    qc_value *v = v_new(a, QC_VARRAY);
+    qc_value *v = qc_value_new(a, QC_VARRAY);
     v->u.arr.items = (qc_value **)items->items;
     v->u.arr.n = items->n;
     return v;
@@ -56,7 +41,7 @@ static qc_value *v_array(qc_arena *a, const qc_ptrvec *items)
 
 static qc_value *v_object(qc_arena *a)
 {
-    qc_value *v = v_new(a, QC_VOBJECT);
+    qc_value *v = qc_value_new(a, QC_VOBJECT);
     v->u.obj.members = qc_arena_alloc(a, OBJ_MAX * sizeof(qc_member));
     return v;
 }
@@ -127,7 +112,7 @@ static void put_features(gen *g, qc_value *o, qc_feature **fs, size_t n)
     qc_ptrvec v = { 0 };
     for (size_t i = 0; i < n; i++)
         if (cond_true(g, fs[i]->cond))
-            qc_ptrvec_push(g->a, &v, v_str(g->a, fs[i]->name));
+            qc_ptrvec_push(g->a, &v, qc_value_new_string(g->a, fs[i]->name));
     obj_put(o, "features", v_array(g->a, &v));
 }
 
@@ -135,8 +120,8 @@ static void put_features(gen *g, qc_value *o, qc_feature **fs, size_t n)
 static void emit(gen *g, qc_value *o, const char *name, const char *meta,
                  const qc_entity *e)
 {
-    obj_put(o, "name", v_str(g->a, name));
-    obj_put(o, "meta-type", v_str(g->a, meta));
+    obj_put(o, "name", qc_value_new_string(g->a, name));
+    obj_put(o, "meta-type", qc_value_new_string(g->a, meta));
     put_features(g, o, e->features, e->nfeatures);
     if (cond_true(g, e->cond))
         qc_ptrvec_push(g->a, &g->out, o);
@@ -149,12 +134,12 @@ static void gen_command(gen *g, const qc_entity *e)
     qc_value *o = v_object(g->a);
     qc_entity *empty = g->s->the_empty_object;
     qc_entity *arg = e->arg_type ? e->arg_type : empty;
-    obj_put(o, "arg-type", v_str(g->a, use_type(g, arg)));
+    obj_put(o, "arg-type", qc_value_new_string(g->a, use_type(g, arg)));
     if (e->kind == QC_ENT_COMMAND) {
         qc_entity *ret = e->ret_type ? e->ret_type : empty;
-        obj_put(o, "ret-type", v_str(g->a, use_type(g, ret)));
+        obj_put(o, "ret-type", qc_value_new_string(g->a, use_type(g, ret)));
         if (e->allow_oob) {
-            qc_value *t = v_new(g->a, QC_VBOOL);
+            qc_value *t = qc_value_new(g->a, QC_VBOOL);
             t->u.b = true;
             obj_put(o, "allow-oob", t);
         }
@@ -166,7 +151,7 @@ static void gen_command(gen *g, const qc_entity *e)
 static void gen_builtin(gen *g, const qc_entity *e)
 {
     qc_value *o = v_object(g->a);
-    obj_put(o, "json-type", v_str(g->a, e->json_type));
+    obj_put(o, "json-type", qc_value_new_string(g->a, e->json_type));
     emit(g, o, e->name, "builtin", e);
 }
 
@@ -179,10 +164,10 @@ static void gen_enum(gen *g, const qc_entity *e)
         if (!cond_true(g, m->cond))
             continue;
         qc_value *mo = v_object(g->a);
-        obj_put(mo, "name", v_str(g->a, m->name));
+        obj_put(mo, "name", qc_value_new_string(g->a, m->name));
         put_features(g, mo, m->features, m->nfeatures);
         qc_ptrvec_push(g->a, &members, mo);
-        qc_ptrvec_push(g->a, &values, v_str(g->a, m->name));
+        qc_ptrvec_push(g->a, &values, qc_value_new_string(g->a, m->name));
     }
     obj_put(o, "members", v_array(g->a, &members));
     obj_put(o, "values", v_array(g->a, &values));
@@ -193,10 +178,10 @@ static void gen_array(gen *g, const qc_entity *e)
 {
     qc_value *o = v_object(g->a);
     const char *elem = use_type(g, e->element_type);
-    obj_put(o, "element-type", v_str(g->a, elem));
+    obj_put(o, "element-type", qc_value_new_string(g->a, elem));
     /* Arrays carry no features of their own. */
-    obj_put(o, "name", v_str(g->a, qc_arena_printf(g->a, "[%s]", elem)));
-    obj_put(o, "meta-type", v_str(g->a, "array"));
+    obj_put(o, "name", qc_value_new_string(g->a, qc_arena_printf(g->a, "[%s]", elem)));
+    obj_put(o, "meta-type", qc_value_new_string(g->a, "array"));
     if (cond_true(g, e->cond))
         qc_ptrvec_push(g->a, &g->out, o);
 }
@@ -208,10 +193,10 @@ static void gen_object(gen *g, const qc_entity *e)
     for (size_t i = 0; i < e->nmembers; i++) {
         const qc_smember *m = e->members[i];
         qc_value *mo = v_object(g->a);
-        obj_put(mo, "name", v_str(g->a, m->name));
-        obj_put(mo, "type", v_str(g->a, use_type(g, m->type)));
+        obj_put(mo, "name", qc_value_new_string(g->a, m->name));
+        obj_put(mo, "type", qc_value_new_string(g->a, use_type(g, m->type)));
         if (m->optional)
-            obj_put(mo, "default", v_new(g->a, QC_VNULL));
+            obj_put(mo, "default", qc_value_new(g->a, QC_VNULL));
         put_features(g, mo, m->features, m->nfeatures);
         if (cond_true(g, m->cond))
             qc_ptrvec_push(g->a, &members, mo);
@@ -222,12 +207,12 @@ static void gen_object(gen *g, const qc_entity *e)
         for (size_t i = 0; i < e->variants->n; i++) {
             const qc_smember *v = e->variants->variants[i];
             qc_value *vo = v_object(g->a);
-            obj_put(vo, "case", v_str(g->a, v->name));
-            obj_put(vo, "type", v_str(g->a, use_type(g, v->type)));
+            obj_put(vo, "case", qc_value_new_string(g->a, v->name));
+            obj_put(vo, "type", qc_value_new_string(g->a, use_type(g, v->type)));
             if (cond_true(g, v->cond))
                 qc_ptrvec_push(g->a, &vars, vo);
         }
-        obj_put(o, "tag", v_str(g->a, e->variants->tag_member->name));
+        obj_put(o, "tag", qc_value_new_string(g->a, e->variants->tag_member->name));
         obj_put(o, "variants", v_array(g->a, &vars));
     }
     emit(g, o, type_name(g, e->name), "object", e);
@@ -240,7 +225,7 @@ static void gen_alternate(gen *g, const qc_entity *e)
     for (size_t i = 0; e->variants && i < e->variants->n; i++) {
         const qc_smember *v = e->variants->variants[i];
         qc_value *mo = v_object(g->a);
-        obj_put(mo, "type", v_str(g->a, use_type(g, v->type)));
+        obj_put(mo, "type", qc_value_new_string(g->a, use_type(g, v->type)));
         if (cond_true(g, v->cond))
             qc_ptrvec_push(g->a, &members, mo);
     }

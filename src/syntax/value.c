@@ -101,3 +101,18 @@ bool qc_value_equal(const qc_value *a, const qc_value *b, bool ignore_key_order)
     }
     return false;
 }
+
+qc_value *qc_value_new(qc_arena *a, qc_vkind kind)
+{
+    qc_value *v = qc_arena_alloc(a, sizeof *v);
+    v->kind = kind;
+    return v;
+}
+
+qc_value *qc_value_new_string(qc_arena *a, const char *s)
+{
+    qc_value *v = qc_value_new(a, QC_VSTRING);
+    v->u.str.s = s;
+    v->u.str.len = strlen(s);
+    return v;
+}

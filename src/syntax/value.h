@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/source.h"
 
 typedef enum {
@@ -112,6 +113,12 @@ static inline bool qc_is_number(const qc_value *v)
 /* Name of the JSON type of V: "object", "array", "string", "number",
  * "boolean", "null". */
 const char *qc_value_type_name(const qc_value *v);
+
+/* A new value of KIND in arena A, everything else zero (no location):
+ * for values that a program builds rather than reads. */
+qc_value *qc_value_new(qc_arena *a, qc_vkind kind);
+/* A new string value of S, which must outlive it (not copied). */
+qc_value *qc_value_new_string(qc_arena *a, const char *s);
 
 /* Classifies the integer TEXT[0..LEN) (JSON syntax: an optional '-' and
  * digits; NUL-terminated) for V: QC_VINT with u.num.i when it fits int64_t

@@ -84,24 +84,9 @@ static bool special_ok(const qc_callgen *g, unsigned features)
 
 /* ---- values ------------------------------------------------------------ */
 
-static qc_value *new_value(qc_callgen *g, qc_vkind kind)
-{
-    qc_value *v = qc_arena_alloc(g->a, sizeof *v);
-    v->kind = kind;
-    return v;
-}
-
-static qc_value *new_string(qc_callgen *g, const char *s)
-{
-    qc_value *v = new_value(g, QC_VSTRING);
-    v->u.str.s = s;
-    v->u.str.len = strlen(s);
-    return v;
-}
-
 static qc_value *new_number(qc_callgen *g, const char *text)
 {
-    qc_value *v = new_value(g, QC_VNUMBER);
+    qc_value *v = qc_value_new(g->a, QC_VNUMBER);
     v->u.num.text = qc_arena_strdup(g->a, text);
     if (strspn(text, "-0123456789") == strlen(text))
         qc_value_set_integer(v, v->u.num.text, strlen(text));
@@ -193,7 +178,7 @@ static bool fill_members(qc_callgen *g, const qc_vtype *t, qc_value *obj,
                 if (m->type->kind != QC_VT_ENUM
                     || !(tag_value = gen_enum_value(g, m->type, t)))
                     return false;
-                v = new_string(g, tag_value);
+                v = qc_value_new_string(g->a, tag_value);
             } else if (!(v = gen_value(g, m->type, depth + 1))) {
                 if (m->optional)
                     continue;
@@ -229,10 +214,10 @@ static qc_value *gen_scalar_int(qc_callgen *g, qc_int_width w)
 static qc_value *gen_any(qc_callgen *g)
 {
     switch (pick(g, 4)) {
-    case 0: return new_string(g, qc_arena_printf(g->a, "s%u", ++g->strings));
+    case 0: return qc_value_new_string(g->a, qc_arena_printf(g->a, "s%u", ++g->strings));
     case 1: return new_int(g, 1);
-    case 2: return new_value(g, QC_VOBJECT);
-    default: return new_value(g, QC_VARRAY);
+    case 2: return qc_value_new(g->a, QC_VOBJECT);
+    default: return qc_value_new(g->a, QC_VARRAY);
     }
 }
 
@@ -258,32 +243,32 @@ static qc_value *gen_value(qc_callgen *g, const qc_vtype *t, unsigned depth)
         return NULL;
     switch (t->kind) {
     case QC_VT_STR:
-        return new_string(g, qc_arena_printf(g->a, "s%u", ++g->strings));
+        return qc_value_new_string(g->a, qc_arena_printf(g->a, "s%u", ++g->strings));
     case QC_VT_NUMBER:
         return new_number(g, pick(g, 2) ? "0.5" : "2");
     case QC_VT_INT:
         return gen_scalar_int(g, t->width);
     case QC_VT_BOOL: {
-        qc_value *v = new_value(g, QC_VBOOL);
+        qc_value *v = qc_value_new(g->a, QC_VBOOL);
         v->u.b = pick(g, 2);
         return v;
     }
     case QC_VT_NULL:
-        return new_value(g, QC_VNULL);
+        return qc_value_new(g->a, QC_VNULL);
     case QC_VT_ANY:
         return gen_any(g);
     case QC_VT_ENUM: {
         const char *s = gen_enum_value(g, t, NULL);
-        return s ? new_string(g, s) : NULL;
+        return s ? qc_value_new_string(g->a, s) : NULL;
     }
     case QC_VT_OBJECT: {
-        qc_value *obj = new_value(g, QC_VOBJECT);
+        qc_value *obj = qc_value_new(g->a, QC_VOBJECT);
         return fill_members(g, t, obj, depth) ? obj : NULL;
     }
     case QC_VT_ALTERNATE:
         return gen_alternate(g, t, depth);
     case QC_VT_ARRAY: {
-        qc_value *arr = new_value(g, QC_VARRAY);
+        qc_value *arr = qc_value_new(g->a, QC_VARRAY);
         size_t n = depth >= MAX_DEPTH ? 0 : pick(g, 3);
         arr->u.arr.items = qc_arena_alloc(g->a, (n + 1) * sizeof(qc_value *));
         for (size_t i = 0; i < n; i++) {
@@ -339,13 +324,13 @@ static qc_value *other_kind(qc_callgen *g, const qc_value *cur)
         if (kinds[k] == cur->kind || (k == 1 && cur->kind == QC_VUINT))
             continue;
         switch (k) {
-        case 0: return new_string(g, "s");
+        case 0: return qc_value_new_string(g->a, "s");
         case 1: return new_int(g, 1);
         case 2: return new_number(g, "1.5");
-        case 3: return new_value(g, QC_VBOOL);
-        case 4: return new_value(g, QC_VNULL);
-        case 5: return new_value(g, QC_VOBJECT);
-        default: return new_value(g, QC_VARRAY);
+        case 3: return qc_value_new(g->a, QC_VBOOL);
+        case 4: return qc_value_new(g->a, QC_VNULL);
+        case 5: return qc_value_new(g->a, QC_VOBJECT);
+        default: return qc_value_new(g->a, QC_VARRAY);
         }
     }
 }
@@ -444,7 +429,7 @@ static bool site_mutant(qc_callgen *g, unsigned kind, qc_buf *out, const char **
         break;
     }
     case 5:
-        *sl = new_string(g, "no-such-value");
+        *sl = qc_value_new_string(g->a, "no-such-value");
         *what = qc_arena_printf(g->a, "enum value of %s", name);
         break;
     case 6: {       /* another branch: the members stay the old branch's */
@@ -456,12 +441,12 @@ static bool site_mutant(qc_callgen *g, unsigned kind, qc_buf *out, const char **
             other = e->values[pick(g, e->nvalues)];
         if (!strcmp(other, cur) || denied2(g, s->owner->name, ':', other))
             return false;
-        *sl = new_string(g, other);
+        *sl = qc_value_new_string(g->a, other);
         *what = qc_arena_printf(g->a, "branch %s -> %s", cur, other);
         break;
     }
     default:
-        *sl = new_value(g, QC_VNULL);
+        *sl = qc_value_new(g->a, QC_VNULL);
         *what = qc_arena_printf(g->a, "null for %s", name);
         break;
     }
@@ -594,7 +579,7 @@ static void new_call(qc_callgen *g)
     for (size_t tries = 0; tries < 4 * g->commands.n + 4; tries++) {
         g->cmd = g->commands.items[g->next_command++ % g->commands.n];
         g->sites.n = g->objects.n = g->object_types.n = 0;
-        g->args = new_value(g, QC_VOBJECT);
+        g->args = qc_value_new(g->a, QC_VOBJECT);
         if (!g->cmd->args) {
             qc_ptrvec_push(g->a, &g->objects, g->args);
             qc_ptrvec_push(g->a, &g->object_types, NULL);
