@@ -2,6 +2,7 @@
 #ifndef QC_LEXSTATE_H
 #define QC_LEXSTATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/arena.h"
@@ -17,6 +18,8 @@ struct qc_lexstate {
     /* The line ends of the last doc block read (malloc). */
     uint32_t *doc_eol;
     size_t doc_eol_cap;
+    uint32_t doc_lines;         /* of the last DOC_BLOCK or DOC_OPEN */
+    bool integer;               /* the last NUMBER has no fraction or exponent */
     /* A lexical error, set by the scanner before it returns QC_LEX_ERROR. */
     uint32_t err_off;
     const char *err_code;

@@ -13,12 +13,14 @@
 #include <stdint.h>
 #include "syntax/value.h"
 struct qc_pstate;
+/* Sixteen bytes: the parser copies a semantic value at every shift and
+ * reduction.  What only a doc block or a number has (its lines, whether
+ * it is an integer) is in the scanner's state: their rules reduce before
+ * the next token is read. */
 struct qc_tok {
     const char *s;
     uint32_t len;
     uint32_t off;
-    uint32_t n;                 /* DOC_BLOCK, DOC_OPEN: lines */
-    bool integer;               /* NUMBER: no fraction, no exponent */
 };
 }
 
@@ -88,11 +90,12 @@ value
     ;
 
 /* A member's key is checked against the earlier ones of its object
- * before its value is read. */
+ * when the token after its ':' is read (qc_ps_lex), not by an action
+ * here: a mid-rule action would cost a reduction per member. */
 members
     : STRING COLON value            { $$ = qc_ps_member(ps, &$1, $3); }
-    | members COMMA STRING COLON    { qc_ps_key(ps, $1, &$3); }
-      value                         { qc_ps_member(ps, &$3, $6); $$ = $1; }
+    | members COMMA STRING COLON value
+                                    { qc_ps_member(ps, &$3, $5); $$ = $1; }
     ;
 
 elements

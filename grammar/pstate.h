@@ -49,11 +49,22 @@ struct qc_pstate {
      * duplicate-key check: innermost last, each known by its base. */
     struct qc_keyset *keysets;
     size_t nkeysets, capkeysets;
+    /* Where the members of each object being read start in mems,
+     * innermost last (malloc): pushed when its '{' is read. */
+    size_t *obases;
+    size_t nobases, capobases;
     unsigned depth;
     unsigned tokens_since_item; /* tokens lexed since the last item ended */
     bool last_item_is_value;
+    /* The token after which a member's key is checked (COLON in the
+     * schema dialect, none in JSON), whether it was the last one read,
+     * and the last string read: the key before that ':'. */
+    int key_colon;
+    bool after_colon;
+    const char *key_s;
+    uint32_t key_len;
     qc_docblock *doc;           /* doc block cut short, being read */
-    /* A problem found in an action, reported at the next token (QEMU
+    /* A problem found while reading, reported at the token read (QEMU
      * reports a duplicate key at the token after the ':'). */
     const char *pending_code, *pending_msg;
     qc_syntax_error *error;
@@ -67,18 +78,37 @@ int qc_scan_token(union QC_YYSTYPE *lval, void *scanner);
  * Records the error; returns QC_YYerror. */
 int qc_ps_token_problem(struct qc_pstate *ps, int t);
 
+/* Checks the key before the ':' just read against the earlier keys of
+ * its object; sets pending_msg when it repeats one. */
+void qc_ps_key_read(struct qc_pstate *ps);
+/* Pushes the start of a new object's members. */
+void qc_ps_push_object(struct qc_pstate *ps);
+
 /* The next token for the parser (inline: it runs for every token). */
 static inline int qc_ps_lex(struct qc_pstate *ps, union QC_YYSTYPE *lval)
 {
     int t = qc_scan_token(lval, ps->scanner);
-    if (t == QC_LEX_ERROR || ps->pending_msg)
+    if (t == QC_LEX_ERROR)
         return qc_ps_token_problem(ps, t);
-    if (t == LBRACE || t == LBRACKET) {
+    if (ps->after_colon) {
+        qc_ps_key_read(ps);
+        if (ps->pending_msg)
+            return qc_ps_token_problem(ps, t);
+    }
+    if (t == STRING) {
+        ps->key_s = lval->tok.s;
+        ps->key_len = lval->tok.len;
+    } else if (t == LBRACE || t == LBRACKET) {
         if (++ps->depth > QC_MAX_DEPTH)
             return qc_ps_token_problem(ps, t);
+        if (t == LBRACE)
+            qc_ps_push_object(ps);
     } else if ((t == RBRACE || t == RBRACKET) && ps->depth) {
         ps->depth--;
+        if (t == RBRACE && ps->nobases)
+            ps->nobases--;
     }
+    ps->after_colon = t == ps->key_colon;
     ps->tokens_since_item++;
     return t;
 }
@@ -98,7 +128,6 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
 
 qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
                        size_t base);
-void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t);
 size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
                     qc_value *v);
 qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,

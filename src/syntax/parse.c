@@ -135,12 +135,12 @@ void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
     d->src = ps->src;
     d->start = t->off;
     d->end = t->off + t->len;
-    d->n = t->n;
-    /* The scanner's list of line ends is reused for the next block: this
-     * runs before the parser asks for another token (the rule reduces
-     * without a look-ahead). */
-    uint32_t *eol = qc_arena_alloc_uninit(ps->arena, t->n * sizeof *eol);
-    memcpy(eol, ps->ls.doc_eol, t->n * sizeof *eol);
+    /* The scanner's count and list of line ends are reused for the next
+     * block: this runs before the parser asks for another token (the rule
+     * reduces without a look-ahead). */
+    d->n = ps->ls.doc_lines;
+    uint32_t *eol = qc_arena_alloc_uninit(ps->arena, d->n * sizeof *eol);
+    memcpy(eol, ps->ls.doc_eol, d->n * sizeof *eol);
     d->eol = eol;
     d->complete = complete;
     if (complete)
@@ -203,7 +203,8 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
 {
     qc_value *v = new_value(ps, QC_VNUMBER, t->off);
     v->u.num.text = t->s;
-    if (t->integer)
+    /* Read before the next token, as the doc block's lines above. */
+    if (ps->ls.integer)
         qc_value_set_integer(v, t->s, t->len);
     return v;
 }
@@ -232,30 +233,42 @@ static qc_hashmap *keyset_for(struct qc_pstate *ps, size_t base)
     return keys;
 }
 
-/* Whether T repeats a key of the object whose members start at BASE:
- * searched while it is small, hashed once it is large. */
-static bool repeated_key(struct qc_pstate *ps, size_t base,
-                         const struct qc_tok *t)
+/* Whether the key S (LEN bytes) repeats a key of the object whose
+ * members start at BASE: searched while it is small, hashed once it is
+ * large. */
+static bool repeated_key(struct qc_pstate *ps, size_t base, const char *s,
+                         size_t len)
 {
     qc_hashmap *keys = ps->nmems - base >= KEYSET_MIN
-                       && strlen(t->s) == t->len ? keyset_for(ps, base) : NULL;
+                       && strlen(s) == len ? keyset_for(ps, base) : NULL;
     if (keys)
-        return qc_hashmap_put_new(keys, t->s, (void *)t->s) != t->s;
+        return qc_hashmap_put_new(keys, s, (void *)s) != s;
     for (size_t i = base; i < ps->nmems; i++) {
         const qc_member *m = &ps->mems[i];
-        if (m->key_len == t->len && !memcmp(m->key, t->s, t->len))
+        if (m->key_len == len && !memcmp(m->key, s, len))
             return true;
     }
     return false;
 }
 
-void qc_ps_key(struct qc_pstate *ps, size_t base, const struct qc_tok *t)
+/* The ':' was read after the key, so the object's earlier members are all
+ * in mems (each was reduced when the ',' after it was read). */
+void qc_ps_key_read(struct qc_pstate *ps)
 {
-    if (ps->dialect != QC_DIALECT_SCHEMA || !repeated_key(ps, base, t))
+    if (!ps->nobases
+        || !repeated_key(ps, ps->obases[ps->nobases - 1], ps->key_s,
+                         ps->key_len))
         return;
     ps->pending_code = "qapi-duplicate-key";
     ps->pending_msg = qc_arena_printf(ps->arena,
-        "key '%s' appears twice in this object", t->s);
+        "key '%s' appears twice in this object", ps->key_s);
+}
+
+void qc_ps_push_object(struct qc_pstate *ps)
+{
+    if (ps->nobases == ps->capobases)
+        ps->obases = qc_grow(ps->obases, &ps->capobases, sizeof *ps->obases);
+    ps->obases[ps->nobases++] = ps->nmems;
 }
 
 size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
@@ -333,6 +346,8 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     ps.ls.src = src;
     ps.ls.base = src->text;
     ps.ls.dialect = dialect;
+    /* JSON allows a key twice (the last one wins). */
+    ps.key_colon = dialect == QC_DIALECT_SCHEMA ? COLON : -1;
     ps.ls.start_token = dialect == QC_DIALECT_SCHEMA ? START_SCHEMA
                       : dialect == QC_DIALECT_JSON ? START_JSON : START_STREAM;
     qc_yy_init_classes();
@@ -353,6 +368,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     free(ps.mems);
     free(ps.elems);
     free(ps.keysets);
+    free(ps.obases);
     free(ps.ls.doc_eol);
     out->nitems = ps.items.n;
     out->items = qc_arena_alloc(a, (ps.items.n + 1) * sizeof *out->items);
