@@ -15,9 +15,10 @@ struct qc_lexstate {
     qc_dialect dialect;
     int start_token;            /* dialect token, handed out first */
     uint32_t tok_off;           /* start of the last token */
-    /* The line ends of the last doc block read (malloc). */
-    uint32_t *doc_eol;
-    size_t doc_eol_cap;
+    /* The line starts and ends of the last doc block read (malloc), two
+     * offsets a line (qc_docblock.bounds). */
+    uint32_t *doc_bounds;
+    size_t doc_bounds_cap;
     uint32_t doc_lines;         /* of the last DOC_BLOCK or DOC_OPEN */
     bool integer;               /* the last NUMBER has no fraction or exponent */
     /* A lexical error, set by the scanner before it returns QC_LEX_ERROR. */

@@ -138,9 +138,11 @@ static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,
     b->s->arena = a;
     b->s->path = ast->root_path;
     b->s->ast = ast;
-    /* Sized for the definitions and their implicit types and arrays:
-     * growing it would rehash it every time. */
-    b->s->by_name = qc_hashmap_new_sized(a, 2 * ast->exprs.n + 64);
+    /* Sized for the definitions and a share of implicit types and arrays:
+     * a table is zero-filled when made, and one twice too large costs
+     * more than growing once (QEMU's schema needs no growth). */
+    b->s->by_name = qc_hashmap_new_sized(a, ast->exprs.n + ast->exprs.n / 4
+                                              + 64);
     b->mod_by_name = qc_hashmap_new(a);
     b->features = qc_hashmap_new(a);
     static const char *const special[] = { "deprecated", "unstable" };

@@ -583,8 +583,17 @@ static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
 {
     const qc_value *e = x->value;
     int k = -1, nmeta = 0;
+    /* One pass over the keys: a meta key counts once, however often it
+     * is there (a key holding a NUL counts as the text before it). */
+    unsigned seen = 0;
+    for (size_t j = 0; j < e->u.obj.n; j++) {
+        const char *key = e->u.obj.members[j].key;
+        for (int i = 0; i < M_COUNT; i++)
+            if (key[0] == metas[i][0] && !strcmp(key, metas[i]))
+                seen |= 1u << i;
+    }
     for (int i = 0; i < M_COUNT; i++)
-        if (qc_obj_get(e, metas[i])) {
+        if (seen & (1u << i)) {
             k = i;
             nmeta++;
         }

@@ -139,9 +139,10 @@ void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
      * block: this runs before the parser asks for another token (the rule
      * reduces without a look-ahead). */
     d->n = ps->ls.doc_lines;
-    uint32_t *eol = qc_arena_alloc_uninit(ps->arena, d->n * sizeof *eol);
-    memcpy(eol, ps->ls.doc_eol, d->n * sizeof *eol);
-    d->eol = eol;
+    uint32_t *bounds = qc_arena_alloc_uninit(ps->arena,
+                                             2 * d->n * sizeof *bounds);
+    memcpy(bounds, ps->ls.doc_bounds, 2 * d->n * sizeof *bounds);
+    d->bounds = bounds;
     d->complete = complete;
     if (complete)
         add_item(ps, NULL, d);
@@ -369,7 +370,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     free(ps.elems);
     free(ps.keysets);
     free(ps.obases);
-    free(ps.ls.doc_eol);
+    free(ps.ls.doc_bounds);
     out->nitems = ps.items.n;
     out->items = qc_arena_alloc(a, (ps.items.n + 1) * sizeof *out->items);
     for (size_t i = 0; i < ps.items.n; i++)

@@ -37,7 +37,9 @@ typedef struct qc_docblock {
     const qc_source *src;
     uint32_t start, end;        /* offsets in src->text */
     size_t n;                   /* lines */
-    const uint32_t *eol;        /* where each line ends (offsets) */
+    /* Where each line starts (its '#') and ends (offsets): 2 * N of them,
+     * found by the scanner, which reads every line anyway. */
+    const uint32_t *bounds;
     bool complete;              /* false: cut short by a syntax error */
 } qc_docblock;
 
@@ -54,6 +56,7 @@ typedef struct qc_docline {
  * skips it between tokens: where the next line of a doc block starts
  * (the scanner stops there too). */
 const char *qc_doc_gap_end_slow(const char *p, const char *end);
+
 static inline const char *qc_doc_gap_end(const char *p, const char *end)
 {
     /* Usually the next line starts right after the newline. */
@@ -62,20 +65,19 @@ static inline const char *qc_doc_gap_end(const char *p, const char *end)
     return qc_doc_gap_end_slow(p, end);
 }
 
-/* Line I of BLK, whose start is at P. */
-static inline qc_docline qc_docblock_line(const qc_docblock *blk, size_t i,
-                                          const char *p)
+/* Line I of BLK. */
+static inline qc_docline qc_docblock_line(const qc_docblock *blk, size_t i)
 {
-    const char *base = blk->src->text;
-    qc_docline l = { p, (size_t)(base + blk->eol[i] - p),
-                     qc_loc_make(blk->src, (uint32_t)(p - base)), i };
+    uint32_t from = blk->bounds[2 * i], to = blk->bounds[2 * i + 1];
+    qc_docline l = { blk->src->text + from, to - from,
+                     qc_loc_make(blk->src, from), i };
     return l;
 }
 
 /* The first line of BLK. */
 static inline qc_docline qc_docblock_first(const qc_docblock *blk)
 {
-    return qc_docblock_line(blk, 0, blk->src->text + blk->start);
+    return qc_docblock_line(blk, 0);
 }
 
 /* Moves *L, a line of BLK, to the next one; false when L is the last. */
@@ -83,9 +85,7 @@ static inline bool qc_docblock_next(const qc_docblock *blk, qc_docline *l)
 {
     if (l->index + 1 >= blk->n)
         return false;
-    const char *base = blk->src->text;
-    *l = qc_docblock_line(blk, l->index + 1,
-                          qc_doc_gap_end(l->text + l->len, base + blk->end));
+    *l = qc_docblock_line(blk, l->index + 1);
     return true;
 }
 
