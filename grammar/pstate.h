@@ -36,7 +36,10 @@ struct qc_pstate {
     qc_dialect dialect;
     void *scanner;
     struct qc_lexstate ls;
-    qc_ptrvec items;            /* qc_item * */
+    /* The items read so far (malloc): copied into the arena at the end,
+     * so that a schema of many definitions keeps 16 bytes an item. */
+    qc_item *items;
+    size_t nitems, capitems;
     /* The members and elements read so far of the objects and arrays
      * being read, innermost last (malloc).  A list's semantic value is
      * where its entries start; its object or array takes them off the

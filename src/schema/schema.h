@@ -79,6 +79,7 @@ typedef enum {
 /* An object member, an enum value, or a union/alternate branch. */
 typedef struct qc_smember {
     qc_role role;
+    uint32_t c_hash_;       /* private: the hash of c_name_ (below) */
     const char *name;       /* without the '*' of optional members */
     qc_cond *cond;
     qc_feature **features;  /* members and enum values; branches have none */
@@ -92,8 +93,7 @@ typedef struct qc_smember {
      * in the type that defines the discriminator. */
     const char *defined_in;
     qc_loc loc;             /* the definition it comes from */
-    const char *c_name_;    /* private: cached c_name(name), */
-    uint32_t c_hash_;       /* and its hash */
+    const char *c_name_;    /* private: cached c_name(name) */
 } qc_smember;
 
 /* Union branches ("variants") or alternate alternatives. */
@@ -106,8 +106,11 @@ typedef struct qc_variants {
     size_t n;
 } qc_variants;
 
+/* The fields are ordered so that none is padded (an entity per
+ * definition, and more: a schema may have a million). */
 struct qc_entity {
     qc_entity_kind kind;
+    int state_;             /* private to the builder (builder.h) */
     const char *name;       /* NULL for includes */
     /* "built-in", "enum", "struct", "union", "alternate", "array",
      * "command", "event", "include" (QEMU's meta). */
@@ -115,7 +118,6 @@ struct qc_entity {
     qc_loc loc;             /* src == NULL for builtins, their arrays,
                                q_empty and QType (QEMU's info is None);
                                implicit types: the definition needing them */
-    bool has_info;          /* loc is meaningful (QEMU's info is not None) */
     qc_doc *doc;            /* definition doc, or NULL */
     qc_cond *cond;          /* NULL: unconditional.  Arrays: the element's */
     qc_feature **features;
@@ -153,6 +155,8 @@ struct qc_entity {
     bool boxed;
     bool gen, success_response, allow_oob, allow_preconfig, coroutine;
 
+    bool has_info;          /* loc is meaningful (QEMU's info is not None) */
+
     /* QC_ENT_INCLUDE */
     qc_smodule *included;
 
@@ -163,7 +167,6 @@ struct qc_entity {
 
     /* Private to the builder (builder.h). */
     const char *base_name_, *arg_name_, *ret_name_;
-    int state_;
 };
 
 /* True for builtins, enums, objects, alternates and arrays. */

@@ -34,16 +34,16 @@ static void set_error(struct qc_pstate *ps, uint32_t off, const char *code,
     e->loc = qc_loc_make(ps->src, off);
     e->code = code;
     e->message = msg;
-    e->after_item = ps->items.n;
+    e->after_item = ps->nitems;
     /* QEMU reads the token after an expression before it processes the
      * expression, so a lexical error there comes first. */
     if (lexical && ps->tokens_since_item == 0 && ps->last_item_is_value
-        && ps->items.n > 0)
-        e->after_item = ps->items.n - 1;
+        && ps->nitems > 0)
+        e->after_item = ps->nitems - 1;
     /* Likewise QEMU reads the token after a doc block before its closing
      * checks. */
     if (lexical && ps->tokens_since_item == 0 && !ps->last_item_is_value
-        && ps->items.n > 0)
+        && ps->nitems > 0)
         e->before_doc_end = true;
     e->partial_doc = ps->doc;
     ps->error = e;
@@ -105,10 +105,9 @@ void qc_ps_internal_error(struct qc_pstate *ps, const char *msg)
 
 static void add_item(struct qc_pstate *ps, qc_value *v, qc_docblock *doc)
 {
-    qc_item *it = qc_arena_alloc(ps->arena, sizeof *it);
-    it->value = v;
-    it->doc = doc;
-    qc_ptrvec_push(ps->arena, &ps->items, it);
+    if (ps->nitems == ps->capitems)
+        ps->items = qc_grow(ps->items, &ps->capitems, sizeof *ps->items);
+    ps->items[ps->nitems++] = (qc_item){ v, doc };
     ps->tokens_since_item = 0;
     ps->last_item_is_value = v != NULL;
 }
@@ -371,10 +370,12 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     free(ps.keysets);
     free(ps.obases);
     free(ps.ls.doc_bounds);
-    out->nitems = ps.items.n;
-    out->items = qc_arena_alloc(a, (ps.items.n + 1) * sizeof *out->items);
-    for (size_t i = 0; i < ps.items.n; i++)
-        out->items[i] = *(qc_item *)ps.items.items[i];
+    out->nitems = ps.nitems;
+    out->items = qc_arena_alloc_uninit(a, (ps.nitems + 1) * sizeof *out->items);
+    if (ps.nitems)
+        memcpy(out->items, ps.items, ps.nitems * sizeof *out->items);
+    out->items[ps.nitems] = (qc_item){ NULL, NULL };
+    free(ps.items);
     out->error = ps.error;
 }
 
