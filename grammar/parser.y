@@ -48,7 +48,7 @@ static void yyerror(struct qc_pstate *ps, const char *msg);
 %token <tok> DOC_BLOCK "doc block" DOC_OPEN "'##'" DOC_END "end of doc block"
 %token <tok> START_SCHEMA START_JSON START_STREAM
 
-%type <v> value
+%type <v> value nonstring
 %type <base> members elements
 
 %%
@@ -77,9 +77,25 @@ stream_items
     | stream_items value            { qc_ps_add_value(ps, $2); }
     ;
 
+/* A string member or element has rules of its own, with the string's
+ * action in them: most members are strings, and a rule "value: STRING"
+ * would cost a reduction for each.  So the other values are written
+ * twice, as "value" and as "nonstring" (a chain rule "value: nonstring"
+ * would cost a reduction for each of them instead). */
 value
     : STRING                        { $$ = qc_ps_string(ps, &$1); }
     | TRUE                          { $$ = qc_ps_bool(ps, &$1, true); }
+    | FALSE                         { $$ = qc_ps_bool(ps, &$1, false); }
+    | NUL                           { $$ = qc_ps_null(ps, &$1); }
+    | NUMBER                        { $$ = qc_ps_number(ps, &$1); }
+    | LBRACE RBRACE                 { $$ = qc_ps_object(ps, &$1, QC_PS_NONE); }
+    | LBRACE members RBRACE         { $$ = qc_ps_object(ps, &$1, $2); }
+    | LBRACKET RBRACKET             { $$ = qc_ps_array(ps, &$1, QC_PS_NONE); }
+    | LBRACKET elements RBRACKET    { $$ = qc_ps_array(ps, &$1, $2); }
+    ;
+
+nonstring
+    : TRUE                          { $$ = qc_ps_bool(ps, &$1, true); }
     | FALSE                         { $$ = qc_ps_bool(ps, &$1, false); }
     | NUL                           { $$ = qc_ps_null(ps, &$1); }
     | NUMBER                        { $$ = qc_ps_number(ps, &$1); }
@@ -93,14 +109,22 @@ value
  * when the token after its ':' is read (qc_ps_lex), not by an action
  * here: a mid-rule action would cost a reduction per member. */
 members
-    : STRING COLON value            { $$ = qc_ps_member(ps, &$1, $3); }
-    | members COMMA STRING COLON value
+    : STRING COLON STRING           { $$ = qc_ps_member(ps, &$1,
+                                                        qc_ps_string(ps, &$3)); }
+    | STRING COLON nonstring        { $$ = qc_ps_member(ps, &$1, $3); }
+    | members COMMA STRING COLON STRING
+                                    { qc_ps_member(ps, &$3, qc_ps_string(ps, &$5));
+                                      $$ = $1; }
+    | members COMMA STRING COLON nonstring
                                     { qc_ps_member(ps, &$3, $5); $$ = $1; }
     ;
 
 elements
-    : value                         { $$ = qc_ps_element(ps, $1); }
-    | elements COMMA value          { qc_ps_element(ps, $3); $$ = $1; }
+    : STRING                        { $$ = qc_ps_element(ps, qc_ps_string(ps, &$1)); }
+    | nonstring                     { $$ = qc_ps_element(ps, $1); }
+    | elements COMMA STRING         { qc_ps_element(ps, qc_ps_string(ps, &$3));
+                                      $$ = $1; }
+    | elements COMMA nonstring      { qc_ps_element(ps, $3); $$ = $1; }
     ;
 
 %%
