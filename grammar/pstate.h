@@ -12,6 +12,13 @@
 #include "syntax/value.h"
 
 struct qc_tok;
+/* An object being read: where its members start in mems, and a bit for
+ * each of its keys so far (a hash of the key's length and its first and
+ * last characters): a key whose bit is not set is no repeated one. */
+struct qc_open_object {
+    size_t base;
+    uint64_t keybits;
+};
 struct qc_keyset {
     size_t base;
     qc_hashmap *keys;
@@ -52,17 +59,17 @@ struct qc_pstate {
      * duplicate-key check: innermost last, each known by its base. */
     struct qc_keyset *keysets;
     size_t nkeysets, capkeysets;
-    /* Where the members of each object being read start in mems,
-     * innermost last (malloc): pushed when its '{' is read. */
-    size_t *obases;
-    size_t nobases, capobases;
+    /* The objects being read, innermost last (malloc): pushed when their
+     * '{' is read. */
+    struct qc_open_object *objs;
+    size_t nobjs, capobjs;
     unsigned depth;
     unsigned tokens_since_item; /* tokens lexed since the last item ended */
     bool last_item_is_value;
-    /* The token after which a member's key is checked (COLON in the
-     * schema dialect, none in JSON), whether it was the last one read,
-     * and the last string read: the key before that ':'. */
-    int key_colon;
+    /* Whether keys are checked (the schema dialect), whether the last
+     * token read was a ':' after which a key is checked, and the last
+     * string read: the key before that ':'. */
+    bool key_checks;
     bool after_colon;
     const char *key_s;
     uint32_t key_len;
@@ -91,27 +98,45 @@ void qc_ps_push_object(struct qc_pstate *ps);
 static inline int qc_ps_lex(struct qc_pstate *ps, union QC_YYSTYPE *lval)
 {
     int t = qc_scan_token(lval, ps->scanner);
-    if (t == QC_LEX_ERROR)
-        return qc_ps_token_problem(ps, t);
     if (ps->after_colon) {
-        qc_ps_key_read(ps);
-        if (ps->pending_msg)
-            return qc_ps_token_problem(ps, t);
+        ps->after_colon = false;
+        if (t != QC_LEX_ERROR) {
+            qc_ps_key_read(ps);
+            if (ps->pending_msg)
+                return qc_ps_token_problem(ps, t);
+        }
     }
-    if (t == STRING) {
+    switch (t) {
+    case STRING:
         ps->key_s = lval->tok.s;
         ps->key_len = lval->tok.len;
-    } else if (t == LBRACE || t == LBRACKET) {
+        break;
+    case COLON:
+        ps->after_colon = ps->key_checks;
+        break;
+    case LBRACE:
         if (++ps->depth > QC_MAX_DEPTH)
             return qc_ps_token_problem(ps, t);
-        if (t == LBRACE)
-            qc_ps_push_object(ps);
-    } else if ((t == RBRACE || t == RBRACKET) && ps->depth) {
-        ps->depth--;
-        if (t == RBRACE && ps->nobases)
-            ps->nobases--;
+        qc_ps_push_object(ps);
+        break;
+    case LBRACKET:
+        if (++ps->depth > QC_MAX_DEPTH)
+            return qc_ps_token_problem(ps, t);
+        break;
+    case RBRACE:
+        if (ps->depth) {
+            ps->depth--;
+            ps->nobjs -= ps->nobjs != 0;
+        }
+        break;
+    case RBRACKET:
+        ps->depth -= ps->depth != 0;
+        break;
+    case QC_LEX_ERROR:
+        return qc_ps_token_problem(ps, t);
+    default:
+        break;
     }
-    ps->after_colon = t == ps->key_colon;
     ps->tokens_since_item++;
     return t;
 }

@@ -255,20 +255,30 @@ static bool repeated_key(struct qc_pstate *ps, size_t base, const char *s,
  * in mems (each was reduced when the ',' after it was read). */
 void qc_ps_key_read(struct qc_pstate *ps)
 {
-    if (!ps->nobases
-        || !repeated_key(ps, ps->obases[ps->nobases - 1], ps->key_s,
-                         ps->key_len))
+    if (!ps->nobjs)
+        return;
+    struct qc_open_object *o = &ps->objs[ps->nobjs - 1];
+    const char *s = ps->key_s;
+    uint32_t n = ps->key_len;
+    uint64_t bit = (uint64_t)1 << ((n * 7 + (unsigned char)s[0]
+                                    + (n ? (unsigned char)s[n - 1] * 3 : 0))
+                                   & 63);
+    bool maybe = o->keybits & bit;
+    o->keybits |= bit;
+    /* A large object's keys are hashed all the same (keyset_for). */
+    if ((!maybe && ps->nmems - o->base < KEYSET_MIN)
+        || !repeated_key(ps, o->base, s, n))
         return;
     ps->pending_code = "qapi-duplicate-key";
     ps->pending_msg = qc_arena_printf(ps->arena,
-        "key '%s' appears twice in this object", ps->key_s);
+        "key '%s' appears twice in this object", s);
 }
 
 void qc_ps_push_object(struct qc_pstate *ps)
 {
-    if (ps->nobases == ps->capobases)
-        ps->obases = qc_grow(ps->obases, &ps->capobases, sizeof *ps->obases);
-    ps->obases[ps->nobases++] = ps->nmems;
+    if (ps->nobjs == ps->capobjs)
+        ps->objs = qc_grow(ps->objs, &ps->capobjs, sizeof *ps->objs);
+    ps->objs[ps->nobjs++] = (struct qc_open_object){ ps->nmems, 0 };
 }
 
 size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
@@ -347,7 +357,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     ps.ls.base = src->text;
     ps.ls.dialect = dialect;
     /* JSON allows a key twice (the last one wins). */
-    ps.key_colon = dialect == QC_DIALECT_SCHEMA ? COLON : -1;
+    ps.key_checks = dialect == QC_DIALECT_SCHEMA;
     ps.ls.start_token = dialect == QC_DIALECT_SCHEMA ? START_SCHEMA
                       : dialect == QC_DIALECT_JSON ? START_JSON : START_STREAM;
     qc_yy_init_classes();
@@ -368,7 +378,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     free(ps.mems);
     free(ps.elems);
     free(ps.keysets);
-    free(ps.obases);
+    free(ps.objs);
     free(ps.ls.doc_bounds);
     out->nitems = ps.nitems;
     out->items = qc_arena_alloc_uninit(a, (ps.nitems + 1) * sizeof *out->items);
