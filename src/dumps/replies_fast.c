@@ -90,15 +90,6 @@ static inline const char *line_at(const char *p, size_t n)
     return k + r == n ? p + n : NULL;
 }
 
-static inline bool fp_indent(struct fp *f, size_t n)
-{
-    const char *p = line_at(f->p, n);
-    if (!p)
-        return false;
-    f->p = p;
-    return true;
-}
-
 static bool same_bytes(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -204,31 +195,6 @@ string_end(const char *p)
     return (const char *)escaped_end((const unsigned char *)q);
 }
 
-/* The string at F->p, built: *S and *LEN get its value, K the words and
- * hash of its text as written.  Inline: every line has one or two. */
-static inline __attribute__((always_inline)) bool
-fp_string(struct fp *f, const char **s, size_t *len, struct words *k)
-{
-    const char *start = f->p + 1;
-    const char *q = qc_skip_plain(start, '"');
-    if (*q != '"') {
-        const char *end = (const char *)escaped_end((const unsigned char *)q);
-        if (!end)
-            return false;
-        fp_unescape(f, (const unsigned char *)start,
-                    (const unsigned char *)end, s, len);
-        fp_words(start, (size_t)(end - start), k);
-        f->p = end + 1;
-        return true;
-    }
-    size_t n = (size_t)(q - start);
-    f->p = q + 1;
-    *len = n;
-    fp_words(start, n, k);
-    *s = fp_copy(f, start, n, k);
-    return true;
-}
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -267,22 +233,6 @@ static inline const char *number_end(const char *p, bool *integer)
         *integer = false;
     }
     return p;
-}
-
-static qc_value *fp_number(struct fp *f)
-{
-    const char *s = f->p;
-    bool integer;
-    const char *p = number_end(s, &integer);
-    if (!p)
-        return NULL;
-    f->p = p;
-    qc_value *v = fp_new(f, QC_VNUMBER, s);
-    size_t len = (size_t)(p - s);
-    v->u.num.text = qc_arena_strndup(f->a, s, len);
-    if (integer)
-        qc_value_set_integer(v, v->u.num.text, len);
-    return v;
 }
 
 /* The end of the literal true, false or null at P, or NULL. */
@@ -501,33 +451,92 @@ fail:
 }
 
 /* ---- Building: the value tree, with the parts that need not be built
- * skimmed. */
+ * skimmed.  Each function takes the position and returns the one after
+ * what it read (NULL: not canonical, or not plain enough), so that it
+ * stays in a register. */
 
-static qc_value *fp_value(struct fp *f, unsigned level);
-
-/* The value at F->p, nesting LEVEL, built: scalars here (inline: this is
- * the inner loop of building), objects and arrays by fp_value.  NULL:
- * not canonical, or not plain enough. */
-static inline __attribute__((always_inline)) qc_value *
-fp_item(struct fp *f, unsigned level)
+/* A new value of KIND at AT; the caller sets its contents. */
+static inline qc_value *fp_new_uninit(struct fp *f, qc_vkind kind,
+                                      const char *at)
 {
-    const char *p = f->p, *q;
+    qc_value *v = qc_arena_alloc_uninit(f->a, sizeof *v);
+    v->kind = kind;
+    v->loc = qc_loc_make(f->src, (uint32_t)(at - f->base));
+    return v;
+}
+
+/* The string whose opening quote is at P: *S and *LEN get its value, K
+ * the words and hash of its text as written.  Returns the position of
+ * its closing quote.  Inline: every line has one or two. */
+static inline __attribute__((always_inline)) const char *
+fp_string(struct fp *f, const char *p, const char **s, size_t *len,
+          struct words *k)
+{
+    const char *start = p + 1;
+    const char *q = qc_skip_plain(start, '"');
+    if (*q != '"') {
+        q = (const char *)escaped_end((const unsigned char *)q);
+        if (!q)
+            return NULL;
+        fp_unescape(f, (const unsigned char *)start,
+                    (const unsigned char *)q, s, len);
+        fp_words(start, (size_t)(q - start), k);
+        return q;
+    }
+    size_t n = (size_t)(q - start);
+    *len = n;
+    fp_words(start, n, k);
+    *s = fp_copy(f, start, n, k);
+    return q;
+}
+
+static __attribute__((noinline)) const char *
+fp_number(struct fp *f, const char *p, qc_value **out)
+{
+    bool integer;
+    const char *e = number_end(p, &integer);
+    if (!e)
+        return NULL;
+    qc_value *v = fp_new(f, QC_VNUMBER, p);
+    size_t len = (size_t)(e - p);
+    v->u.num.text = qc_arena_strndup(f->a, p, len);
+    if (integer)
+        qc_value_set_integer(v, v->u.num.text, len);
+    *out = v;
+    return e;
+}
+
+static const char *fp_object(struct fp *f, const char *p, unsigned level,
+                             qc_value **out);
+static const char *fp_array(struct fp *f, const char *p, unsigned level,
+                            qc_value **out);
+
+/* The value at P, nesting LEVEL, built into *OUT: scalars here (inline:
+ * this is the inner loop of building), objects and arrays by their
+ * functions. */
+static inline __attribute__((always_inline)) const char *
+fp_item(struct fp *f, const char *p, unsigned level, qc_value **out)
+{
+    const char *q;
     qc_value *v;
 
     switch (*p) {
     case '{':
+        return fp_object(f, p, level, out);
     case '[':
-        return fp_value(f, level);
+        return fp_array(f, p, level, out);
     case '"': {
         const char *s;
         size_t len;
         struct words k;
-        if (!fp_string(f, &s, &len, &k))
+        q = fp_string(f, p, &s, &len, &k);
+        if (!q)
             return NULL;
-        v = fp_new(f, QC_VSTRING, p);
+        v = fp_new_uninit(f, QC_VSTRING, p);
         v->u.str.s = s;
         v->u.str.len = len;
-        return v;
+        *out = v;
+        return q + 1;
     }
     case 't':
     case 'f':
@@ -537,136 +546,122 @@ fp_item(struct fp *f, unsigned level)
             return NULL;
         v = fp_new(f, *p == 'n' ? QC_VNULL : QC_VBOOL, p);
         v->u.b = *p == 't';
-        f->p = q;
-        return v;
+        *out = v;
+        return q;
     default:
-        return fp_number(f);
+        return fp_number(f, p, out);
     }
 }
 
-/* The value at F->p, nesting LEVEL, skimmed: the skim marker, or NULL. */
-static qc_value *fp_skip(struct fp *f, unsigned level)
-{
-    const char *p = fp_skim(f, f->p, level);
-    if (!p)
-        return NULL;
-    f->p = p;
-    return &skimmed_value;
-}
-
-/* Opens the object or array at F->p, which CLOSE ends: false when it is
- * nested too deep.  *V gets the new value, *EMPTY whether it closes
- * right away (then it is read whole). */
-static inline bool fp_open(struct fp *f, unsigned level, qc_vkind kind,
-                           char close, qc_value **v, bool *empty)
+/* An object at P; see fp_item. */
+static const char *fp_object(struct fp *f, const char *p, unsigned level,
+                             qc_value **out)
 {
     if (level >= QC_MAX_DEPTH)
-        return false;
-    *v = fp_new(f, kind, f->p);
-    f->p++;
-    *empty = *f->p == close;
-    if (*empty)
-        f->p++;
-    return true;
-}
-
-/* An object at F->p; see fp_item. */
-static qc_value *fp_object(struct fp *f, unsigned level)
-{
-    qc_value *v;
-    bool empty;
-    if (!fp_open(f, level, QC_VOBJECT, '}', &v, &empty))
         return NULL;
-    if (empty)
-        return v;
-    size_t base = f->nmems;
+    if (p[1] == '}') {
+        *out = fp_new(f, QC_VOBJECT, p);
+        return p + 2;
+    }
+    qc_value *v = fp_new_uninit(f, QC_VOBJECT, p);
+    size_t base = f->nmems, indent = 2 * (size_t)(level + 1);
     struct keyset ks = { f->nkeys, NULL, 0 };
+    p++;
     for (;;) {
         qc_member m;
         struct words k;
-        if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
+        p = line_at(p, indent);
+        if (!p || *p != '"')
             goto fail;
-        m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
-        const char *raw = f->p + 1;
-        if (!fp_string(f, &m.key, &m.key_len, &k))
+        const char *key = p + 1, *q = fp_string(f, p, &m.key, &m.key_len, &k);
+        if (!q)
             goto fail;
+        m.key_loc = qc_loc_make(f->src, (uint32_t)(p - f->base));
         /* Duplicates are left to the slow path, which reports them with
          * both places.  Keys are compared as written, in the padded text:
          * canonical escapes are unique, so that is comparing them. */
-        if (key_seen(f, &ks, raw, (size_t)(f->p - 1 - raw), k.w[0]))
+        if (key_seen(f, &ks, key, (size_t)(q - key), k.w[0])
+            || q[1] != ':' || q[2] != ' ')
             goto fail;
-        if (f->p[0] != ':' || f->p[1] != ' ')
-            goto fail;
-        f->p += 2;
-        bool skim = level == 0 && f->skim_return && m.key_len == 6
-                    && !memcmp(m.key, "return", 6);
-        m.value = skim ? fp_skip(f, level + 1) : fp_item(f, level + 1);
-        if (!m.value)
+        p = q + 3;
+        if (level == 0 && f->skim_return && m.key_len == 6
+            && !memcmp(m.key, "return", 6)) {
+            p = fp_skim(f, p, level + 1);
+            m.value = &skimmed_value;
+        } else {
+            p = fp_item(f, p, level + 1, &m.value);
+        }
+        if (!p)
             goto fail;
         if (f->nmems == f->capmems)
             f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
         f->mems[f->nmems++] = m;
-        if (*f->p != ',')
+        if (*p != ',')
             break;
-        f->p++;
+        p++;
     }
-    free(ks.index);
-    ks.index = NULL;
-    if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
+    if (ks.index)
+        free(ks.index);
+    p = line_at(p, indent - 2);
+    if (!p || *p != '}')
         return NULL;
-    f->p++;
     f->nkeys = ks.base;
     size_t n = f->nmems - base;
+    qc_member *mems = qc_arena_alloc_uninit(f->a, (n + 1) * sizeof *mems);
+    memcpy(mems, f->mems + base, n * sizeof *mems);
+    mems[n].key = NULL;                 /* the end, as zeros */
+    mems[n].key_len = 0;
+    mems[n].key_loc = qc_loc_make(NULL, 0);
+    mems[n].value = NULL;
+    v->u.obj.members = mems;
     v->u.obj.n = n;
-    v->u.obj.members = qc_arena_alloc_uninit(f->a, (n + 1) * sizeof(qc_member));
-    memcpy(v->u.obj.members, f->mems + base, n * sizeof(qc_member));
-    memset(&v->u.obj.members[n], 0, sizeof(qc_member));
     f->nmems = base;
-    return v;
+    *out = v;
+    return p + 1;
 fail:
     free(ks.index);
     return NULL;
 }
 
-/* An array at F->p; see fp_item. */
-static qc_value *fp_array(struct fp *f, unsigned level)
+/* An array at P; see fp_item. */
+static const char *fp_array(struct fp *f, const char *p, unsigned level,
+                            qc_value **out)
 {
-    qc_value *v;
-    bool empty;
-    if (!fp_open(f, level, QC_VARRAY, ']', &v, &empty))
+    if (level >= QC_MAX_DEPTH)
         return NULL;
-    if (empty)
-        return v;
-    size_t base = f->nitems;
+    if (p[1] == ']') {
+        *out = fp_new(f, QC_VARRAY, p);
+        return p + 2;
+    }
+    qc_value *v = fp_new_uninit(f, QC_VARRAY, p);
+    size_t base = f->nitems, indent = 2 * (size_t)(level + 1);
+    p++;
     for (;;) {
-        if (!fp_indent(f, 2 * (size_t)(level + 1)))
+        qc_value *e;
+        p = line_at(p, indent);
+        if (!p)
             return NULL;
-        qc_value *e = fp_item(f, level + 1);
-        if (!e)
+        p = fp_item(f, p, level + 1, &e);
+        if (!p)
             return NULL;
         if (f->nitems == f->capitems)
             f->items = grow(f->items, &f->capitems, sizeof *f->items);
         f->items[f->nitems++] = e;
-        if (*f->p != ',')
+        if (*p != ',')
             break;
-        f->p++;
+        p++;
     }
-    if (!fp_indent(f, 2 * (size_t)level) || *f->p != ']')
+    p = line_at(p, indent - 2);
+    if (!p || *p != ']')
         return NULL;
-    f->p++;
     size_t n = f->nitems - base;
     v->u.arr.n = n;
     v->u.arr.items = qc_arena_alloc_uninit(f->a, (n + 1) * sizeof(qc_value *));
     memcpy(v->u.arr.items, f->items + base, n * sizeof(qc_value *));
     v->u.arr.items[n] = NULL;
     f->nitems = base;
-    return v;
-}
-
-/* The object or array at F->p; see fp_item. */
-static qc_value *fp_value(struct fp *f, unsigned level)
-{
-    return *f->p == '{' ? fp_object(f, level) : fp_array(f, level);
+    *out = v;
+    return p + 1;
 }
 
 bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
@@ -693,9 +688,11 @@ bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
         f->skim_return = mode != QC_REPLIES_FULL && prev_execute
                          && (mode == QC_REPLIES_ENTRIES
                              || strcmp(prev_execute, "query-qmp-schema"));
-        qc_value *v = fp_item(f, 0);
-        if (!v)
+        qc_value *v;
+        const char *end = fp_item(f, f->p, 0, &v);
+        if (!end)
             break;
+        f->p = end;
         prev_execute = qc_obj_get_str(v, "execute");
         qc_rentry *e = qc_rentvec_push(ents);
         e->v = v;

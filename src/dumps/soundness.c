@@ -166,23 +166,45 @@ static const qc_vkind key_kind[K_COUNT] = {
  * none) into W. */
 static void view_of(struct sc *sc, const qc_value *o, struct view *w)
 {
-    w->present = w->bad_type = 0;
-    w->twice = false;
-    if (!o || o->kind != QC_VOBJECT)
-        return;
-    for (size_t i = 0; i < o->u.obj.n; i++) {
-        const qc_member *m = &o->u.obj.members[i];
-        enum key k = key_of(sc, m);
-        uint32_t bit = 1u << k;
-        if (w->present & bit) {
-            w->twice = true;            /* the first one wins */
-            continue;
+    uint32_t present = 0, bad_type = 0;
+    bool twice = false;
+    if (o && o->kind == QC_VOBJECT) {
+        const qc_member *m = o->u.obj.members, *end = m + o->u.obj.n;
+        for (; m < end; m++) {
+            enum key k = key_of(sc, m);
+            uint32_t bit = 1u << k;
+            if (present & bit) {
+                twice = true;           /* the first one wins */
+                continue;
+            }
+            present |= bit;
+            w->v[k] = m->value;
+            if (k < K_COUNT && m->value->kind != key_kind[k])
+                bad_type |= bit;
         }
-        w->present |= bit;
-        w->v[k] = m->value;
-        if (k < K_COUNT && m->value->kind != key_kind[k])
-            w->bad_type |= bit;
     }
+    w->present = present;
+    w->bad_type = bad_type;
+    w->twice = twice;
+}
+
+/* The name and the meta-type of entry E (the first of each, strings or
+ * NULL), into T: what the index needs, most often the first two keys. */
+static void name_and_meta(struct sc *sc, const qc_value *e, struct ent *t)
+{
+    const qc_value *name = NULL, *meta = NULL;
+    if (e->kind == QC_VOBJECT) {
+        const qc_member *m = e->u.obj.members, *end = m + e->u.obj.n;
+        for (; m < end && (!name || !meta); m++) {
+            enum key k = key_of(sc, m);
+            if (k == K_NAME && !name)
+                name = m->value;
+            else if (k == K_META_TYPE && !meta)
+                meta = m->value;
+        }
+    }
+    t->name = name && name->kind == QC_VSTRING ? name->u.str.s : NULL;
+    t->meta = meta && meta->kind == QC_VSTRING ? meta->u.str.s : NULL;
 }
 
 /* qc_obj_get for a key of the vocabulary, on a view. */
@@ -197,19 +219,17 @@ static inline const char *getstr_k(const struct view *w, enum key k)
     return v && v->kind == QC_VSTRING ? v->u.str.s : NULL;
 }
 
-/* The meta-type of the entry W shows: M_COUNT for none known.  *META
- * gets the string, or NULL. */
-static enum meta meta_of(struct sc *sc, const struct view *w, const char **meta)
+/* The meta-type named META (NULL: none): M_COUNT for none known. */
+static enum meta meta_of(struct sc *sc, const char *meta)
 {
-    *meta = getstr_k(w, K_META_TYPE);
-    if (!*meta)
+    if (!meta)
         return M_COUNT;
     for (enum meta k = 0; k < M_COUNT; k++)
-        if (*meta == sc->meta_seen[k])
+        if (meta == sc->meta_seen[k])
             return k;
-    size_t len = strlen(*meta);     /* as strcmp would compare it */
+    size_t len = strlen(meta);      /* as strcmp would compare it */
     for (enum meta k = 0; k < M_COUNT; k++)
-        if (is_word(*meta, len, metas_s[k].s, metas_s[k].len,
+        if (is_word(meta, len, metas_s[k].s, metas_s[k].len,
                     &sc->meta_seen[k]))
             return k;
     return M_COUNT;
@@ -798,11 +818,9 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
     s.ents = qc_arena_alloc_uninit(a, (n + 1) * sizeof *s.ents);
     for (size_t i = 0; i < n; i++) {
         struct ent *t = &s.ents[i];
-        struct view ev;
         t->e = array->u.arr.items[i];
-        view_of(&s, t->e, &ev);
-        t->m = meta_of(&s, &ev, &t->meta);
-        t->name = getstr_k(&ev, K_NAME);
+        name_and_meta(&s, t->e, t);
+        t->m = meta_of(&s, t->meta);
         if (t->name) {
             t->hash = name_hash(t->name);
             uint32_t *slot = name_slot(&s, t->name, t->hash);
