@@ -164,7 +164,8 @@ static const qc_vkind key_kind[K_COUNT] = {
 
 /* Reads the members of O (any value: one that is not an object has
  * none) into W. */
-static void view_of(struct sc *sc, const qc_value *o, struct view *w)
+static inline __attribute__((always_inline)) void
+view_of(struct sc *sc, const qc_value *o, struct view *w)
 {
     uint32_t present = 0, bad_type = 0;
     bool twice = false;
