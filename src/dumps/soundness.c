@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/hashmap.h"
+#include "dumps/ischema.h"
 
 /* The keys of the vocabulary.  The check runs over every entry of every
  * dump, so it knows each key string by its address once it has seen it
@@ -83,7 +84,7 @@ struct ent {
     const char *name;           /* its name, or NULL */
     const char *meta;           /* the string, or NULL */
     enum meta m;                /* M_COUNT: none known */
-    uint32_t hash;              /* of its name (name_hash) */
+    uint32_t hash;              /* of its name (qc_name_hash) */
 };
 
 struct sc {
@@ -236,28 +237,6 @@ static enum meta meta_of(struct sc *sc, const char *meta)
     return M_COUNT;
 }
 
-/* A hash of the C string S (names compare as C strings, up to a NUL),
- * eight bytes at a time. */
-static uint32_t name_hash(const char *s)
-{
-    const uint64_t mul = 0x9E3779B97F4A7C15ull;
-    size_t n = strlen(s), i = 0;
-    uint64_t h = n * mul, w = 0;
-    for (; i + 8 < n; i += 8) {
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * mul;
-        h ^= h >> 29;
-    }
-    if (n >= 8) {
-        memcpy(&w, s + n - 8, 8);       /* the last eight, overlapping */
-    } else {
-        for (w = 0; i < n; i++)
-            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-    }
-    h = (h ^ w) * mul;
-    return (uint32_t)(h ^ h >> 32);
-}
-
 /* The slot of BY_NAME that holds NAME (hash H), or the empty one where
  * it would go. */
 static uint32_t *name_slot(struct sc *s, const char *name, uint32_t h)
@@ -280,7 +259,7 @@ static const struct ent *lookup(struct sc *s, const char *name)
     uintptr_t p = (uintptr_t)name;
     struct lc *c = &s->lcache[(p ^ p >> 10 ^ p >> 20) % LCACHE];
     if (c->name != name) {
-        uint32_t *slot = name_slot(s, name, name_hash(name));
+        uint32_t *slot = name_slot(s, name, qc_name_hash(name));
         c->name = name;
         c->t = *slot ? &s->ents[*slot - 1] : NULL;
     }
@@ -823,7 +802,7 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
         name_and_meta(&s, t->e, t);
         t->m = meta_of(&s, t->meta);
         if (t->name) {
-            t->hash = name_hash(t->name);
+            t->hash = qc_name_hash(t->name);
             uint32_t *slot = name_slot(&s, t->name, t->hash);
             if (!*slot)                 /* the first one wins */
                 *slot = (uint32_t)i + 1;
