@@ -331,12 +331,15 @@ static bool parse_path(loader *L, const node *n, const char *text,
     for (const char *p = text; *p; p++)
         if (*p == '/')
             ncomp++;
-    const char **comps = qc_arena_alloc(L->a, ncomp * sizeof *comps);
+    /* A path of one component, most of them, is its own component: its
+     * list is its text field (OUT stays where it is, in the rule). */
+    const char **comps = ncomp == 1 ? &out->text
+                                    : qc_arena_alloc(L->a, ncomp * sizeof *comps);
     const char *s = text;
     for (size_t i = 0; i < ncomp; i++) {
         const char *e = strchr(s, '/');
         size_t len = e ? (size_t)(e - s) : strlen(s);
-        const char *c = comps[i] = qc_arena_strndup(L->a, s, len);
+        const char *c = comps[i] = ncomp == 1 ? text : qc_arena_strndup(L->a, s, len);
         const char *name = (c[0] == '+' || c[0] == '^') ? c + 1 : c;
         if (!*name) {
             ERR(L, loc, "rules-bad-path", "member path '%s': component %zu is empty",
