@@ -1,7 +1,7 @@
-/* Loading client compatibility rule files (YAML, through libyaml's
- * document API).  Every node keeps libyaml's mark, which we turn into a
- * qc_loc in a qc_source holding the same text, so that problems are
- * reported like any other located diagnostic. */
+/* Loading client compatibility rule files: the rules read from the tree
+ * of their YAML (compat/yaml_tree.h), whose nodes keep byte offsets into
+ * a qc_source holding the same text, so that problems are reported like
+ * any other located diagnostic. */
 #include "compat/rules.h"
 
 #include <errno.h>
@@ -10,12 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "base/buf.h"
 #include "base/hashmap.h"
-#include "base/utf8.h"
 #include "base/visible.h"
+#include "compat/yaml_tree.h"
 #include "dumps/query.h"
 #include "schema/naming.h"
 
@@ -78,92 +77,86 @@ void qc_ruleset_init(qc_ruleset *rs)
 
 /* --- the loader ---------------------------------------------------------- */
 
-/* libyaml's marks count characters; our offsets are bytes.  The byte
- * offset of every CHAR_STEP-th character, so that turning a mark into an
- * offset costs at most CHAR_STEP steps, however long its line. */
-#define CHAR_STEP 64
+typedef qc_yt_node node;
 
-typedef struct char_index {
-    bool built, ascii;        /* ascii: offsets are character numbers */
-    uint32_t *at;             /* at[i]: offset of character i * CHAR_STEP */
-    size_t n;
-} char_index;
+/* First appearances of names (keys of a large mapping, rule ids), in a
+ * table sized once for at most N names: open addressing over indexes
+ * the caller gives (from 1: 0 is a free slot) and turns back into names
+ * with NAME_OF; 4 bytes a slot where a qc_hashmap takes 24, and freed
+ * when done. */
+typedef struct loader loader;
+typedef struct first_table {
+    uint32_t *slots;
+    size_t mask;
+    const char *(*name_of)(loader *L, uint32_t i);
+} first_table;
 
-typedef struct loader {
+struct loader {
     qc_arena *a;
     qc_diag *d;
     const qc_source *src;
-    yaml_document_t *doc;
+    const qc_yt_tree *t;
     qc_ruleset *rs;
     const char *client;
     bool ok;
-    char_index chars;
-    qc_hashmap *ids;          /* rule id -> its qc_rule, in this file */
-} loader;
+    first_table ids;          /* the rule ids of this file... */
+    const qc_rule **id_rules; /* ... by index - 1 */
+    uint32_t nids;
+};
 
-static void build_char_index(qc_arena *a, char_index *ci, const qc_source *src)
+/* P, an allocation that cannot fail for the run to go on. */
+static void *needed(void *p)
 {
-    ci->built = true;
-    ci->ascii = true;
-    for (size_t i = 0; i < src->len && ci->ascii; i++)
-        ci->ascii = (unsigned char)src->text[i] < 0x80;
-    if (ci->ascii)
-        return;
-    size_t nchars = qc_utf8_count(src->text, src->len);
-    ci->at = qc_arena_alloc(a, (nchars / CHAR_STEP + 1) * sizeof *ci->at);
-    size_t c = 0;
-    for (size_t i = 0; i < src->len; i++) {
-        if (qc_utf8_is_cont((unsigned char)src->text[i]))
-            continue;
-        if (c++ % CHAR_STEP == 0)
-            ci->at[ci->n++] = (uint32_t)i;
+    if (!p) {
+        fputs("qapic: out of memory\n", stderr);
+        abort();
     }
+    return p;
 }
 
-static qc_loc mark_loc(loader *L, yaml_mark_t m)
+static qc_loc node_loc(loader *L, const node *n)
 {
-    const qc_source *src = L->src;
-    if (!L->chars.built)
-        build_char_index(L->a, &L->chars, src);
-    size_t off;
-    if (L->chars.ascii) {
-        off = m.index;
-    } else if (m.index / CHAR_STEP >= L->chars.n) {
-        off = src->len;
-    } else {
-        off = L->chars.at[m.index / CHAR_STEP];
-        for (size_t k = m.index % CHAR_STEP; k > 0 && off < src->len; k--)
-            off = qc_utf8_next(src->text, off, src->len);
-    }
-    return qc_loc_make(src, (uint32_t)(off < src->len ? off : src->len));
+    return qc_loc_make(L->src, n->off);
 }
 
-static qc_loc node_loc(loader *L, const yaml_node_t *n)
+/* The node at index I (an item of a collection), an alias resolved. */
+static const node *get_node(loader *L, uint32_t i)
 {
-    return mark_loc(L, n->start_mark);
+    return qc_yt_get(L->t, i);
 }
 
-static yaml_node_t *get_node(loader *L, int idx)
+static const char *text_of(loader *L, const node *n)
 {
-    return yaml_document_get_node(L->doc, idx);
+    return qc_yt_text(L->t, n);
 }
 
-static bool is_null(const yaml_node_t *n)
+/* The items of collection N, by index: for (i = first_item(N); i; i = next_item(L, i)). */
+static uint32_t first_item(const node *n)
 {
-    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    return n->kind == QC_YT_SEQUENCE || n->kind == QC_YT_MAPPING ? n->data : 0;
+}
+
+static uint32_t next_item(loader *L, uint32_t i)
+{
+    return L->t->nodes[i].next;
+}
+
+static bool is_null(loader *L, const node *n)
+{
+    if (n->kind != QC_YT_SCALAR || !n->plain)
         return false;
-    const char *s = (const char *)n->data.scalar.value;
+    const char *s = text_of(L, n);
     return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null")
         || !strcmp(s, "NULL");
 }
 
-static const char *describe(const yaml_node_t *n)
+static const char *describe(loader *L, const node *n)
 {
-    if (n->type == YAML_MAPPING_NODE)
+    if (n->kind == QC_YT_MAPPING)
         return "a mapping";
-    if (n->type == YAML_SEQUENCE_NODE)
+    if (n->kind == QC_YT_SEQUENCE)
         return "a list";
-    if (is_null(n))
+    if (is_null(L, n))
         return "nothing (null)";
     return "a string";
 }
@@ -171,65 +164,93 @@ static const char *describe(const yaml_node_t *n)
 #define ERR(L, loc, code, ...) \
     ((L)->ok = false, qc_error((L)->d, (loc), (code), __VA_ARGS__))
 
-static void wrong_type(loader *L, const yaml_node_t *n, const char *what,
+static void wrong_type(loader *L, const node *n, const char *what,
                        const char *want)
 {
     ERR(L, node_loc(L, n), "rules-wrong-type", "%s must be %s, not %s", what,
-        want, describe(n));
+        want, describe(L, n));
 }
 
 /* False after reporting that scalar N holds a NUL character ("\0" in a
  * double-quoted string), which would cut it short everywhere after. */
-static bool no_nul(loader *L, const yaml_node_t *n, const char *what)
+static bool no_nul(loader *L, const node *n, const char *what)
 {
-    if (!memchr(n->data.scalar.value, 0, n->data.scalar.length))
+    if (!memchr(text_of(L, n), 0, n->n))
         return true;
     ERR(L, node_loc(L, n), "rules-nul-character",
         "%s holds a NUL character (\\0), which no name or path can hold", what);
     return false;
 }
 
-/* The text of scalar N (arena copy), or NULL after reporting that WHAT
- * must be a string. */
-static const char *get_string(loader *L, const yaml_node_t *n, const char *what)
+/* The text of scalar N (arena copy: the tree goes once the rules are
+ * read), or NULL after reporting that WHAT must be a string. */
+static const char *get_string(loader *L, const node *n, const char *what)
 {
-    if (n->type != YAML_SCALAR_NODE || is_null(n)) {
+    if (n->kind != QC_YT_SCALAR || is_null(L, n)) {
         wrong_type(L, n, what, "a string");
         return NULL;
     }
     if (!no_nul(L, n, what))
         return NULL;
-    return qc_arena_strndup(L->a, (const char *)n->data.scalar.value,
-                            n->data.scalar.length);
+    return qc_arena_strndup(L->a, text_of(L, n), n->n);
 }
 
 /* Iterates the pairs of mapping N, checking that keys are strings, known
- * (KEYS, NULL-terminated) and not repeated.  Calls FN for each good pair. */
+ * (KEYS, NULL-terminated) and not repeated.  Calls FN for each good pair;
+ * KEY is valid only during the call. */
 typedef void (*pair_fn)(loader *L, void *ctx, const char *key,
-                        yaml_node_t *knode, yaml_node_t *vnode);
+                        const node *knode, const node *vnode);
 
-/* The key node before P in mapping N that is KEY, or NULL.  Small
- * mappings (rules) are searched; a large one goes through SEEN. */
-static yaml_node_t *earlier_key(loader *L, yaml_node_t *n, yaml_node_pair_t *p,
-                                yaml_node_t *k, qc_hashmap *seen)
+static void first_table_init(first_table *ft, size_t n,
+                             const char *(*name_of)(loader *, uint32_t))
 {
-    const char *key = (const char *)k->data.scalar.value;
+    size_t cap = 8;
+    while (cap < 2 * n)
+        cap *= 2;
+    ft->slots = needed(calloc(cap, sizeof *ft->slots));
+    ft->mask = cap - 1;
+    ft->name_of = name_of;
+}
+
+/* The index of NAME's first appearance; 0 when this is it, which I
+ * then becomes. */
+static uint32_t first_appearance(loader *L, first_table *ft, const char *name,
+                                 uint32_t i)
+{
+    size_t h = qc_hash_str(name) & ft->mask;
+    for (; ft->slots[h]; h = (h + 1) & ft->mask)
+        if (!strcmp(ft->name_of(L, ft->slots[h]), name))
+            return ft->slots[h];
+    ft->slots[h] = i;
+    return 0;
+}
+
+static const char *key_name(loader *L, uint32_t i)
+{
+    return text_of(L, get_node(L, i));
+}
+
+/* The key before index KI in mapping N that is KEY, or NULL.  Small
+ * mappings (rules) are searched; a large one goes through SEEN, which
+ * then records KI.  By index, not node: an alias may make two keys one
+ * node. */
+static const node *earlier_key(loader *L, const node *n, uint32_t ki,
+                               const char *key, first_table *seen)
+{
     if (seen) {
-        /* By pair: an alias may make two keys one node. */
-        yaml_node_pair_t *first = qc_hashmap_put_new(seen, key, p);
-        return first == p ? NULL : get_node(L, first->key);
+        uint32_t first = first_appearance(L, seen, key, ki);
+        return first ? get_node(L, first) : NULL;
     }
-    for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
-        yaml_node_t *k2 = get_node(L, q->key);
-        if (k2 && k2->type == YAML_SCALAR_NODE && !is_null(k2)
-            && !strcmp((const char *)k2->data.scalar.value, key))
+    for (uint32_t i = first_item(n); i != ki; i = next_item(L, next_item(L, i))) {
+        const node *k2 = get_node(L, i);
+        if (k2->kind == QC_YT_SCALAR && !is_null(L, k2) && !strcmp(text_of(L, k2), key))
             return k2;
     }
     return NULL;
 }
 
 /* False after reporting that KEY is none of KEYS (NULL-terminated). */
-static bool known_key(loader *L, yaml_node_t *k, const char *key,
+static bool known_key(loader *L, const node *k, const char *key,
                       const char *const *keys, const char *where)
 {
     size_t i;
@@ -245,23 +266,24 @@ static bool known_key(loader *L, yaml_node_t *k, const char *key,
     return false;
 }
 
-static void each_pair(loader *L, yaml_node_t *n, const char *const *keys,
+static void each_pair(loader *L, const node *n, const char *const *keys,
                       const char *where, pair_fn fn, void *ctx)
 {
-    size_t np = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-    qc_hashmap *seen = np > 16 ? qc_hashmap_new_sized(L->a, np) : NULL;
-    yaml_node_pair_t *p;
-    for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = get_node(L, p->key), *v = get_node(L, p->value);
-        if (!k || !v)
-            continue;
-        if (k->type != YAML_SCALAR_NODE) {
+    first_table table, *seen = NULL;
+    if (n->n / 2 > 16) {
+        first_table_init(&table, n->n / 2, key_name);
+        seen = &table;
+    }
+    for (uint32_t ki = first_item(n), vi; ki; ki = next_item(L, vi)) {
+        vi = next_item(L, ki);
+        const node *k = get_node(L, ki), *v = get_node(L, vi);
+        if (k->kind != QC_YT_SCALAR) {
             wrong_type(L, k, "a key", "a string");
             continue;
         }
-        const char *key = (const char *)k->data.scalar.value;
+        const char *key = text_of(L, k);
         /* "{~: string}" is a null key, not a member named '~'. */
-        if (is_null(k)) {
+        if (is_null(L, k)) {
             ERR(L, node_loc(L, k), "rules-null-key",
                 "a key must be a string, not YAML's null%s%s%s (quote it for a string)",
                 *key ? " ('" : "", key, *key ? "')" : "");
@@ -269,7 +291,7 @@ static void each_pair(loader *L, yaml_node_t *n, const char *const *keys,
         }
         if (!no_nul(L, k, "a key"))
             continue;
-        yaml_node_t *first = earlier_key(L, n, p, k, seen);
+        const node *first = earlier_key(L, n, ki, key, seen);
         if (first) {
             qc_diagnostic *dg = ERR(L, node_loc(L, k), "rules-duplicate-key",
                                     "key '%s' appears twice %s", key, where);
@@ -281,6 +303,8 @@ static void each_pair(loader *L, yaml_node_t *n, const char *const *keys,
             continue;
         fn(L, ctx, key, k, v);
     }
+    if (seen)
+        free(table.slots);
 }
 
 /* --- member paths -------------------------------------------------------- */
@@ -299,7 +323,7 @@ static bool qapi_name(qc_arena *a, const char *c)
     return qc_name_stem(c) != NULL;
 }
 
-static bool parse_path(loader *L, const yaml_node_t *n, const char *text,
+static bool parse_path(loader *L, const node *n, const char *text,
                        qc_jtype type, qc_rule_path *out)
 {
     qc_loc loc = node_loc(L, n);
@@ -307,12 +331,15 @@ static bool parse_path(loader *L, const yaml_node_t *n, const char *text,
     for (const char *p = text; *p; p++)
         if (*p == '/')
             ncomp++;
-    const char **comps = qc_arena_alloc(L->a, ncomp * sizeof *comps);
+    /* A path of one component, most of them, is its own component: its
+     * list is its text field (OUT stays where it is, in the rule). */
+    const char **comps = ncomp == 1 ? &out->text
+                                    : qc_arena_alloc(L->a, ncomp * sizeof *comps);
     const char *s = text;
     for (size_t i = 0; i < ncomp; i++) {
         const char *e = strchr(s, '/');
         size_t len = e ? (size_t)(e - s) : strlen(s);
-        const char *c = comps[i] = qc_arena_strndup(L->a, s, len);
+        const char *c = comps[i] = ncomp == 1 ? text : qc_arena_strndup(L->a, s, len);
         const char *name = (c[0] == '+' || c[0] == '^') ? c + 1 : c;
         if (!*name) {
             ERR(L, loc, "rules-bad-path", "member path '%s': component %zu is empty",
@@ -356,7 +383,7 @@ static bool parse_path(loader *L, const yaml_node_t *n, const char *text,
 }
 
 /* A single path string N. */
-static bool path_from_scalar(loader *L, const yaml_node_t *n, const char *what,
+static bool path_from_scalar(loader *L, const node *n, const char *what,
                              qc_rule_path *out)
 {
     const char *s = get_string(L, n, what);
@@ -370,11 +397,11 @@ typedef struct paths_ctx {
 } paths_ctx;
 
 static void path_type_pair(loader *L, void *vctx, const char *key,
-                           yaml_node_t *knode, yaml_node_t *vnode)
+                           const node *knode, const node *vnode)
 {
     paths_ctx *pc = vctx;
     qc_jtype t = QC_JT_ANY;
-    if (!is_null(vnode)) {
+    if (!is_null(L, vnode)) {
         const char *ts = get_string(L, vnode, "a JSON type");
         if (!ts)
             return;
@@ -389,21 +416,20 @@ static void path_type_pair(loader *L, void *vctx, const char *key,
         pc->n++;
 }
 
-static void load_paths(loader *L, yaml_node_t *n, const char *key,
+static void load_paths(loader *L, const node *n, const char *key,
                        qc_rule_path **paths, size_t *np)
 {
     paths_ctx pc = { NULL, 0 };
-    if (n->type == YAML_SEQUENCE_NODE) {
-        size_t cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    if (n->kind == QC_YT_SEQUENCE) {
+        size_t cnt = n->n;
         pc.paths = qc_arena_alloc(L->a, (cnt + 1) * sizeof *pc.paths);
-        for (yaml_node_item_t *it = n->data.sequence.items.start;
-             it < n->data.sequence.items.top; it++) {
-            yaml_node_t *e = get_node(L, *it);
-            if (e && path_from_scalar(L, e, "a member path", &pc.paths[pc.n]))
+        for (uint32_t it = first_item(n); it; it = next_item(L, it)) {
+            const node *e = get_node(L, it);
+            if (path_from_scalar(L, e, "a member path", &pc.paths[pc.n]))
                 pc.n++;
         }
-    } else if (n->type == YAML_MAPPING_NODE) {
-        size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    } else if (n->kind == QC_YT_MAPPING) {
+        size_t cnt = n->n / 2;
         pc.paths = qc_arena_alloc(L->a, (cnt + 1) * sizeof *pc.paths);
         each_pair(L, n, NULL, qc_arena_printf(L->a, "in '%s'", key),
                   path_type_pair, &pc);
@@ -416,26 +442,23 @@ static void load_paths(loader *L, yaml_node_t *n, const char *key,
     *np = pc.n;
 }
 
-static void load_oneof(loader *L, yaml_node_t *n, qc_rule *r)
+static void load_oneof(loader *L, const node *n, qc_rule *r)
 {
-    if (n->type != YAML_SEQUENCE_NODE) {
+    if (n->kind != QC_YT_SEQUENCE) {
         wrong_type(L, n, "'one-of'", "a list of groups of member paths");
         return;
     }
-    size_t cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    size_t cnt = n->n;
     if (cnt == 0) {
         ERR(L, node_loc(L, n), "rules-wrong-type", "'one-of' must list at least one group");
         return;
     }
     r->oneof = qc_arena_alloc(L->a, cnt * sizeof *r->oneof);
-    for (yaml_node_item_t *it = n->data.sequence.items.start;
-         it < n->data.sequence.items.top; it++) {
-        yaml_node_t *g = get_node(L, *it);
-        if (!g)
-            continue;
+    for (uint32_t it = first_item(n); it; it = next_item(L, it)) {
+        const node *g = get_node(L, it);
         qc_rule_group *grp = &r->oneof[r->noneof];
         grp->loc = node_loc(L, g);
-        if (g->type == YAML_SCALAR_NODE && !is_null(g)) {
+        if (g->kind == QC_YT_SCALAR && !is_null(L, g)) {
             /* A lone path is a group of one. */
             grp->paths = qc_arena_alloc(L->a, sizeof *grp->paths);
             if (path_from_scalar(L, g, "a member path", grp->paths)) {
@@ -444,20 +467,19 @@ static void load_oneof(loader *L, yaml_node_t *n, qc_rule *r)
             }
             continue;
         }
-        if (g->type != YAML_SEQUENCE_NODE) {
+        if (g->kind != QC_YT_SEQUENCE) {
             wrong_type(L, g, "a 'one-of' group", "a list of member paths");
             continue;
         }
-        size_t gn = (size_t)(g->data.sequence.items.top - g->data.sequence.items.start);
+        size_t gn = g->n;
         if (gn == 0) {
             ERR(L, grp->loc, "rules-wrong-type", "a 'one-of' group must not be empty");
             continue;
         }
         grp->paths = qc_arena_alloc(L->a, gn * sizeof *grp->paths);
-        for (yaml_node_item_t *jt = g->data.sequence.items.start;
-             jt < g->data.sequence.items.top; jt++) {
-            yaml_node_t *e = get_node(L, *jt);
-            if (e && path_from_scalar(L, e, "a member path", &grp->paths[grp->n]))
+        for (uint32_t jt = first_item(g); jt; jt = next_item(L, jt)) {
+            const node *e = get_node(L, jt);
+            if (path_from_scalar(L, e, "a member path", &grp->paths[grp->n]))
                 grp->n++;
         }
         if (grp->n == gn)
@@ -465,7 +487,7 @@ static void load_oneof(loader *L, yaml_node_t *n, qc_rule *r)
     }
 }
 
-static void add_query(loader *L, qc_rule *r, yaml_node_t *n, size_t cap)
+static void add_query(loader *L, qc_rule *r, const node *n, size_t cap)
 {
     const char *q = get_string(L, n, "a query");
     const char *why = NULL;
@@ -484,7 +506,7 @@ static void add_query(loader *L, qc_rule *r, yaml_node_t *n, size_t cap)
     r->query_locs[r->nqueries++] = node_loc(L, n);
 }
 
-static void load_version(loader *L, yaml_node_t *n, const char *key,
+static void load_version(loader *L, const node *n, const char *key,
                          qc_version *v)
 {
     const char *s = get_string(L, n, qc_arena_printf(L->a, "'%s'", key));
@@ -493,7 +515,7 @@ static void load_version(loader *L, yaml_node_t *n, const char *key,
             "'%s' must be a QEMU version like 9.1 or 9.1.0, not '%s'", key, s);
 }
 
-static void load_allow_item(loader *L, qc_rule *r, yaml_node_t *n)
+static void load_allow_item(loader *L, qc_rule *r, const node *n)
 {
     const char *s = get_string(L, n, "an 'allow' entry");
     if (!s)
@@ -510,7 +532,7 @@ static void load_allow_item(loader *L, qc_rule *r, yaml_node_t *n)
 /* Rule ids label the rows and cells of every report: non-empty, and
  * nothing that could break a line, a column or a table cell, or act on a
  * terminal (control characters, bidirectional controls). */
-static bool valid_id(loader *L, const yaml_node_t *n, const char *id)
+static bool valid_id(loader *L, const node *n, const char *id)
 {
     const char *why = NULL;
     if (!*id)
@@ -533,12 +555,12 @@ static bool valid_id(loader *L, const yaml_node_t *n, const char *id)
 /* Where each key of a rule was seen, for conflicts and missing keys. */
 typedef struct rule_ctx {
     qc_rule *r;
-    yaml_node_t *id, *command, *event, *query, *arguments, *members, *oneof;
-    yaml_node_t *minv, *maxv;
+    const node *id, *command, *event, *query, *arguments, *members, *oneof;
+    const node *minv, *maxv;
 } rule_ctx;
 
 static void rule_pair(loader *L, void *vctx, const char *key,
-                      yaml_node_t *knode, yaml_node_t *v)
+                      const node *knode, const node *v)
 {
     rule_ctx *rc = vctx;
     qc_rule *r = rc->r;
@@ -562,18 +584,16 @@ static void rule_pair(loader *L, void *vctx, const char *key,
         r->name_loc = node_loc(L, v);
     } else if (!strcmp(key, "query")) {
         rc->query = v;
-        if (v->type == YAML_SEQUENCE_NODE) {
-            size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+        if (v->kind == QC_YT_SEQUENCE) {
+            size_t cnt = v->n;
             if (cnt == 0)
                 ERR(L, node_loc(L, v), "rules-wrong-type",
                     "'query' must list at least one query");
-            for (yaml_node_item_t *it = v->data.sequence.items.start;
-                 it < v->data.sequence.items.top; it++) {
-                yaml_node_t *e = get_node(L, *it);
-                if (e)
-                    add_query(L, r, e, cnt);
+            for (uint32_t it = first_item(v); it; it = next_item(L, it)) {
+                const node *e = get_node(L, it);
+                add_query(L, r, e, cnt);
             }
-        } else if (v->type == YAML_SCALAR_NODE && !is_null(v)) {
+        } else if (v->kind == QC_YT_SCALAR && !is_null(L, v)) {
             add_query(L, r, v, 1);
         } else {
             wrong_type(L, v, "'query'", "a query string or a list of them");
@@ -596,18 +616,16 @@ static void rule_pair(loader *L, void *vctx, const char *key,
         /* "X.Y" as a maximum covers the stable releases X.Y.Z, not the
          * X.Y.50 development snapshots (and X.Y.9x release candidates)
          * that lead to the next release. */
-        const char *mv = v->type == YAML_SCALAR_NODE
-                         ? (const char *)v->data.scalar.value : NULL;
+        const char *mv = v->kind == QC_YT_SCALAR
+                         ? text_of(L, v) : NULL;
         const char *dot = mv ? strchr(mv, '.') : NULL;
         if (r->max.set && dot && !strchr(dot + 1, '.'))
             r->max.micro = 49;
     } else if (!strcmp(key, "allow")) {
-        if (v->type == YAML_SEQUENCE_NODE) {
-            for (yaml_node_item_t *it = v->data.sequence.items.start;
-                 it < v->data.sequence.items.top; it++) {
-                yaml_node_t *e = get_node(L, *it);
-                if (e)
-                    load_allow_item(L, r, e);
+        if (v->kind == QC_YT_SEQUENCE) {
+            for (uint32_t it = first_item(v); it; it = next_item(L, it)) {
+                const node *e = get_node(L, it);
+                load_allow_item(L, r, e);
             }
         } else {
             load_allow_item(L, r, v);
@@ -620,9 +638,9 @@ static const char *const rule_keys[] = {
     "one-of", "min-version", "max-version", "allow", NULL,
 };
 
-static void load_rule(loader *L, yaml_node_t *n)
+static void load_rule(loader *L, const node *n)
 {
-    if (n->type != YAML_MAPPING_NODE) {
+    if (n->kind != QC_YT_MAPPING) {
         wrong_type(L, n, "a rule", "a mapping");
         return;
     }
@@ -665,7 +683,13 @@ static void load_rule(loader *L, yaml_node_t *n)
             "rule '%s': 'max-version' is below 'min-version'", name);
 
     /* Files are independent: two may well share an id. */
-    const qc_rule *o = r->id ? qc_hashmap_put_new(L->ids, r->id, r) : r;
+    const qc_rule *o = r;
+    if (r->id) {
+        L->id_rules[L->nids++] = r;
+        uint32_t first = first_appearance(L, &L->ids, r->id, L->nids);
+        if (first)
+            o = L->id_rules[first - 1];
+    }
     if (o != r) {
         qc_diagnostic *dg = ERR(L, r->loc, "rules-duplicate-id",
                                 "duplicate rule id '%s'", r->id);
@@ -677,9 +701,9 @@ static void load_rule(loader *L, yaml_node_t *n)
 }
 
 static void top_pair(loader *L, void *vctx, const char *key,
-                     yaml_node_t *knode, yaml_node_t *v)
+                     const node *knode, const node *v)
 {
-    yaml_node_t **rules = vctx;
+    const node **rules = vctx;
     (void)knode;
     if (!strcmp(key, "client")) {
         L->client = get_string(L, v, "'client'");
@@ -687,230 +711,79 @@ static void top_pair(loader *L, void *vctx, const char *key,
         get_string(L, v, "'description'");
     } else if (!strcmp(key, "rules")) {
         *rules = v;
-        if (v->type != YAML_SEQUENCE_NODE)
+        if (v->kind != QC_YT_SEQUENCE)
             wrong_type(L, v, "'rules'", "a list of rules");
     }
 }
 
 static const char *const top_keys[] = { "client", "description", "rules", NULL };
 
-static void report_parser_error(loader *L, yaml_parser_t *p)
+/* Room for MORE rules in the set at once: a vector regrown by doubling
+ * leaves its earlier arrays in the arena. */
+static void reserve_rules(loader *L, size_t more)
 {
-    const char *what = p->problem ? p->problem : "malformed YAML";
-    qc_diagnostic *dg;
-    if (p->error == YAML_READER_ERROR) {
-        /* problem_offset is a byte offset here. */
-        size_t off = p->problem_offset < L->src->len ? p->problem_offset : L->src->len;
-        dg = ERR(L, qc_loc_make(L->src, (uint32_t)off), "rules-yaml-syntax",
-                 "YAML: %s", what);
-    } else if (p->context) {
-        dg = ERR(L, mark_loc(L, p->problem_mark), "rules-yaml-syntax",
-                 "YAML: %s %s", what, p->context);
-        qc_diag_note(dg, mark_loc(L, p->context_mark), NULL, NULL,
-                     "YAML: the construct started here");
-    } else {
-        dg = ERR(L, mark_loc(L, p->problem_mark), "rules-yaml-syntax",
-                 "YAML: %s", what);
-    }
-    qc_diag_show_column(dg);
+    qc_ptrvec *v = &L->rs->rules;
+    if (v->n + more <= v->cap)
+        return;
+    void **items = qc_arena_alloc_uninit(L->a, (v->n + more) * sizeof *items);
+    if (v->n)
+        memcpy(items, v->items, v->n * sizeof *items);
+    v->items = items;
+    v->cap = v->n + more;
 }
 
-/* --- limits ---------------------------------------------------------------- */
-
-/* Where libyaml is slow, a first pass over the events (each costs O(depth)
- * there) stops the file before a document is built:
- * - its scanner keeps a possible simple key per open flow collection and
- *   checks them all at every token, so nesting is quadratic (100,000 '['
- *   took 20 s): QC_RULES_MAX_DEPTH;
- * - its document loader looks each anchor up among all earlier ones:
- *   QC_RULES_MAX_ANCHORS;
- * - aliases let a small file stand for a huge tree, which the rules are
- *   read from node by node (the "billion laughs"): QC_RULES_MAX_NODES
- *   counts every node as often as aliases repeat it.
- * Syntax errors are left to the document loader, which reports them. */
-typedef struct limits {
-    loader *L;
-    qc_hashmap *anchors;             /* name -> size_t *: nodes it stands for */
-    size_t nanchors, nodes, depth;
-    size_t open_at[QC_RULES_MAX_DEPTH];        /* NODES when each opened */
-    const char *open_anchor[QC_RULES_MAX_DEPTH];
-} limits;
-
-static bool limit_error(limits *lim, yaml_mark_t m, const char *code,
-                        const char *fmt, unsigned long n)
+static const char *rule_id(loader *L, uint32_t i)
 {
-    qc_diag_show_column(ERR(lim->L, mark_loc(lim->L, m), code, fmt, n));
-    return false;
-}
-
-/* Notes that ANCHOR (libyaml's, or NULL) stands for SIZE nodes. */
-static bool anchored(limits *lim, const yaml_char_t *anchor, size_t size,
-                     yaml_mark_t m)
-{
-    if (!anchor)
-        return true;
-    if (++lim->nanchors > QC_RULES_MAX_ANCHORS)
-        return limit_error(lim, m, "rules-too-large",
-                           "more than %lu YAML anchors in one rule file",
-                           QC_RULES_MAX_ANCHORS);
-    size_t *sz = qc_arena_alloc(lim->L->a, sizeof *sz);
-    *sz = size;
-    qc_hashmap_put(lim->anchors, qc_arena_strdup(lim->L->a, (const char *)anchor), sz);
-    return true;
-}
-
-/* Accounts for event E; false after reporting a limit passed. */
-static bool limits_event(limits *lim, const yaml_event_t *e)
-{
-    yaml_mark_t m = e->start_mark;
-    const size_t *sz;
-    const yaml_char_t *anchor;
-    switch (e->type) {
-    case YAML_SCALAR_EVENT:
-        lim->nodes++;
-        if (!anchored(lim, e->data.scalar.anchor, 1, m))
-            return false;
-        break;
-    case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT:
-        if (lim->depth == QC_RULES_MAX_DEPTH)
-            return limit_error(lim, m, "rules-too-deep",
-                               "lists and mappings nested deeper than %lu levels",
-                               QC_RULES_MAX_DEPTH);
-        anchor = e->type == YAML_SEQUENCE_START_EVENT ? e->data.sequence_start.anchor
-                                                      : e->data.mapping_start.anchor;
-        lim->open_at[lim->depth] = lim->nodes++;
-        /* The event is gone by the time the collection closes. */
-        lim->open_anchor[lim->depth++] =
-            anchor ? qc_arena_strdup(lim->L->a, (const char *)anchor) : NULL;
-        break;
-    case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT:
-        if (lim->depth) {
-            lim->depth--;
-            if (!anchored(lim, (const yaml_char_t *)lim->open_anchor[lim->depth],
-                          lim->nodes - lim->open_at[lim->depth], m))
-                return false;
-        }
-        break;
-    case YAML_ALIAS_EVENT:
-        /* An unknown anchor is the loader's to report. */
-        sz = qc_hashmap_get(lim->anchors, (const char *)e->data.alias.anchor);
-        lim->nodes += sz ? *sz : 1;
-        break;
-    case YAML_DOCUMENT_END_EVENT:
-        qc_hashmap_reset(lim->anchors, 16);     /* anchors are per document */
-        break;
-    default:
-        break;
-    }
-    if (lim->nodes > QC_RULES_MAX_NODES)
-        return limit_error(lim, m, "rules-too-large",
-                           "the rule file stands for more than %lu YAML nodes "
-                           "(aliases counted at the size of what they repeat)",
-                           QC_RULES_MAX_NODES);
-    return true;
-}
-
-static void set_input(yaml_parser_t *p, const qc_source *src)
-{
-    /* UTF-8 only: marks then count characters of the text we hold. */
-    yaml_parser_set_encoding(p, YAML_UTF8_ENCODING);
-    yaml_parser_set_input_string(p, (const unsigned char *)src->text, src->len);
-}
-
-static bool within_limits(loader *L)
-{
-    if (L->src->len > QC_RULES_MAX_SIZE) {
-        ERR(L, qc_loc_make(L->src, 0), "rules-too-large",
-            "the rule file has %zu bytes, more than the limit of %lu MiB",
-            L->src->len, QC_RULES_MAX_SIZE >> 20);
-        return false;
-    }
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p))
-        return true;            /* the loader says "out of memory" */
-    set_input(&p, L->src);
-    limits lim = { L, qc_hashmap_new(L->a), 0, 0, 0, { 0 }, { NULL } };
-    bool ok = true, more = true;
-    while (ok && more) {
-        yaml_event_t e;
-        if (!yaml_parser_parse(&p, &e))
-            break;
-        ok = limits_event(&lim, &e);
-        more = e.type != YAML_STREAM_END_EVENT;
-        yaml_event_delete(&e);
-    }
-    yaml_parser_delete(&p);
-    return ok;
+    return L->id_rules[i - 1]->id;
 }
 
 /* --- the document ------------------------------------------------------------- */
 
-static void load_root(loader *L, yaml_node_t *root)
+static void load_root(loader *L, const node *root)
 {
-    if (!root || is_null(root)) {
+    if (!root || is_null(L, root)) {
         ERR(L, qc_loc_make(L->src, 0), "rules-empty", "the rule file is empty");
         return;
     }
-    if (root->type != YAML_MAPPING_NODE) {
+    if (root->kind != QC_YT_MAPPING) {
         wrong_type(L, root, "a rule file", "a mapping with a 'rules' list");
         return;
     }
-    yaml_node_t *rules = NULL;
+    const node *rules = NULL;
     each_pair(L, root, top_keys, "at the top of a rule file", top_pair, &rules);
     if (!rules) {
         ERR(L, node_loc(L, root), "rules-missing-key",
             "the rule file has no 'rules' list");
-    } else if (rules->type == YAML_SEQUENCE_NODE) {
-        for (yaml_node_item_t *it = rules->data.sequence.items.start;
-             it < rules->data.sequence.items.top; it++) {
-            yaml_node_t *r = get_node(L, *it);
-            if (r)
-                load_rule(L, r);
+    } else if (rules->kind == QC_YT_SEQUENCE) {
+        /* Sized for the rules that may have an id: no table regrown. */
+        size_t nmaps = 0;
+        for (uint32_t it = first_item(rules); it; it = next_item(L, it))
+            nmaps += get_node(L, it)->kind == QC_YT_MAPPING;
+        reserve_rules(L, nmaps);
+        first_table_init(&L->ids, nmaps, rule_id);
+        L->id_rules = needed(malloc((nmaps ? nmaps : 1) * sizeof *L->id_rules));
+        for (uint32_t it = first_item(rules); it; it = next_item(L, it)) {
+            load_rule(L, get_node(L, it));
             if (qc_diag_limit_reached(L->d))
                 break;
         }
+        free(L->ids.slots);
+        free(L->id_rules);
     }
 }
 
 static bool load_source(qc_arena *a, qc_diag *d, const qc_source *src,
                         qc_ruleset *rs)
 {
-    loader L = { a, d, src, NULL, rs, NULL, true, { 0 }, qc_hashmap_new(a) };
-    yaml_parser_t parser;
-    yaml_document_t doc;
-
-    if (!within_limits(&L))
+    qc_yt_tree t;
+    if (!qc_yt_load(a, d, src, &t))
         return false;
-    if (!yaml_parser_initialize(&parser)) {
-        ERR(&L, qc_loc_make(src, 0), "rules-yaml-syntax", "out of memory for YAML");
-        return false;
-    }
-    set_input(&parser, src);
-    if (!yaml_parser_load(&parser, &doc)) {
-        report_parser_error(&L, &parser);
-        yaml_parser_delete(&parser);
-        return false;
-    }
-    L.doc = &doc;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    load_root(&L, root);
-    yaml_document_delete(&doc);
-
+    loader L = { a, d, src, &t, rs, NULL, true, { NULL, 0, NULL }, NULL, 0 };
+    load_root(&L, t.root ? qc_yt_get(&t, t.root) : NULL);
     /* One document per file: a second one is most likely a mistake. */
-    if (root) {
-        if (!yaml_parser_load(&parser, &doc)) {
-            report_parser_error(&L, &parser);
-        } else {
-            yaml_node_t *r2 = yaml_document_get_root_node(&doc);
-            if (r2)
-                ERR(&L, mark_loc(&L, doc.start_mark), "rules-multiple-documents",
-                    "a rule file holds one YAML document; this is a second one");
-            yaml_document_delete(&doc);
-        }
-    }
-    yaml_parser_delete(&parser);
+    if (!qc_yt_check_rest(d, &t))
+        L.ok = false;
+    qc_yt_free(&t);
     return L.ok;
 }
 

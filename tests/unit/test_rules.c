@@ -1,6 +1,8 @@
-/* Unit tests for src/compat/rules.c (rule files: every problem located,
+/* Unit tests for src/compat/rules.c and src/compat/yaml_tree.c (rule
+ * files: every problem located and worded as libyaml's loader words it,
  * the model of a good file) and src/dumps/version.c (versions). */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -16,6 +18,15 @@ typedef struct bad_case {
     const char *code;       /* the first error's code */
     unsigned line, col;     /* its location */
 } bad_case;
+
+#define DEEP40 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+#define KEYS40 "p0: string, p1: string, p2: string, p3: string, p4: string, p5: string, " \
+    "p6: string, p7: string, p8: string, p9: string, p10: string, p11: string, " \
+    "p12: string, p13: string, p14: string, p15: string, p16: string, p17: string, " \
+    "p18: string, p19: string, p20: string, p21: string, p22: string, p23: string, " \
+    "p24: string, p25: string, p26: string, p27: string, p28: string, p29: string, " \
+    "p30: string, p31: string, p32: string, p33: string, p34: string, p35: string, " \
+    "p36: string, p37: string, p38: string, p39: string"
 
 static const bad_case bad_cases[] = {
     { "yaml syntax", "rules:\n  - id: [unclosed\n", "rules-yaml-syntax", 3, 1 },
@@ -119,9 +130,83 @@ static const bad_case bad_cases[] = {
       "rules: []\n", "rules-too-large", 6, 20 },
 };
 
-START_TEST(malformed_is_located)
+/* Problems of YAML itself, each with text of its message or notes. */
+typedef struct shown_case {
+    bad_case c;
+    const char *shown;      /* NULL, or text its gcc-style form holds */
+} shown_case;
+
+static const shown_case yaml_cases[] = {
+    /* Anchors and aliases, resolved as libyaml's loader resolves them. */
+    { { "duplicate anchor", "x: &a 1\ny: &a 2\nrules: []\n", "rules-yaml-syntax", 2, 4 },
+      "error: YAML: second occurrence found duplicate anchor; first occurrence\n"
+      "bad.yaml:1:4: note: YAML: the construct started here"  },
+    { { "duplicate anchor inside its collection", "a: &a [x, &a y]\nrules: []\n",
+      "rules-yaml-syntax", 1, 11 }, "bad.yaml:1:4: note: YAML: the construct started here"  },
+    { { "duplicate anchor after unicode", "\xc3\xa9: &a [x, y]\nb: &a [z]\nrules: []\n",
+      "rules-yaml-syntax", 2, 4 }, "bad.yaml:1:4: note:"  },
+    { { "undefined alias", "rules: [*nope]\n", "rules-yaml-syntax", 1, 9 },
+      "error: YAML: found undefined alias"  },
+    { { "undefined alias after unicode",
+      "rules: [{id: \xc3\xa9\xc3\xa9\xc3\xa9, command: x}, &z {id: b, command: y}, *z, *zz]\n",
+      "rules-yaml-syntax", 1, 60 }, NULL  },
+    { { "a rule aliased", "rules:\n  - &r {id: a, command: x}\n  - *r\n",
+      "rules-duplicate-id", 2, 13 }, "bad.yaml:2:13: note: first rule 'a' is here"  },
+    { { "a list holding itself", "rules: &s [*s]\n", "rules-wrong-type", 1, 8 },
+      "a rule must be a mapping, not a list"  },
+    { { "a mapping holding itself", "a: &m {id: a, command: *m}\nrules: [*m]\n",
+      "rules-unknown-key", 1, 1 }, NULL  },
+    { { "a key aliased", "rules:\n  - {id: \xc3\xa9, command: x, arguments: {&k p: string, *k : int}}\n",
+      "rules-duplicate-key", 2, 37 }, "bad.yaml:2:37: note: first appearance of 'p'"  },
+    { { "a duplicate among many keys after unicode",
+      "rules:\n  - id: a\n    description: '\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e'\n"
+      "    command: x\n    arguments: {" KEYS40 ", p7: int}\n",
+      "rules-duplicate-key", 5, 527 }, "bad.yaml:5:101: note: first appearance of 'p7'"  },
+    { { "a NUL key among many", "rules:\n  - id: a\n    command: x\n    arguments: {" KEYS40
+      ", \"a\\0b\": int, a: int}\n", "rules-nul-character", 4, 527 }, NULL  },
+    { { "a NUL key among few", "rules:\n  - id: a\n    command: x\n    arguments: {\"a\\0b\": int, a: int}\n",
+      "rules-nul-character", 4, 17 }, NULL  },
+    /* Documents: the second is read as libyaml's loader reads it, the
+     * third only for the limits. */
+    { { "error in the second document", "rules: []\n--- [\n", "rules-yaml-syntax", 3, 1 },
+      "did not find expected node content while parsing a flow node"  },
+    { { "undefined alias in the second document", "rules: []\n---\nx: *a\n",
+      "rules-yaml-syntax", 3, 4 }, NULL  },
+    { { "duplicate anchor in the second document", "rules: []\n---\nx: &a 1\ny: &a 2\n",
+      "rules-yaml-syntax", 4, 4 }, "bad.yaml:3:4: note:"  },
+    { { "error in the third document", "rules: []\n---\nrules: []\n--- [\n",
+      "rules-multiple-documents", 2, 1 }, NULL  },
+    { { "an empty second document", "rules: []\n...\n---\n...\n",
+      "rules-multiple-documents", 3, 1 }, NULL  },
+    { { "rules after a bad first key", "client: [a]\ndescription: {x: y}\nrules: []\n",
+      "rules-wrong-type", 1, 9 }, NULL  },
+    /* A limit passed anywhere wins over any other problem. */
+    { { "a limit after an undefined alias", "x: *a\nrules: [" DEEP40 "]\n",
+      "rules-too-deep", 2, 39 }, NULL  },
+    { { "a limit after a duplicate anchor", "x: &a 1\ny: &a 2\nrules: [" DEEP40 "]\n",
+      "rules-too-deep", 3, 39 }, NULL  },
+    { { "a limit in the third document", "rules: []\n---\nx: 1\n---\n" DEEP40 "\n",
+      "rules-too-deep", 5, 33 }, NULL  },
+    /* Tags and merge keys mean nothing in a rule file. */
+    { { "merge keys are plain keys", "rules: [{id: a, command: x, <<: {event: y}}]\n",
+      "rules-unknown-key", 1, 29 }, "unknown key '<<'"  },
+    { { "a tag does not make null a string", "rules: [{id: a, command: !!str null}]\n",
+      "rules-wrong-type", 1, 26 }, "not nothing (null)"  },
+    { { "undefined tag handle", "rules: [!u!x {id: a, command: x}]\n", "rules-yaml-syntax", 1, 9 },
+      "YAML: found undefined tag handle while parsing a node"  },
+    { { "duplicate %YAML", "%YAML 1.1\n%YAML 1.1\n---\nrules: []\n", "rules-yaml-syntax", 2, 1 }, NULL  },
+    /* Locations after characters of every length. */
+    { { "after a 4-byte character in a block scalar",
+      "rules:\n  - id: a\n    command: x\n    description: |\n      text \xf0\x9d\x84\x9e\n"
+      "      more\n    cmd: z\n", "rules-unknown-key", 7, 5 }, NULL  },
+    { { "invalid UTF-8 after valid text", "rules: [{id: \xc3\xa9, command: x, cmd: \xc3}]\n",
+      "rules-yaml-syntax", 1, 35 }, "invalid trailing UTF-8 octet"  },
+    { { "escapes in a double-quoted id", "rules: [{id: \"\xc3\xa9\\u00e9\", cmd: x}]\n",
+      "rules-unknown-key", 1, 25 }, NULL  },
+};
+
+static void check_first_error(const bad_case *c)
 {
-    const bad_case *c = &bad_cases[_i];
     qc_ruleset rs;
     qc_ruleset_init(&rs);
     bool ok = qc_rules_load_mem(qc_test_arena, qc_test_diag, "bad.yaml", c->yaml, strlen(c->yaml), &rs);
@@ -136,6 +221,24 @@ START_TEST(malformed_is_located)
     ck_assert_msg(qc_diagnostic_line(dg) == c->line && qc_diagnostic_column(dg) == c->col,
                   "%s: at %u:%u, want %u:%u (%s)", c->name, qc_diagnostic_line(dg),
                   qc_diagnostic_column(dg), c->line, c->col, qc_diagnostic_message(dg));
+}
+
+START_TEST(malformed_is_located)
+{
+    check_first_error(&bad_cases[_i]);
+}
+END_TEST
+
+START_TEST(yaml_problems)
+{
+    const shown_case *c = &yaml_cases[_i];
+    check_first_error(&c->c);
+    if (c->shown) {
+        char *text = qc_diagnostic_format(qc_test_diag, qc_diag_get(qc_test_diag, 0));
+        ck_assert_msg(strstr(text, c->shown), "%s: shown as\n%s\nwithout\n%s", c->c.name,
+                      text, c->shown);
+        free(text);
+    }
 }
 END_TEST
 
@@ -233,6 +336,8 @@ Suite *qc_suite_rules(void)
     tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
     tcase_add_loop_test(tc, malformed_is_located, 0,
                         (int)(sizeof bad_cases / sizeof bad_cases[0]));
+    tcase_add_loop_test(tc, yaml_problems, 0,
+                        (int)(sizeof yaml_cases / sizeof yaml_cases[0]));
     tcase_add_test(tc, good_file_model);
     tcase_add_test(tc, versions);
     suite_add_tcase(s, tc);
