@@ -4,8 +4,11 @@
 # (scripts/qapi: parse and every check, no output) on that tree's schema,
 # and `replies check` and `replies fix --check` against libvirt's
 # scripts/qemu-replies-tool.py (its default mode, which only checks) on the
-# corpus dumps.  Each line prints the ratio of the medians, the ratio of the
-# fastest runs, and issue 16's target.  "make bench" runs it after run.sh.
+# corpus dumps.  Each line prints the median wall times, their ratio (what
+# issue 16's target is about), the ratio of the fastest runs and that of
+# the median processor times (user and system: on a loaded machine the
+# closest to the wall-time ratio of an idle one), and the target.  "make
+# bench" runs it after run.sh.
 #
 # Environment:
 #   QAPIC        program to measure [./qapic]
@@ -40,11 +43,11 @@ unset VIR_TEST_REGENERATE_OUTPUT
 
 printf 'ratios to QEMU'\''s and libvirt'\''s own tools: median of %d runs taken in turns (load average %s at start)\n\n' \
     "$RATIO_RUNS" "$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
-fmt='%-48s %9s %9s %8s %9s %7s\n'
+fmt='%-44s %9s %9s %8s %9s %9s %7s\n'
 # shellcheck disable=SC2059
-printf "$fmt" comparison "qapic ms" "tool ms" ratio "min ratio" target
+printf "$fmt" comparison "qapic ms" "tool ms" ratio "min ratio" "cpu ratio" target
 # shellcheck disable=SC2059
-printf "$fmt" "$(printf '%.0s-' {1..48})" --------- --------- -------- --------- -------
+printf "$fmt" "$(printf '%.0s-' {1..44})" --------- --------- -------- --------- --------- -------
 
 short=0
 
@@ -52,13 +55,13 @@ short=0
 # runs the commands in turns and prints a line per qapic command, named
 # by the "|"-separated NAMES in order.
 compare() {
-    local target=$1 names=$2 line tool_med tool_min tool_status i=0 name
+    local target=$1 names=$2 line tool_med tool_min tool_status tool_cpu i=0 name
     shift 2
     if ! "$TIMEIT" -n "$RATIO_RUNS" -w 1 "$@" >"$tmp/t" 2>"$tmp/terr"; then
-        printf '%-48s error: %s\n' "${names%%|*}" "$(head -n 1 "$tmp/terr")"
+        printf '%-44s error: %s\n' "${names%%|*}" "$(head -n 1 "$tmp/terr")"
         return
     fi
-    read -r tool_med tool_min tool_status <"$tmp/t"
+    read -r tool_med tool_min tool_status tool_cpu <"$tmp/t"
     while read -r line; do
         i=$((i + 1))
         [ $i -eq 1 ] && continue
@@ -66,7 +69,7 @@ compare() {
         # shellcheck disable=SC2086
         set -- $line
         if [ "$3" != 0 ] || [ "$tool_status" != 0 ]; then
-            printf '%-48s error: exit %s (tool: exit %s) in a timed run\n' \
+            printf '%-44s error: exit %s (tool: exit %s) in a timed run\n' \
                 "$name" "$3" "$tool_status"
             continue
         fi
@@ -74,6 +77,7 @@ compare() {
         printf "$fmt" "$name" "$1" "$tool_med" \
             "$(awk -v t="$tool_med" -v q="$1" 'BEGIN { printf "%.1fx", t / q }')" \
             "$(awk -v t="$tool_min" -v q="$2" 'BEGIN { printf "%.1fx", t / q }')" \
+            "$(awk -v t="$tool_cpu" -v q="$4" 'BEGIN { printf "%.1fx", t / q }')" \
             "${target}x"
         if awk -v t="$tool_med" -v q="$1" -v g="$target" 'BEGIN { exit !(t / q < g) }'; then
             short=$((short + 1))
@@ -87,7 +91,7 @@ accepts() {
     local name=$1
     shift
     "$@" >/dev/null 2>"$tmp/err" && return 0
-    printf '%-48s error: %s refuses it: %s\n' "$name" "$(basename "$1")" \
+    printf '%-44s error: %s refuses it: %s\n' "$name" "$(basename "$1")" \
         "$(grep -m 1 . "$tmp/err" | cut -c 1-80)"
     return 1
 }
@@ -103,7 +107,7 @@ std_of() {
 }
 
 if [ -z "$QEMU_SRC" ]; then
-    printf '%-48s skipped: make bench QEMU_SRC=/path/to/qemu (a source tree)\n' \
+    printf '%-44s skipped: make bench QEMU_SRC=/path/to/qemu (a source tree)\n' \
         "check vs QEMU's front end (target 60x)"
 fi
 for src in $QEMU_SRC; do
@@ -111,7 +115,7 @@ for src in $QEMU_SRC; do
     ver=$(cat "$src/VERSION" 2>/dev/null || echo '?')
     name="check qemu $ver schema, --std=$(std_of "$src")"
     if [ ! -f "$src/scripts/qapi/schema.py" ] || [ ! -f "$schema" ]; then
-        printf '%-48s error: %s has no scripts/qapi/schema.py or qapi/qapi-schema.json\n' \
+        printf '%-44s error: %s has no scripts/qapi/schema.py or qapi/qapi-schema.json\n' \
             "$name" "$src"
         continue
     fi
@@ -124,12 +128,12 @@ done
 tool=$LIBVIRT_SRC/scripts/qemu-replies-tool.py
 dumps=("$CORPUS"/replies/*.replies)
 if [ -z "$LIBVIRT_SRC" ]; then
-    printf '%-48s skipped: make bench LIBVIRT_SRC=/path/to/libvirt (a source tree)\n' \
+    printf '%-44s skipped: make bench LIBVIRT_SRC=/path/to/libvirt (a source tree)\n' \
         "replies vs libvirt's tool (target 30x)"
 elif [ ! -f "$tool" ]; then
-    printf '%-48s error: no %s\n' "replies vs libvirt's tool" "$tool"
+    printf '%-44s error: no %s\n' "replies vs libvirt's tool" "$tool"
 elif [ ! -f "${dumps[0]}" ]; then
-    printf '%-48s skipped: no dumps in %s\n' "replies vs libvirt's tool" "$CORPUS/replies"
+    printf '%-44s skipped: no dumps in %s\n' "replies vs libvirt's tool" "$CORPUS/replies"
 else
     n=${#dumps[@]}
     lt=(python3 "$tool" "${dumps[@]}")

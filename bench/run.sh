@@ -2,7 +2,9 @@
 # Benchmarks for qapic.  "make bench" runs this with QAPIC and CORPUS set.
 #
 # For each benchmark: the median wall time of RUNS runs (tests/bench/timeit:
-# each run timed from fork to wait, nothing else counted), the instructions
+# each run timed from fork to wait, nothing else counted) and their median
+# processor time (user and system: it grows less than the wall time when
+# the machine is busy), the instructions
 # per input byte and the instruction count of one run under callgrind
 # (when valgrind is installed: a figure that machine noise does not move,
 # unlike the time on a shared machine), and the peak RSS of one run
@@ -57,18 +59,19 @@ printf 'qapic benchmarks: %s, median of %d runs%s\n\n' \
     "$QAPIC" "$RUNS" \
     "$([ $have_callgrind = yes ] || echo '; no instruction counts')"
 
-fmt='%-44s %10s %10s %10s %12s %15s\n'
+fmt='%-44s %10s %8s %10s %10s %12s %15s\n'
 # shellcheck disable=SC2059
-printf "$fmt" benchmark "median ms" "instr/B" "target ms" "peak KiB" instructions
+printf "$fmt" benchmark "median ms" "cpu ms" "instr/B" "target ms" "peak KiB" instructions
 # shellcheck disable=SC2059
-printf "$fmt" "$(printf '%.0s-' {1..44})" ---------- ---------- ---------- ------------ ---------------
+printf "$fmt" "$(printf '%.0s-' {1..44})" ---------- -------- ---------- ---------- ------------ ---------------
 
 slow=0
 
-# median_ms CMD...: median wall time in milliseconds, one decimal.
+# median_ms CMD...: the median wall time and the median processor time
+# (user and system) in milliseconds, one decimal each.
 median_ms() {
     "$TIMEIT" -n "$RUNS" -w 1 "$@" 2>/dev/null |
-        awk '{ printf "%.1f", $1; ok = 1 } END { if (!ok) printf "?" }'
+        awk '{ printf "%.1f %.1f", $1, $4; ok = 1 } END { if (!ok) printf "? ?" }'
 }
 
 peak_kib() {
@@ -123,7 +126,7 @@ per_byte() {
 
 # bench NAME TARGET_MS BYTES CMD...: BYTES is the size of the input.
 bench() {
-    local name=$1 target=$2 bytes=$3 status ms ins
+    local name=$1 target=$2 bytes=$3 status ms cpu ins
     shift 3
     [ -n "$BENCH_FILTER" ] && [[ $name != *"$BENCH_FILTER"* ]] && return
     "$@" >/dev/null 2>"$tmp/err"
@@ -136,10 +139,10 @@ bench() {
         printf '%-44s error: exit %d: %s\n' "$name" "$status" "$(head -n 1 "$tmp/err")"
         return
     fi
-    ms=$(median_ms "$@")
+    read -r ms cpu < <(median_ms "$@")
     ins=$(instructions "$@")
     # shellcheck disable=SC2059
-    printf "$fmt" "$name" "$ms" "$(per_byte "$ins" "$bytes")" "$target" \
+    printf "$fmt" "$name" "$ms" "$cpu" "$(per_byte "$ins" "$bytes")" "$target" \
         "$(peak_kib "$@")" "$ins"
     if [ -n "$target" ] && awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
         slow=$((slow + 1))
@@ -215,7 +218,7 @@ report_elapsed() {
     local ms
     ms=$(awk -v d=$(($(date +%s%N) - $2)) 'BEGIN { printf "%.1f", d / 1e6 }')
     # shellcheck disable=SC2059
-    printf "$fmt" "$1" "$ms" "-" "$3" "-" "-"
+    printf "$fmt" "$1" "$ms" "-" "-" "$3" "-" "-"
     if awk -v m="$ms" -v t="$3" 'BEGIN { exit !(m > t) }'; then
         slow=$((slow + 1))
     fi

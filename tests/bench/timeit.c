@@ -12,23 +12,27 @@
  *
  * Prints one line per command, in the order given:
  *
- *     MEDIAN_MS MIN_MS STATUS
+ *     MEDIAN_MS MIN_MS STATUS CPU_MEDIAN_MS
  *
  * STATUS is the exit status of the command's first run (128 + N when a
- * signal N ended it).  Exits 0 when every run could be started, 2 on a
+ * signal N ended it).  CPU_MEDIAN_MS is the median of the processor time
+ * (user and system) the command and its children used: on a loaded
+ * machine it grows less than the wall time, which waits for turns.  Exits 0 when every run could be started, 2 on a
  * usage error or when a command cannot be run at all. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 typedef struct {
     char **argv;        /* NULL-terminated, inside the program's argv */
-    double *ms;         /* RUNS times */
+    double *ms;         /* RUNS wall times */
+    double *cpu_ms;     /* RUNS processor times */
     int status;         /* of the first run, -1 before it */
 } command;
 
@@ -39,9 +43,14 @@ static double now_ms(void)
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+static double tv_ms(struct timeval t)
+{
+    return t.tv_sec * 1e3 + t.tv_usec / 1e3;
+}
+
 /* Runs ARGV once; returns its wait status as an exit code, or -1 when it
  * could not be started (the child reports 127 for a failed exec). */
-static int run_once(char **argv, double *elapsed)
+static int run_once(char **argv, double *elapsed, double *cpu)
 {
     double t0 = now_ms();
     pid_t pid = fork();
@@ -60,13 +69,15 @@ static int run_once(char **argv, double *elapsed)
         _exit(127);
     }
     int ws;
-    while (waitpid(pid, &ws, 0) < 0) {
+    struct rusage ru;
+    while (wait4(pid, &ws, 0, &ru) < 0) {
         if (errno != EINTR) {
             perror("timeit: waitpid");
             return -1;
         }
     }
     *elapsed = now_ms() - t0;
+    *cpu = tv_ms(ru.ru_utime) + tv_ms(ru.ru_stime);
     if (WIFSIGNALED(ws))
         return 128 + WTERMSIG(ws);
     return WEXITSTATUS(ws);
@@ -128,7 +139,8 @@ int main(int argc, char **argv)
         return usage();
     for (int c = 0; c < ncommands; c++) {
         commands[c].ms = calloc(runs, sizeof(double));
-        if (!commands[c].ms) {
+        commands[c].cpu_ms = calloc(runs, sizeof(double));
+        if (!commands[c].ms || !commands[c].cpu_ms) {
             perror("timeit");
             return 2;
         }
@@ -136,14 +148,16 @@ int main(int argc, char **argv)
     for (int round = -warmup; round < runs; round++) {
         for (int k = 0; k < ncommands; k++) {
             command *c = &commands[((round + warmup) + k) % ncommands];
-            double ms;
-            int status = run_once(c->argv, &ms);
+            double ms, cpu;
+            int status = run_once(c->argv, &ms, &cpu);
             if (status < 0)
                 return 2;
             if (c->status < 0)
                 c->status = status;
-            if (round >= 0)
+            if (round >= 0) {
                 c->ms[round] = ms;
+                c->cpu_ms[round] = cpu;
+            }
         }
     }
     for (int c = 0; c < ncommands; c++) {
@@ -155,7 +169,8 @@ int main(int argc, char **argv)
         for (int r = 1; r < runs; r++)
             if (commands[c].ms[r] < min)
                 min = commands[c].ms[r];
-        printf("%.2f %.2f %d\n", median(commands[c].ms, runs), min, commands[c].status);
+        printf("%.2f %.2f %d %.2f\n", median(commands[c].ms, runs), min,
+               commands[c].status, median(commands[c].cpu_ms, runs));
     }
     return 0;
 }
