@@ -35,6 +35,10 @@ if [ -z "${TIMEIT:-}" ] || [ ! -x "$TIMEIT" ]; then
     TIMEIT=$tmp/timeit
     "${CC:-cc}" -O2 -o "$TIMEIT" "$top/tests/bench/timeit.c" || exit 2
 fi
+# The interpreter itself: a wrapper on PATH (pyenv's shim is a shell
+# script) would add its own start to every timed run of the tools.
+python=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || python=python3
+[ -x "$python" ] || python=python3
 # Python's compiled modules go here, not into the source trees; the
 # untimed first run of each command writes them.
 export PYTHONPYCACHEPREFIX=$tmp/pycache
@@ -119,7 +123,7 @@ for src in $QEMU_SRC; do
             "$name" "$src"
         continue
     fi
-    fe=(python3 "$top/bench/qapi_frontend.py" "$src" "$schema")
+    fe=("$python" "$top/bench/qapi_frontend.py" "$src" "$schema")
     qc=("$QAPIC" check --std="$(std_of "$src")" "$schema")
     accepts "$name" "${fe[@]}" && accepts "$name" "${qc[@]}" &&
         compare 60 "$name" "${fe[@]}" ::: "${qc[@]}"
@@ -136,7 +140,7 @@ elif [ ! -f "${dumps[0]}" ]; then
     printf '%-44s skipped: no dumps in %s\n' "replies vs libvirt's tool" "$CORPUS/replies"
 else
     n=${#dumps[@]}
-    lt=(python3 "$tool" "${dumps[@]}")
+    lt=("$python" "$tool" "${dumps[@]}")
     accepts "replies: $n dumps" "${lt[@]}" &&
         compare 30 "replies check: $n dumps|replies fix --check: $n dumps" "${lt[@]}" \
             ::: "$QAPIC" replies check "${dumps[@]}" \
