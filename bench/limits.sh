@@ -1,17 +1,21 @@
 #!/bin/bash
-# Time and peak memory of qapic on hostile inputs of growing size: the
-# curve must stay linear, and inputs beyond the limits (doc/qapic.1,
-# LIMITS) must be refused at once.  "make bench" runs it after run.sh; it
-# needs no corpus.  QAPIC=/path/to/an/older/qapic shows the curve before.
+# Time and peak memory of qapic on hostile inputs of growing size: rule
+# files, schemas and streams.  The curves must stay linear, and inputs
+# beyond the limits (doc/qapic.1, LIMITS) must be refused at once.  "make
+# bench" runs it after run.sh; it needs no corpus.  QAPIC=/path/to/an/
+# older/qapic shows the curves before (with a time limit of 300 s a run).
 #
 # Environment:
 #   QAPIC        program to measure [./qapic]
 #   LIMITS_MAX   largest size to try, in units [1000000]
+#   LIMITS_STREAMS  0: leave out /dev/zero and the endless standard input
+#                (a qapic without size limits reads them until memory runs out)
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${QAPIC:=$top/qapic}"
 : "${LIMITS_MAX:=1000000}"
+: "${LIMITS_STREAMS:=1}"
 
 if ! command -v python3 >/dev/null 2>&1; then
     echo "bench/limits.sh: no python3 to write the inputs; skipped"
@@ -19,6 +23,72 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qapic-limits.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+
+# gen SHAPE N DIR: writes the input of SHAPE with N units into DIR, and
+# prints the file to give qapic.
+gen() {
+    python3 - "$@" <<'EOF'
+import os, sys
+shape, n, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def w(name, text):
+    with open(os.path.join(d, name), 'w') as f:
+        f.write(text)
+def struct(i, extra=''):
+    return "{ 'struct': 'Sx%d',%s 'data': { 'm%d': 'int' } }\n" % (i, extra, i)
+if shape == 'include-chain':
+    for i in range(n):
+        w('f%d.json' % i, ("{ 'include': 'f%d.json' }\n" % (i + 1) if i + 1 < n else '') + struct(i))
+    print(os.path.join(d, 'f0.json'))
+elif shape == 'includes-wide':
+    os.makedirs(os.path.join(d, 'inc'))
+    for i in range(n):
+        w('inc/f%d.json' % i, struct(i))
+    w('root.json', ''.join("{ 'include': 'inc/f%d.json' }\n" % i for i in range(n)))
+    print(os.path.join(d, 'root.json'))
+elif shape == 'base-chain':
+    w('s.json', struct(0) + ''.join(struct(i, " 'base': 'Sx%d'," % (i - 1)) for i in range(1, n)))
+    print(os.path.join(d, 's.json'))
+elif shape == 'base-chain-reversed':
+    w('s.json', ''.join(struct(i, " 'base': 'Sx%d'," % (i + 1)) for i in range(n)) + struct(n))
+    print(os.path.join(d, 's.json'))
+elif shape == 'branch-in-unions':
+    k = max(n // 100, 1)
+    w('s.json', "{ 'enum': 'En', 'data': ['a'] }\n"
+      + "{ 'struct': 'Big', 'data': {" + ', '.join("'m%d': 'int'" % i for i in range(k)) + "} }\n"
+      + ''.join("{ 'union': 'Ux%d', 'base': { 't': 'En' }, 'discriminator': 't', 'data': { 'a': 'Big' } }\n" % i
+                for i in range(100)))
+    print(os.path.join(d, 's.json'))
+elif shape == 'keys':
+    w('s.json', "{ 'struct': 'Abc', 'data': {" + ', '.join("'m%d': 'int'" % i for i in range(n)) + "} }\n")
+    print(os.path.join(d, 's.json'))
+elif shape == 'nested-[':
+    w('s.json', '[' * n + '\n')
+    print(os.path.join(d, 's.json'))
+elif shape == 'nested-log':
+    w('s.log', '{"execute": "x", "arguments": ' + '{"a": ' * n + '\n')
+    print(os.path.join(d, 's.log'))
+EOF
+}
+
+# measure NAME UNITS BYTES ARGS...: one line of the table.
+measure() {
+    local name=$1 units=$2 bytes=$3
+    shift 3
+    local t0 t1 status
+    t0=$(date +%s%N)
+    /usr/bin/time -o "$tmp/rss" -f %M timeout 300 "$QAPIC" "$@" >/dev/null 2>"$tmp/err"
+    status=$?
+    t1=$(date +%s%N)
+    printf '%-20s %10s %10s %10d %10s  %s %s\n' "$name" "$units" "$bytes" \
+        $(((t1 - t0) / 1000000)) "$(tail -n 1 "$tmp/rss")" "$status" \
+        "$(grep -m 1 -o 'error: .*' "$tmp/err" | cut -c 8-60)"
+    LAST_STATUS=$status
+}
+
+header() {
+    echo "$1"
+    printf '%-20s %10s %10s %10s %10s  %s\n' shape units bytes "ms" "peak KiB" "exit"
+}
 
 printf '{"execute": "qmp_capabilities"}\n' >"$tmp/one.log"
 
@@ -33,22 +103,54 @@ shapes=(
     "flat-list|'rules: [' + 'a, ' * n + ']\n'"
 )
 
-printf '%-20s %10s %10s %10s %10s  %s\n' shape units bytes "ms" "peak KiB" "exit"
+header "rule files (compat):"
 for shape in "${shapes[@]}"; do
     name=${shape%%|*}
     expr=${shape#*|}
     for n in 1000 10000 100000 1000000; do
         [ "$n" -gt "$LIMITS_MAX" ] && break
         python3 -c "import sys; n = $n; sys.stdout.write($expr)" >"$tmp/r.yaml"
-        t0=$(date +%s%N)
-        /usr/bin/time -o "$tmp/rss" -f %M timeout 300 "$QAPIC" compat \
-            --rules "$tmp/r.yaml" --calls "$tmp/one.log" >/dev/null 2>"$tmp/err"
-        status=$?
-        t1=$(date +%s%N)
-        printf '%-20s %10d %10d %10d %10s  %s %s\n' "$name" "$n" \
-            "$(stat -c %s "$tmp/r.yaml")" $(((t1 - t0) / 1000000)) \
-            "$(tail -n 1 "$tmp/rss")" "$status" \
-            "$(grep -m 1 -o 'error: .*' "$tmp/err" | cut -c 8-60)"
-        [ "$status" = 124 ] && break    # timed out: larger ones would too
+        measure "$name" "$n" "$(stat -c %s "$tmp/r.yaml")" compat \
+            --rules "$tmp/r.yaml" --calls "$tmp/one.log"
+        [ "$LAST_STATUS" = 124 ] && break    # timed out: larger ones would too
     done
 done
+
+echo
+header "schemas (check) and QMP logs (validate):"
+printf "{ 'struct': 'Abc', 'data': {} }\n" >"$tmp/small.json"
+for shape in include-chain includes-wide base-chain base-chain-reversed \
+             branch-in-unions keys nested-[ nested-log; do
+    for n in 1000 3000 10000 100000 1000000; do
+        [ "$n" -gt "$LIMITS_MAX" ] && break
+        # 1,000,000 files or structs of a chain say nothing 100,000 do not
+        case $shape in include-*|base-*) [ "$n" -gt 100000 ] && break ;; esac
+        rm -rf "$tmp/in"
+        mkdir "$tmp/in"
+        file=$(gen "$shape" "$n" "$tmp/in")
+        bytes=$(du -sb "$tmp/in" | cut -f 1)
+        if [ "$shape" = nested-log ]; then
+            measure "$shape" "$n" "$bytes" validate --schema "$tmp/small.json" --calls "$file"
+        else
+            measure "$shape" "$n" "$bytes" check "$file"
+        fi
+        [ "$LAST_STATUS" = 124 ] && break    # timed out: larger ones would too
+    done
+done
+rm -rf "$tmp/in"
+
+# Sizes: a sparse file, /dev/zero, an endless standard input.
+truncate -s 3G "$tmp/sparse.json"
+measure "sparse-3GiB" - 3221225472 parse "$tmp/sparse.json"
+rm -f "$tmp/sparse.json"
+[ "$LIMITS_STREAMS" = 0 ] && exit 0
+measure "/dev/zero" - endless parse /dev/zero
+t0=$(date +%s%N)
+yes '{"execute": "qmp_capabilities"}' 2>/dev/null |
+    /usr/bin/time -o "$tmp/rss" -f %M timeout 300 "$QAPIC" validate \
+        --schema "$tmp/small.json" - >/dev/null 2>"$tmp/err"
+status=$?
+t1=$(date +%s%N)
+printf '%-20s %10s %10s %10d %10s  %s %s\n' "endless-stdin" - endless \
+    $(((t1 - t0) / 1000000)) "$(tail -n 1 "$tmp/rss")" "$status" \
+    "$(grep -m 1 -o 'error: .*' "$tmp/err" | cut -c 8-60)"

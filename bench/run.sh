@@ -1,13 +1,18 @@
 #!/bin/bash
 # Benchmarks for qapic.  "make bench" runs this with QAPIC and CORPUS set.
 #
-# For each benchmark: the median wall time of RUNS runs (hyperfine when
-# installed, else a shell loop timed with date +%s%N), the instructions
+# For each benchmark: the median wall time of RUNS runs (tests/bench/timeit:
+# each run timed from fork to wait, nothing else counted) and their median
+# processor time (user and system: it grows less than the wall time when
+# the machine is busy), the instructions
 # per input byte and the instruction count of one run under callgrind
 # (when valgrind is installed: a figure that machine noise does not move,
 # unlike the time on a shared machine), and the peak RSS of one run
 # (/usr/bin/time -f %M).  A benchmark whose subcommand answers "not
-# implemented" (exit 2) is skipped with a message.
+# implemented" (exit 2) is skipped with a message.  Then the ratios to
+# QEMU's and libvirt's own tools (bench/ratios.sh, when QEMU_SRC or
+# LIBVIRT_SRC name their source trees) and the curves of hostile inputs
+# (bench/limits.sh).
 #
 # Environment:
 #   QAPIC            program to measure [./qapic]
@@ -16,6 +21,8 @@
 #   BENCH_FILTER     only benchmarks whose name contains this string
 #   BENCH_CALLGRIND  set to 0 to skip the (slow) instruction counts
 #   GEN_CALLS        the generator of the validation benchmark's commands
+#   TIMEIT           the timer (make bench builds it) [built here with cc]
+#   QEMU_SRC, LIBVIRT_SRC, RATIO_RUNS: see bench/ratios.sh
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,41 +50,28 @@ have_time=no
 have_callgrind=no
 [ "$BENCH_CALLGRIND" != 0 ] && have valgrind && have_callgrind=yes
 
-if have hyperfine; then timer=hyperfine; else timer="shell loop"; fi
-printf 'qapic benchmarks: %s, median of %d runs (%s)%s\n\n' \
-    "$QAPIC" "$RUNS" "$timer" \
+if [ -z "${TIMEIT:-}" ] || [ ! -x "$TIMEIT" ]; then
+    TIMEIT=$tmp/timeit
+    "${CC:-cc}" -O2 -o "$TIMEIT" "$top/tests/bench/timeit.c" || exit 2
+fi
+export TIMEIT
+printf 'qapic benchmarks: %s, median of %d runs%s\n\n' \
+    "$QAPIC" "$RUNS" \
     "$([ $have_callgrind = yes ] || echo '; no instruction counts')"
 
-fmt='%-44s %10s %10s %10s %12s %15s\n'
+fmt='%-44s %10s %8s %10s %10s %12s %15s\n'
 # shellcheck disable=SC2059
-printf "$fmt" benchmark "median ms" "instr/B" "target ms" "peak KiB" instructions
+printf "$fmt" benchmark "median ms" "cpu ms" "instr/B" "target ms" "peak KiB" instructions
 # shellcheck disable=SC2059
-printf "$fmt" "$(printf '%.0s-' {1..44})" ---------- ---------- ---------- ------------ ---------------
+printf "$fmt" "$(printf '%.0s-' {1..44})" ---------- -------- ---------- ---------- ------------ ---------------
 
 slow=0
 
-# median_ms CMD...: median wall time in milliseconds, one decimal.
+# median_ms CMD...: the median wall time and the median processor time
+# (user and system) in milliseconds, one decimal each.
 median_ms() {
-    if have hyperfine; then
-        hyperfine --shell=bash --runs "$RUNS" --warmup 1 --ignore-failure --style none \
-            --export-json "$tmp/h.json" -- "$(printf '%q ' "$@")" \
-            >/dev/null 2>&1 || { echo "?"; return; }
-        sed -n 's/.*"median": *\([0-9.e+-]*\).*/\1/p' "$tmp/h.json" | head -n 1 |
-            awk '{ printf "%.1f", $1 * 1000 }'
-        return
-    fi
-    local i t0 t1
-    : >"$tmp/times"
-    "$@" >/dev/null 2>&1        # warm-up
-    for ((i = 0; i < RUNS; i++)); do
-        t0=$(date +%s%N)
-        "$@" >/dev/null 2>&1
-        t1=$(date +%s%N)
-        echo $(((t1 - t0) / 1000)) >>"$tmp/times"
-    done
-    sort -n "$tmp/times" | awk '{ v[NR] = $1 }
-        END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-              printf "%.1f", m / 1000 }'
+    "$TIMEIT" -n "$RUNS" -w 1 "$@" 2>/dev/null |
+        awk '{ printf "%.1f %.1f", $1, $4; ok = 1 } END { if (!ok) printf "? ?" }'
 }
 
 peak_kib() {
@@ -132,7 +126,7 @@ per_byte() {
 
 # bench NAME TARGET_MS BYTES CMD...: BYTES is the size of the input.
 bench() {
-    local name=$1 target=$2 bytes=$3 status ms ins
+    local name=$1 target=$2 bytes=$3 status ms cpu ins
     shift 3
     [ -n "$BENCH_FILTER" ] && [[ $name != *"$BENCH_FILTER"* ]] && return
     "$@" >/dev/null 2>"$tmp/err"
@@ -145,10 +139,10 @@ bench() {
         printf '%-44s error: exit %d: %s\n' "$name" "$status" "$(head -n 1 "$tmp/err")"
         return
     fi
-    ms=$(median_ms "$@")
+    read -r ms cpu < <(median_ms "$@")
     ins=$(instructions "$@")
     # shellcheck disable=SC2059
-    printf "$fmt" "$name" "$ms" "$(per_byte "$ins" "$bytes")" "$target" \
+    printf "$fmt" "$name" "$ms" "$cpu" "$(per_byte "$ins" "$bytes")" "$target" \
         "$(peak_kib "$@")" "$ins"
     if [ -n "$target" ] && awk -v m="$ms" -v t="$target" 'BEGIN { exit !(m > t) }'; then
         slow=$((slow + 1))
@@ -224,7 +218,7 @@ report_elapsed() {
     local ms
     ms=$(awk -v d=$(($(date +%s%N) - $2)) 'BEGIN { printf "%.1f", d / 1e6 }')
     # shellcheck disable=SC2059
-    printf "$fmt" "$1" "$ms" "-" "$3" "-" "-"
+    printf "$fmt" "$1" "$ms" "-" "-" "$3" "-" "-"
     if awk -v m="$ms" -v t="$3" 'BEGIN { exit !(m > t) }'; then
         slow=$((slow + 1))
     fi
@@ -289,6 +283,6 @@ else
 fi
 
 echo
-bash "$top/bench/limits.sh"
+bash "$top/bench/ratios.sh"
 echo
-bash "$top/bench/input_limits.sh"
+bash "$top/bench/limits.sh"

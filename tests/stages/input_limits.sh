@@ -2,7 +2,7 @@
 # standard input), nesting in every dialect, include depth, inheritance.
 # An input beyond one is refused with a located error and exit 2, before
 # the slow part of reading it.  Timings are for "make bench"
-# (bench/input_limits.sh); the timeouts here only keep a regression from
+# (bench/limits.sh); the timeouts here only keep a regression from
 # hanging the suite.
 . "$TOP/tests/stages/lib.sh"
 
