@@ -124,7 +124,7 @@ for shape in include-chain includes-wide base-chain base-chain-reversed \
     for n in 1000 3000 10000 100000 1000000; do
         [ "$n" -gt "$LIMITS_MAX" ] && break
         # 1,000,000 files or structs of a chain say nothing 100,000 do not
-        case $shape in include-*|base-*) [ "$n" -gt 100000 ] && break ;; esac
+        case $shape in include*-*|base-*) [ "$n" -gt 100000 ] && break ;; esac
         rm -rf "$tmp/in"
         mkdir "$tmp/in"
         file=$(gen "$shape" "$n" "$tmp/in")
