@@ -376,8 +376,16 @@ static bool resolve(qc_diag *d, const char *path, unsigned flags, dest *to)
                         strerror(errno));
         to->kind = DEST_REPLACE;
         to->target = link_end(path);
-        return to->target || fail(d, "io-error", "cannot write '%s': %s",
-                                  path, strerror(errno));
+        if (!to->target)
+            return fail(d, "io-error", "cannot write '%s': %s", path,
+                        strerror(errno));
+        /* "new/" names a directory, as the shell's '>' says, not a file
+         * "new" to create (nor a temporary one in "new"). */
+        size_t n = strlen(to->target);
+        if (n && to->target[n - 1] == '/')
+            return fail(d, "io-error", "cannot write '%s': %s", path,
+                        strerror(EISDIR));
+        return true;
     }
     to->fd = own_descriptor(&st);
     if (to->fd >= 0) {

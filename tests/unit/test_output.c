@@ -173,10 +173,19 @@ START_TEST(refusals)
     ck_assert_uint_eq(st.st_mode & 07777, 0444);
     ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 1);
 
-    /* A directory is no file to write. */
+    /* A directory is no file to write, nor a name ending in '/' (itself,
+     * or where a link leads). */
     qc_test_mkdir("dir");
     ck_assert(!qc_output_write(qc_test_diag, qc_test_path("dir"), "x", 1, 0));
     ck_assert_int_eq(entries(), 2);
+    qc_test_reset_diag();
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("new/"), "x", 1, 0));
+    ck_assert_str_eq(qc_diagnostic_message(qc_diag_get(qc_test_diag, 0)),
+                     qc_arena_printf(qc_test_arena, "cannot write '%s': Is a directory",
+                                     qc_test_path("new/")));
+    ck_assert_int_eq(symlink("gone/", qc_test_path("link")), 0);
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("link"), "x", 1, 0));
+    ck_assert_int_eq(entries(), 3);
 }
 END_TEST
 
