@@ -382,9 +382,12 @@ static bool resolve(qc_diag *d, const char *path, unsigned flags, dest *to)
         /* "new/" names a directory, as the shell's '>' says, not a file
          * "new" to create (nor a temporary one in "new"). */
         size_t n = strlen(to->target);
-        if (n && to->target[n - 1] == '/')
+        if (n && to->target[n - 1] == '/') {
+            free(to->target);
+            to->target = NULL;
             return fail(d, "io-error", "cannot write '%s': %s", path,
                         strerror(EISDIR));
+        }
         return true;
     }
     to->fd = own_descriptor(&st);
