@@ -59,4 +59,20 @@ static inline const char *qc_line_end(const char *p, const char *end)
 #endif
 }
 
+/* How many bytes at P are C, counted up to 16 (16: sixteen or more): the
+ * indentation of a line, say.  P must be readable 16 bytes on. */
+static inline unsigned qc_run16(const char *p, char c)
+{
+#if defined(__SSE2__)
+    unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+        _mm_loadu_si128((const __m128i *)p), _mm_set1_epi8(c)));
+    return (unsigned)__builtin_ctz(~bits);  /* bit 16 is clear */
+#else
+    unsigned n = 0;
+    while (n < 16 && p[n] == c)
+        n++;
+    return n;
+#endif
+}
+
 #endif

@@ -26,7 +26,7 @@ struct fp {
     bool skim_return;           /* the entry being read is such a reply */
     /* The keys of the objects being read, as written in the text,
      * innermost last (for duplicates: see key_seen). */
-    struct rawkey { const char *s; uint32_t len, hash; } *keys;
+    struct rawkey { const char *s; uint64_t head; uint32_t len, hash; } *keys;
     size_t nkeys, capkeys;
     uint32_t gen;               /* of the entries of the cache that count */
 };
@@ -74,31 +74,20 @@ static uint64_t load8(const char *p)
     return x;
 }
 
-/* "\n" and exactly N spaces, and no more: eight at a time (every line
- * starts so; the text is padded, so a load may look past its end). */
-static inline bool fp_indent(struct fp *f, size_t n)
+/* The first byte of the line that starts after the newline at P when
+ * it is indented by exactly N spaces, else NULL (every line of a
+ * canonical text is so).  No bound check: the text is padded with NULs,
+ * which are not spaces, and nothing after a line start accepts a NUL. */
+static inline const char *line_at(const char *p, size_t n)
 {
-    const char *p = f->p;
-    const uint64_t sp = 0x2020202020202020ull;
     if (*p != '\n')
-        return false;
+        return NULL;
     p++;
-    if ((size_t)(f->end - p) < n + 1)
-        return false;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        if (load8(p + i) != sp)
-            return false;
-    if (i < n) {
-        /* The last few, and the byte after them: not a space. */
-        uint64_t x = load8(p + i) ^ sp, k = n - i;
-        if ((x & ((1ull << (8 * k)) - 1)) || !(x >> (8 * k) & 0xff))
-            return false;
-    } else if (p[n] == ' ') {
-        return false;
-    }
-    f->p = p + n;
-    return true;
+    size_t k = 0;
+    unsigned r;
+    while ((r = qc_run16(p + k, ' ')) == 16)
+        k += 16;
+    return k + r == n ? p + n : NULL;
 }
 
 static bool same_bytes(const char *a, const char *b, size_t n)
@@ -109,8 +98,6 @@ static bool same_bytes(const char *a, const char *b, size_t n)
     return true;
 }
 
-/* Eight bytes at a time while none is special ('"', '\\', a control
- * character, DEL or non-ASCII): strings are most of a dump. */
 /* The first K (at most 8) bytes of P, the others zero. */
 static uint64_t head8(const char *p, size_t k)
 {
@@ -153,37 +140,31 @@ static inline const char *fp_copy(struct fp *f, const char *p, size_t n,
     return c->s;
 }
 
-/* A string with escapes, whose first special byte is at P: only those
- * the canonical writer uses for ASCII text.  *RAW_END gets the end of
- * its text (the closing quote).  Rare: out of line. */
-static __attribute__((noinline)) bool
-fp_escaped(struct fp *f, const unsigned char *start, const unsigned char *p,
-           const char **s, size_t *len, bool build,
-           const unsigned char **raw_end)
+/* The closing quote of a string with escapes, whose first special byte
+ * is at P, or NULL: only the escapes the canonical writer uses for ASCII
+ * text.  Rare: out of line. */
+static __attribute__((noinline)) const unsigned char *
+escaped_end(const unsigned char *p)
 {
     for (;;) {
-        if (plain[*p]) {
+        if (plain[*p])
             p++;
-        } else if (*p == '\\' && p[1] && strchr("\"\\nrtbf", p[1])) {
+        else if (*p == '\\' && p[1] && strchr("\"\\nrtbf", p[1]))
             p += 2;
-        } else if (*p == '"') {
-            break;
-        } else {
-            return false;
-        }
+        else
+            return *p == '"' ? p : NULL;
     }
-    *raw_end = p;
-    f->p = (const char *)p + 1;
-    if (!build) {
-        /* Raw text: canonical escapes are unique, so raw keys compare
-         * as decoded ones would. */
-        *s = (const char *)start;
-        *len = (size_t)(p - start);
-        return true;
-    }
-    char *out = qc_arena_alloc_text(f->a, (size_t)(p - start) + 1);
+}
+
+/* The text of the string from START to its closing quote at END, its
+ * escapes decoded, into the arena: *S and *LEN. */
+static __attribute__((noinline)) void
+fp_unescape(struct fp *f, const unsigned char *start, const unsigned char *end,
+            const char **s, size_t *len)
+{
+    char *out = qc_arena_alloc_text(f->a, (size_t)(end - start) + 1);
     size_t n = 0;
-    for (const unsigned char *q = start; q < p; q++) {
+    for (const unsigned char *q = start; q < end; q++) {
         if (*q != '\\') {
             out[n++] = (char)*q;
             continue;
@@ -201,37 +182,17 @@ fp_escaped(struct fp *f, const unsigned char *start, const unsigned char *p,
     out[n] = '\0';
     *s = out;
     *len = n;
-    return true;
 }
 
-/* The string at F->p: *S and *LEN get its value (its raw text unless
- * BUILD), K (when not NULL) the words and hash of its text as written.
- * Inline: every line has one or two. */
-static inline __attribute__((always_inline)) bool
-fp_string(struct fp *f, const char **s, size_t *len, bool build,
-          struct words *k)
+/* The closing quote of the string whose opening quote is at P, or NULL
+ * when it is not canonical. */
+static inline __attribute__((always_inline)) const char *
+string_end(const char *p)
 {
-    const unsigned char *start = (const unsigned char *)f->p + 1;
-    const unsigned char *p = (const unsigned char *)
-        qc_skip_plain((const char *)start, '"');
-    if (*p != '"') {
-        const unsigned char *raw_end;
-        if (!fp_escaped(f, start, p, s, len, build, &raw_end))
-            return false;
-        if (k)
-            fp_words((const char *)start, (size_t)(raw_end - start), k);
-        return true;
-    }
-    size_t n = (size_t)(p - start);
-    f->p = (const char *)p + 1;
-    *len = n;
-    struct words own;
-    if (!k && build && n <= 24)
-        k = &own;
-    if (k)
-        fp_words((const char *)start, n, k);
-    *s = !build ? (const char *)start : fp_copy(f, (const char *)start, n, k);
-    return true;
+    const char *q = qc_skip_plain(p + 1, '"');
+    if (*q == '"')
+        return q;
+    return (const char *)escaped_end((const unsigned char *)q);
 }
 
 static bool is_digit(char c)
@@ -239,10 +200,11 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static qc_value *fp_number(struct fp *f, bool build)
+/* The end of the number at P, or NULL; *INTEGER whether it has neither
+ * fraction nor exponent. */
+static inline const char *number_end(const char *p, bool *integer)
 {
-    const char *s = f->p, *p = s;
-    bool integer = true;
+    *integer = true;
     if (*p == '-')
         p++;
     if (*p == '0')
@@ -258,7 +220,7 @@ static qc_value *fp_number(struct fp *f, bool build)
             return NULL;
         while (is_digit(*p))
             p++;
-        integer = false;
+        *integer = false;
     }
     if (*p == 'e' || *p == 'E') {
         p++;
@@ -268,17 +230,23 @@ static qc_value *fp_number(struct fp *f, bool build)
             return NULL;
         while (is_digit(*p))
             p++;
-        integer = false;
+        *integer = false;
     }
-    f->p = p;
-    if (!build)
-        return &skimmed_value;
-    qc_value *v = fp_new(f, QC_VNUMBER, s);
-    size_t len = (size_t)(p - s);
-    v->u.num.text = qc_arena_strndup(f->a, s, len);
-    if (integer)
-        qc_value_set_integer(v, v->u.num.text, len);
-    return v;
+    return p;
+}
+
+/* The end of the literal true, false or null at P, or NULL. */
+static inline const char *literal_end(const char *p)
+{
+    switch (*p) {
+    case 't':
+        return p[1] == 'r' && p[2] == 'u' && p[3] == 'e' ? p + 4 : NULL;
+    case 'f':
+        return p[1] == 'a' && p[2] == 'l' && p[3] == 's' && p[4] == 'e'
+               ? p + 5 : NULL;
+    default:
+        return p[1] == 'u' && p[2] == 'l' && p[3] == 'l' ? p + 4 : NULL;
+    }
 }
 
 static void *grow(void *p, size_t *cap, size_t size)
@@ -290,11 +258,10 @@ static void *grow(void *p, size_t *cap, size_t size)
     return p;
 }
 
-static qc_value *fp_value(struct fp *f, unsigned level, bool build);
-
 /* The keys of one object so far: F->keys from BASE up.  Most objects
- * have a few, compared one by one; one with many gets an index (linear
- * probing, positions + 1), so that no object costs the square of its
+ * have a few, compared one by one (length and first eight bytes first);
+ * one with many gets an index (linear probing, positions + 1, by a hash
+ * of all their words), so that no object costs the square of its
  * size. */
 struct keyset {
     size_t base;
@@ -303,6 +270,13 @@ struct keyset {
 };
 
 #define KEYS_LINEAR 32
+
+static uint32_t key_hash(const char *s, size_t len)
+{
+    struct words w;
+    fp_words(s, len, &w);
+    return w.hash;
+}
 
 static void keyset_place(struct fp *f, struct keyset *ks, size_t k)
 {
@@ -325,223 +299,369 @@ static void keyset_build(struct fp *f, struct keyset *ks, size_t n)
         keyset_place(f, ks, k);
 }
 
-/* Whether the key S (LEN bytes, hash H) is in KS already; else it joins
- * it. */
-static bool key_seen(struct fp *f, struct keyset *ks, const char *s,
-                     size_t len, uint32_t h)
+/* key_seen for an object with an index, or one that needs one now. */
+static __attribute__((noinline)) bool
+key_seen_indexed(struct fp *f, struct keyset *ks, const char *s, size_t len,
+                 uint64_t head)
 {
     size_t n = f->nkeys - ks->base;
-    /* No keys yet: F->keys may be NULL, and NULL + 0 is undefined. */
-    const struct rawkey *keys = n ? f->keys + ks->base : NULL;
-    if (n >= KEYS_LINEAR && (!ks->index || 2 * n > ks->mask))
-        keyset_build(f, ks, n);
-    if (ks->index) {
-        for (size_t i = h & ks->mask; ks->index[i]; i = (i + 1) & ks->mask) {
-            const struct rawkey *k = &keys[ks->index[i] - 1];
-            if (k->hash == h && k->len == len && same_bytes(k->s, s, len))
-                return true;
-        }
-    } else {
+    struct rawkey *keys = f->keys + ks->base;
+    if (!ks->index)
         for (size_t k = 0; k < n; k++)
-            if (keys[k].hash == h && keys[k].len == len
-                && same_bytes(keys[k].s, s, len))
+            keys[k].hash = key_hash(keys[k].s, keys[k].len);
+    if (!ks->index || 2 * n > ks->mask)
+        keyset_build(f, ks, n);
+    uint32_t h = key_hash(s, len);
+    for (size_t i = h & ks->mask; ks->index[i]; i = (i + 1) & ks->mask) {
+        const struct rawkey *k = &keys[ks->index[i] - 1];
+        if (k->hash == h && k->len == len && same_bytes(k->s, s, len))
+            return true;
+    }
+    if (f->nkeys == f->capkeys)
+        f->keys = grow(f->keys, &f->capkeys, sizeof *f->keys);
+    f->keys[f->nkeys++] = (struct rawkey){ s, head, (uint32_t)len, h };
+    keyset_place(f, ks, n);
+    return false;
+}
+
+/* Whether the key S (LEN bytes, the first eight HEAD: see head8) is in
+ * KS already; else it joins it. */
+static inline __attribute__((always_inline)) bool
+key_seen(struct fp *f, struct keyset *ks, const char *s, size_t len,
+         uint64_t head)
+{
+    size_t n = f->nkeys - ks->base;
+    if (n >= KEYS_LINEAR)
+        return key_seen_indexed(f, ks, s, len, head);
+    if (n) {
+        const struct rawkey *keys = f->keys + ks->base;
+        for (size_t k = 0; k < n; k++)
+            if (keys[k].head == head && keys[k].len == len
+                && (len <= 8 || same_bytes(keys[k].s + 8, s + 8, len - 8)))
                 return true;
     }
     if (f->nkeys == f->capkeys)
         f->keys = grow(f->keys, &f->capkeys, sizeof *f->keys);
-    f->keys[f->nkeys++] = (struct rawkey){ s, (uint32_t)len, h };
-    if (ks->index)
-        keyset_place(f, ks, n);
+    f->keys[f->nkeys++] = (struct rawkey){ s, head, (uint32_t)len, 0 };
     return false;
 }
 
-/* Opens the object or array at F->p, which CLOSE ends: false when it is
- * nested too deep.  *V gets the new value (the skim marker unless BUILD),
- * *EMPTY whether it closes right away (then it is read whole). */
-static inline bool fp_open(struct fp *f, unsigned level, bool build,
-                           qc_vkind kind, char close, qc_value **v,
-                           bool *empty)
+/* ---- Skimming: a value checked (syntax, canonical layout, no duplicate
+ * keys) and not built.  Iterative, its position in a register: most of
+ * a dump is skimmed. */
+
+struct open {
+    struct keyset ks;           /* of an object */
+    char close;                 /* '}' or ']' */
+};
+
+static void skim_fail(struct open *st, size_t depth)
 {
-    if (level >= QC_MAX_DEPTH)
-        return false;
-    *v = build ? fp_new(f, kind, f->p) : &skimmed_value;
-    f->p++;
-    *empty = *f->p == close;
-    if (*empty)
-        f->p++;
-    return true;
+    while (depth--)
+        free(st[depth].ks.index);
 }
 
-static qc_value *fp_value(struct fp *f, unsigned level, bool build);
-
-/* The value at F->p, nesting LEVEL: scalars read here (inline: this is
- * the inner loop of reading a dump), objects and arrays by fp_value.
- * BUILD false: checks it (syntax, canonical layout, no duplicate keys)
- * without building anything, and returns &skimmed_value.  NULL: not
- * canonical, or not plain enough. */
-static inline __attribute__((always_inline)) qc_value *
-fp_item(struct fp *f, unsigned level, bool build)
+/* The end of the value at P, nesting LEVEL, or NULL when it is not
+ * canonical (or not plain enough).  Objects and arrays are opened on
+ * ST, the stack of the containers the value is in. */
+static const char *fp_skim(struct fp *f, const char *p, unsigned level)
 {
-    const char *p = f->p;
-    qc_value *v = &skimmed_value;
+    struct open st[QC_MAX_DEPTH + 1];
+    size_t depth = 0;           /* containers open */
+    bool integer;
+
+value:
+    switch (*p) {
+    case '{':
+    case '[': {
+        char close = *p == '{' ? '}' : ']';
+        if (level + depth >= QC_MAX_DEPTH)
+            goto fail;
+        if (p[1] == close) {
+            p += 2;
+            break;
+        }
+        st[depth].close = close;
+        st[depth].ks = (struct keyset){ f->nkeys, NULL, 0 };
+        depth++;
+        p++;
+        goto next;
+    }
+    case '"':
+        p = string_end(p);
+        if (!p)
+            goto fail;
+        p++;
+        break;
+    case 't':
+    case 'f':
+    case 'n':
+        p = literal_end(p);
+        if (!p)
+            goto fail;
+        break;
+    default:
+        p = number_end(p, &integer);
+        if (!p)
+            goto fail;
+        break;
+    }
+    /* After a value: the next one in its container, or the container's
+     * end. */
+    while (depth) {
+        if (*p == ',') {
+            p++;
+            goto next;
+        }
+        depth--;
+        p = line_at(p, 2 * (size_t)(level + depth));
+        if (st[depth].ks.index)
+            free(st[depth].ks.index);
+        if (!p || *p != st[depth].close)
+            goto fail;
+        p++;
+        f->nkeys = st[depth].ks.base;
+    }
+    return p;
+
+next:   /* the next member or element of the innermost container */
+    p = line_at(p, 2 * (size_t)(level + depth));
+    if (!p)
+        goto fail;
+    if (st[depth - 1].close == ']')
+        goto value;
+    if (*p != '"')
+        goto fail;
+    {
+        const char *key = p + 1, *q = string_end(p);
+        if (!q)
+            goto fail;
+        size_t len = (size_t)(q - key);
+        if (key_seen(f, &st[depth - 1].ks, key, len, head8(key, len)))
+            goto fail;
+        if (q[1] != ':' || q[2] != ' ')
+            goto fail;
+        p = q + 3;
+    }
+    goto value;
+
+fail:
+    skim_fail(st, depth);
+    return NULL;
+}
+
+/* ---- Building: the value tree, with the parts that need not be built
+ * skimmed.  Each function takes the position and returns the one after
+ * what it read (NULL: not canonical, or not plain enough), so that it
+ * stays in a register. */
+
+/* A new value of KIND at AT; the caller sets its contents. */
+static inline qc_value *fp_new_uninit(struct fp *f, qc_vkind kind,
+                                      const char *at)
+{
+    qc_value *v = qc_arena_alloc_uninit(f->a, sizeof *v);
+    v->kind = kind;
+    v->loc = qc_loc_make(f->src, (uint32_t)(at - f->base));
+    return v;
+}
+
+/* The string whose opening quote is at P: *S and *LEN get its value, K
+ * the words and hash of its text as written.  Returns the position of
+ * its closing quote.  Inline: every line has one or two. */
+static inline __attribute__((always_inline)) const char *
+fp_string(struct fp *f, const char *p, const char **s, size_t *len,
+          struct words *k)
+{
+    const char *start = p + 1;
+    const char *q = qc_skip_plain(start, '"');
+    if (*q != '"') {
+        q = (const char *)escaped_end((const unsigned char *)q);
+        if (!q)
+            return NULL;
+        fp_unescape(f, (const unsigned char *)start,
+                    (const unsigned char *)q, s, len);
+        fp_words(start, (size_t)(q - start), k);
+        return q;
+    }
+    size_t n = (size_t)(q - start);
+    *len = n;
+    fp_words(start, n, k);
+    *s = fp_copy(f, start, n, k);
+    return q;
+}
+
+static __attribute__((noinline)) const char *
+fp_number(struct fp *f, const char *p, qc_value **out)
+{
+    bool integer;
+    const char *e = number_end(p, &integer);
+    if (!e)
+        return NULL;
+    qc_value *v = fp_new(f, QC_VNUMBER, p);
+    size_t len = (size_t)(e - p);
+    v->u.num.text = qc_arena_strndup(f->a, p, len);
+    if (integer)
+        qc_value_set_integer(v, v->u.num.text, len);
+    *out = v;
+    return e;
+}
+
+static const char *fp_object(struct fp *f, const char *p, unsigned level,
+                             qc_value **out);
+static const char *fp_array(struct fp *f, const char *p, unsigned level,
+                            qc_value **out);
+
+/* The value at P, nesting LEVEL, built into *OUT: scalars here (inline:
+ * this is the inner loop of building), objects and arrays by their
+ * functions. */
+static inline __attribute__((always_inline)) const char *
+fp_item(struct fp *f, const char *p, unsigned level, qc_value **out)
+{
+    const char *q;
+    qc_value *v;
 
     switch (*p) {
     case '{':
+        return fp_object(f, p, level, out);
     case '[':
-        return fp_value(f, level, build);
+        return fp_array(f, p, level, out);
     case '"': {
         const char *s;
         size_t len;
-        if (!fp_string(f, &s, &len, build, NULL))
+        struct words k;
+        q = fp_string(f, p, &s, &len, &k);
+        if (!q)
             return NULL;
-        if (build) {
-            v = fp_new(f, QC_VSTRING, p);
-            v->u.str.s = s;
-            v->u.str.len = len;
-        }
-        return v;
+        v = fp_new_uninit(f, QC_VSTRING, p);
+        v->u.str.s = s;
+        v->u.str.len = len;
+        *out = v;
+        return q + 1;
     }
     case 't':
-        if (p[1] != 'r' || p[2] != 'u' || p[3] != 'e')
-            return NULL;
-        if (build) {
-            v = fp_new(f, QC_VBOOL, p);
-            v->u.b = true;
-        }
-        f->p = p + 4;
-        return v;
     case 'f':
-        if (p[1] != 'a' || p[2] != 'l' || p[3] != 's' || p[4] != 'e')
-            return NULL;
-        if (build)
-            v = fp_new(f, QC_VBOOL, p);
-        f->p = p + 5;
-        return v;
     case 'n':
-        if (p[1] != 'u' || p[2] != 'l' || p[3] != 'l')
+        q = literal_end(p);
+        if (!q)
             return NULL;
-        if (build)
-            v = fp_new(f, QC_VNULL, p);
-        f->p = p + 4;
-        return v;
+        v = fp_new(f, *p == 'n' ? QC_VNULL : QC_VBOOL, p);
+        v->u.b = *p == 't';
+        *out = v;
+        return q;
     default:
-        return fp_number(f, build);
+        return fp_number(f, p, out);
     }
 }
 
-/* An object at F->p; see fp_item. */
-static qc_value *fp_object(struct fp *f, unsigned level, bool build)
+/* An object at P; see fp_item. */
+static const char *fp_object(struct fp *f, const char *p, unsigned level,
+                             qc_value **out)
 {
-    qc_value *v;
-    bool empty;
-    if (!fp_open(f, level, build, QC_VOBJECT, '}', &v, &empty))
+    if (level >= QC_MAX_DEPTH)
         return NULL;
-    if (empty)
-        return v;
-    size_t base = f->nmems;
+    if (p[1] == '}') {
+        *out = fp_new(f, QC_VOBJECT, p);
+        return p + 2;
+    }
+    qc_value *v = fp_new_uninit(f, QC_VOBJECT, p);
+    size_t base = f->nmems, indent = 2 * (size_t)(level + 1);
     struct keyset ks = { f->nkeys, NULL, 0 };
+    p++;
     for (;;) {
         qc_member m;
         struct words k;
-        if (!fp_indent(f, 2 * (size_t)(level + 1)) || *f->p != '"')
+        p = line_at(p, indent);
+        if (!p || *p != '"')
             goto fail;
-        m.key_loc = qc_loc_make(f->src, (uint32_t)(f->p - f->base));
-        const char *raw = f->p + 1;
-        if (!fp_string(f, &m.key, &m.key_len, build, &k))
+        const char *key = p + 1, *q = fp_string(f, p, &m.key, &m.key_len, &k);
+        if (!q)
             goto fail;
+        m.key_loc = qc_loc_make(f->src, (uint32_t)(p - f->base));
         /* Duplicates are left to the slow path, which reports them with
          * both places.  Keys are compared as written, in the padded text:
          * canonical escapes are unique, so that is comparing them. */
-        if (key_seen(f, &ks, raw, (size_t)(f->p - 1 - raw), k.hash))
+        if (key_seen(f, &ks, key, (size_t)(q - key), k.w[0])
+            || q[1] != ':' || q[2] != ' ')
             goto fail;
-        if (f->p[0] != ':' || f->p[1] != ' ')
-            goto fail;
-        f->p += 2;
-        if (!build) {
-            if (!fp_item(f, level + 1, false))
-                goto fail;
+        p = q + 3;
+        if (level == 0 && f->skim_return && m.key_len == 6
+            && !memcmp(m.key, "return", 6)) {
+            p = fp_skim(f, p, level + 1);
+            m.value = &skimmed_value;
         } else {
-            bool skim = level == 0 && f->skim_return && m.key_len == 6
-                        && !memcmp(m.key, "return", 6);
-            m.value = skim ? fp_item(f, level + 1, false)
-                           : fp_item(f, level + 1, true);
-            if (!m.value)
-                goto fail;
-            if (f->nmems == f->capmems)
-                f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
-            f->mems[f->nmems++] = m;
+            p = fp_item(f, p, level + 1, &m.value);
         }
-        if (*f->p != ',')
+        if (!p)
+            goto fail;
+        if (f->nmems == f->capmems)
+            f->mems = grow(f->mems, &f->capmems, sizeof *f->mems);
+        f->mems[f->nmems++] = m;
+        if (*p != ',')
             break;
-        f->p++;
+        p++;
     }
-    free(ks.index);
-    ks.index = NULL;
-    if (!fp_indent(f, 2 * (size_t)level) || *f->p != '}')
+    if (ks.index)
+        free(ks.index);
+    p = line_at(p, indent - 2);
+    if (!p || *p != '}')
         return NULL;
-    f->p++;
     f->nkeys = ks.base;
-    if (build) {
-        size_t n = f->nmems - base;
-        v->u.obj.n = n;
-        v->u.obj.members = qc_arena_alloc_uninit(f->a,
-                                                 (n + 1) * sizeof(qc_member));
-        memcpy(v->u.obj.members, f->mems + base, n * sizeof(qc_member));
-        memset(&v->u.obj.members[n], 0, sizeof(qc_member));
-        f->nmems = base;
-    }
-    return v;
+    size_t n = f->nmems - base;
+    qc_member *mems = qc_arena_alloc_uninit(f->a, (n + 1) * sizeof *mems);
+    memcpy(mems, f->mems + base, n * sizeof *mems);
+    mems[n].key = NULL;                 /* the end, as zeros */
+    mems[n].key_len = 0;
+    mems[n].key_loc = qc_loc_make(NULL, 0);
+    mems[n].value = NULL;
+    v->u.obj.members = mems;
+    v->u.obj.n = n;
+    f->nmems = base;
+    *out = v;
+    return p + 1;
 fail:
     free(ks.index);
     return NULL;
 }
 
-/* An array at F->p; see fp_item. */
-static qc_value *fp_array(struct fp *f, unsigned level, bool build)
+/* An array at P; see fp_item. */
+static const char *fp_array(struct fp *f, const char *p, unsigned level,
+                            qc_value **out)
 {
-    qc_value *v;
-    bool empty;
-    if (!fp_open(f, level, build, QC_VARRAY, ']', &v, &empty))
+    if (level >= QC_MAX_DEPTH)
         return NULL;
-    if (empty)
-        return v;
-    size_t base = f->nitems;
+    if (p[1] == ']') {
+        *out = fp_new(f, QC_VARRAY, p);
+        return p + 2;
+    }
+    qc_value *v = fp_new_uninit(f, QC_VARRAY, p);
+    size_t base = f->nitems, indent = 2 * (size_t)(level + 1);
+    p++;
     for (;;) {
-        if (!fp_indent(f, 2 * (size_t)(level + 1)))
+        qc_value *e;
+        p = line_at(p, indent);
+        if (!p)
             return NULL;
-        qc_value *e = build ? fp_item(f, level + 1, true)
-                            : fp_item(f, level + 1, false);
-        if (!e)
+        p = fp_item(f, p, level + 1, &e);
+        if (!p)
             return NULL;
-        if (build) {
-            if (f->nitems == f->capitems)
-                f->items = grow(f->items, &f->capitems, sizeof *f->items);
-            f->items[f->nitems++] = e;
-        }
-        if (*f->p != ',')
+        if (f->nitems == f->capitems)
+            f->items = grow(f->items, &f->capitems, sizeof *f->items);
+        f->items[f->nitems++] = e;
+        if (*p != ',')
             break;
-        f->p++;
+        p++;
     }
-    if (!fp_indent(f, 2 * (size_t)level) || *f->p != ']')
+    p = line_at(p, indent - 2);
+    if (!p || *p != ']')
         return NULL;
-    f->p++;
-    if (build) {
-        size_t n = f->nitems - base;
-        v->u.arr.n = n;
-        v->u.arr.items = qc_arena_alloc_uninit(f->a,
-                                               (n + 1) * sizeof(qc_value *));
-        memcpy(v->u.arr.items, f->items + base, n * sizeof(qc_value *));
-        v->u.arr.items[n] = NULL;
-        f->nitems = base;
-    }
-    return v;
-}
-
-/* The object or array at F->p; see fp_item. */
-static qc_value *fp_value(struct fp *f, unsigned level, bool build)
-{
-    return *f->p == '{' ? fp_object(f, level, build)
-                        : fp_array(f, level, build);
+    size_t n = f->nitems - base;
+    v->u.arr.n = n;
+    v->u.arr.items = qc_arena_alloc_uninit(f->a, (n + 1) * sizeof(qc_value *));
+    memcpy(v->u.arr.items, f->items + base, n * sizeof(qc_value *));
+    v->u.arr.items[n] = NULL;
+    f->nitems = base;
+    *out = v;
+    return p + 1;
 }
 
 bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
@@ -568,9 +688,11 @@ bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
         f->skim_return = mode != QC_REPLIES_FULL && prev_execute
                          && (mode == QC_REPLIES_ENTRIES
                              || strcmp(prev_execute, "query-qmp-schema"));
-        qc_value *v = fp_item(f, 0, true);
-        if (!v)
+        qc_value *v;
+        const char *end = fp_item(f, f->p, 0, &v);
+        if (!end)
             break;
+        f->p = end;
         prev_execute = qc_obj_get_str(v, "execute");
         qc_rentry *e = qc_rentvec_push(ents);
         e->v = v;

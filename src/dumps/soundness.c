@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "base/hashmap.h"
+#include "dumps/ischema.h"
 
 /* The keys of the vocabulary.  The check runs over every entry of every
  * dump, so it knows each key string by its address once it has seen it
  * (the fast reader shares the copies of short strings: a dump's keys are
- * mostly one string each), and each object's keys once it has read them
- * (see keys_of). */
+ * mostly one string each), and reads each object's keys once into a
+ * view (see view_of). */
 enum key {
     K_NAME, K_META_TYPE, K_ARG_TYPE, K_RET_TYPE, K_FEATURES, K_ALLOW_OOB,
     K_MEMBERS, K_TAG, K_VARIANTS, K_TYPE, K_DEFAULT, K_CASE,
@@ -47,14 +48,23 @@ struct kc {
     enum key k;
 };
 
-/* The members of an object by key (the first of each, K_COUNT for the
- * keys outside the vocabulary), for the last objects looked at: MEMO
- * slots, direct-mapped by address.  A check asks several keys of one
- * object in a row. */
-#define MEMO 8
-struct memo {
-    const qc_value *obj;
+/* The members of an object by key: the first of each, K_COUNT for the
+ * keys outside the vocabulary; and what tells check_keys at once that
+ * it has nothing to report. */
+struct view {
     const qc_value *v[K_COUNT + 1];
+    uint32_t present;           /* bit k: v[k] is set */
+    uint32_t bad_type;          /* bit k: the first member K has the wrong type */
+    bool twice;                 /* some key is there twice */
+};
+
+/* Names looked up, by address: LCACHE slots, direct-mapped (a name is
+ * mostly one string, see above, and the same names are looked up all
+ * the time). */
+#define LCACHE 1024
+struct lc {
+    const char *name;
+    const struct ent *t;
 };
 
 /* The names of one list (members, variants, enum values): compared one
@@ -71,8 +81,10 @@ struct seen {
  * the time. */
 struct ent {
     const qc_value *e;
+    const char *name;           /* its name, or NULL */
     const char *meta;           /* the string, or NULL */
     enum meta m;                /* M_COUNT: none known */
+    uint32_t hash;              /* of its name (qc_name_hash) */
 };
 
 struct sc {
@@ -80,12 +92,14 @@ struct sc {
     qc_diag *d;
     const char *ctx;
     size_t problems;
-    qc_hashmap *by_name;        /* name -> first struct ent with it */
     struct ent *ents;           /* the entries in order, with meta-types */
+    uint32_t *by_name;          /* the first entry of each name: positions
+                                   in ENTS + 1, open addressing */
+    size_t mask;                /* of BY_NAME's size, a power of two */
     struct seen set1, set2;     /* names seen in one list; reset per list */
     const char *meta_seen[M_COUNT];     /* the last string each meta-type was */
     struct kc kcache[KCACHE];
-    struct memo memo[MEMO];
+    struct lc *lcache;          /* LCACHE slots */
 };
 
 __attribute__((format(printf, 5, 6)))
@@ -137,59 +151,119 @@ static inline enum key key_of(struct sc *sc, const qc_member *m)
     return key_slow(m, c);
 }
 
-/* The members of object O by key. */
-static const qc_value *const *keys_of(struct sc *sc, const qc_value *o)
+/* The kind every key of the vocabulary must have (the same in every
+ * object that allows it). */
+static const qc_vkind key_kind[K_COUNT] = {
+    [K_NAME] = QC_VSTRING, [K_META_TYPE] = QC_VSTRING,
+    [K_ARG_TYPE] = QC_VSTRING, [K_RET_TYPE] = QC_VSTRING,
+    [K_FEATURES] = QC_VARRAY, [K_ALLOW_OOB] = QC_VBOOL,
+    [K_MEMBERS] = QC_VARRAY, [K_TAG] = QC_VSTRING, [K_VARIANTS] = QC_VARRAY,
+    [K_TYPE] = QC_VSTRING, [K_DEFAULT] = QC_VNULL, [K_CASE] = QC_VSTRING,
+    [K_ELEMENT_TYPE] = QC_VSTRING, [K_VALUES] = QC_VARRAY,
+    [K_JSON_TYPE] = QC_VSTRING,
+};
+
+/* Reads the members of O (any value: one that is not an object has
+ * none) into W. */
+static inline __attribute__((always_inline)) void
+view_of(struct sc *sc, const qc_value *o, struct view *w)
 {
-    uintptr_t p = (uintptr_t)o;
-    struct memo *mo = &sc->memo[(p >> 4 ^ p >> 10) % MEMO];
-    if (mo->obj != o) {
-        mo->obj = o;
-        memset(mo->v, 0, sizeof mo->v);
-        for (size_t i = o->u.obj.n; i-- > 0;)     /* the first one wins */
-            mo->v[key_of(sc, &o->u.obj.members[i])] = o->u.obj.members[i].value;
+    uint32_t present = 0, bad_type = 0;
+    bool twice = false;
+    if (o && o->kind == QC_VOBJECT) {
+        const qc_member *m = o->u.obj.members, *end = m + o->u.obj.n;
+        for (; m < end; m++) {
+            enum key k = key_of(sc, m);
+            uint32_t bit = 1u << k;
+            if (present & bit) {
+                twice = true;           /* the first one wins */
+                continue;
+            }
+            present |= bit;
+            w->v[k] = m->value;
+            if (k < K_COUNT && m->value->kind != key_kind[k])
+                bad_type |= bit;
+        }
     }
-    return mo->v;
+    w->present = present;
+    w->bad_type = bad_type;
+    w->twice = twice;
 }
 
-/* qc_obj_get for a key of the vocabulary. */
-static inline const qc_value *get_k(struct sc *sc, const qc_value *o, enum key k)
+/* The name and the meta-type of entry E (the first of each, strings or
+ * NULL), into T: what the index needs, most often the first two keys. */
+static void name_and_meta(struct sc *sc, const qc_value *e, struct ent *t)
 {
-    if (!o || o->kind != QC_VOBJECT)
-        return NULL;
-    return keys_of(sc, o)[k];
+    const qc_value *name = NULL, *meta = NULL;
+    if (e->kind == QC_VOBJECT) {
+        const qc_member *m = e->u.obj.members, *end = m + e->u.obj.n;
+        for (; m < end && (!name || !meta); m++) {
+            enum key k = key_of(sc, m);
+            if (k == K_NAME && !name)
+                name = m->value;
+            else if (k == K_META_TYPE && !meta)
+                meta = m->value;
+        }
+    }
+    t->name = name && name->kind == QC_VSTRING ? name->u.str.s : NULL;
+    t->meta = meta && meta->kind == QC_VSTRING ? meta->u.str.s : NULL;
 }
 
-static const char *getstr_k(struct sc *sc, const qc_value *o, enum key k)
+/* qc_obj_get for a key of the vocabulary, on a view. */
+static inline const qc_value *get_k(const struct view *w, enum key k)
 {
-    const qc_value *v = get_k(sc, o, k);
+    return w->present >> k & 1 ? w->v[k] : NULL;
+}
+
+static inline const char *getstr_k(const struct view *w, enum key k)
+{
+    const qc_value *v = get_k(w, k);
     return v && v->kind == QC_VSTRING ? v->u.str.s : NULL;
 }
 
-/* The meta-type of entry E: M_COUNT for none known.  *META gets the
- * string, or NULL. */
-static enum meta meta_of(struct sc *sc, const qc_value *e, const char **meta)
+/* The meta-type named META (NULL: none): M_COUNT for none known. */
+static enum meta meta_of(struct sc *sc, const char *meta)
 {
-    const qc_value *v = get_k(sc, e, K_META_TYPE);
-    *meta = v && v->kind == QC_VSTRING ? v->u.str.s : NULL;
-    if (!*meta)
+    if (!meta)
         return M_COUNT;
     for (enum meta k = 0; k < M_COUNT; k++)
-        if (*meta == sc->meta_seen[k])
+        if (meta == sc->meta_seen[k])
             return k;
-    size_t len = strlen(*meta);     /* as strcmp would compare it */
+    size_t len = strlen(meta);      /* as strcmp would compare it */
     for (enum meta k = 0; k < M_COUNT; k++)
-        if (is_word(*meta, len, metas_s[k].s, metas_s[k].len,
+        if (is_word(meta, len, metas_s[k].s, metas_s[k].len,
                     &sc->meta_seen[k]))
             return k;
     return M_COUNT;
 }
 
-#define GET(o, k) get_k(s, (o), (k))
-#define GETSTR(o, k) getstr_k(s, (o), (k))
+/* The slot of BY_NAME that holds NAME (hash H), or the empty one where
+ * it would go. */
+static uint32_t *name_slot(struct sc *s, const char *name, uint32_t h)
+{
+    for (size_t i = h & s->mask;; i = (i + 1) & s->mask) {
+        uint32_t *slot = &s->by_name[i];
+        if (!*slot)
+            return slot;
+        const struct ent *t = &s->ents[*slot - 1];
+        if (t->hash == h && (t->name == name || !strcmp(t->name, name)))
+            return slot;
+    }
+}
 
+/* The first entry named NAME, or NULL. */
 static const struct ent *lookup(struct sc *s, const char *name)
 {
-    return name ? qc_hashmap_get(s->by_name, name) : NULL;
+    if (!name)
+        return NULL;
+    uintptr_t p = (uintptr_t)name;
+    struct lc *c = &s->lcache[(p ^ p >> 10 ^ p >> 20) % LCACHE];
+    if (c->name != name) {
+        uint32_t *slot = name_slot(s, name, qc_name_hash(name));
+        c->name = name;
+        c->t = *slot ? &s->ents[*slot - 1] : NULL;
+    }
+    return c->t;
 }
 
 /* Empties SET for a list of N items. */
@@ -277,9 +351,9 @@ static bool has_type(const qc_value *v, ktype t)
 }
 
 static void check_features(struct sc *s, const char *name,
-                           const struct what *w, const qc_value *obj)
+                           const struct what *w, const struct view *ov)
 {
-    const qc_value *f = GET(obj, K_FEATURES);
+    const qc_value *f = get_k(ov, K_FEATURES);
     if (!qc_is_array(f))
         return;
     for (size_t i = 0; i < f->u.arr.n; i++)
@@ -289,17 +363,30 @@ static void check_features(struct sc *s, const char *name,
                 qc_value_type_name(f->u.arr.items[i]));
 }
 
-/* Checks that OBJ (W, within entry NAME) is an object with exactly the
- * keys of SPEC.  Returns false if OBJ is not an object. */
-static bool check_keys(struct sc *s, const char *name, const struct what *w,
-                       const qc_value *obj, const struct kspec *spec)
+/* A vocabulary, and as bits the keys it allows and those it requires
+ * (set on first use). */
+struct kset {
+    const struct kspec *spec;
+    uint32_t allowed, mandatory;
+};
+
+/* The keys SPEC allows, and those it requires, as bits. */
+static void spec_bits(const struct kspec *spec, uint32_t *allowed,
+                      uint32_t *mandatory)
 {
-    if (!qc_is_object(obj)) {
-        rep(s, obj->loc, "schema-bad-key", name,
-            "%s must be an object, found %s", wstr(s, w),
-            qc_value_type_name(obj));
-        return false;
+    *allowed = *mandatory = 0;
+    for (unsigned k = 0; spec[k].key != K_COUNT; k++) {
+        *allowed |= 1u << spec[k].key;
+        if (spec[k].mandatory)
+            *mandatory |= 1u << spec[k].key;
     }
+}
+
+/* check_keys when something is to be reported: every member in order. */
+static __attribute__((noinline)) void
+report_keys(struct sc *s, const char *name, const struct what *w,
+            const qc_value *obj, const struct kspec *spec)
+{
     unsigned seen = 0;          /* bit i: SPEC[i] present */
     for (size_t i = 0; i < obj->u.obj.n; i++) {
         const qc_member *m = &obj->u.obj.members[i];
@@ -323,7 +410,26 @@ static bool check_keys(struct sc *s, const char *name, const struct what *w,
         if (spec[k].mandatory && !(seen & (1u << k)))
             rep(s, obj->loc, "schema-missing-key", name, "%s has no '%s'",
                 wstr(s, w), keys[spec[k].key].s);
-    check_features(s, name, w, obj);
+}
+
+/* Checks that OBJ (W, within entry NAME; OV its view) is an object with
+ * exactly the keys of SPEC.  Returns false if OBJ is not an object. */
+static bool check_keys(struct sc *s, const char *name, const struct what *w,
+                       const qc_value *obj, const struct view *ov,
+                       struct kset *ks)
+{
+    if (!qc_is_object(obj)) {
+        rep(s, obj->loc, "schema-bad-key", name,
+            "%s must be an object, found %s", wstr(s, w),
+            qc_value_type_name(obj));
+        return false;
+    }
+    if (!ks->allowed)
+        spec_bits(ks->spec, &ks->allowed, &ks->mandatory);
+    if (ov->twice || (ov->present & ~ks->allowed) || ov->bad_type
+        || (ks->mandatory & ~ov->present))
+        report_keys(s, name, w, obj, ks->spec);
+    check_features(s, name, w, ov);
     return true;
 }
 
@@ -366,22 +472,34 @@ static const struct kspec k_builtin[] = {
     { K_NAME, T_STR, true }, { K_META_TYPE, T_STR, true },
     { K_JSON_TYPE, T_STR, true }, { K_COUNT, 0, false } };
 
-static const struct kspec *const specs[M_COUNT] = {
-    [M_COMMAND] = k_command, [M_EVENT] = k_event, [M_OBJECT] = k_object,
-    [M_ARRAY] = k_array, [M_ENUM] = k_enum, [M_ALTERNATE] = k_alternate,
-    [M_BUILTIN] = k_builtin,
+static struct kset s_command = { k_command, 0, 0 };
+static struct kset s_event = { k_event, 0, 0 };
+static struct kset s_object = { k_object, 0, 0 };
+static struct kset s_member = { k_member, 0, 0 };
+static struct kset s_variant = { k_variant, 0, 0 };
+static struct kset s_array = { k_array, 0, 0 };
+static struct kset s_enum = { k_enum, 0, 0 };
+static struct kset s_enum_member = { k_enum_member, 0, 0 };
+static struct kset s_alternate = { k_alternate, 0, 0 };
+static struct kset s_alt_member = { k_alt_member, 0, 0 };
+static struct kset s_builtin = { k_builtin, 0, 0 };
+
+static struct kset *const specs[M_COUNT] = {
+    [M_COMMAND] = &s_command, [M_EVENT] = &s_event, [M_OBJECT] = &s_object,
+    [M_ARRAY] = &s_array, [M_ENUM] = &s_enum, [M_ALTERNATE] = &s_alternate,
+    [M_BUILTIN] = &s_builtin,
 };
 
 /* --- references --- */
 
-/* Checks that the string K of OBJ names a type; returns its entry.
- * WANT, unless M_COUNT, is the meta-type it must have. */
+/* Checks that the string K of the object OV shows names a type; returns
+ * its entry.  WANT, unless M_COUNT, is the meta-type it must have. */
 static const qc_value *ref(struct sc *s, const char *name,
-                           const struct what *w, const qc_value *obj,
+                           const struct what *w, const struct view *ov,
                            enum key k, enum meta want)
 {
     const char *key = keys[k].s;
-    const qc_value *v = get_k(s, obj, k);
+    const qc_value *v = get_k(ov, k);
     if (!qc_is_string(v))
         return NULL;
     const struct ent *t = lookup(s, v->u.str.s);
@@ -412,55 +530,73 @@ static const qc_value *ref(struct sc *s, const char *name,
 /* Fills SET with the values of enum entry E. */
 static void enum_values(struct sc *s, struct seen *set, const qc_value *e)
 {
-    const qc_value *m = GET(e, K_MEMBERS);
+    struct view ev, xv;
+    view_of(s, e, &ev);
+    const qc_value *m = get_k(&ev, K_MEMBERS);
     bool named = qc_is_array(m);
     if (!named)
-        m = GET(e, K_VALUES);
+        m = get_k(&ev, K_VALUES);
     size_t n = qc_is_array(m) ? m->u.arr.n : 0;
     set_reset(set, n);
     for (size_t i = 0; i < n; i++) {
         const qc_value *x = m->u.arr.items[i];
-        const char *v = named ? GETSTR(x, K_NAME)
-                      : qc_is_string(x) ? x->u.str.s : NULL;
+        const char *v;
+        if (named) {
+            view_of(s, x, &xv);
+            v = getstr_k(&xv, K_NAME);
+        } else {
+            v = qc_is_string(x) ? x->u.str.s : NULL;
+        }
         if (v)
             set_add(set, v, x);
     }
 }
 
-static void check_object(struct sc *s, const char *name, const qc_value *e)
+/* The members of object entry E (its view EV), one by one; the one the
+ * tag names, if any. */
+static const qc_value *check_members(struct sc *s, const char *name,
+                                     const struct view *ev, const char *tag)
 {
-    const qc_value *members = GET(e, K_MEMBERS);
-    const qc_value *tagmember = NULL;
-    const char *tag = GETSTR(e, K_TAG);
-
-    if (qc_is_array(members)) {
-        set_reset(&s->set1, members->u.arr.n);
-        for (size_t i = 0; i < members->u.arr.n; i++) {
-            const qc_value *m = members->u.arr.items[i];
-            const char *mn = GETSTR(m, K_NAME);
-            struct what w = { "member", mn, i };
-            if (!check_keys(s, name, &w, m, k_member))
-                continue;
-            ref(s, name, &w, m, K_TYPE, M_COUNT);
-            if (mn && !set_add(&s->set1, mn, m))
-                rep(s, m->loc, "schema-duplicate-member", name,
-                    "two members are named '%s'", mn);
-            if (tag && mn && !strcmp(mn, tag) && !tagmember)
-                tagmember = m;
-        }
+    const qc_value *members = get_k(ev, K_MEMBERS), *tagmember = NULL;
+    if (!qc_is_array(members))
+        return NULL;
+    set_reset(&s->set1, members->u.arr.n);
+    for (size_t i = 0; i < members->u.arr.n; i++) {
+        const qc_value *m = members->u.arr.items[i];
+        struct view mv;
+        view_of(s, m, &mv);
+        const char *mn = getstr_k(&mv, K_NAME);
+        struct what w = { "member", mn, i };
+        if (!check_keys(s, name, &w, m, &mv, &s_member))
+            continue;
+        ref(s, name, &w, &mv, K_TYPE, M_COUNT);
+        if (mn && !set_add(&s->set1, mn, m))
+            rep(s, m->loc, "schema-duplicate-member", name,
+                "two members are named '%s'", mn);
+        if (tag && mn && !tagmember && !strcmp(mn, tag))
+            tagmember = m;
     }
-    const qc_value *variants = GET(e, K_VARIANTS);
+    return tagmember;
+}
+
+static void check_object(struct sc *s, const char *name, const struct view *ev)
+{
+    const char *tag = getstr_k(ev, K_TAG);
+    const qc_value *tagmember = check_members(s, name, ev, tag);
+    const qc_value *variants = get_k(ev, K_VARIANTS);
     if (tag && !tagmember)
-        rep(s, GET(e, K_TAG)->loc, "schema-bad-tag", name,
+        rep(s, get_k(ev, K_TAG)->loc, "schema-bad-tag", name,
             "tag '%s' is not one of the object's members", tag);
-    if (variants && !GET(e, K_TAG))
+    if (variants && !get_k(ev, K_TAG))
         rep(s, variants->loc, "schema-bad-tag", name,
             "'variants' without a 'tag'");
     if (!qc_is_array(variants))
         return;
     const qc_value *tagtype = NULL;
+    struct view v;
     if (tagmember) {
-        const char *tn = GETSTR(tagmember, K_TYPE);
+        view_of(s, tagmember, &v);
+        const char *tn = getstr_k(&v, K_TYPE);
         const struct ent *t = lookup(s, tn);
         tagtype = t ? t->e : NULL;
         if (t && t->m != M_ENUM) {
@@ -473,37 +609,48 @@ static void check_object(struct sc *s, const char *name, const qc_value *e)
         enum_values(s, &s->set2, tagtype);
     set_reset(&s->set1, variants->u.arr.n);
     for (size_t i = 0; i < variants->u.arr.n; i++) {
-        const qc_value *v = variants->u.arr.items[i];
-        const char *cs = GETSTR(v, K_CASE);
+        const qc_value *x = variants->u.arr.items[i];
+        view_of(s, x, &v);
+        const char *cs = getstr_k(&v, K_CASE);
         struct what w = { "variant", cs, i };
-        if (!check_keys(s, name, &w, v, k_variant))
+        if (!check_keys(s, name, &w, x, &v, &s_variant))
             continue;
-        ref(s, name, &w, v, K_TYPE, M_OBJECT);
-        if (cs && tagtype && !set_has(&s->set2, cs))
-            rep(s, GET(v, K_CASE)->loc, "schema-bad-tag", name,
+        ref(s, name, &w, &v, K_TYPE, M_OBJECT);
+        if (cs && tagtype && !set_has(&s->set2, cs)) {
+            struct view tv;
+            view_of(s, tagtype, &tv);
+            rep(s, get_k(&v, K_CASE)->loc, "schema-bad-tag", name,
                 "variant '%s' is not a value of the tag's enum '%s'", cs,
-                GETSTR(tagtype, K_NAME));
-        if (cs && !set_add(&s->set1, cs, v))
-            rep(s, v->loc, "schema-bad-tag", name,
+                getstr_k(&tv, K_NAME));
+        }
+        if (cs && !set_add(&s->set1, cs, x))
+            rep(s, x->loc, "schema-bad-tag", name,
                 "two variants are for case '%s'", cs);
     }
 }
 
-static void check_enum(struct sc *s, const char *name, const qc_value *e)
+static void check_enum(struct sc *s, const char *name, const qc_value *e,
+                       const struct view *ev)
 {
-    const qc_value *members = GET(e, K_MEMBERS);
-    const qc_value *values = GET(e, K_VALUES);
+    const qc_value *members = get_k(ev, K_MEMBERS);
+    const qc_value *values = get_k(ev, K_VALUES);
+    const char **names = NULL;          /* of the members, in order */
 
     if (!members && !values)
         rep(s, e->loc, "schema-missing-key", name,
             "an enum needs 'members' or 'values'");
     if (qc_is_array(members)) {
         set_reset(&s->set1, members->u.arr.n);
+        names = qc_arena_alloc_uninit(s->a, (members->u.arr.n + 1)
+                                            * sizeof *names);
         for (size_t i = 0; i < members->u.arr.n; i++) {
             const qc_value *m = members->u.arr.items[i];
-            const char *mn = GETSTR(m, K_NAME);
+            struct view mv;
+            view_of(s, m, &mv);
+            const char *mn = getstr_k(&mv, K_NAME);
             struct what w = { "enum member", mn, i };
-            check_keys(s, name, &w, m, k_enum_member);
+            names[i] = mn;
+            check_keys(s, name, &w, m, &mv, &s_enum_member);
             if (mn && !set_add(&s->set1, mn, m))
                 rep(s, m->loc, "schema-duplicate-member", name,
                     "two enum members are named '%s'", mn);
@@ -519,9 +666,10 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e)
         if (qc_is_array(members)) {
             bool same = members->u.arr.n == values->u.arr.n;
             for (size_t i = 0; same && i < values->u.arr.n; i++) {
-                const char *mn = GETSTR(members->u.arr.items[i], K_NAME);
                 const qc_value *vv = values->u.arr.items[i];
-                same = mn && qc_is_string(vv) && !strcmp(mn, vv->u.str.s);
+                same = names[i] && qc_is_string(vv)
+                       && (names[i] == vv->u.str.s
+                           || !strcmp(names[i], vv->u.str.s));
             }
             if (!same)
                 rep(s, values->loc, "schema-enum-mismatch", name,
@@ -530,29 +678,30 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e)
     }
 }
 
-/* What entry E (labelled LABEL) refers to, by meta-type: the types of a
- * command, event or array, an object's members and variants, an enum's
- * values, an alternate's members, a builtin's JSON type. */
+/* What entry E (labelled LABEL, its view EV) refers to, by meta-type:
+ * the types of a command, event or array, an object's members and
+ * variants, an enum's values, an alternate's members, a builtin's JSON
+ * type. */
 static void check_references(struct sc *s, const char *label, enum meta meta,
-                             const qc_value *e)
+                             const qc_value *e, const struct view *ev)
 {
     struct what w = { NULL, "the entry", 0 };
     if (meta == M_COMMAND) {
         w.name = "the command";
-        ref(s, label, &w, e, K_ARG_TYPE, M_OBJECT);
-        ref(s, label, &w, e, K_RET_TYPE, M_COUNT);
+        ref(s, label, &w, ev, K_ARG_TYPE, M_OBJECT);
+        ref(s, label, &w, ev, K_RET_TYPE, M_COUNT);
     } else if (meta == M_EVENT) {
         w.name = "the event";
-        ref(s, label, &w, e, K_ARG_TYPE, M_OBJECT);
+        ref(s, label, &w, ev, K_ARG_TYPE, M_OBJECT);
     } else if (meta == M_ARRAY) {
         w.name = "the array";
-        ref(s, label, &w, e, K_ELEMENT_TYPE, M_COUNT);
+        ref(s, label, &w, ev, K_ELEMENT_TYPE, M_COUNT);
     } else if (meta == M_OBJECT) {
-        check_object(s, label, e);
+        check_object(s, label, ev);
     } else if (meta == M_ENUM) {
-        check_enum(s, label, e);
+        check_enum(s, label, e, ev);
     } else if (meta == M_ALTERNATE) {
-        const qc_value *members = GET(e, K_MEMBERS);
+        const qc_value *members = get_k(ev, K_MEMBERS);
         if (qc_is_array(members)) {
             if (!members->u.arr.n)
                 rep(s, members->loc, "schema-missing-key", label,
@@ -560,19 +709,21 @@ static void check_references(struct sc *s, const char *label, enum meta meta,
             for (size_t i = 0; i < members->u.arr.n; i++) {
                 const qc_value *m = members->u.arr.items[i];
                 struct what mw = { "alternative", NULL, i };
-                if (check_keys(s, label, &mw, m, k_alt_member))
-                    ref(s, label, &mw, m, K_TYPE, M_COUNT);
+                struct view mv;
+                view_of(s, m, &mv);
+                if (check_keys(s, label, &mw, m, &mv, &s_alt_member))
+                    ref(s, label, &mw, &mv, K_TYPE, M_COUNT);
             }
         }
     } else if (meta == M_BUILTIN) {
         static const char *const jt[] = { "string", "int", "number",
                                           "boolean", "null", "value", NULL };
-        const char *t = GETSTR(e, K_JSON_TYPE);
+        const char *t = getstr_k(ev, K_JSON_TYPE);
         size_t i = 0;
         while (t && jt[i] && strcmp(jt[i], t))
             i++;
         if (t && !jt[i])
-            rep(s, GET(e, K_JSON_TYPE)->loc, "schema-bad-key", label,
+            rep(s, get_k(ev, K_JSON_TYPE)->loc, "schema-bad-key", label,
                 "unknown json-type '%s' (known: string, int, number, boolean, null, value)",
                 t);
     }
@@ -586,15 +737,17 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
             qc_value_type_name(e));
         return;
     }
-    const char *name = GETSTR(e, K_NAME);
+    struct view ev;
+    view_of(s, e, &ev);
+    const char *name = getstr_k(&ev, K_NAME);
     const char *label = name ? name : qc_arena_printf(s->a, "#%zu", idx + 1);
     const char *meta = s->ents[idx].meta;
     enum meta m = s->ents[idx].m;
-    const struct kspec *spec = m == M_COUNT ? NULL : specs[m];
+    struct kset *spec = m == M_COUNT ? NULL : specs[m];
     struct what w = { NULL, "the entry", 0 };
 
     if (!spec) {
-        const qc_value *mv = GET(e, K_META_TYPE);
+        const qc_value *mv = get_k(&ev, K_META_TYPE);
         if (!mv)
             rep(s, e->loc, "schema-bad-meta-type", label, "no 'meta-type'");
         else if (!meta)
@@ -607,19 +760,19 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
                 meta);
         return;
     }
-    check_keys(s, label, &w, e, spec);
+    check_keys(s, label, &w, e, &ev, spec);
     if (!name)
         return;
 
     const qc_value *first = lookup(s, name)->e;
     if (first != e) {
-        qc_diagnostic *dg = rep(s, GET(e, K_NAME)->loc,
+        qc_diagnostic *dg = rep(s, get_k(&ev, K_NAME)->loc,
                                 "schema-duplicate-name", label,
                                 "a second entry with this name");
         qc_diag_note(dg, first->loc, NULL, NULL, "the first one");
     }
 
-    check_references(s, label, m, e);
+    check_references(s, label, m, e, &ev);
 }
 
 size_t qc_soundness_check(qc_arena *a, const qc_value *array,
@@ -636,17 +789,24 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
     /* Its own index, not an ischema's: names are found by exact keys
      * here (a key "name" with a NUL and more after it is not "name"). */
     size_t n = array->u.arr.n;
-    s.by_name = qc_hashmap_new_sized(a, n);
+    for (s.mask = 15; s.mask + 1 < 2 * n; s.mask = 2 * s.mask + 1)
+        ;
+    s.by_name = qc_arena_alloc(a, (s.mask + 1) * sizeof *s.by_name);
     s.set1.store = qc_hashmap_new_sized(a, 3);
     s.set2.store = qc_hashmap_new_sized(a, 3);
+    s.lcache = qc_arena_alloc(a, LCACHE * sizeof *s.lcache);
     s.ents = qc_arena_alloc_uninit(a, (n + 1) * sizeof *s.ents);
     for (size_t i = 0; i < n; i++) {
         struct ent *t = &s.ents[i];
         t->e = array->u.arr.items[i];
-        t->m = meta_of(&s, t->e, &t->meta);
-        const char *name = getstr_k(&s, t->e, K_NAME);
-        if (name)
-            qc_hashmap_put_new(s.by_name, name, t);
+        name_and_meta(&s, t->e, t);
+        t->m = meta_of(&s, t->meta);
+        if (t->name) {
+            t->hash = qc_name_hash(t->name);
+            uint32_t *slot = name_slot(&s, t->name, t->hash);
+            if (!*slot)                 /* the first one wins */
+                *slot = (uint32_t)i + 1;
+        }
     }
     for (size_t i = 0; i < n; i++)
         check_entry(&s, i, array->u.arr.items[i]);

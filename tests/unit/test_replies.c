@@ -144,6 +144,93 @@ START_TEST(skimmed_first_key)
 }
 END_TEST
 
+/* A dump of one command whose reply is RET (canonical, at nesting 1),
+ * into the arena. */
+static const char *dump_returning(const char *ret)
+{
+    qc_buf b = QC_BUF_INIT;
+    qc_buf_puts(&b, "{\n  \"execute\": \"qmp_capabilities\",\n"
+                    "  \"id\": \"libvirt-1\"\n}\n\n{\n  \"return\": ");
+    qc_buf_puts(&b, ret);
+    qc_buf_puts(&b, ",\n  \"id\": \"libvirt-1\"\n}\n");
+    const char *text = qc_arena_strdup(qc_test_arena, b.data);
+    qc_buf_free(&b);
+    return text;
+}
+
+/* An object of N keys "k0".."k<N-1>" at nesting 1, but key LAST (when
+ * not -1) named like key 3; or arrays nested DEPTH deep around a 1. */
+static const char *many_keys(int n, int last)
+{
+    qc_buf b = QC_BUF_INIT;
+    qc_buf_puts(&b, "{");
+    for (int i = 0; i < n; i++)
+        qc_buf_printf(&b, "%s\n    \"k%d\": %d", i ? "," : "",
+                      i == last ? 3 : i, i);
+    qc_buf_puts(&b, "\n  }");
+    const char *text = qc_arena_strdup(qc_test_arena, b.data);
+    qc_buf_free(&b);
+    return text;
+}
+
+static const char *nested(int depth)
+{
+    qc_buf b = QC_BUF_INIT;
+    for (int i = 0; i < depth; i++)
+        qc_buf_printf(&b, "[\n%*s", 2 * (i + 2), "");
+    qc_buf_puts(&b, "1");
+    for (int i = depth; i-- > 0;)
+        qc_buf_printf(&b, "\n%*s]", 2 * (i + 1), "");
+    const char *text = qc_arena_strdup(qc_test_arena, b.data);
+    qc_buf_free(&b);
+    return text;
+}
+
+START_TEST(skimmed_values_checked)
+{
+    /* What is skimmed is checked all the same: a duplicate key in a big
+     * object (the skimmer indexes its keys) sends the text to the
+     * grammar, which reports it; deep nesting (indentation longer than
+     * the sixteen bytes looked at at once) is read on both paths. */
+    static const qc_replies_mode modes[] = {
+        QC_REPLIES_SCHEMA, QC_REPLIES_FULL, QC_REPLIES_ENTRIES,
+    };
+    const char *fine = dump_returning(many_keys(40, -1));
+    const char *dup = dump_returning(many_keys(40, 39));
+    const char *dup_few = dump_returning(many_keys(5, 4));
+    const char *deep = dump_returning(nested(40));
+    for (size_t i = 0; i < 3; i++) {
+        qc_replies *r = qc_replies_read(qc_test_arena,
+                                        qc_test_source(fine, false),
+                                        modes[i], qc_test_diag);
+        ck_assert(r->canonical);
+        ck_assert_int_eq(r->e[1].skimmed, modes[i] != QC_REPLIES_FULL);
+        r = qc_replies_read(qc_test_arena, qc_test_source(deep, false),
+                            modes[i], qc_test_diag);
+        ck_assert(r->canonical);
+        ck_assert_uint_eq(r->n, 2);
+        const char *dups[] = { dup, dup_few };
+        for (size_t k = 0; k < 2; k++) {
+            r = qc_replies_read(qc_test_arena, qc_test_source(dups[k], false),
+                                modes[i], qc_test_diag);
+            ck_assert(!r->canonical);
+            ck_assert_uint_eq(r->n, 2);
+            ck_assert_uint_gt(check(r), 0);
+            static const char *const codes[] = { "replies-duplicate-key",
+                                                 NULL };
+            expect_codes(codes);
+        }
+    }
+    qc_replies *r = read_text(deep, true);
+    const qc_value *v = qc_obj_get(r->e[1].v, "return");
+    for (int i = 0; i < 40; i++) {
+        ck_assert(qc_is_array(v) && v->u.arr.n == 1);
+        v = v->u.arr.items[0];
+    }
+    ck_assert_int_eq(v->kind, QC_VINT);
+}
+END_TEST
+
 START_TEST(resync_after_syntax_error)
 {
     static const char broken[] =
@@ -280,6 +367,7 @@ Suite *qc_suite_replies(void)
     tcase_add_test(tc, fast_and_slow_paths_agree);
     tcase_add_test(tc, slow_path_on_its_own);
     tcase_add_test(tc, skimmed_first_key);
+    tcase_add_test(tc, skimmed_values_checked);
     tcase_add_test(tc, resync_after_syntax_error);
     tcase_add_test(tc, conversation_problems);
     tcase_add_test(tc, format_problems);
