@@ -7,7 +7,15 @@
  * is known at every moment.  The cap is enforced before a byte beyond it
  * reaches the tokener, so a peer sending an endless line costs at most the
  * cap in memory.  Invalid JSON is fatal: without framing there is no
- * telling where the next message would start. */
+ * telling where the next message would start.
+ *
+ * json-c's tokener, even strict, accepts what QEMU never sends and its
+ * own parser refuses: '\u' escapes of lone surrogates (made U+FFFD
+ * silently), raw control characters in strings, NaN and Infinity, "1.",
+ * and member names with an escaped NUL (cut at it).  A byte-by-byte pass
+ * beside the tokener refuses them as the invalid JSON they are, with the
+ * messages of qapic_json_parse, across any split of the stream into
+ * reads.  (Integer literals beyond 64 bits are still clamped by json-c.) */
 #include "internal/client.h"
 
 #include <errno.h>
@@ -93,18 +101,155 @@ static void advance(qapic_stream *s, const char *buf, size_t n)
     s->offset += n;
 }
 
-static int garbage(qapic_stream *s, const char *buf, size_t at,
-                   enum json_tokener_error jerr, qapic_error **err)
+static qapic_stream_pos here(const qapic_stream *s)
 {
-    advance(s, buf, at);
+    return (qapic_stream_pos){ s->offset, s->line, s->line_start };
+}
+
+static int invalid_at(qapic_stream *s, qapic_stream_pos at, const char *why,
+                      qapic_error **err)
+{
     qapic_error *e = qapic__error_new(
         QAPIC_ERROR_PROTOCOL,
         "invalid JSON from %s at byte %llu (line %llu, column %llu, in "
-        "message %llu): %s", s->peer, (unsigned long long)s->offset,
-        (unsigned long long)s->line,
-        (unsigned long long)(s->offset - s->line_start + 1),
-        (unsigned long long)s->nvalues + 1, json_tokener_error_desc(jerr));
+        "message %llu): %s", s->peer, (unsigned long long)at.offset,
+        (unsigned long long)at.line,
+        (unsigned long long)(at.offset - at.line_start + 1),
+        (unsigned long long)s->nvalues + 1, why);
     return qapic__error_give(err, e);
+}
+
+/* ---- the checks json-c misses ------------------------------------------- */
+
+enum {
+    LEX_OUT,            /* between tokens */
+    LEX_DOT,            /* after a decimal point: a digit must follow */
+    LEX_STRING,
+    LEX_ESCAPE,         /* after a backslash */
+    LEX_HEX,            /* in the digits of a \u escape */
+    LEX_PAIR_BACKSLASH, /* after a high surrogate: its low half must follow */
+    LEX_PAIR_U,
+    LEX_PAIR_HEX,
+    LEX_AFTER_NUL       /* after a string holding \u0000: a member name? */
+};
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Adds digit C to the \u escape being read; true when it has its 4. */
+static bool escape_digit(qapic_stream_lex *x, char c)
+{
+    x->unit = x->unit * 16 + (unsigned)hex_digit(c);
+    return ++x->ndigits == 4;
+}
+
+/* Takes byte C at the current position; NULL, or why it is refused (the
+ * place to name is then *AT). */
+static const char *lex_byte(qapic_stream *s, char c, qapic_stream_pos *at)
+{
+    qapic_stream_lex *x = &s->lex;
+    static const char lone[] = "lone surrogate in a \\u escape";
+
+    *at = here(s);
+    switch (x->state) {
+    case LEX_AFTER_NUL:
+        if (c == ':') {
+            *at = x->string;
+            return "member name contains a NUL character";
+        }
+        if (is_ws(c))
+            return NULL;
+        x->state = LEX_OUT;
+        /* fall through */
+    case LEX_OUT:
+        if (c == '"') {
+            x->state = LEX_STRING;
+            x->nul = false;
+            x->string = *at;
+        } else if (c == 'N' || c == 'I') {
+            return "NaN and Infinity are not JSON";
+        } else if (c == '.') {
+            x->state = LEX_DOT;
+        }
+        return NULL;
+    case LEX_DOT:
+        if (c < '0' || c > '9')
+            return "invalid number";
+        x->state = LEX_OUT;
+        return NULL;
+    case LEX_STRING:
+        if (c == '"') {
+            x->state = x->nul ? LEX_AFTER_NUL : LEX_OUT;
+        } else if (c == '\\') {
+            x->state = LEX_ESCAPE;
+            x->escape = *at;
+        } else if ((unsigned char)c < 0x20) {
+            return "control character in a string";
+        }
+        return NULL;
+    case LEX_ESCAPE:
+        x->state = c == 'u' ? LEX_HEX : LEX_STRING;
+        x->ndigits = 0;
+        x->unit = 0;
+        return NULL;
+    case LEX_HEX:
+        /* Bad digits are json-c's to report. */
+        if (hex_digit(c) < 0) {
+            x->state = LEX_STRING;
+        } else if (escape_digit(x, c)) {
+            if (x->unit >= 0xdc00 && x->unit <= 0xdfff)
+                break;                          /* a low half alone */
+            x->nul |= x->unit == 0;
+            x->state = x->unit >= 0xd800 && x->unit < 0xdc00
+                           ? LEX_PAIR_BACKSLASH : LEX_STRING;
+        }
+        return NULL;
+    case LEX_PAIR_BACKSLASH:
+        if (c != '\\')
+            break;
+        x->state = LEX_PAIR_U;
+        return NULL;
+    case LEX_PAIR_U:
+        if (c != 'u')
+            break;
+        x->state = LEX_PAIR_HEX;
+        x->ndigits = 0;
+        x->unit = 0;
+        return NULL;
+    case LEX_PAIR_HEX:
+        if (hex_digit(c) < 0) {
+            x->state = LEX_STRING;
+        } else if (escape_digit(x, c)) {
+            if (x->unit < 0xdc00 || x->unit > 0xdfff)
+                break;
+            x->state = LEX_STRING;
+        }
+        return NULL;
+    }
+    *at = x->escape;
+    return lone;
+}
+
+/* Moves the position over N bytes of BUF that json-c took into the
+ * current value, checking each; -1 with an error at the first refused. */
+static int lex(qapic_stream *s, const char *buf, size_t n, qapic_error **err)
+{
+    for (size_t k = 0; k < n; k++) {
+        qapic_stream_pos at;
+        const char *why = lex_byte(s, buf[k], &at);
+        if (why)
+            return invalid_at(s, at, why, err);
+        if (buf[k] == '\n') {
+            s->line++;
+            s->line_start = s->offset + 1;
+        }
+        s->offset++;
+    }
+    return 0;
 }
 
 static int too_big(qapic_stream *s, qapic_error **err)
@@ -120,6 +265,14 @@ static int too_big(qapic_stream *s, qapic_error **err)
         e->op = qapic_rt_strdup("read");
     }
     return qapic__error_give(err, e);
+}
+
+/* The end of a value: a number cannot end in its decimal point. */
+static int lex_end(qapic_stream *s, qapic_error **err)
+{
+    bool dot = s->lex.state == LEX_DOT;
+    s->lex.state = LEX_OUT;
+    return dot ? invalid_at(s, here(s), "invalid number", err) : 0;
 }
 
 int qapic__stream_feed(qapic_stream *s, const char *buf, size_t len,
@@ -140,6 +293,7 @@ int qapic__stream_feed(qapic_stream *s, const char *buf, size_t len,
             s->value_line = s->line;
             s->text_len = 0;
             s->text_lost = false;
+            s->lex.state = LEX_OUT;
         }
         uint64_t used = s->offset - s->value_start;
         size_t room = used < s->max ? (size_t)(s->max - used) : 0;
@@ -155,18 +309,25 @@ int qapic__stream_feed(qapic_stream *s, const char *buf, size_t len,
         size_t end = json_tokener_get_parse_end(s->tok);
         if (jerr == json_tokener_continue) {
             keep(s, buf + i, chunk);
-            advance(s, buf + i, chunk);
+            if (lex(s, buf + i, chunk, err) < 0)
+                return -1;
             i += chunk;
             continue;
         }
         if (jerr != json_tokener_success || !v) {
             json_tokener_reset(s->tok);
-            return garbage(s, buf + i, end, jerr, err);
+            /* A problem of ours before json-c's is the one to name. */
+            if (lex(s, buf + i, end, err) < 0)
+                return -1;
+            return invalid_at(s, here(s), json_tokener_error_desc(jerr), err);
+        }
+        json_tokener_reset(s->tok);
+        if (lex(s, buf + i, end, err) < 0 || lex_end(s, err) < 0) {
+            json_object_put(v);
+            return -1;
         }
         keep(s, buf + i, end);
-        advance(s, buf + i, end);
         i += end;
-        json_tokener_reset(s->tok);
         s->in_value = false;
         s->nvalues++;
         if (!fn(opaque, v))

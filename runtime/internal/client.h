@@ -54,8 +54,25 @@ int qapic__error_give(qapic_error **err, qapic_error *e);
  * Knows where it is (byte offset, line, column, message number) so that
  * every error is located; refuses a value longer than a cap before reading
  * more of it, so memory stays bounded whatever the peer sends. */
+/* A place in the stream, for messages. */
+typedef struct qapic_stream_pos {
+    uint64_t offset, line, line_start;
+} qapic_stream_pos;
+
+/* The lexical checks json-c's tokener misses, made byte by byte beside
+ * it (stream.c): its state between two reads. */
+typedef struct qapic_stream_lex {
+    unsigned char state;
+    unsigned char ndigits;      /* of the \u escape being read */
+    unsigned unit;              /* its code unit so far */
+    bool nul;                   /* the string holds \u0000 */
+    qapic_stream_pos string;    /* where the string being read starts */
+    qapic_stream_pos escape;    /* where its last \u escape starts */
+} qapic_stream_lex;
+
 typedef struct qapic_stream {
     struct json_tokener *tok;
+    qapic_stream_lex lex;
     size_t max;             /* cap on one value, in bytes */
     uint64_t offset;        /* bytes consumed so far */
     uint64_t line;          /* 1-based line of OFFSET */

@@ -343,7 +343,10 @@ int qapic_client_next_timeout(const qapic_client *c);
  * reason: a TRANSPORT error (closed, cut in the middle of a message, over
  * the size cap, a read or write error) or a PROTOCOL error (the server
  * sent invalid JSON, or no greeting first); both locate the problem in
- * the stream (byte offset, line, message number). */
+ * the stream (byte offset, line, message number).  JSON is read as
+ * strictly as QEMU's own parser reads it: lone surrogates in '\u'
+ * escapes, control characters in strings, NaN, Infinity and member names
+ * with an escaped NUL are invalid, not repaired (QEMU never sends them). */
 int qapic_client_process(qapic_client *c, qapic_error **err);
 
 #ifdef __cplusplus

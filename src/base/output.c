@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /* Links followed before giving up, as the kernel does (ELOOP). */
@@ -181,10 +182,128 @@ static bool may_replace(qc_diag *d, const char *path, const struct stat *st,
     return true;
 }
 
-/* Gives the temporary file FD what the file it replaces has (OLD), or
- * what a new file gets (OLD NULL). */
+/* ---- extended attributes ---------------------------------------------- */
+
+/* The POSIX ACL of a file, as the kernel keeps it. */
+#define ACL_XATTR "system.posix_acl_access"
+
+/* The extended attribute names of FILE (FD >= 0: of FD instead): a
+ * malloc'ed list of NUL-terminated names, *LEN bytes in all (NULL with
+ * *LEN 0 for none, also on a file system without them).  -1 with errno. */
+static int xattr_names(const char *file, int fd, char **names, size_t *len)
+{
+    *names = NULL;
+    *len = 0;
+    for (;;) {
+        ssize_t n = fd >= 0 ? flistxattr(fd, NULL, 0) : listxattr(file, NULL, 0);
+        if (n < 0)
+            return errno == ENOTSUP ? 0 : -1;
+        if (n == 0)
+            return 0;
+        char *buf = malloc((size_t)n);
+        if (!buf)
+            abort();
+        ssize_t m = fd >= 0 ? flistxattr(fd, buf, (size_t)n)
+                            : listxattr(file, buf, (size_t)n);
+        if (m >= 0) {
+            *names = buf;
+            *len = (size_t)m;
+            return 0;
+        }
+        free(buf);
+        if (errno != ERANGE)        /* ERANGE: it grew meanwhile */
+            return -1;
+    }
+}
+
+/* The value of attribute NAME of FILE (FD >= 0: of FD), malloc'ed, *LEN
+ * bytes; NULL with errno (ENODATA: it has none). */
+static char *xattr_value(const char *file, int fd, const char *name,
+                         size_t *len)
+{
+    for (;;) {
+        ssize_t n = fd >= 0 ? fgetxattr(fd, name, NULL, 0)
+                            : getxattr(file, name, NULL, 0);
+        if (n < 0)
+            return NULL;
+        char *buf = malloc(n ? (size_t)n : 1);
+        if (!buf)
+            abort();
+        ssize_t m = fd >= 0 ? fgetxattr(fd, name, buf, (size_t)n)
+                            : getxattr(file, name, buf, (size_t)n);
+        if (m >= 0) {
+            *len = (size_t)m;
+            return buf;
+        }
+        free(buf);
+        if (errno != ERANGE)
+            return NULL;
+    }
+}
+
+/* Gives FD the attribute NAME of OLD, unless it has it already (a
+ * security label the system gave it); 0, or an errno.  One it lost
+ * meanwhile is no loss. */
+static int copy_xattr(const char *old, int fd, const char *name)
+{
+    size_t len, have_len;
+    char *value = xattr_value(old, -1, name, &len);
+    if (!value)
+        return errno == ENODATA ? 0 : errno;
+    char *have = xattr_value(NULL, fd, name, &have_len);
+    int err = 0;
+    if (!have || have_len != len || memcmp(have, value, len))
+        err = fsetxattr(fd, name, value, len, 0) == 0 ? 0 : errno;
+    free(have);
+    free(value);
+    return err;
+}
+
+static bool has_name(const char *names, size_t len, const char *name)
+{
+    for (size_t at = 0; at < len; at += strlen(names + at) + 1)
+        if (!strcmp(names + at, name))
+            return true;
+    return false;
+}
+
+/* Gives the temporary file FD the extended attributes (ACLs included) of
+ * the file OLD it replaces, and no ACL when OLD has none (the directory's
+ * default ACL gives it one).  What cannot be carried over refuses the
+ * rewrite, unless forced: the replacement would then be seen by other
+ * rules than the file it replaces (an ACL dropped widens the group's
+ * access to what the ACL's mask allowed). */
+static bool take_xattrs(qc_diag *d, const char *path, int fd, const char *old,
+                        unsigned flags)
+{
+    char *names;
+    size_t len;
+    if (xattr_names(old, -1, &names, &len) < 0)
+        return fail(d, "io-error", "cannot read the extended attributes of "
+                    "'%s': %s", path, strerror(errno));
+    bool ok = true;
+    for (size_t at = 0; ok && at < len; at += strlen(names + at) + 1) {
+        int err = copy_xattr(old, fd, names + at);
+        if (err && !(flags & QC_OUTPUT_FORCE))
+            ok = fail(d, "io-xattr", "'%s' has the extended attribute '%s', "
+                      "which a rewrite by you cannot keep (%s); not rewritten",
+                      path, names + at, strerror(err));
+    }
+    if (ok && !has_name(names, len, ACL_XATTR)
+        && fremovexattr(fd, ACL_XATTR) != 0 && errno != ENODATA
+        && errno != ENOTSUP && !(flags & QC_OUTPUT_FORCE))
+        ok = fail(d, "io-xattr", "'%s' has no ACL, and its rewrite cannot be "
+                  "kept from taking its directory's default ACL (%s); not "
+                  "rewritten", path, strerror(errno));
+    free(names);
+    return ok;
+}
+
+/* Gives the temporary file FD what the file it replaces has (OLD, named
+ * OLD_PATH), or what a new file gets (OLD NULL). */
 static bool take_over(qc_diag *d, const char *path, int fd,
-                      const struct stat *old)
+                      const struct stat *old, const char *old_path,
+                      unsigned flags)
 {
     mode_t mode;
     if (old) {
@@ -201,13 +320,17 @@ static bool take_over(qc_diag *d, const char *path, int fd,
                         "by you cannot keep (%s); not rewritten", path,
                         (unsigned long)old->st_uid, (unsigned long)old->st_gid,
                         strerror(errno));
+        /* After fchown, which drops file capabilities. */
+        if (!take_xattrs(d, path, fd, old_path, flags))
+            return false;
         mode = old->st_mode & 07777;
     } else {
         mode_t mask = umask(0);
         umask(mask);
         mode = 0666 & ~mask;
     }
-    /* After fchown, which may clear the set-id bits. */
+    /* After fchown, which may clear the set-id bits, and after the ACL,
+     * whose mask, owner and other entries are the permission bits. */
     if (fchmod(fd, mode) != 0)
         return fail(d, "io-error", "cannot write '%s': %s", path,
                     strerror(errno));
@@ -253,8 +376,19 @@ static bool resolve(qc_diag *d, const char *path, unsigned flags, dest *to)
                         strerror(errno));
         to->kind = DEST_REPLACE;
         to->target = link_end(path);
-        return to->target || fail(d, "io-error", "cannot write '%s': %s",
-                                  path, strerror(errno));
+        if (!to->target)
+            return fail(d, "io-error", "cannot write '%s': %s", path,
+                        strerror(errno));
+        /* "new/" names a directory, as the shell's '>' says, not a file
+         * "new" to create (nor a temporary one in "new"). */
+        size_t n = strlen(to->target);
+        if (n && to->target[n - 1] == '/') {
+            free(to->target);
+            to->target = NULL;
+            return fail(d, "io-error", "cannot write '%s': %s", path,
+                        strerror(EISDIR));
+        }
+        return true;
     }
     to->fd = own_descriptor(&st);
     if (to->fd >= 0) {
@@ -292,7 +426,7 @@ static bool resolve(qc_diag *d, const char *path, unsigned flags, dest *to)
  * owner, group and mode the target has (or a new file gets), synced.
  * Returns its name (malloc'ed), or NULL after reporting. */
 static char *stage(qc_diag *d, const char *path, const dest *to,
-                   const char *data, size_t len)
+                   const char *data, size_t len, unsigned flags)
 {
     char *dir = dir_of(to->target);
     char *tmp = join(dir, ".qapic-XXXXXX");
@@ -305,7 +439,8 @@ static char *stage(qc_diag *d, const char *path, const dest *to,
         return NULL;
     }
     free(dir);
-    bool ok = take_over(d, path, fd, to->existed ? &to->old : NULL);
+    bool ok = take_over(d, path, fd, to->existed ? &to->old : NULL,
+                        to->target, flags);
     if (ok) {
         ok = write_all(fd, data, len) && fsync(fd) == 0;
         int err = errno;
@@ -355,7 +490,7 @@ static bool write_named(qc_diag *d, const char *path, const char *data,
         return false;
     if (to.kind != DEST_REPLACE)
         return write_straight(d, path, &to, data, len);
-    char *tmp = stage(d, path, &to, data, len);
+    char *tmp = stage(d, path, &to, data, len, flags);
     bool ok = tmp && commit(d, path, &to, tmp);
     if (ok) {
         char *dir = dir_of(to.target);
@@ -434,7 +569,7 @@ bool qc_output_write_new(qc_diag *d, const char *path, const char *data,
     if (*existed)
         return true;
     dest to = { .kind = DEST_REPLACE, .target = xstrdup(path) };
-    char *tmp = stage(d, path, &to, data, len);
+    char *tmp = stage(d, path, &to, data, len, 0);
     bool ok = false;
     if (tmp) {
         /* link, not rename: a file made meanwhile is kept. */
@@ -500,7 +635,7 @@ bool qc_output_set_add(qc_output_set *s, qc_diag *d, const char *path,
         return false;
     }
     if (e.to.kind == DEST_REPLACE) {
-        e.tmp = stage(d, path, &e.to, data, len);
+        e.tmp = stage(d, path, &e.to, data, len, s->flags);
         if (!e.tmp) {
             free(e.to.target);
             s->failed = true;

@@ -1,6 +1,7 @@
 /* Output, the one way every command writes its results: to standard
  * output, or to a named file.  Failures and refusals are reported to the
- * sink (codes "io-error", "io-read-only", "io-hard-links", "io-owner");
+ * sink (codes "io-error", "io-read-only", "io-hard-links", "io-owner",
+ * "io-xattr");
  * the callers only decide the exit status.
  *
  * What a named PATH gets:
@@ -8,8 +9,9 @@
  *   to a temporary file in the same directory, is synced, and renamed over
  *   PATH; then the directory is synced.  A reader never sees half a file
  *   and a failed write leaves the old file as it was.  The new file keeps
- *   the old one's owner, group and permission bits (a new file gets 0666
- *   less the umask);
+ *   the old one's owner, group, permission bits and extended attributes,
+ *   its ACL included (a new file gets 0666 less the umask, and the
+ *   directory's default ACL);
  * - a symbolic link is followed: the file it leads to is written (as
  *   above, or created if it does not exist yet) and the link stays;
  * - anything else (a FIFO, a terminal, /dev/null, /dev/full, any device)
@@ -23,8 +25,11 @@
  * - a read-only file (no write permission bit, or not writable by the
  *   caller: root included) unless QC_OUTPUT_FORCE is given;
  * - a file whose owner or group the caller cannot give the replacement
- *   (another user's file, for anyone but root).
- * Extended attributes and ACLs are not carried over.
+ *   (another user's file, for anyone but root);
+ * - a file with an extended attribute the caller cannot give the
+ *   replacement (a security.* label, say), or without an ACL when the
+ *   replacement cannot be kept from its directory's default ACL, unless
+ *   QC_OUTPUT_FORCE is given (the replacement then goes without).
  *
  * The write-if-changed variant is for generated files: when a file already
  * holds exactly the new text it is left alone, modification time included,
@@ -39,7 +44,9 @@
 
 /* Flags of qc_output_write. */
 enum {
-    QC_OUTPUT_FORCE = 1u << 0,   /* rewrite a read-only file all the same */
+    QC_OUTPUT_FORCE = 1u << 0,   /* rewrite a read-only file all the same,
+                                    or one whose extended attributes
+                                    cannot all be kept */
 };
 
 /* Writes DATA[0..LEN) to PATH, or to standard output when PATH is NULL or

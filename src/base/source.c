@@ -95,47 +95,88 @@ uint64_t qc_source_max_size(void)
     return max_size;
 }
 
-/* Pipes and devices: read into a growing buffer, then copied; at most
- * the limit and one byte more, which tells that the stream goes on
- * (*OVER: the source then holds the bytes up to the limit). */
+/* Reads up to SIZE bytes into BUF; *GOT tells how many.  0 (with *GOT <
+ * SIZE only at the end of the stream), or an errno. */
+static int fill(int fd, char *buf, size_t size, size_t *got)
+{
+    *got = 0;
+    while (*got < size) {
+        ssize_t n = read(fd, buf + *got, size - *got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        if (n == 0)
+            break;
+        *got += (size_t)n;
+    }
+    return 0;
+}
+
+/* A stream is read into blocks, each as large as all before it (at most
+ * STREAM_BLOCK_MAX), then copied into its source block by block, each
+ * freed once copied: the peak is the data and one block, where one buffer
+ * grown by doubling and then copied would take twice the data. */
+#define STREAM_BLOCK_MIN ((size_t)64 << 10)
+#define STREAM_BLOCK_MAX ((size_t)8 << 20)
+
+typedef struct stream_block {
+    struct stream_block *next;
+    size_t len;
+    char data[];
+} stream_block;
+
+static void free_blocks(stream_block *b)
+{
+    while (b) {
+        stream_block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/* Pipes, devices, sockets: at most the limit and one byte more, which
+ * tells that the stream goes on (*OVER: the source then holds the bytes
+ * up to the limit). */
 static qc_source *read_stream(qc_arena *a, const char *path, int fd,
                               bool ensure_newline, bool *over, int *err)
 {
-    size_t cap = 65536, len = 0, want = (size_t)max_size + 1;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        *err = ENOMEM;
-        return NULL;
-    }
-    while (len < want) {
-        if (len == cap) {
-            cap = cap * 2 < want ? cap * 2 : want;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb) {
-                free(buf);
+    stream_block *head = NULL, **tail = &head;
+    size_t len = 0, want = (size_t)max_size + 1;
+    bool more = true;
+    while (more && len < want) {
+        size_t size = len < STREAM_BLOCK_MIN ? STREAM_BLOCK_MIN
+                    : len < STREAM_BLOCK_MAX ? len : STREAM_BLOCK_MAX;
+        if (size > want - len)
+            size = want - len;
+        stream_block *b = malloc(sizeof *b + size);
+        if (!b || (*err = fill(fd, b->data, size, &b->len))) {
+            if (!b)
                 *err = ENOMEM;
-                return NULL;
-            }
-            buf = nb;
-        }
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            *err = errno;
-            free(buf);
+            free(b);
+            free_blocks(head);
             return NULL;
         }
-        if (n == 0)
-            break;
-        len += (size_t)n;
+        b->next = NULL;
+        *tail = b;
+        tail = &b->next;
+        len += b->len;
+        more = b->len == size;
     }
     *over = len > max_size;
     if (*over)
         len = (size_t)max_size;
-    qc_source *s = qc_source_from_mem(a, path, buf, len,
-                                      ensure_newline && !*over);
-    free(buf);
+    qc_source *s = make_source(a, path, len);
+    size_t at = 0;
+    while (head) {
+        stream_block *b = head;
+        size_t n = b->len < len - at ? b->len : len - at;
+        memcpy(s->text + at, b->data, n);
+        at += n;
+        head = b->next;
+        free(b);
+    }
+    finish_text(s, len, ensure_newline && !*over);
     return s;
 }
 
@@ -158,32 +199,36 @@ static void report_too_large(qc_diag *d, qc_source *s, uint64_t size,
     qc_diag_show_column(dg);
 }
 
-qc_source *qc_source_read(qc_arena *a, qc_diag *d, const char *path,
+/* Reads FD (named PATH) as qc_source_read does. */
+static qc_source *read_fd(qc_arena *a, qc_diag *d, const char *path, int fd,
                           bool ensure_newline, const qc_source *parent,
                           uint32_t parent_off, int *err)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        *err = errno;
-        return NULL;
-    }
     struct stat st;
     qc_source *s = NULL;
     bool over = false, known = false;
+    uint64_t size = 0;
     if (fstat(fd, &st) < 0) {
         *err = errno;
-    } else if (S_ISDIR(st.st_mode)) {
+        return NULL;
+    }
+    if (S_ISREG(st.st_mode)) {
+        /* Standard input may be a file read in part already. */
+        off_t at = lseek(fd, 0, SEEK_CUR);
+        size = at > 0 && at < st.st_size ? (uint64_t)(st.st_size - at)
+             : at > 0 ? 0 : (uint64_t)st.st_size;
+    }
+    if (S_ISDIR(st.st_mode)) {
         *err = EISDIR;
-    } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_size) {
+    } else if (S_ISREG(st.st_mode) && size > max_size) {
         /* Refused from its size alone: not a byte is read. */
         over = known = true;
         s = qc_source_from_mem(a, path, "", 0, false);
     } else if (S_ISREG(st.st_mode)) {
-        s = read_regular(a, path, fd, (size_t)st.st_size, ensure_newline, err);
+        s = read_regular(a, path, fd, (size_t)size, ensure_newline, err);
     } else {
         s = read_stream(a, path, fd, ensure_newline, &over, err);
     }
-    close(fd);
     if (!over)
         return s;
     if (!d) {
@@ -192,9 +237,31 @@ qc_source *qc_source_read(qc_arena *a, qc_diag *d, const char *path,
     }
     s->parent = parent;
     s->parent_off = parent_off;
-    report_too_large(d, s, (uint64_t)st.st_size, known);
+    report_too_large(d, s, size, known);
     *err = 0;
     return NULL;
+}
+
+qc_source *qc_source_read(qc_arena *a, qc_diag *d, const char *path,
+                          bool ensure_newline, const qc_source *parent,
+                          uint32_t parent_off, int *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = errno;
+        return NULL;
+    }
+    qc_source *s = read_fd(a, d, path, fd, ensure_newline, parent,
+                           parent_off, err);
+    close(fd);
+    return s;
+}
+
+qc_source *qc_source_read_stdin(qc_arena *a, qc_diag *d, bool ensure_newline,
+                                int *err)
+{
+    return read_fd(a, d, QC_SOURCE_STDIN, STDIN_FILENO, ensure_newline,
+                   NULL, 0, err);
 }
 
 qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,

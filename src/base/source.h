@@ -56,6 +56,16 @@ qc_source *qc_source_read(qc_arena *a, struct qc_diag *d, const char *path,
                           bool ensure_newline, const qc_source *parent,
                           uint32_t parent_off, int *err);
 
+/* The name of standard input in locations. */
+#define QC_SOURCE_STDIN "<stdin>"
+
+/* qc_source_read of standard input, from where it is (not reopened by
+ * name: a socket works, a file read in part is read on), named
+ * QC_SOURCE_STDIN.  A closed standard input gives EBADF (the command line
+ * holds descriptor 0 with a file open for writing only). */
+qc_source *qc_source_read_stdin(qc_arena *a, struct qc_diag *d,
+                                bool ensure_newline, int *err);
+
 /* qc_source_read without a diagnostic sink: the limit gives EFBIG. */
 qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
                           int *err);

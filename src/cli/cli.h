@@ -88,6 +88,9 @@ int qc_cli_usage_error(qc_cli *cli, const char *sub, const char *fmt, ...)
 void qc_cli_io_error(qc_cli *cli, const char *path, int err);
 /* Reads PATH into a source of A; NULL after reporting why it cannot. */
 qc_source *qc_cli_read(qc_cli *cli, qc_arena *a, const char *path);
+/* The same of standard input ("-"), named <stdin>; a closed one is
+ * reported as such. */
+qc_source *qc_cli_read_stdin(qc_cli *cli, qc_arena *a);
 
 /* Reads the build configuration file PATH (--config): one condition
  * symbol a line; blank lines and '#' comments are skipped; "NAME=VALUE"

@@ -277,9 +277,8 @@ static bool validate_operand(run *r, const qc_vschema *s, const char *arg,
     qc_arena *a = r->va->a;
     qc_source *src;
     if (!strcmp(arg, "-")) {
-        if (!(src = qc_cli_read(r->cli, a, "/dev/stdin")))
+        if (!(src = qc_cli_read_stdin(r->cli, a)))
             return false;
-        src->path = "<stdin>";
     } else {
         src = qc_source_from_mem(a, qc_arena_printf(a, "<argument %d>", position),
                                  arg, strlen(arg), false);

@@ -113,18 +113,18 @@ static bool limit_exceeded(const qc_diag *d)
     return false;
 }
 
-/* A closed standard output or error would be the next file opened (a
- * schema, a temporary file, QEMU's log), and what is meant for it would
- * go there.  Each closed one is held by /dev/null opened for reading, so
- * that writing to it still fails (EBADF), as with a closed one.  (Standard
- * input is left as it is: "-" reopens it by name, and would read an
- * empty file instead of failing.) */
-static void hold_output_fds(void)
+/* A closed standard input, output or error would be the next file
+ * opened (a schema, a temporary file, QEMU's log), which would then be
+ * read as standard input ("-"), or get what is meant for the other two.
+ * Each closed one is held by /dev/null opened the other way (input for
+ * writing, output for reading), so that using it still fails with EBADF,
+ * as a closed one does. */
+static void hold_standard_fds(void)
 {
-    for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+    for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
         if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
             continue;
-        int h = open("/dev/null", O_RDONLY);
+        int h = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
         if (h >= 0 && h != fd) {
             dup2(h, fd);
             close(h);
@@ -134,7 +134,7 @@ static void hold_output_fds(void)
 
 int main(int argc, char **argv)
 {
-    hold_output_fds();
+    hold_standard_fds();
     qc_cli cli = { "qapic", qc_diag_new(), QC_OPTIONS_DEFAULT, QC_BUF_INIT };
     qc_diag_set_max_errors(cli.diag, 20);
     int rc = run(&cli, argc, argv);

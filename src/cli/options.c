@@ -147,6 +147,10 @@ void qc_cli_hint_force(qc_cli *cli)
     if (reported(cli, "io-read-only"))
         qc_diag_report(cli->diag, QC_SEV_NOTE, qc_loc_make(NULL, 0),
                        "hint-force", "--force rewrites read-only files");
+    if (reported(cli, "io-xattr"))
+        qc_diag_report(cli->diag, QC_SEV_NOTE, qc_loc_make(NULL, 0),
+                       "hint-force", "--force rewrites files without the "
+                       "extended attributes that cannot be kept");
 }
 
 int qc_cli_getopt(qc_cli *cli, int argc, char **argv, const char *shortopts,
@@ -198,6 +202,21 @@ qc_source *qc_cli_read(qc_cli *cli, qc_arena *a, const char *path)
     if (!src && err)
         qc_cli_io_error(cli, path, err);
     return src;
+}
+
+qc_source *qc_cli_read_stdin(qc_cli *cli, qc_arena *a)
+{
+    int err = 0;
+    qc_source *src = qc_source_read_stdin(a, cli->diag, false, &err);
+    if (src || !err)
+        return src;
+    if (err == EBADF)
+        qc_error(cli->diag, (qc_loc){ 0 }, "io-error",
+                 "cannot read standard input: it is closed");
+    else
+        qc_error(cli->diag, (qc_loc){ 0 }, "io-error",
+                 "cannot read standard input: %s", strerror(err));
+    return NULL;
 }
 
 bool qc_cli_read_config(qc_cli *cli, qc_arena *a, const char *path,

@@ -38,3 +38,49 @@ if [ "$STATUS" -eq 2 ]; then
 else
     fail cli/unknown-option "expected exit 2, got $(describe_status "$STATUS")"
 fi
+
+# --- standard input ("-") -------------------------------------------------------
+# Read from where it is (not reopened by name) and named <stdin>; a closed
+# one is held, so that no file opened later is read as it, and "-" says it
+# is closed.
+printf "{ 'struct': 'Abc', 'data': {} }\n" >"$TMPDIR/abc.json"
+printf '{"execute": "nosuch"}\n' >"$TMPDIR/nosuch.log"
+# shellcheck disable=SC2086
+$QAPIC_WRAPPER "$QAPIC" validate --schema "$TMPDIR/abc.json" - \
+    <"$TMPDIR/nosuch.log" >"$OUT" 2>"$ERR"
+check cli/stdin-read test $? -eq 1
+grep_out cli/stdin-named "^<stdin>:1:[0-9]+: error: execute: unknown command 'nosuch'" "$ERR"
+# A file of which the shell read a line already: the rest is the input.
+{ printf 'skipped\n'; cat "$TMPDIR/nosuch.log"; } >"$TMPDIR/two.log"
+# shellcheck disable=SC2086
+{ read -r _; $QAPIC_WRAPPER "$QAPIC" validate --schema "$TMPDIR/abc.json" - \
+    >"$OUT" 2>"$ERR"; } <"$TMPDIR/two.log"
+grep_out cli/stdin-read-on "^<stdin>:1:[0-9]+: error: execute: unknown command 'nosuch'" "$ERR"
+if command -v python3 >/dev/null 2>&1; then
+    # A socket (opening /dev/stdin gives ENXIO).
+    python3 - "$TMPDIR/nosuch.log" $QAPIC_WRAPPER "$QAPIC" validate \
+        --schema "$TMPDIR/abc.json" - >"$OUT" 2>"$ERR" <<'PY'
+import socket, subprocess, sys
+a, b = socket.socketpair()
+b.sendall(open(sys.argv[1], 'rb').read())
+b.shutdown(socket.SHUT_WR)
+sys.exit(subprocess.run(sys.argv[2:], stdin=a).returncode)
+PY
+    check cli/stdin-socket test $? -eq 1
+    grep_out cli/stdin-socket-read "^<stdin>:1:[0-9]+: error: execute: unknown command 'nosuch'" "$ERR"
+else
+    skip cli/stdin-socket "no python3 to make a socket"
+fi
+# shellcheck disable=SC2086
+$QAPIC_WRAPPER "$QAPIC" validate --schema "$TMPDIR/abc.json" - <&- >"$OUT" 2>"$ERR"
+check cli/stdin-closed-exit test $? -eq 2
+grep_out cli/stdin-closed-message "^qapic: error: cannot read standard input: it is closed" "$ERR"
+if command -v strace >/dev/null 2>&1; then
+    strace -qq -e trace=open,openat -o "$TMPDIR/trace" \
+        "$QAPIC" check "$TMPDIR/abc.json" <&- >/dev/null 2>&1
+    check cli/stdin-closed-schema-opened grep -q 'abc\.json' "$TMPDIR/trace"
+    check cli/stdin-closed-schema-not-descriptor-0 \
+        test -z "$(grep -E 'abc\.json.*\) = 0$' "$TMPDIR/trace")"
+else
+    skip cli/stdin-closed-held "no strace"
+fi

@@ -1,9 +1,9 @@
 # Limits of every input (doc/qapic.1, LIMITS): size (files, streams,
-# standard input), nesting in every dialect, include depth, inheritance.
-# An input beyond one is refused with a located error and exit 2, before
-# the slow part of reading it.  Timings are for "make bench"
-# (bench/limits.sh); the timeouts here only keep a regression from
-# hanging the suite.
+# standard input), nesting in every dialect, include depth, inheritance,
+# and the sizes, depths, nodes and anchors of rule files (YAML).  An input
+# beyond one is refused with a located error and exit 2, before the slow
+# part of reading it.  Timings are for "make bench" (bench/limits.sh); the
+# timeouts here only keep a regression from hanging the suite.
 . "$TOP/tests/stages/lib.sh"
 
 T=$TMPDIR/ilim
@@ -91,7 +91,29 @@ yes '{"execute": "qmp_capabilities"}' 2>/dev/null |
 STATUS=$?
 check "input limits: endless standard input: exit 2" test "$STATUS" -eq 2
 grep_out "input limits: endless standard input: located" \
-    "^/dev/stdin:[0-9]+:[0-9]+: error: the input goes on past the limit of 65536 bytes" "$ERR"
+    "^<stdin>:[0-9]+:[0-9]+: error: the input goes on past the limit of 65536 bytes" "$ERR"
+
+# A stream is held once in memory, not about twice (a buffer grown by
+# doubling, then copied).  Not under a wrapper or a sanitizer (their own
+# memory).
+peak_kb() {
+    python3 - "$@" <<'PY'
+import resource, subprocess, sys
+head = subprocess.Popen(['head', '-c', '100M', '/dev/zero'], stdout=subprocess.PIPE)
+subprocess.run(sys.argv[1:], stdin=head.stdout, stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL)
+head.stdout.close()
+head.wait()
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+}
+if [ -z "$QAPIC_WRAPPER" ] && [ -z "${SAN_FLAGS:-}" ]; then
+    kb=$(peak_kb "$QAPIC" parse /dev/stdin)
+    check "input limits: a 100 MiB stream peaks below 1.5 times its size ($kb KB)" \
+        test "$kb" -lt $((150 * 1024))
+else
+    skip "input limits: the memory of a stream" "not measured under ${QAPIC_WRAPPER:-$SAN_FLAGS}"
+fi
 
 # Exactly at the limit is within it.
 head -c 99 /dev/zero | tr '\0' ' ' >"$T/at.json"
@@ -185,3 +207,105 @@ gen "print(\"{ 'struct': 'Abc', 'data': {\" + ', '.join(\"'m%d': 'int'\" % i for
 run_limited check "$T/keys.json"
 check "input limits: 100,000 keys and a duplicate: exit 1" test "$STATUS" -eq 1
 grep_out "input limits: the duplicate key found" "keys\.json:1:[0-9]+: error: key 'm99999' appears twice in this object" "$ERR"
+
+# --- rule files (YAML) -----------------------------------------------------------
+# Size, nesting depth, nodes (aliases counted at the size of what they
+# repeat), anchors: checked by the rule loader as libyaml reads them.
+
+R=$T/rules
+mkdir -p "$R"
+printf '{"execute": "qmp_capabilities"}\n' >"$R/one.log"
+
+# refused_rules NAME FILE CODE WHERE: compat refuses rule file FILE with
+# exit 2 and the code CODE, located at WHERE (a regular expression of
+# LINE:COL).
+refused_rules() {
+    refused "rules: $1" "$3" "$2:$4" compat --rules "$2" --calls "$R/one.log"
+}
+
+# --- rule files (YAML): nesting --------------------------------------------------
+
+gen "print('rules: ' + '[' * 100000)" "$R/deep.yaml"
+refused_rules "100,000 nested [" "$R/deep.yaml" rules-too-deep '1:39'
+gen "print('rules: ' + '{a: ' * 100000)" "$R/deepmap.yaml"
+refused_rules "100,000 nested {" "$R/deepmap.yaml" rules-too-deep '1:[0-9]+'
+gen "print('rules:\n' + ''.join(' ' * i + '- \n' for i in range(2, 2000, 2)))" "$R/deepblock.yaml"
+refused_rules "nested block lists" "$R/deepblock.yaml" rules-too-deep '[0-9]+:[0-9]+'
+# 32 levels (the top mapping and 31 lists) are fine as far as depth goes.
+gen "print('rules: ' + '[' * 31 + ']' * 31)" "$R/d32.yaml"
+run_qapic compat --diag-format=json --rules "$R/d32.yaml" --calls "$R/one.log"
+check "input limits: rules: 32 levels are not too deep" test "$STATUS" -eq 2 -a -z "$(grep rules-too-deep "$ERR")"
+gen "print('rules: ' + '[' * 32 + ']' * 32)" "$R/d33.yaml"
+refused_rules "33 levels" "$R/d33.yaml" rules-too-deep '1:39'
+
+# --- rule files (YAML): size -----------------------------------------------------
+
+# A sparse file: refused from its size alone, before it is read.
+truncate -s 17M "$R/huge.yaml"
+refused_rules "a file over 16 MiB" "$R/huge.yaml" rules-too-large '1:1'
+grep_out "input limits: rules: size message" "has 17825792 bytes, more than the limit of 16 MiB" "$ERR"
+if command -v strace >/dev/null 2>&1; then
+    strace -f -qq -e trace=read -e read=none -o "$R/trace" \
+        "$QAPIC" compat --rules "$R/huge.yaml" --calls "$R/one.log" >/dev/null 2>&1
+    check "input limits: rules: a file known too large is not read" \
+        test -z "$(grep -E 'read\([0-9]+, .*= [0-9]{6,}' "$R/trace")"
+else
+    skip "input limits: rules: not read" "no strace"
+fi
+# Through a pipe, the size is seen once read.
+mkfifo "$R/pipe.yaml"
+{ printf 'rules: []\n'; head -c 17M /dev/zero | tr '\0' '#'; } >"$R/pipe.yaml" 2>/dev/null &
+run_limited compat --diag-format=json --rules "$R/pipe.yaml" --calls "$R/one.log"
+wait
+check "input limits: rules: a stream over 16 MiB: exit 2" test "$STATUS" -eq 2
+grep_out "input limits: rules: a stream over 16 MiB: located, coded" \
+    '"file": ".*pipe\.yaml", "line": 1, "column": 1, "severity": "error", "code": "rules-too-large"' "$ERR"
+
+# --- rule files (YAML): nodes, aliases and anchors -------------------------------
+
+# The billion laughs: seven lines standing for ten million nodes.
+gen "
+print('a0: &a0 [x, x, x, x, x, x, x, x, x, x]')
+for i in range(1, 7):
+    print('a%d: &a%d [' % (i, i) + ', '.join(['*a%d' % (i - 1)] * 10) + ']')
+print('rules:\n  - {id: r, command: c, arguments: *a6}')" "$R/laughs.yaml"
+refused_rules "aliases standing for 10,000,000 nodes" "$R/laughs.yaml" rules-too-large '6:[0-9]+'
+# 20,000 aliases of one rule of 20,000 arguments (270 KB): 400,000,000.
+gen "
+print('base: &r {id: r, command: qmp_capabilities, arguments: [%s]}' % ', '.join('p%d' % i for i in range(20000)))
+print('rules: [' + ', '.join(['*r'] * 20000) + ']')" "$R/quad.yaml"
+refused_rules "20,000 aliases of a large rule" "$R/quad.yaml" rules-too-large '2:[0-9]+'
+gen "print('rules: [' + 'a,' * 500001 + ']')" "$R/nodes.yaml"
+refused_rules "500,001 nodes" "$R/nodes.yaml" rules-too-large '1:[0-9]+'
+gen "print('rules: [' + ', '.join('&a%d x' % i for i in range(1001)) + ']')" "$R/anchors.yaml"
+refused_rules "1,001 anchors" "$R/anchors.yaml" rules-too-large '1:[0-9]+'
+# Anchors and aliases within the limits work as YAML says.
+printf 'x: &args [a, b]\nrules:\n  - {id: r1, command: qmp_capabilities, arguments: *args}\n  - {id: r2, command: qmp_capabilities, arguments: *args}\n' >"$R/alias.yaml"
+run_qapic compat --rules "$R/alias.yaml" --calls "$R/one.log"
+check "input limits: rules: aliases within the limits" grep -q "unknown key 'x'" "$ERR"
+
+# --- rule files (YAML): large but within the limits: read, and located exactly ---
+
+# 100,000 keys in one mapping; 40,000 rules on one line (with a non-ASCII
+# character before them, so that columns count characters).
+gen "
+print('rules:\n  - id: r\n    command: qmp_capabilities\n    arguments:')
+for i in range(100000):
+    print('      p%d: string' % i)
+print('      p99999: string')" "$R/keys.yaml"
+run_limited compat --rules "$R/keys.yaml" --calls "$R/one.log"
+check "input limits: rules: 100,000 keys: exit 2" test "$STATUS" -eq 2
+grep_out "input limits: rules: 100,000 keys: the duplicate found" "keys\.yaml:100005:7: error: key 'p99999' appears twice" "$ERR"
+grep_out "input limits: rules: 100,000 keys: its first appearance" "keys\.yaml:100004:7: note: first appearance" "$ERR"
+line="import sys; sys.stdout.write('rules: [{id: \"\u00e9\u20ac\", command: x}, ' + ', '.join('{id: r%d, command: qmp_capabilities}' % (i % 40000) for i in range(40001)) + ']')"
+gen "$line; print()" "$R/line.yaml"
+run_limited compat --rules "$R/line.yaml" --calls "$R/one.log"
+col=$(python3 -c "
+import io, contextlib
+f = io.StringIO()
+with contextlib.redirect_stdout(f):
+    exec(open('/dev/stdin').read())
+print(f.getvalue().rindex('r0,') + 1)" <<<"$line")
+check "input limits: rules: 40,000 rules on a line: exit 2" test "$STATUS" -eq 2
+grep_out "input limits: rules: 40,000 rules on a line: duplicate located by column" \
+    "line\.yaml:1:$col: error: duplicate rule id 'r0'" "$ERR"

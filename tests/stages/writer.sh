@@ -1,8 +1,9 @@
 # The one output writer (src/base/output.c), seen from the command line:
 # what "-o FILE" and "replies fix" do to each kind of path.  Symbolic links
 # are written through, FIFOs and devices written in place, never replaced;
-# regular files replaced atomically with owner and mode kept and the
-# directory synced; hard-linked, read-only and foreign files refused.
+# regular files replaced atomically with owner, mode, extended attributes
+# and ACL kept and the directory synced; hard-linked, read-only and
+# foreign files refused, and those whose attributes cannot be kept.
 # Every path here is private to the test: device nodes and links to
 # /proc/self/fd are made in the scratch directory, never taken from /dev.
 . "$TOP/tests/stages/lib.sh"
@@ -181,6 +182,66 @@ if is_root && command -v setpriv >/dev/null 2>&1; then
     grep_out "writer: not writable message" "is not writable for you; not rewritten" "$ERR"
 else
     skip "writer: foreign files" "needs root and setpriv"
+fi
+
+# --- extended attributes and ACLs: kept, or the rewrite refused -------------
+
+if ! command -v setfattr >/dev/null 2>&1 || ! command -v getfattr >/dev/null 2>&1; then
+    skip "writer: extended attributes" "no setfattr/getfattr (package attr)"
+    printf '*** SKIP: writer: extended attributes: install the attr package\n' >&2
+elif ! { : >"$T/probe" && setfattr -n user.qapic -v 1 "$T/probe" 2>/dev/null; }; then
+    skip "writer: extended attributes" "no user extended attributes in $T"
+else
+    cp "$T/raw.replies" "$T/xattr.replies"
+    setfattr -n user.origin -v lab-7 "$T/xattr.replies"
+    expect_exit "writer: fix a dump with an extended attribute" 0 replies fix "$T/xattr.replies"
+    check "writer: ... rewritten" cmp -s "$T/xattr.replies" "$T/canon.replies"
+    check "writer: ... the attribute kept" \
+        test "$(getfattr --only-values -n user.origin "$T/xattr.replies" 2>/dev/null)" = lab-7
+    if command -v setfacl >/dev/null 2>&1 && command -v getfacl >/dev/null 2>&1; then
+        cp "$T/raw.replies" "$T/acl.replies"
+        chmod 0600 "$T/acl.replies"
+        setfacl -m u:65534:rw "$T/acl.replies"
+        getfacl -cp "$T/acl.replies" >"$T/acl.want" 2>/dev/null
+        expect_exit "writer: fix a dump with an ACL" 0 replies fix "$T/acl.replies"
+        getfacl -cp "$T/acl.replies" >"$T/acl.got" 2>/dev/null
+        check "writer: ... the ACL kept" cmp -s "$T/acl.got" "$T/acl.want"
+        check "writer: ... with its mask as the group bits" \
+            test "$(stat -c %a "$T/acl.replies")" = 660
+        # A directory with a default ACL: what a file without one gets
+        # replaced with has none either; a new file takes the default.
+        mkdir "$T/dacl"
+        setfacl -d -m u:65534:r "$T/dacl"
+        cp "$T/raw.replies" "$T/dacl/plain.replies"
+        setfacl -b "$T/dacl/plain.replies"
+        expect_exit "writer: fix a dump without an ACL under a default ACL" 0 \
+            replies fix "$T/dacl/plain.replies"
+        check "writer: ... it gets no ACL" \
+            test -z "$(getfattr -n system.posix_acl_access "$T/dacl/plain.replies" 2>/dev/null)"
+        expect_exit "writer: -o a new file under a default ACL" 0 introspect -o "$T/dacl/new.json" "$T/s.json"
+        check "writer: ... it takes the default" grep -q 'user:65534:r' <(getfacl -cn "$T/dacl/new.json" 2>/dev/null)
+    else
+        skip "writer: ACLs" "no setfacl/getfacl (package acl)"
+        printf '*** SKIP: writer: ACLs: install the acl package\n' >&2
+    fi
+    # An attribute that only root may set (security.*): nobody's rewrite
+    # of its own file could not keep it, so it is refused, unless forced.
+    if is_root && command -v setpriv >/dev/null 2>&1 &&
+        cp "$T/raw.replies" "$T/shared/label.replies" &&
+        setfattr -n security.qapic -v 1 "$T/shared/label.replies" 2>/dev/null; then
+        chown 65534:65534 "$T/shared/label.replies"
+        as_nobody replies fix "$T/shared/label.replies"
+        check "writer: an attribute the caller cannot set: refused" test $? -eq 2
+        grep_out "writer: ... says which" "has the extended attribute 'security\.qapic', which a rewrite by you cannot keep" "$ERR"
+        grep_out "writer: ... hints at --force" "note: --force rewrites files without the extended attributes" "$ERR"
+        check "writer: ... unchanged" cmp -s "$T/shared/label.replies" "$T/raw.replies"
+        as_nobody replies fix --force "$T/shared/label.replies"
+        check "writer: ... forced: rewritten" test $? -eq 0
+        check "writer: ... forced: without it" \
+            test -z "$(getfattr -n security.qapic "$T/shared/label.replies" 2>/dev/null)"
+    else
+        skip "writer: attributes that cannot be kept" "needs root, setpriv and security.* attributes"
+    fi
 fi
 
 no_temporary "refusals"

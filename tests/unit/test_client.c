@@ -586,6 +586,99 @@ START_TEST(garbage_after_a_reply)
 }
 END_TEST
 
+/* What json-c's tokener takes and QEMU never sends (its own parser, and
+ * qapic_json_parse, refuse it): the reader refuses it too, located, in
+ * one read or split anywhere.  SPLIT is where the message is cut into two
+ * sends with a pause between them (0: not cut). */
+static const struct {
+    const char *reply;
+    size_t split;
+    const char *error;
+} not_json[] = {
+    { "{\"return\": \"\\ud800\"}", 0,
+      "(line 3, column 13, in message 3): lone surrogate in a \\u escape" },
+    { "{\"return\": \"\\ud800\"}", 15,
+      "(line 3, column 13, in message 3): lone surrogate in a \\u escape" },
+    { "{\"return\": \"a\\udc00b\"}", 0,
+      "column 14, in message 3): lone surrogate in a \\u escape" },
+    { "{\"return\": \"\\ud800\\u0041\"}", 19,
+      "column 13, in message 3): lone surrogate in a \\u escape" },
+    { "{\"return\": \"\\udbff\\ud800\"}", 0,
+      "column 13, in message 3): lone surrogate in a \\u escape" },
+    { "{\"return\": \"\\uD800\\\\u\"}", 0,
+      "column 13, in message 3): lone surrogate in a \\u escape" },
+    { "{\"return\": \"a\tb\"}", 0,
+      "column 14, in message 3): control character in a string" },
+    { "{\"return\": NaN}", 0,
+      "column 12, in message 3): NaN and Infinity are not JSON" },
+    { "{\"return\": [-Infinity]}", 0,
+      "column 14, in message 3): NaN and Infinity are not JSON" },
+    { "{\"return\": 1.}", 13, "column 14, in message 3): invalid number" },
+    { "{\"return\": {\"a\\u0000b\"\r\n : 1}}", 0,
+      "(line 3, column 13, in message 3): member name contains a NUL "
+      "character" },
+    /* json-c's own complaint still comes when it is the first. */
+    { "{\"return\": tru, \"x\": \"\\ud800\"}", 0,
+      "column 15, in message 3): boolean expected" },
+};
+
+START_TEST(json_c_leniencies_refused)
+{
+    const char *reply = not_json[_i].reply;
+    size_t len = strlen(reply), split = not_json[_i].split;
+    qapic_testpeer *p = qapic_testpeer_new();
+    qapic_testpeer_handshake(p);
+    qapic_testpeer_expect(p, "{\"execute\": \"query-status\"}");
+    if (split) {
+        qapic_testpeer_raw(p, reply, split);
+        qapic_testpeer_pause(p, 50);
+    }
+    qapic_testpeer_raw(p, reply + split, len - split);
+    raw_str(p, "\r\n");
+    qapic_client *c = connect_peer(p, NULL);
+    qapic_error *err = execute_fails(c, "query-status", QAPIC_ERROR_PROTOCOL);
+    contains(err->message, "invalid JSON from the server at byte");
+    contains(err->message, not_json[_i].error);
+    qapic_error_free(err);
+    ck_assert(!qapic_client_connected(c));
+    qapic_client_free(c);
+    finish_ok(p);
+    qapic_testpeer_free(p);
+}
+END_TEST
+
+/* Their valid neighbours pass: pairs, escaped NULs in values, decimals,
+ * NaN inside a string, split anywhere. */
+START_TEST(strict_json_still_read)
+{
+    const char *reply = "{\"return\": {\"s\": \"\\ud83d\\ude00 \\u00e9 "
+                        "a\\u0000b NaN\", \"n\": [1.5, -0.25e3]}, \"id\": 2}";
+    for (size_t split = 0; split < strlen(reply); split += 3) {
+        qapic_testpeer *p = qapic_testpeer_new();
+        qapic_testpeer_handshake(p);
+        qapic_testpeer_expect(p, "{\"execute\": \"query-status\"}");
+        if (split) {
+            qapic_testpeer_raw(p, reply, split);
+            qapic_testpeer_pause(p, 2);
+        }
+        qapic_testpeer_raw(p, reply + split, strlen(reply) - split);
+        raw_str(p, "\r\n");
+        qapic_client *c = connect_peer(p, NULL);
+        qapic_error *err = NULL;
+        struct json_object *r = qapic_client_execute(c, "query-status", NULL,
+                                                     0, &err);
+        ck_assert_msg(r != NULL, "split %zu: %s", split,
+                      err ? err->message : "?");
+        struct json_object *str = json_object_object_get(r, "s");
+        ck_assert_int_eq(json_object_get_string_len(str), 15);
+        ck_assert(!memcmp(json_object_get_string(str),
+                          "\xf0\x9f\x98\x80 \xc3\xa9 a\0b NaN", 15));
+        json_object_put(r);
+        end(c, p);
+    }
+}
+END_TEST
+
 START_TEST(truncated_message)
 {
     qapic_testpeer *p = qapic_testpeer_new();
@@ -1179,6 +1272,9 @@ Suite *qc_suite_client(void)
     tcase_add_test(tc, bad_arguments);
     tcase_add_test(tc, garbage);
     tcase_add_test(tc, garbage_after_a_reply);
+    tcase_add_loop_test(tc, json_c_leniencies_refused, 0,
+                        (int)(sizeof not_json / sizeof *not_json));
+    tcase_add_test(tc, strict_json_still_read);
     tcase_add_test(tc, truncated_message);
     tcase_add_test(tc, huge_line);
     tcase_add_test(tc, cap_is_exact);

@@ -1,6 +1,7 @@
 /* Unit tests for src/base/output.c: atomic replacement, modes,
  * write-if-changed, a failed write that leaves the old file alone,
- * symbolic links, hard links and read-only files; and for
+ * symbolic links, hard links, read-only files and extended attributes
+ * (ACLs too); and for
  * src/base/utf8.c. */
 #include <check.h>
 #include <dirent.h>
@@ -9,12 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <errno.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "base/output.h"
 #include "base/utf8.h"
 #include "helpers.h"
+#include "skip.h"
 
 static char *slurp(const char *path)
 {
@@ -168,10 +173,19 @@ START_TEST(refusals)
     ck_assert_uint_eq(st.st_mode & 07777, 0444);
     ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 1);
 
-    /* A directory is no file to write. */
+    /* A directory is no file to write, nor a name ending in '/' (itself,
+     * or where a link leads). */
     qc_test_mkdir("dir");
     ck_assert(!qc_output_write(qc_test_diag, qc_test_path("dir"), "x", 1, 0));
     ck_assert_int_eq(entries(), 2);
+    qc_test_reset_diag();
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("new/"), "x", 1, 0));
+    ck_assert_str_eq(qc_diagnostic_message(qc_diag_get(qc_test_diag, 0)),
+                     qc_arena_printf(qc_test_arena, "cannot write '%s': Is a directory",
+                                     qc_test_path("new/")));
+    ck_assert_int_eq(symlink("gone/", qc_test_path("link")), 0);
+    ck_assert(!qc_output_write(qc_test_diag, qc_test_path("link"), "x", 1, 0));
+    ck_assert_int_eq(entries(), 3);
 }
 END_TEST
 
@@ -190,6 +204,116 @@ START_TEST(owner_kept)
     ck_assert_uint_eq(st.st_gid, 65534);
     ck_assert_uint_eq(st.st_mode & 07777, 0604);
     ck_assert_str_eq(slurp(path), "new\n");
+}
+END_TEST
+
+/* The value of attribute NAME of PATH as a string ("" when absent). */
+static const char *xattr_of(const char *path, const char *name)
+{
+    static char buf[8192];
+    ssize_t n = getxattr(path, name, buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    return buf;
+}
+
+/* A POSIX ACL as the kernel stores it (acl_ea.h): a version, then tag,
+ * permissions and id of each entry.  With ID, user ID gets PERM and the
+ * mask is PERM; without, only the owner, group and other entries. */
+static size_t make_acl(unsigned char *out, long id, unsigned perm)
+{
+    struct { uint16_t tag, perm; uint32_t id; } e[] = {
+        { 0x01, 6, UINT32_MAX },        /* user:: */
+        { 0x02, (uint16_t)perm, (uint32_t)id },
+        { 0x04, 4, UINT32_MAX },        /* group:: */
+        { 0x10, (uint16_t)perm, UINT32_MAX },   /* mask:: */
+        { 0x20, 4, UINT32_MAX },        /* other:: */
+    };
+    uint32_t version = 2;
+    size_t n = 0;
+    memcpy(out, &version, 4);
+    n += 4;
+    for (size_t i = 0; i < 5; i++) {
+        if (id < 0 && (i == 1 || i == 3))
+            continue;
+        memcpy(out + n, &e[i].tag, 2);
+        memcpy(out + n + 2, &e[i].perm, 2);
+        memcpy(out + n + 4, &e[i].id, 4);
+        n += 8;
+    }
+    return n;
+}
+
+START_TEST(xattrs_kept)
+{
+    const char *path = qc_test_path("x.txt");
+    qc_test_write_file("x.txt", "old\n");
+    if (setxattr(path, "user.qapic", "one", 3, 0) != 0) {
+        if (errno == ENOTSUP)
+            QC_SKIP("no user extended attributes on this file system");
+        ck_abort_msg("setxattr: %s", strerror(errno));
+    }
+    /* Empty and large values too. */
+    char big[3000];
+    memset(big, 'b', sizeof big);
+    ck_assert_int_eq(setxattr(path, "user.empty", "", 0, 0), 0);
+    ck_assert_int_eq(setxattr(path, "user.big", big, sizeof big, 0), 0);
+    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4, 0));
+    ck_assert_str_eq(slurp(path), "new\n");
+    ck_assert_str_eq(xattr_of(path, "user.qapic"), "one");
+    ck_assert_int_eq(getxattr(path, "user.empty", NULL, 0), 0);
+    ck_assert_int_eq(getxattr(path, "user.big", NULL, 0), (ssize_t)sizeof big);
+    ck_assert_int_eq(entries(), 1);
+
+    /* In a set (generated code) too. */
+    ck_assert_int_eq(setxattr(path, "user.qapic", "two", 3, 0), 0);
+    qc_output_set *set = qc_output_set_new();
+    ck_assert(qc_output_set_add(set, qc_test_diag, path, "newer\n", 6));
+    ck_assert(qc_output_set_commit(set, qc_test_diag, NULL));
+    ck_assert_str_eq(slurp(path), "newer\n");
+    ck_assert_str_eq(xattr_of(path, "user.qapic"), "two");
+    ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 0);
+}
+END_TEST
+
+START_TEST(acl_kept)
+{
+    const char *path = qc_test_path("acl.txt");
+    unsigned char acl[64];
+    size_t n = make_acl(acl, 65534, 6);
+    qc_test_write_file("acl.txt", "old\n");
+    ck_assert_int_eq(chmod(path, 0600), 0);
+    if (setxattr(path, "system.posix_acl_access", acl, n, 0) != 0) {
+        if (errno == ENOTSUP || errno == EOPNOTSUPP)
+            QC_SKIP("no POSIX ACLs on this file system");
+        ck_abort_msg("setting an ACL: %s", strerror(errno));
+    }
+    struct stat before, after;
+    ck_assert_int_eq(stat(path, &before), 0);
+    ck_assert(qc_output_write(qc_test_diag, path, "new\n", 4, 0));
+    ck_assert_int_eq(stat(path, &after), 0);
+    unsigned char got[64];
+    ck_assert_int_eq(getxattr(path, "system.posix_acl_access", got, sizeof got),
+                     (ssize_t)n);
+    ck_assert(!memcmp(got, acl, n));
+    /* The group bits are the ACL's mask (rw), as before. */
+    ck_assert_uint_eq(after.st_mode & 07777, before.st_mode & 07777);
+    ck_assert_uint_eq(after.st_mode & 070, 060);
+
+    /* A file without an ACL in a directory with a default ACL: its
+     * replacement does not take the default. */
+    const char *plain = qc_test_path("plain.txt");
+    qc_test_write_file("plain.txt", "old\n");
+    ck_assert_int_eq(setxattr(qc_test_path("."), "system.posix_acl_default",
+                              acl, n, 0), 0);
+    ck_assert(qc_output_write(qc_test_diag, plain, "new\n", 4, 0));
+    ck_assert_int_lt(getxattr(plain, "system.posix_acl_access", NULL, 0), 0);
+    ck_assert_int_eq(errno, ENODATA);
+    /* A new file does, as any file made there. */
+    const char *fresh = qc_test_path("fresh.txt");
+    ck_assert(qc_output_write(qc_test_diag, fresh, "new\n", 4, 0));
+    ck_assert_int_eq(getxattr(fresh, "system.posix_acl_access", NULL, 0),
+                     (ssize_t)n);
+    removexattr(qc_test_path("."), "system.posix_acl_default");
 }
 END_TEST
 
@@ -312,6 +436,8 @@ Suite *qc_suite_output(void)
     tcase_add_test(tc, through_symlinks);
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, owner_kept);
+    tcase_add_test(tc, xattrs_kept);
+    tcase_add_test(tc, acl_kept);
     tcase_add_test(tc, sets);
     tcase_add_test(tc, write_new);
     tcase_add_test(tc, utf8);
