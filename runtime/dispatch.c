@@ -613,7 +613,12 @@ static void on_message(qapic_client *c, struct json_object *v,
     }
     struct json_object *qmp = NULL;
     bool is_greeting = json_object_object_get_ex(v, "QMP", &qmp);
-    if (!c->greeting && !is_greeting) {
+    bool is_event = json_object_object_get_ex(v, "event", NULL);
+    /* QEMU sends events to a monitor that has not negotiated yet, and a
+     * connection's first event can overtake the greeting (the monitor's
+     * I/O thread writes the greeting, the main loop the event): an event
+     * before the greeting is a real event.  Anything else is not QMP. */
+    if (!c->greeting && !is_greeting && !is_event) {
         char *q = quote(v);
         qapic__disconnect(c, qapic__error_new(
             QAPIC_ERROR_PROTOCOL, "expected the QMP greeting as message "
@@ -621,7 +626,7 @@ static void on_message(qapic_client *c, struct json_object *v,
         free(q);
     } else if (is_greeting && !c->greeting) {
         c->greeting = json_object_get(v);
-    } else if (json_object_object_get_ex(v, "event", NULL)) {
+    } else if (is_event) {
         on_event(c, v, number);
     } else if (json_object_object_get_ex(v, "return", NULL)
                || json_object_object_get_ex(v, "error", NULL)) {

@@ -271,7 +271,12 @@ int qapic_client_check_call(qapic_client *c, const char *command,
  * the next connect (a later one fetches again).  NULL forgets the schema. */
 void qapic_client_set_schema(qapic_client *c, struct json_object *schema);
 
-/* ---- events ----------------------------------------------------------- */
+/* ---- events ----------------------------------------------------------- *
+ *
+ * Events may arrive before the greeting: QEMU sends them to a monitor that
+ * has not negotiated, and on a connection's first monitor session an event
+ * can overtake the greeting.  They are dispatched and queued like any
+ * other; anything else before the greeting is a protocol error. */
 
 typedef struct qapic_event_msg {
     const char *name;           /* "MIGRATION" */

@@ -240,15 +240,36 @@ END_TEST
 
 START_TEST(event_before_greeting)
 {
+    /* What a real QEMU does when an event overtakes the greeting: the
+     * event is kept, the connection goes on. */
     qapic_testpeer *p = qapic_testpeer_new();
     qapic_testpeer_event(p, "STOP", NULL);
+    qapic_testpeer_handshake(p);
+    int fd = qapic_testpeer_start(p);
+    qapic_client *c = qapic_client_new(NULL, NULL);
+    qapic_error *err = NULL;
+    ck_assert_msg(qapic_client_attach_fd(c, fd, true, &err) == 0, "%s",
+                  err ? err->message : "");
+    ck_assert(qapic_client_connected(c));
+    qapic_event_msg *ev = qapic_client_next_event(c, NULL, 0, &err);
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_str_eq(ev->name, "STOP");
+    qapic_event_msg_free(ev);
+    end(c, p);
+}
+END_TEST
+
+START_TEST(reply_before_greeting)
+{
+    qapic_testpeer *p = qapic_testpeer_new();
+    qapic_testpeer_send(p, "{\"return\": {}}");
     int fd = qapic_testpeer_start(p);
     qapic_client *c = qapic_client_new(NULL, NULL);
     qapic_error *err = NULL;
     ck_assert_int_eq(qapic_client_attach_fd(c, fd, true, &err), -1);
     ck_assert_int_eq(err->kind, QAPIC_ERROR_PROTOCOL);
     contains(err->message, "expected the QMP greeting as message 1");
-    contains(err->message, "STOP");
+    contains(err->message, "return");
     ck_assert(!qapic_client_connected(c));
     qapic_error_free(err);
     end(c, p);
@@ -1261,6 +1282,7 @@ Suite *qc_suite_client(void)
     tcase_add_test(tc, oob_not_offered_not_asked);
     tcase_add_test(tc, negotiation_refused);
     tcase_add_test(tc, event_before_greeting);
+    tcase_add_test(tc, reply_before_greeting);
     tcase_add_test(tc, greeting_timeout);
     tcase_add_test(tc, attach_rejects_non_sockets);
     tcase_add_test(tc, not_connected);
