@@ -2,7 +2,7 @@
  * Nothing allocated from an arena is freed on its own; qc_arena_free()
  * releases everything at once.
  *
- * A chunk is used from both ends: objects, aligned for any type, from its
+ * A chunk is used from both ends: objects, aligned on 8 bytes, from its
  * start up, and text, which needs no alignment, from its end down.  The
  * common case of both is inline: the front end allocates for every token. */
 #ifndef QC_ARENA_H
@@ -24,11 +24,17 @@ void qc_arena_free(qc_arena *a);
 void *qc_arena_alloc_chunk(qc_arena *a, size_t size);
 char *qc_arena_alloc_text_chunk(qc_arena *a, size_t size);
 
-/* Aligned for any type, not zero-filled: for memory about to be
+/* The alignment of objects: that of pointers and 64-bit integers, not
+ * max_align_t's 16 (long double, which no arena object holds): the
+ * small objects of the front end, one per value and member, are 8 bytes
+ * more than a multiple of 16. */
+#define QC_ARENA_ALIGN 8
+
+/* Aligned on QC_ARENA_ALIGN, not zero-filled: for memory about to be
  * overwritten.  Aborts on out-of-memory. */
 static inline void *qc_arena_alloc_uninit(qc_arena *a, size_t size)
 {
-    const size_t align = _Alignof(max_align_t);
+    const size_t align = QC_ARENA_ALIGN;
     size = (size + align - 1) & ~(align - 1);
     if (size <= (size_t)(a->end - a->cur)) {
         void *p = a->cur;
