@@ -87,7 +87,7 @@ static const char *type_ref(qc_builder *b, const qc_value *v, const qc_defn *dfn
 
 static qc_feature **make_features(qc_builder *b, const qc_value *v,
                                   const qc_defn *dfn, const qc_expr *x,
-                                  size_t *n)
+                                  uint32_t *n)
 {
     *n = 0;
     if (!qc_is_array(v) || v->u.arr.n == 0)
@@ -114,7 +114,7 @@ static qc_feature **make_features(qc_builder *b, const qc_value *v,
             qc_ptrvec_push(b->a, &b->feature_order, ff);
         }
     }
-    *n = v->u.arr.n;
+    *n = (uint32_t)v->u.arr.n;
     return fs;
 }
 
@@ -132,7 +132,7 @@ qc_smember *qc_sb_new_member(qc_builder *b, qc_role role, const char *name,
 /* MEMBERS dict -> members */
 static qc_smember **make_members(qc_builder *b, const qc_value *data,
                                  const qc_defn *dfn, const qc_expr *x,
-                                 size_t *n, bool *ok)
+                                 uint32_t *n, bool *ok)
 {
     *n = 0;
     if (!qc_is_object(data) || data->u.obj.n == 0)
@@ -159,7 +159,7 @@ static qc_smember **make_members(qc_builder *b, const qc_value *data,
                                         x, &m->nfeatures);
         ms[i] = m;
     }
-    *n = data->u.obj.n;
+    *n = (uint32_t)data->u.obj.n;
     return ms;
 }
 
@@ -185,7 +185,7 @@ static const char *make_implicit_object(qc_builder *b, const char *owner,
                                         const qc_defn *dfn, const qc_expr *x,
                                         bool *ok)
 {
-    size_t n;
+    uint32_t n;
     qc_smember **ms = make_members(b, data, dfn, x, &n, ok);
     if (!n)
         return NULL;
@@ -345,7 +345,7 @@ bool qc_sb_define(qc_builder *b, const qc_defn *dfn)
      * implicit types the definition needs, then the entity. */
     qc_cond *cond = qc_cond_from(b->a, qc_obj_get(x->value, "if"));
     bool ok = true;
-    size_t nf;
+    uint32_t nf;
     qc_feature **fs = make_features(b, qc_obj_get(x->value, "features"), dfn,
                                     x, &nf);
     qc_entity *ent;

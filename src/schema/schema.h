@@ -83,17 +83,17 @@ typedef struct qc_smember {
     const char *name;       /* without the '*' of optional members */
     qc_cond *cond;
     qc_feature **features;  /* members and enum values; branches have none */
-    size_t nfeatures;
     /* Members and branches: */
     const char *type_name;  /* as resolved by name ("intList" for ['int']) */
     qc_entity *type;        /* resolved type */
-    bool optional;
     /* Name of the type defining it (QEMU's defined_in), e.g.
      * "q_obj_foo-arg".  An implicit q_empty branch of a union is defined
      * in the type that defines the discriminator. */
     const char *defined_in;
     qc_loc loc;             /* the definition it comes from */
     const char *c_name_;    /* private: cached c_name(name) */
+    uint32_t nfeatures;
+    bool optional;          /* members */
 } qc_smember;
 
 /* Union branches ("variants") or alternate alternatives. */
@@ -106,11 +106,14 @@ typedef struct qc_variants {
     size_t n;
 } qc_variants;
 
-/* The fields are ordered so that none is padded (an entity per
- * definition, and more: a schema may have a million). */
+/* An entity per definition, and more: a schema may have a million, so
+ * the fields are ordered so that none is padded, and those of one kind
+ * share their storage with those of the others (the union below): read
+ * a kind's fields only on an entity of that kind. */
 struct qc_entity {
     qc_entity_kind kind;
-    int state_;             /* private to the builder (builder.h) */
+    unsigned char state_;   /* private to the builder (builder.h) */
+    bool has_info;          /* loc is meaningful (QEMU's info is not None) */
     const char *name;       /* NULL for includes */
     /* "built-in", "enum", "struct", "union", "alternate", "array",
      * "command", "event", "include" (QEMU's meta). */
@@ -121,52 +124,55 @@ struct qc_entity {
     qc_doc *doc;            /* definition doc, or NULL */
     qc_cond *cond;          /* NULL: unconditional.  Arrays: the element's */
     qc_feature **features;
-    size_t nfeatures;
+    uint32_t nfeatures;
+    uint32_t index;         /* position in qc_schema.entities */
     qc_smodule *module;
-    size_t index;           /* position in qc_schema.entities */
 
     /* QC_ENT_BUILTIN and every type: QEMU's json_type(): "string",
      * "number", "int", "boolean", "null", "value" (builtins any and
      * alternates), "object", "array". */
     const char *json_type;
 
-    /* QC_ENT_ENUM */
-    qc_smember **values;
-    size_t nvalues;
-    const char *prefix;     /* NULL if not given */
-
-    /* QC_ENT_OBJECT */
-    qc_entity *base;        /* NULL if none (unions always have one) */
-    qc_smember **local_members;   /* own members, source order */
-    size_t nlocal_members;
-    qc_smember **members;   /* flat: base members first, then own */
-    size_t nmembers;
-    qc_variants *variants;  /* unions only (and alternates, below) */
-
-    /* QC_ENT_ALTERNATE: variants (tag 'type', QType) */
-
-    /* QC_ENT_ARRAY */
-    qc_entity *element_type;
-    const char *element_name;
-
-    /* QC_ENT_COMMAND / QC_ENT_EVENT */
-    qc_entity *arg_type;    /* object, or NULL for no arguments */
-    qc_entity *ret_type;    /* commands: NULL for no 'returns' */
-    bool boxed;
-    bool gen, success_response, allow_oob, allow_preconfig, coroutine;
-
-    bool has_info;          /* loc is meaningful (QEMU's info is not None) */
-
-    /* QC_ENT_INCLUDE */
-    qc_smodule *included;
-
     /* The definition whose location this is (QEMU's info.defn_meta and
      * defn_name): gives the "In META 'NAME':" context of diagnostics.
      * NULL for builtins. */
     const char *defn_meta, *defn_name;
 
-    /* Private to the builder (builder.h). */
-    const char *base_name_, *arg_name_, *ret_name_;
+    union {
+        struct {            /* QC_ENT_ENUM */
+            qc_smember **values;
+            size_t nvalues;
+            const char *prefix;     /* NULL if not given */
+        };
+        struct {            /* QC_ENT_OBJECT and QC_ENT_ALTERNATE */
+            qc_entity *base;        /* objects: NULL if none (unions
+                                       always have one); alternates: NULL */
+            qc_smember **local_members;   /* own members, source order */
+            qc_smember **members;   /* flat: base members first, then own */
+            uint32_t nlocal_members;
+            uint32_t nmembers;
+            /* Unions and alternates (tag 'type', QType); NULL for
+             * structs. */
+            qc_variants *variants;
+            const char *base_name_; /* private to the builder */
+        };
+        struct {            /* QC_ENT_ARRAY */
+            qc_entity *element_type;
+            const char *element_name;
+        };
+        struct {            /* QC_ENT_COMMAND and QC_ENT_EVENT */
+            qc_entity *arg_type;    /* object, or NULL for no arguments */
+            qc_entity *ret_type;    /* commands: NULL for no 'returns' */
+            /* Private to the builder (builder.h). */
+            const char *arg_name_, *ret_name_;
+            bool boxed;
+            bool gen, success_response, allow_oob, allow_preconfig,
+                coroutine;
+        };
+        struct {            /* QC_ENT_INCLUDE */
+            qc_smodule *included;
+        };
+    };
 };
 
 /* True for builtins, enums, objects, alternates and arrays. */
