@@ -1,6 +1,7 @@
 /* The chunked bump allocator; see arena.h. */
 #include "base/arena.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,7 @@ qc_arena *qc_arena_new(void)
     }
     c->next = NULL;
     a->head = c;
+    a->grown = NULL;
     a->cur = (char *)c->data;
     a->end = a->cur + SMALL_CHUNK;
     return a;
@@ -125,6 +127,10 @@ void qc_arena_free(qc_arena *a)
     for (struct qc_arena_chunk *c = a->head, *next; c; c = next) {
         next = c->next;
         free_chunk(c);
+    }
+    for (struct qc_arena_chunk *c = a->grown, *next; c; c = next) {
+        next = c->next;
+        free(c);
     }
     free(a);
 }
@@ -216,14 +222,45 @@ char *qc_arena_printf(qc_arena *a, const char *fmt, ...)
     return p;
 }
 
+/* Doubling in the arena leaves the old arrays behind: as much again as
+ * the array, for the arrays of a schema's definitions.  A big array has
+ * a block of its own instead, which realloc grows in place. */
+void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
+{
+    if (new < QC_ARENA_GROW_BLOCK) {
+        void *q = qc_arena_alloc_uninit(a, new);
+        if (old)
+            memcpy(q, p, old);
+        return q;
+    }
+    struct qc_arena_chunk *c = NULL;
+    if (old >= QC_ARENA_GROW_BLOCK) {
+        c = (struct qc_arena_chunk *)((char *)p
+                                      - offsetof(struct qc_arena_chunk, data));
+        struct qc_arena_chunk **link = &a->grown;
+        while (*link != c)
+            link = &(*link)->next;
+        *link = c->next;
+    }
+    struct qc_arena_chunk *n = realloc(c, sizeof *n + new);
+    if (!n) {
+        fputs("qapic: out of memory\n", stderr);
+        abort();
+    }
+    if (!c && old)
+        memcpy(n->data, p, old);
+    n->kind = CHUNK_BLOCK;
+    n->next = a->grown;
+    a->grown = n;
+    return n->data;
+}
+
 void qc_ptrvec_push(qc_arena *a, qc_ptrvec *v, void *item)
 {
     if (v->n == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 8;
-        void **items = qc_arena_alloc_uninit(a, cap * sizeof *items);
-        if (v->n)
-            memcpy(items, v->items, v->n * sizeof *items);
-        v->items = items;
+        v->items = qc_arena_grow(a, v->items, v->cap * sizeof *v->items,
+                                 cap * sizeof *v->items);
         v->cap = cap;
     }
     v->items[v->n++] = item;

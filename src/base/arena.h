@@ -15,6 +15,7 @@
 typedef struct qc_arena {
     char *cur, *end;            /* the current chunk's free space */
     struct qc_arena_chunk *head;
+    struct qc_arena_chunk *grown;   /* the blocks of qc_arena_grow */
 } qc_arena;
 
 qc_arena *qc_arena_new(void);
@@ -80,7 +81,20 @@ char *qc_arena_printf(qc_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap);
 
-/* Growable array of pointers whose storage comes from an arena. */
+/* Arrays of at least this many bytes grow in blocks of their own. */
+#define QC_ARENA_GROW_BLOCK ((size_t)32 * 1024)
+
+/* P, an array of OLD bytes that qc_arena_grow gave (or any arena memory
+ * when OLD < QC_ARENA_GROW_BLOCK), made NEW bytes long (NEW > OLD), the
+ * first OLD kept: for arrays that grow by doubling.  A small one is
+ * copied and the old copy left in the arena; a big one lives in a block
+ * of its own, resized in place (mremap: neither copied nor left behind),
+ * which P no longer names.  So pass OLD exactly, and keep no pointer
+ * into a big array across its growth. */
+void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new);
+
+/* Growable array of pointers whose storage comes from an arena (by
+ * qc_arena_grow: keep no pointer to its items across a push). */
 typedef struct qc_ptrvec {
     void **items;
     size_t n, cap;

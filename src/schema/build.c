@@ -37,10 +37,9 @@ static void module_add(qc_builder *b, qc_smodule *m, qc_entity *e)
 {
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
-        qc_entity **n = qc_arena_alloc(b->a, cap * sizeof(*n));
-        if (m->n)
-            memcpy(n, m->entities, m->n * sizeof(*n));
-        m->entities = n;
+        m->entities = qc_arena_grow(b->a, m->entities,
+                                    m->cap * sizeof(*m->entities),
+                                    cap * sizeof(*m->entities));
         m->cap = cap;
     }
     m->entities[m->n++] = e;

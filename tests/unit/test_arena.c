@@ -5,6 +5,12 @@
 
 #include "base/arena.h"
 
+/* What arena objects hold. */
+_Static_assert(QC_ARENA_ALIGN % _Alignof(void *) == 0
+               && QC_ARENA_ALIGN % _Alignof(uint64_t) == 0
+               && QC_ARENA_ALIGN % _Alignof(double) == 0,
+               "arena objects are aligned for pointers and 64-bit numbers");
+
 START_TEST(alloc_is_zeroed_and_aligned)
 {
     qc_arena *a = qc_arena_new();
@@ -13,7 +19,7 @@ START_TEST(alloc_is_zeroed_and_aligned)
         size_t size = (i * 37) % 1500 + 1;
         unsigned char *p = qc_arena_alloc(a, size);
         ck_assert_ptr_nonnull(p);
-        ck_assert_uint_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+        ck_assert_uint_eq((uintptr_t)p % QC_ARENA_ALIGN, 0);
         size_t j = 0;
         while (j < size && p[j] == 0)   /* one assertion per block: */
             j++;                        /* Check's cost a call each */
@@ -86,6 +92,59 @@ START_TEST(ptrvec_grows)
 }
 END_TEST
 
+/* Past QC_ARENA_GROW_BLOCK the items move into a block of their own,
+ * grown in place: all of them stay, in order, and the arena's other
+ * memory is untouched (ASan and valgrind see the blocks). */
+START_TEST(ptrvec_grows_big)
+{
+    qc_arena *a = qc_arena_new();
+    qc_ptrvec v = { 0 }, w = { 0 };
+    size_t n = 8 * QC_ARENA_GROW_BLOCK / sizeof(void *) + 3;
+    char *mark = qc_arena_alloc(a, 16);
+    memset(mark, 'm', 16);
+    for (size_t i = 0; i < n; i++) {
+        qc_ptrvec_push(a, &v, (void *)(uintptr_t)(i + 1));
+        if (i % 3 == 0)
+            qc_ptrvec_push(a, &w, (void *)(uintptr_t)i);
+    }
+    ck_assert_uint_eq(v.n, n);
+    ck_assert_uint_ge(v.cap * sizeof(void *), QC_ARENA_GROW_BLOCK);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += v.items[i] != (void *)(uintptr_t)(i + 1);
+    for (size_t i = 0; i < w.n; i++)
+        bad += w.items[i] != (void *)(uintptr_t)(3 * i);
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_eq(w.n, (n + 2) / 3);
+    for (int i = 0; i < 16; i++)
+        ck_assert_int_eq(mark[i], 'm');
+    qc_arena_free(a);
+}
+END_TEST
+
+/* qc_arena_grow keeps the first OLD bytes, small or big, and a big
+ * array of a dropped arena is freed with it. */
+START_TEST(grow_keeps_contents)
+{
+    qc_arena *a = qc_arena_new();
+    size_t size = 24;
+    unsigned char *p = qc_arena_grow(a, NULL, 0, size);
+    for (size_t i = 0; i < size; i++)
+        p[i] = (unsigned char)i;
+    while (size < 4 * QC_ARENA_GROW_BLOCK) {
+        p = qc_arena_grow(a, p, size, 2 * size);
+        for (size_t i = size; i < 2 * size; i++)
+            p[i] = (unsigned char)i;
+        size *= 2;
+    }
+    size_t bad = 0;
+    for (size_t i = 0; i < size; i++)
+        bad += p[i] != (unsigned char)i;
+    ck_assert_uint_eq(bad, 0);
+    qc_arena_free(a);
+}
+END_TEST
+
 Suite *qc_suite_arena(void)
 {
     Suite *s = suite_create("arena");
@@ -96,6 +155,8 @@ Suite *qc_suite_arena(void)
     tcase_add_test(tc, strdup_copies);
     tcase_add_test(tc, printf_formats);
     tcase_add_test(tc, ptrvec_grows);
+    tcase_add_test(tc, ptrvec_grows_big);
+    tcase_add_test(tc, grow_keeps_contents);
     suite_add_tcase(s, tc);
     return s;
 }
