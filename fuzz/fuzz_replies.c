@@ -81,7 +81,7 @@ static bool same_tree(const qc_value *a, const qc_value *b, bool skimmed)
             const qc_member *mb = &b->u.obj.members[i];
             if (ma->key_len != mb->key_len
                 || memcmp(ma->key, mb->key, ma->key_len)
-                || ma->key_loc.off != mb->key_loc.off)
+                || ma->key_off != mb->key_off)
                 return false;
             if (skimmed && !strcmp(ma->key, "return")) {
                 if (!mb->value || mb->value->kind != QC_VNULL)

@@ -31,11 +31,11 @@ size_t qc_replies_dup_keys(qc_rcheck *c, size_t entry, const qc_value *v,
                     continue;
                 found++;
                 if (c->d) {
-                    qc_diagnostic *dg = QC_RREPORT(c, m[i].key_loc,
+                    qc_diagnostic *dg = QC_RREPORT(c, qc_member_loc(v, &m[i]),
                         "replies-duplicate-key",
                         "%s: key '%s' appears twice in this object",
                         qc_rcheck_label(c, entry), m[i].key);
-                    qc_diag_note(dg, m[j].key_loc, NULL, NULL,
+                    qc_diag_note(dg, qc_member_loc(v, &m[j]), NULL, NULL,
                                  "its first appearance");
                 }
                 break;
@@ -88,13 +88,13 @@ static void check_command(qc_rcheck *c, size_t i)
             if (!strcmp(m->key, keys[j]))
                 rank = j;
         if (rank < 0) {
-            QC_RREPORT(c, m->key_loc, "replies-command-key",
+            QC_RREPORT(c, qc_member_loc(v, m), "replies-command-key",
                    "%s: unexpected key '%s' in a command (allowed: 'execute', 'arguments', 'id')",
                    qc_rcheck_label(c, i), m->key);
             continue;
         }
         if (rank < last_rank)
-            QC_RREPORT(c, m->key_loc, "replies-key-order",
+            QC_RREPORT(c, qc_member_loc(v, m), "replies-key-order",
                    "%s: key '%s' out of order: libvirt sends 'execute', 'arguments', 'id' in this order and its tests compare commands verbatim",
                    qc_rcheck_label(c, i), m->key);
         last_rank = rank;
@@ -120,14 +120,14 @@ static void check_reply(qc_rcheck *c, size_t i)
     for (size_t k = 0; k < v->u.obj.n; k++) {
         const qc_member *m = &v->u.obj.members[k];
         if (!key_in(m->key, keys))
-            QC_RREPORT(c, m->key_loc, "replies-reply-key",
+            QC_RREPORT(c, qc_member_loc(v, m), "replies-reply-key",
                    "%s: unexpected key '%s' in a reply (allowed: 'return' or 'error', and 'id')",
                    qc_rcheck_label(c, i), m->key);
     }
     const qc_member *ret = qc_obj_member(v, "return");
     const qc_member *err = qc_obj_member(v, "error");
     if (ret && err)
-        QC_RREPORT(c, err->key_loc, "replies-reply-key",
+        QC_RREPORT(c, qc_member_loc(v, err), "replies-reply-key",
                "%s: a reply holds either 'return' or 'error', not both",
                qc_rcheck_label(c, i));
     if (err) {
@@ -141,7 +141,7 @@ static void check_reply(qc_rcheck *c, size_t i)
             for (size_t k = 0; k < ev->u.obj.n; k++) {
                 const qc_member *m = &ev->u.obj.members[k];
                 if (!key_in(m->key, ekeys))
-                    QC_RREPORT(c, m->key_loc, "replies-reply-key",
+                    QC_RREPORT(c, qc_member_loc(ev, m), "replies-reply-key",
                            "%s: unexpected key '%s' in 'error' (allowed: 'class', 'desc')",
                            qc_rcheck_label(c, i), m->key);
                 else if (!qc_is_string(m->value))

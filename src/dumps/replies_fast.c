@@ -573,10 +573,12 @@ static const char *fp_object(struct fp *f, const char *p, unsigned level,
         p = line_at(p, indent);
         if (!p || *p != '"')
             goto fail;
-        const char *key = p + 1, *q = fp_string(f, p, &m.key, &m.key_len, &k);
+        size_t key_len;
+        const char *key = p + 1, *q = fp_string(f, p, &m.key, &key_len, &k);
         if (!q)
             goto fail;
-        m.key_loc = qc_loc_make(f->src, (uint32_t)(p - f->base));
+        m.key_len = (uint32_t)key_len;
+        m.key_off = (uint32_t)(p - f->base);
         /* Duplicates are left to the slow path, which reports them with
          * both places.  Keys are compared as written, in the padded text:
          * canonical escapes are unique, so that is comparing them. */
@@ -611,7 +613,7 @@ static const char *fp_object(struct fp *f, const char *p, unsigned level,
     memcpy(mems, f->mems + base, n * sizeof *mems);
     mems[n].key = NULL;                 /* the end, as zeros */
     mems[n].key_len = 0;
-    mems[n].key_loc = qc_loc_make(NULL, 0);
+    mems[n].key_off = 0;
     mems[n].value = NULL;
     v->u.obj.members = mems;
     v->u.obj.n = n;

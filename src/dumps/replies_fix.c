@@ -23,11 +23,11 @@ static void set_id(qc_arena *a, qc_value *v, const char *id, bool first)
     qc_member *nm = qc_arena_alloc(a, (v->u.obj.n + 2) * sizeof *nm);
     size_t k = 0;
     if (first)
-        nm[k++] = (qc_member){ "id", 2, v->loc, s };
+        nm[k++] = (qc_member){ "id", 2, v->loc.off, s };
     memcpy(nm + k, v->u.obj.members, v->u.obj.n * sizeof *nm);
     k += v->u.obj.n;
     if (!first)
-        nm[k++] = (qc_member){ "id", 2, v->loc, s };
+        nm[k++] = (qc_member){ "id", 2, v->loc.off, s };
     v->u.obj.members = nm;
     v->u.obj.n = k;
 }

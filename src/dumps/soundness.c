@@ -395,7 +395,7 @@ report_keys(struct sc *s, const char *name, const struct what *w,
         while (spec[k].key != K_COUNT && spec[k].key != id)
             k++;
         if (spec[k].key == K_COUNT) {
-            rep(s, m->key_loc, "schema-unknown-key", name,
+            rep(s, qc_member_loc(obj, m), "schema-unknown-key", name,
                 "unknown key '%s' in %s: libvirt's code does not know it",
                 m->key, wstr(s, w));
             continue;

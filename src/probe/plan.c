@@ -227,13 +227,13 @@ qc_value *qc_probe_command(qc_arena *a, const char *execute,
     v->kind = QC_VOBJECT;
     v->u.obj.members = qc_arena_alloc(a, 3 * sizeof(qc_member));
     qc_member *m = v->u.obj.members;
-    m[v->u.obj.n++] = (qc_member){ "execute", 7, { 0 },
+    m[v->u.obj.n++] = (qc_member){ "execute", 7, 0,
                                    string_value(a, execute) };
     if (args)
-        m[v->u.obj.n++] = (qc_member){ "arguments", 9, { 0 },
+        m[v->u.obj.n++] = (qc_member){ "arguments", 9, 0,
                                        (qc_value *)args };
     if (id)
-        m[v->u.obj.n++] = (qc_member){ "id", 2, { 0 }, string_value(a, id) };
+        m[v->u.obj.n++] = (qc_member){ "id", 2, 0, string_value(a, id) };
     return v;
 }
 
@@ -270,7 +270,7 @@ qc_step_verdict qc_probe_step_decide(qc_arena *a, const qc_probe_step *s,
         o->kind = QC_VOBJECT;
         o->u.obj.n = 1;
         o->u.obj.members = qc_arena_alloc(a, sizeof(qc_member));
-        o->u.obj.members[0] = (qc_member){ "typename", 8, { 0 },
+        o->u.obj.members[0] = (qc_member){ "typename", 8, 0,
                                            string_value(a, type) };
         *args = o;
     }

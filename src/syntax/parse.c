@@ -289,7 +289,7 @@ size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
     qc_member *m = &ps->mems[ps->nmems];
     m->key = key->s;
     m->key_len = key->len;
-    m->key_loc = qc_loc_make(ps->src, key->off);
+    m->key_off = key->off;
     m->value = v;
     return ps->nmems++;
 }

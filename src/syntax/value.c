@@ -25,15 +25,13 @@ void qc_value_set_integer(qc_value *v, const char *t, size_t len)
     bool neg = t[0] == '-';
     size_t digits = len - neg;
     v->kind = QC_VNUMBER;
-    v->u.num.i = 0;
-    v->u.num.u = 0;
+    v->u.num.u = 0;         /* and so u.num.i */
     if (digits <= 18) {         /* cannot overflow: no strtoll needed */
         uint64_t u = 0;
         for (size_t i = neg; i < len; i++)
             u = u * 10 + (uint64_t)(t[i] - '0');
         v->kind = QC_VINT;
         v->u.num.i = neg ? -(int64_t)u : (int64_t)u;
-        v->u.num.u = neg ? 0 : u;
         return;
     }
     errno = 0;
@@ -47,7 +45,6 @@ void qc_value_set_integer(qc_value *v, const char *t, size_t len)
         unsigned long long x = strtoull(t, NULL, 10);
         if (errno == 0) {
             v->kind = x <= INT64_MAX ? QC_VINT : QC_VUINT;
-            v->u.num.i = (int64_t)x;
             v->u.num.u = x;
         }
     }

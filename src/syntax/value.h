@@ -17,7 +17,8 @@ typedef enum {
     QC_VBOOL,
     QC_VSTRING,
     QC_VINT,      /* integer that fits int64_t: u.num.i */
-    QC_VUINT,     /* integer above INT64_MAX that fits uint64_t: u.num.u */
+    QC_VUINT,     /* integer above INT64_MAX that fits uint64_t: u.num.u
+                     (which shares its storage with u.num.i) */
     QC_VNUMBER,   /* any other number: only u.num.text is meaningful */
     QC_VARRAY,
     QC_VOBJECT,
@@ -25,10 +26,12 @@ typedef enum {
 
 typedef struct qc_value qc_value;
 
+/* 24 bytes: a schema has an object of a member or two per definition.
+ * Its location is in the source of its object (qc_member_loc). */
 typedef struct qc_member {
     const char *key;      /* NUL-terminated (JSON keys with \u0000 are cut) */
-    size_t key_len;
-    qc_loc key_loc;       /* the opening quote of the key */
+    uint32_t key_len;     /* inputs are below 4 GiB (QC_SOURCE_MAX_CEILING) */
+    uint32_t key_off;     /* offset of the opening quote of the key */
     qc_value *value;
 } qc_member;
 
@@ -43,8 +46,10 @@ struct qc_value {
         } str;
         struct {
             const char *text;   /* the number exactly as written */
-            int64_t i;
-            uint64_t u;
+            union {             /* the kind says which */
+                int64_t i;
+                uint64_t u;
+            };
         } num;
         struct {
             qc_value **items;
@@ -56,6 +61,12 @@ struct qc_value {
         } obj;
     } u;
 };
+
+/* The location of the key of member M of object OBJ. */
+static inline qc_loc qc_member_loc(const qc_value *obj, const qc_member *m)
+{
+    return qc_loc_make(obj->loc.src, m->key_off);
+}
 
 /* First member named KEY, or NULL (also when V is not an object).  A
  * key with an embedded NUL matches up to the NUL, as strcmp would have
@@ -122,7 +133,8 @@ qc_value *qc_value_new_string(qc_arena *a, const char *s);
 
 /* Classifies the integer TEXT[0..LEN) (JSON syntax: an optional '-' and
  * digits; NUL-terminated) for V: QC_VINT with u.num.i when it fits int64_t
- * (u.num.u too when it is not negative), QC_VUINT with u.num.u when it
+ * (u.num.u, the same bits, is then its value too when it is not
+ * negative), QC_VUINT with u.num.u when it
  * fits uint64_t only, QC_VNUMBER otherwise.  The grammar and the fast
  * reader of dumps both call it, so they agree on every number. */
 void qc_value_set_integer(qc_value *v, const char *text, size_t len);

@@ -50,7 +50,7 @@ START_TEST(schema_values_and_locations)
     ck_assert_uint_eq(qc_source_column(t.src, v->loc.off), 1);
     ck_assert_uint_eq(v->u.obj.n, 2);
     ck_assert_str_eq(v->u.obj.members[0].key, "enum");
-    ck_assert_uint_eq(qc_source_column(t.src, v->u.obj.members[0].key_loc.off), 3);
+    ck_assert_uint_eq(qc_source_column(t.src, v->u.obj.members[0].key_off), 3);
     const qc_value *data = qc_obj_get(v, "data");
     ck_assert_int_eq(data->kind, QC_VARRAY);
     ck_assert_uint_eq(data->u.arr.n, 3);
