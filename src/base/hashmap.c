@@ -16,10 +16,19 @@ typedef struct {
     uint32_t gen;
 } slot;
 
+/* A small map has a power of two of slots, filled to half at most, and
+ * finds a key's first slot by a mask.  A big one (BIG entries and more
+ * when it is made) has as many slots as 3/4 full needs, and finds the
+ * first slot by scaling the hash to the table (a multiplication): a
+ * schema of a million names needs a table of 32 MB, not one of 100 MB
+ * that the next power of two at half full can take. */
+#define BIG 4096
+
 struct qc_hashmap {
     qc_arena *arena;
     slot *slots;
-    size_t cap;      /* power of two */
+    size_t cap;
+    size_t mask;     /* cap - 1 for a small map (cap a power of two), 0 */
     size_t n;
     uint32_t gen;
 };
@@ -31,13 +40,31 @@ qc_hashmap *qc_hashmap_new(qc_arena *a)
     return qc_hashmap_new_sized(a, 32);
 }
 
+/* Whether N entries fit M's table. */
+static inline bool fits(const qc_hashmap *m, size_t n)
+{
+    return m->mask ? 2 * n <= m->cap : 4 * n <= 3 * m->cap;
+}
+
+/* A table for about N entries. */
+static void size_for(qc_hashmap *m, size_t n)
+{
+    if (n < BIG) {
+        m->cap = 8;
+        while (m->cap < 2 * n + 2)
+            m->cap *= 2;
+        m->mask = m->cap - 1;
+    } else {
+        m->cap = (4 * n + 2) / 3 + 1;
+        m->mask = 0;
+    }
+}
+
 qc_hashmap *qc_hashmap_new_sized(qc_arena *a, size_t n)
 {
     qc_hashmap *m = qc_arena_alloc(a, sizeof(*m));
     m->arena = a;
-    m->cap = 8;
-    while (m->cap < 2 * n + 2)
-        m->cap *= 2;
+    size_for(m, n);
     m->slots = qc_arena_alloc(a, m->cap * sizeof(slot));
     return m;
 }
@@ -47,18 +74,31 @@ static inline bool in_use(const qc_hashmap *m, const slot *s)
     return s->key && s->gen == m->gen;
 }
 
+static inline bool holds(const qc_hashmap *m, const slot *s, const char *key,
+                         uint32_t h)
+{
+    return !in_use(m, s)
+        || (s->hash == h && (s->key == key || strcmp(s->key, key) == 0));
+}
+
 /* The slot holding KEY, or the empty one where it would go.  Inlined:
  * it is the whole cost of a lookup.  Keys are often the very string
  * stored (names interned by the readers): pointers compare first. */
 static inline __attribute__((always_inline)) slot *
 find(const qc_hashmap *m, const char *key, uint32_t h)
 {
-    size_t mask = m->cap - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-        slot *s = &m->slots[i];
-        if (!in_use(m, s)
-            || (s->hash == h && (s->key == key || strcmp(s->key, key) == 0)))
-            return s;
+    size_t mask = m->mask;
+    if (mask) {
+        for (size_t i = h & mask;; i = (i + 1) & mask)
+            if (holds(m, &m->slots[i], key, h))
+                return &m->slots[i];
+    }
+    size_t cap = m->cap;
+    for (size_t i = (size_t)(((uint64_t)h * cap) >> 32);;) {
+        if (holds(m, &m->slots[i], key, h))
+            return &m->slots[i];
+        if (++i == cap)
+            i = 0;
     }
 }
 
@@ -67,6 +107,8 @@ static void grow(qc_hashmap *m)
     slot *old = m->slots;
     size_t oldcap = m->cap;
     m->cap *= 2;
+    if (m->mask)
+        m->mask = m->cap - 1;
     /* The old table stays in the arena: growth is rare and bounded. */
     m->slots = qc_arena_alloc(m->arena, m->cap * sizeof(slot));
     for (size_t i = 0; i < oldcap; i++)
@@ -99,7 +141,7 @@ void *qc_hashmap_put_new(qc_hashmap *m, const char *key, void *value)
 static void *insert(qc_hashmap *m, slot *s, const char *key, uint32_t h,
                     void *value)
 {
-    if ((m->n + 1) * 2 > m->cap) {
+    if (!fits(m, m->n + 1)) {
         grow(m);
         s = find(m, key, h);
     }
@@ -133,9 +175,8 @@ void qc_hashmap_put(qc_hashmap *m, const char *key, void *value)
 void qc_hashmap_reset(qc_hashmap *m, size_t n)
 {
     m->n = 0;
-    if (m->cap < 2 * n + 2) {
-        while (m->cap < 2 * n + 2)
-            m->cap *= 2;
+    if (!fits(m, n + 1)) {
+        size_for(m, n);
         m->slots = qc_arena_alloc(m->arena, m->cap * sizeof(slot));
         return;
     }
