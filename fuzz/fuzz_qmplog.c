@@ -83,9 +83,9 @@ static void on_problem(void *ctx, const char *path, const qc_value *at,
     struct seen *s = ctx;
     if (!path || !code || !*code || !message)
         broken("a problem without path, code or message");
-    if (at && at->loc.src && at->loc.src != s->src)
+    if (at && qc_loc_src(at->loc) && qc_loc_src(at->loc) != s->src)
         broken("a problem located outside the log");
-    if (at && at->loc.src && at->loc.off > at->loc.src->len)
+    if (at && qc_loc_src(at->loc) && at->loc.off > qc_loc_src(at->loc)->len)
         broken("a problem located past the end of the log");
     qc_buf_puts(&s->codes, code);
     qc_buf_putc(&s->codes, '\n');
@@ -128,7 +128,7 @@ static void check_place(const qc_source *in, const qc_source *log,
                         const qc_value *msg, int64_t *last)
 {
     uint32_t off = msg->loc.off;
-    if (msg->loc.src != log || off >= log->len || log->text[off] != '{')
+    if (qc_loc_src(msg->loc) != log || off >= log->len || log->text[off] != '{')
         broken("a message not located at its '{'");
     if ((int64_t)off < *last)
         broken("messages out of order");
@@ -196,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = 0;
     qc_value **vals = qc_qmp_parse(a, src, d, &n);
     for (size_t k = 0; vals && k < n; k++)
-        validate_both_ways(a, views[0], vals[k], o, vals[k]->loc.src);
+        validate_both_ways(a, views[0], vals[k], o, qc_loc_src(vals[k]->loc));
     qc_diag_free(d);
     qc_arena_free(a);
     return 0;

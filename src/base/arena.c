@@ -115,15 +115,33 @@ qc_arena *qc_arena_new(void)
     c->next = NULL;
     a->head = c;
     a->grown = NULL;
+    a->hooks = NULL;
     a->cur = (char *)c->data;
     a->end = a->cur + SMALL_CHUNK;
     return a;
+}
+
+struct qc_arena_hook {
+    struct qc_arena_hook *next;
+    void (*fn)(void *);
+    void *arg;
+};
+
+void qc_arena_on_free(qc_arena *a, void (*fn)(void *), void *arg)
+{
+    struct qc_arena_hook *h = qc_arena_alloc(a, sizeof *h);
+    h->fn = fn;
+    h->arg = arg;
+    h->next = a->hooks;
+    a->hooks = h;
 }
 
 void qc_arena_free(qc_arena *a)
 {
     if (!a)
         return;
+    for (struct qc_arena_hook *h = a->hooks; h; h = h->next)
+        h->fn(h->arg);
     for (struct qc_arena_chunk *c = a->head, *next; c; c = next) {
         next = c->next;
         free_chunk(c);

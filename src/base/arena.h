@@ -16,10 +16,15 @@ typedef struct qc_arena {
     char *cur, *end;            /* the current chunk's free space */
     struct qc_arena_chunk *head;
     struct qc_arena_chunk *grown;   /* the blocks of qc_arena_grow */
+    struct qc_arena_hook *hooks;    /* qc_arena_on_free's */
 } qc_arena;
 
 qc_arena *qc_arena_new(void);
 void qc_arena_free(qc_arena *a);
+
+/* Has FN(ARG) called when A is freed, before its memory is (the last
+ * registered first). */
+void qc_arena_on_free(qc_arena *a, void (*fn)(void *), void *arg);
 
 /* The slow paths of the allocations below: a new chunk. */
 void *qc_arena_alloc_chunk(qc_arena *a, size_t size);

@@ -88,21 +88,22 @@ bool qc_diag_parse_format(const char *name, qc_diag_format *fmt)
 static void resolve(qc_arena *a, struct rloc *r, qc_loc loc)
 {
     memset(r, 0, sizeof *r);
-    if (!loc.src)
+    const qc_source *src = qc_loc_src(loc);
+    if (!src)
         return;
-    r->src_id = loc.src;
+    r->src_id = src;
     r->off = loc.off;
-    r->path = qc_arena_strdup(a, loc.src->path);
-    r->line = qc_source_line(loc.src, loc.off);
-    r->col = qc_source_column(loc.src, loc.off);
+    r->path = qc_arena_strdup(a, src->path);
+    r->line = qc_source_line(src, loc.off);
+    r->col = qc_source_column(src, loc.off);
     size_t n = 0;
-    for (const qc_source *s = loc.src; s->parent && n < 256; s = s->parent)
+    for (const qc_source *s = src; s->parent && n < 256; s = s->parent)
         n++;
     r->nchain = n;
     r->chain_path = qc_arena_alloc(a, (n + 1) * sizeof *r->chain_path);
     r->chain_line = qc_arena_alloc(a, (n + 1) * sizeof *r->chain_line);
     n = 0;
-    for (const qc_source *s = loc.src; s->parent && n < 256; s = s->parent, n++) {
+    for (const qc_source *s = src; s->parent && n < 256; s = s->parent, n++) {
         r->chain_path[n] = qc_arena_strdup(a, s->parent->path);
         r->chain_line[n] = qc_source_line(s->parent, s->parent_off);
     }

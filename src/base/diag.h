@@ -35,8 +35,8 @@ void qc_diag_set_max_errors(qc_diag *d, unsigned n);
 /* Parses "gcc", "qemu" or "json"; returns false if unknown. */
 bool qc_diag_parse_format(const char *name, qc_diag_format *fmt);
 
-/* Records a diagnostic.  LOC.src may be NULL for problems with no place in a
- * file.  CODE is a stable identifier (a string literal: it is not copied)
+/* Records a diagnostic.  LOC may be no location (no source) for problems
+ * with no place in a file.  CODE is a stable identifier (a string literal: it is not copied)
  * such as "qapi-unknown-type" (see
  * doc/diagnostics.md).  Returns a handle for adding context and notes; the
  * handle is NULL when the diagnostic was dropped (error limit reached), and

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,10 +13,61 @@
 #include "base/diag.h"
 #include "base/utf8.h"
 
+/* The numbers of locations: table[id] is the live source numbered id
+ * (0 is no source); the free numbers of freed sources are reused, so a
+ * process that reads one file after another (a fuzzer) keeps a table of
+ * the sources it holds, not of all it has read. */
+const qc_source **qc_source_table_;
+static uint32_t table_len, table_cap;
+static uint32_t *free_ids;
+static uint32_t nfree, free_cap;
+
+static void *grow_array(void *p, uint32_t *cap, size_t size)
+{
+    if (*cap > UINT32_MAX / 2) {
+        fputs("qapic: too many sources\n", stderr);
+        abort();
+    }
+    uint32_t n = *cap ? 2 * *cap : 64;
+    p = realloc(p, n * size);
+    if (!p) {
+        fputs("qapic: out of memory\n", stderr);
+        abort();
+    }
+    *cap = n;
+    return p;
+}
+
+static void unregister_source(void *arg)
+{
+    qc_source *s = arg;
+    qc_source_table_[s->id] = NULL;
+    if (nfree == free_cap)
+        free_ids = grow_array(free_ids, &free_cap, sizeof *free_ids);
+    free_ids[nfree++] = s->id;
+}
+
+static void register_source(qc_source *s)
+{
+    if (nfree) {
+        s->id = free_ids[--nfree];
+    } else {
+        if (table_len == 0)
+            table_len = 1;      /* number 0 is no source */
+        if (table_len >= table_cap)
+            qc_source_table_ = grow_array(qc_source_table_, &table_cap,
+                                          sizeof *qc_source_table_);
+        s->id = table_len++;
+    }
+    qc_source_table_[s->id] = s;
+    qc_arena_on_free(s->arena, unregister_source, s);
+}
+
 static qc_source *make_source(qc_arena *a, const char *path, size_t len)
 {
     qc_source *s = qc_arena_alloc(a, sizeof *s);
     s->arena = a;
+    register_source(s);
     s->path = qc_arena_strdup(a, path);
     s->text = qc_arena_alloc_text(a, len + 1 + QC_SOURCE_PAD); /* +newline */
     return s;

@@ -21,14 +21,28 @@ typedef struct qc_source {
     /* Line index, built lazily: line_starts[i] is the offset of line i+1. */
     uint32_t *line_starts;
     size_t nlines;
+    uint32_t id;                 /* its number in locations (qc_loc) */
 } qc_source;
 
 #define QC_SOURCE_PAD 16
 
+/* A location: 8 bytes, for there is one in every value, member and
+ * entity.  A source is named by its number: every source of the process
+ * has one, from its creation until its arena is freed (then the number
+ * may name a later source). */
 typedef struct qc_loc {
-    const qc_source *src;        /* NULL: no location (e.g. a command-line problem) */
+    uint32_t src_id;             /* 0: no location (e.g. a command-line problem) */
     uint32_t off;
 } qc_loc;
+
+/* The live sources by number (private: qc_loc_src). */
+extern const qc_source **qc_source_table_;
+
+/* The source of L, or NULL for no location. */
+static inline const qc_source *qc_loc_src(qc_loc l)
+{
+    return l.src_id ? qc_source_table_[l.src_id] : NULL;
+}
 
 /* The size limit of every input read through qc_source_read: files
  * larger are refused before they are read, streams (pipes, devices,
@@ -87,8 +101,14 @@ uint32_t qc_source_line_offset(const qc_source *src, unsigned line);
 
 static inline qc_loc qc_loc_make(const qc_source *src, uint32_t off)
 {
-    qc_loc l = { src, off };
+    qc_loc l = { src ? src->id : 0, off };
     return l;
+}
+
+/* Whether A and B are in the same source (or both nowhere). */
+static inline bool qc_loc_same_src(qc_loc a, qc_loc b)
+{
+    return a.src_id == b.src_id;
 }
 
 #endif

@@ -227,9 +227,10 @@ static void record(calls_ctx *cc, const qc_value *msg, const qc_value *at,
     const qc_value *where = at ? at : msg;
     qc_error(cc->cli->diag, where->loc, code, "%s", message);
     qc_compat_violation *v = qc_arena_alloc(cc->a, sizeof *v);
-    v->file = where->loc.src ? where->loc.src->path : "";
-    v->line = where->loc.src ? qc_source_line(where->loc.src, where->loc.off) : 0;
-    v->col = where->loc.src ? qc_source_column(where->loc.src, where->loc.off) : 0;
+    const qc_source *src = qc_loc_src(where->loc);
+    v->file = src ? src->path : "";
+    v->line = src ? qc_source_line(src, where->loc.off) : 0;
+    v->col = src ? qc_source_column(src, where->loc.off) : 0;
     v->command = qc_compat_call_name(msg);
     if (!v->command)
         v->command = qc_obj_get_str(msg, "event");

@@ -165,7 +165,7 @@ static void on_note(void *ctx, const char *path, const qc_value *at,
     if (r->va->json) {
         json_report(&r->notes, !r->nnotes, path, code, message);
     } else {
-        const qc_source *src = at ? at->loc.src : NULL;
+        const qc_source *src = at ? qc_loc_src(at->loc) : NULL;
         if (src) {
             qc_visible_puts(&r->notes, src->path);
             qc_buf_printf(&r->notes, ":%u:%u: ",
@@ -223,7 +223,7 @@ static void validate_one(run *r, const qc_vschema *s, const qc_value *cmd)
     const char *name = qc_obj_get_str(cmd, "execute");
     if (!name)
         name = qc_obj_get_str(cmd, "exec-oob");
-    const qc_source *src = cmd->loc.src;
+    const qc_source *src = qc_loc_src(cmd->loc);
     unsigned line = src ? line_of(r, src, cmd->loc.off) : 0;
     const char *file = src ? src->path : "";
     if (r->va->json) {

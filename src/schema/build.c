@@ -240,7 +240,7 @@ static void assign_modules(qc_builder *b)
         const qc_entity *where = e;
         if (e->kind == QC_ENT_ARRAY)
             where = e->element_type;
-        const qc_source *src = where->has_info ? where->loc.src : NULL;
+        const qc_source *src = where->has_info ? qc_loc_src(where->loc) : NULL;
         if (!src) {
             module_add(b, b->mods.items[0], e);
             continue;

@@ -411,7 +411,7 @@ static void check_line_format(parser *p)
         }
         /* QEMU counts the column from the start of the physical line as if
          * it began with "# ": walk that many characters. */
-        const qc_source *src = cur_loc(p).src;
+        const qc_source *src = qc_loc_src(cur_loc(p));
         size_t want = 2 + qc_utf8_count(s, i) + 1;
         uint32_t off = cur_loc(p).off, start = off;
         if (src) {

@@ -65,7 +65,8 @@ struct qc_value {
 /* The location of the key of member M of object OBJ. */
 static inline qc_loc qc_member_loc(const qc_value *obj, const qc_member *m)
 {
-    return qc_loc_make(obj->loc.src, m->key_off);
+    qc_loc l = { obj->loc.src_id, m->key_off };
+    return l;
 }
 
 /* First member named KEY, or NULL (also when V is not an object).  A

@@ -129,9 +129,9 @@ static void on_violation(void *ctx, const qc_rule *r, const qc_value *msg,
                          const qc_value *at, const char *code, const char *message)
 {
     (void)ctx, (void)r, (void)msg, (void)message;
-    ck_assert(at && at->loc.src);
+    ck_assert(at && qc_loc_src(at->loc));
     ck_assert(!strcmp(code, "compat-call-one-of") || !strcmp(code, "compat-call-type"));
-    last_line = qc_source_line(at->loc.src, at->loc.off);
+    last_line = qc_source_line(qc_loc_src(at->loc), at->loc.off);
     count_cb_calls++;
 }
 

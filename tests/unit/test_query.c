@@ -105,17 +105,17 @@ START_TEST(find_return)
         true, &n);
     ck_assert_uint_eq(n, 7);
     /* The error reply does not end the search for the schema. */
-    qc_ischema *s = qc_ischema_from_json(qc_test_arena, qc_test_diag, v[0]->loc.src, v, n);
+    qc_ischema *s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(v[0]->loc), v, n);
     ck_assert_ptr_nonnull(s);
     ck_assert_ptr_eq(qc_ischema_array(s), qc_obj_get(v[5], "return"));
     /* A command without a successful reply: located at the command. */
-    s = qc_ischema_from_json(qc_test_arena, qc_test_diag, v[0]->loc.src, v, 4);
+    s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(v[0]->loc), v, 4);
     ck_assert_ptr_null(s);
     const qc_diagnostic *dg = qc_diag_get(qc_test_diag, 0);
     ck_assert_str_eq(qc_diagnostic_code(dg), "ischema-no-schema-reply");
     ck_assert_uint_eq(qc_diagnostic_line(dg), 5);
     /* None sent at all: located at the start of the file. */
-    ck_assert_ptr_null(qc_ischema_from_json(qc_test_arena, qc_test_diag, v[0]->loc.src, v, 2));
+    ck_assert_ptr_null(qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(v[0]->loc), v, 2));
     ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(qc_test_diag, 1)), 1);
 }
 END_TEST
