@@ -425,6 +425,30 @@ static bool check_object(qc_builder *b, qc_entity *e)
     return true;
 }
 
+/* E's flat member list, NULL-terminated, from the N entries of its
+ * checks from S: its own list when that is the same (no base: most
+ * objects), a list of none when it is empty. */
+static qc_smember **flat_members(qc_builder *b, const qc_entity *e, seen s,
+                                 size_t n)
+{
+    static qc_smember *none[1];
+    if (!n)
+        return none;
+    if (n == e->nlocal_members) {
+        size_t i = 0;
+        while (i < n && b->seen->e[s + i].m == e->local_members[i])
+            i++;
+        if (i == n)
+            return e->local_members;
+    }
+    qc_smember **members = qc_arena_alloc_uninit(b->a,
+                                                 (n + 1) * sizeof(*members));
+    for (size_t i = 0; i < n; i++)
+        members[i] = b->seen->e[s + i].m;
+    members[n] = NULL;
+    return members;
+}
+
 static bool object_body(qc_builder *b, qc_entity *e, seen s)
 {
     if (!check_definition(b, e))
@@ -449,11 +473,7 @@ static bool object_body(qc_builder *b, qc_entity *e, seen s)
             || !member_clash(b, e, e->local_members[i], s))
             return false;
     size_t n = seen_count(b, s);
-    qc_smember **members = qc_arena_alloc_uninit(b->a,
-                                                 (n + 1) * sizeof(*members));
-    for (size_t i = 0; i < n; i++)
-        members[i] = b->seen->e[s + i].m;
-    members[n] = NULL;
+    qc_smember **members = flat_members(b, e, s, n);
     if (e->variants) {
         if (!check_branches(b, e, s))
             return false;

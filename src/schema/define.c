@@ -15,7 +15,7 @@ qc_entity *qc_sb_new_entity(qc_builder *b, qc_entity_kind kind, const char *name
     e->name = name;
     e->meta = meta;
     if (x) {
-        e->loc = x->loc;
+        e->loc = qc_expr_loc(x);
         e->has_info = true;
     }
     if (dfn) {
@@ -100,7 +100,7 @@ static qc_feature **make_features(qc_builder *b, const qc_value *v,
         ft->name = qc_is_string(name) ? name->u.str.s : "";
         ft->cond = qc_is_object(f) ? qc_cond_from(b->a, qc_obj_get(f, "if"))
                                    : NULL;
-        ft->loc = x ? x->loc : (qc_loc){ 0 };
+        ft->loc = x ? qc_expr_loc(x) : (qc_loc){ 0 };
         ft->special = strcmp(ft->name, "deprecated") == 0
             || strcmp(ft->name, "unstable") == 0;
         fs[i] = ft;
@@ -118,15 +118,22 @@ static qc_feature **make_features(qc_builder *b, const qc_value *v,
     return fs;
 }
 
-qc_smember *qc_sb_new_member(qc_builder *b, qc_role role, const char *name,
-                              const qc_expr *x)
+/* Inlined here: a member is made for every member of every definition. */
+static inline __attribute__((always_inline)) qc_smember *
+new_member(qc_builder *b, qc_role role, const char *name, const qc_expr *x)
 {
     qc_smember *m = qc_arena_alloc(b->a, sizeof(*m));
     m->role = role;
     m->name = name;
     if (x)
-        m->loc = x->loc;
+        m->loc = qc_expr_loc(x);
     return m;
+}
+
+qc_smember *qc_sb_new_member(qc_builder *b, qc_role role, const char *name,
+                              const qc_expr *x)
+{
+    return new_member(b, role, name, x);
 }
 
 /* MEMBERS dict -> members */
@@ -137,7 +144,8 @@ static qc_smember **make_members(qc_builder *b, const qc_value *data,
     *n = 0;
     if (!qc_is_object(data) || data->u.obj.n == 0)
         return NULL;
-    qc_smember **ms = qc_arena_alloc(b->a, data->u.obj.n * sizeof(*ms));
+    /* NULL-terminated: the flat member list is often this one. */
+    qc_smember **ms = qc_arena_alloc(b->a, (data->u.obj.n + 1) * sizeof(*ms));
     for (size_t i = 0; i < data->u.obj.n; i++) {
         const qc_member *kv = &data->u.obj.members[i];
         const char *name = kv->key;
@@ -149,7 +157,7 @@ static qc_smember **make_members(qc_builder *b, const qc_value *data,
         const qc_value *arg = kv->value;
         const qc_value *type = qc_is_object(arg) ? qc_obj_get(arg, "type")
                                                  : arg;
-        qc_smember *m = qc_sb_new_member(b, QC_ROLE_MEMBER, name, x);
+        qc_smember *m = new_member(b, QC_ROLE_MEMBER, name, x);
         m->optional = optional;
         if (qc_is_object(arg))
             m->cond = qc_cond_from(b->a, qc_obj_get(arg, "if"));
@@ -215,7 +223,7 @@ static qc_smember **make_variants(qc_builder *b, const qc_value *data,
         const qc_member *kv = &data->u.obj.members[i];
         const qc_value *type = qc_is_object(kv->value)
             ? qc_obj_get(kv->value, "type") : kv->value;
-        qc_smember *v = qc_sb_new_member(b, QC_ROLE_BRANCH, kv->key, x);
+        qc_smember *v = new_member(b, QC_ROLE_BRANCH, kv->key, x);
         v->type_name = type_ref(b, type, dfn, x, ok);
         if (qc_is_object(kv->value))
             v->cond = qc_cond_from(b->a, qc_obj_get(kv->value, "if"));
@@ -238,7 +246,7 @@ static qc_entity *def_enum(qc_builder *b, const qc_defn *dfn)
     for (size_t i = 0; i < n; i++) {
         const qc_value *m = data->u.arr.items[i];
         const qc_value *mn = qc_is_object(m) ? qc_obj_get(m, "name") : m;
-        qc_smember *v = qc_sb_new_member(b, QC_ROLE_VALUE,
+        qc_smember *v = new_member(b, QC_ROLE_VALUE,
                                          qc_is_string(mn) ? mn->u.str.s : "",
                                          x);
         if (qc_is_object(m)) {
@@ -297,7 +305,7 @@ static qc_entity *def_alternate(qc_builder *b, const qc_defn *dfn, bool *ok)
                                  &vs->n, ok);
     set_defined_in(vs->variants, vs->n, dfn->name);
     vs->tag_name = "type";
-    vs->tag_member = qc_sb_new_member(b, QC_ROLE_MEMBER, "type", x);
+    vs->tag_member = new_member(b, QC_ROLE_MEMBER, "type", x);
     vs->tag_member->type_name = "QType";
     vs->tag_member->defined_in = dfn->name;
     ent->variants = vs;
@@ -401,7 +409,7 @@ void qc_sb_define_predefineds(qc_builder *b)
     qt->nvalues = 7;
     qt->values = qc_arena_alloc(b->a, 7 * sizeof(*qt->values));
     for (size_t i = 0; i < 7; i++) {
-        qt->values[i] = qc_sb_new_member(b, QC_ROLE_VALUE, qtypes[i], NULL);
+        qt->values[i] = new_member(b, QC_ROLE_VALUE, qtypes[i], NULL);
         qt->values[i]->defined_in = "QType";
     }
     def_definition(b, qt);

@@ -633,7 +633,7 @@ bool qc_check_exprs(qc_arena *a, qc_diag *d, const qc_options *o,
         const qc_expr *x = ast->exprs.items[i];
         if (x->include || !qc_is_object(x->value))
             continue;
-        ctx c = { a, d, o, &ast->pragma, x->loc, NULL, NULL };
+        ctx c = { a, d, o, &ast->pragma, qc_expr_loc(x), NULL, NULL };
         if (!check_expr(&c, x, &out[i])) {
             ok = false;
             if (qc_diag_limit_reached(d))

@@ -139,7 +139,6 @@ static bool include_directive(struct loader *L, qc_source *src,
     }
     qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
     e->value = (qc_value *)v;
-    e->loc = at(v);
     qc_ptrvec_push(L->a, &L->ast->exprs, e);
     if (f) {                       /* already read: recorded, not re-read */
         e->include = f->mod;
@@ -235,7 +234,6 @@ static bool top_level(struct loader *L, qc_source *src, const qc_value *v,
     }
     qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
     e->value = (qc_value *)v;
-    e->loc = at(v);
     e->doc = doc;
     qc_ptrvec_push(L->a, &L->ast->exprs, e);
     return true;

@@ -27,12 +27,17 @@ typedef struct qc_module {
 } qc_module;
 
 typedef struct qc_expr {
-    qc_value *value;         /* the top-level object */
-    qc_loc loc;              /* its first token: QEMU's info (line only) */
+    qc_value *value;         /* the top-level object; its location, the
+                                first token, is QEMU's info (qc_expr_loc) */
     qc_doc *doc;             /* definition doc, or NULL */
     /* Include directives stay in the list (QEMU records them too): */
     const qc_module *include;/* the included module, or NULL for definitions */
 } qc_expr;
+
+static inline qc_loc qc_expr_loc(const qc_expr *x)
+{
+    return x->value->loc;
+}
 
 /* A pragma's list of names: as written (the last setting of it), and a
  * set of them for the checks, which ask about every definition. */

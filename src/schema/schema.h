@@ -148,7 +148,9 @@ struct qc_entity {
             qc_entity *base;        /* objects: NULL if none (unions
                                        always have one); alternates: NULL */
             qc_smember **local_members;   /* own members, source order */
-            qc_smember **members;   /* flat: base members first, then own */
+            /* Flat: base members first, then own; NULL-terminated, and
+             * local_members itself when they are the same.  Read only. */
+            qc_smember **members;
             uint32_t nlocal_members;
             uint32_t nmembers;
             /* Unions and alternates (tag 'type', QType); NULL for
