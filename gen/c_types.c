@@ -159,15 +159,17 @@ static void branches(cg *g, qc_emit *o, const cg_field *fs, size_t n,
 static const char *implicit_lead(cg *g, const cg_ent *x)
 {
     const qc_entity *e = x->e;
-    if (!qc_entity_is_implicit(e) || !e->defn_name)
+    if (!qc_entity_is_implicit(e) || !qc_entity_defn_name(e))
         return NULL;
-    if (e->defn_meta && !strcmp(e->defn_meta, "command"))
+    if (qc_entity_defn_meta(e) && !strcmp(qc_entity_defn_meta(e), "command"))
         return qc_arena_printf(g->a, "Arguments of command `%s` (see %s_%s()).",
-                               e->defn_name, g->p,
-                               qc_c_name(g->a, e->defn_name, false));
-    if (e->defn_meta && !strcmp(e->defn_meta, "event"))
-        return qc_arena_printf(g->a, "Data of event `%s`.", e->defn_name);
-    return qc_arena_printf(g->a, "Base members of `%s`.", e->defn_name);
+                               qc_entity_defn_name(e), g->p,
+                               qc_c_name(g->a, qc_entity_defn_name(e), false));
+    if (qc_entity_defn_meta(e) && !strcmp(qc_entity_defn_meta(e), "event"))
+        return qc_arena_printf(g->a, "Data of event `%s`.",
+                               qc_entity_defn_name(e));
+    return qc_arena_printf(g->a, "Base members of `%s`.",
+                           qc_entity_defn_name(e));
 }
 
 static void object_type(cg *g, qc_emit *o, const cg_ent *x)

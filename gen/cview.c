@@ -83,10 +83,11 @@ static void claim(cg *g, const char *ident, const qc_entity *e,
                                  "of %s", ident, describe_owner(g, o),
                                  describe_owner(g, prev));
     if (e && e->has_info)
-        qc_diag_in_definition(dg, e->defn_meta, e->defn_name);
+        qc_diag_in_definition(dg, qc_entity_defn_meta(e),
+                              qc_entity_defn_name(e));
     if (prev->e && prev->e->has_info)
-        qc_diag_note(dg, prev->e->loc, prev->e->defn_meta,
-                     prev->e->defn_name, "the other definition");
+        qc_diag_note(dg, prev->e->loc, qc_entity_defn_meta(prev->e),
+                     qc_entity_defn_name(prev->e), "the other definition");
     g->failed = true;
 }
 
@@ -221,7 +222,8 @@ const char *cg_alt_json_type(const qc_entity *t)
         { "array", "QAPIC_JSON_ARRAY" },
     };
     for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (t->json_type && !strcmp(map[i][0], t->json_type))
+        if (qc_entity_json_type(t)
+            && !strcmp(map[i][0], qc_entity_json_type(t)))
             return map[i][1];
     return "QAPIC_JSON_NONE";
 }
@@ -236,8 +238,9 @@ static bool need_type(cg *g, const qc_entity *user, const char *what,
         return true;
     qc_loc loc = user->has_info ? user->loc : (qc_loc){ 0 };
     /* Implicit types are named after the definition they belong to. */
-    const char *of = qc_entity_is_implicit(user) && user->defn_name
-        ? qc_gen_cat(g->a, user->defn_meta, " '", user->defn_name, "'", NULL)
+    const char *of = qc_entity_is_implicit(user) && qc_entity_defn_name(user)
+        ? qc_gen_cat(g->a, qc_entity_defn_meta(user), " '",
+                     qc_entity_defn_name(user), "'", NULL)
         : qc_entity_describe(g->a, user);
     qc_diagnostic *dg = qc_error(
         g->d, loc, "gen-excluded-type",
@@ -245,7 +248,8 @@ static bool need_type(cg *g, const qc_entity *user, const char *what,
         what, name ? " '" : "", name ? name : "", name ? "'" : "", of,
         type->name);
     if (user->has_info)
-        qc_diag_in_definition(dg, user->defn_meta, user->defn_name);
+        qc_diag_in_definition(dg, qc_entity_defn_meta(user),
+                              qc_entity_defn_name(user));
     g->failed = true;
     return false;
 }
@@ -254,10 +258,10 @@ static bool need_type(cg *g, const qc_entity *user, const char *what,
  * definition it belongs to (q_obj_migrate-arg: migrate's). */
 static const qc_doc *doc_of(const cg *g, const qc_entity *e)
 {
-    if (!e || e->doc || e->kind != QC_ENT_OBJECT || !e->defn_name
-        || !strcmp(e->defn_name, e->name))
+    if (!e || e->doc || e->kind != QC_ENT_OBJECT || !qc_entity_defn_name(e)
+        || !strcmp(qc_entity_defn_name(e), e->name))
         return e ? e->doc : NULL;
-    const qc_entity *owner = qc_schema_lookup(g->s, e->defn_name);
+    const qc_entity *owner = qc_schema_lookup(g->s, qc_entity_defn_name(e));
     return owner ? owner->doc : NULL;
 }
 
@@ -340,7 +344,8 @@ static bool prefix_usable(cg *g, const qc_entity *e)
     qc_diagnostic *dg = qc_error(g->d, e->loc, "gen-bad-enum-prefix",
                                  "'prefix' '%s' of %s cannot be part of a C "
                                  "identifier", p, qc_entity_describe(g->a, e));
-    qc_diag_in_definition(dg, e->defn_meta, e->defn_name);
+    qc_diag_in_definition(dg, qc_entity_defn_meta(e),
+                          qc_entity_defn_name(e));
     g->failed = true;
     return false;
 }

@@ -165,8 +165,7 @@ static bool define_all(qc_builder *b, qc_defn **defns, bool exprs_ok)
     for (size_t i = 0; i < ast->exprs.n; i++) {
         const qc_expr *x = ast->exprs.items[i];
         if (x->include) {
-            qc_entity *e = qc_sb_new_entity(b, QC_ENT_INCLUDE, NULL, "include",
-                                            NULL, x);
+            qc_entity *e = qc_sb_new_entity(b, QC_ENT_INCLUDE, NULL, NULL, x);
             e->included = make_module(b, x->include->name);
             qc_sb_add_entity(b, e);
             continue;

@@ -82,7 +82,8 @@ qc_diagnostic *qc_sb_error(qc_builder *b, qc_loc loc, const char *meta,
 
 /* An error located at entity E, in its definition's context. */
 #define QC_SB_ERR(b, e, code, ...) \
-    qc_sb_error((b), (e)->loc, (e)->defn_meta, (e)->defn_name, (code), \
+    qc_sb_error((b), (e)->loc, qc_entity_defn_meta(e), \
+                qc_entity_defn_name(e), (code), \
                 __VA_ARGS__)
 
 /* define.c */
@@ -94,8 +95,8 @@ void qc_sb_define_predefineds(qc_builder *b);
 /* Appends E to the entity list. */
 void qc_sb_add_entity(qc_builder *b, qc_entity *e);
 qc_entity *qc_sb_new_entity(qc_builder *b, qc_entity_kind kind,
-                            const char *name, const char *meta,
-                            const qc_defn *dfn, const qc_expr *x);
+                            const char *name, const qc_defn *dfn,
+                            const qc_expr *x);
 qc_smember *qc_sb_new_member(qc_builder *b, qc_role role, const char *name,
                              const qc_expr *x);
 

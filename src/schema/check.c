@@ -85,8 +85,10 @@ static bool check_feature_clash(qc_builder *b, const qc_entity *ctx,
             if (strcmp(qc_c_name(b->a, fs[i]->name, true),
                        qc_c_name(b->a, fs[j]->name, true)) == 0) {
                 QC_SB_ERR(b, ctx, "qapi-feature-clash", "%s clashes with %s",
-                    describe_feature(b, fs[i], owner, ctx->defn_name),
-                    describe_feature(b, fs[j], owner, ctx->defn_name));
+                    describe_feature(b, fs[i], owner,
+                                     qc_entity_defn_name(ctx)),
+                    describe_feature(b, fs[j], owner,
+                                     qc_entity_defn_name(ctx)));
                 return false;
             }
     return true;
@@ -212,8 +214,8 @@ static bool member_clash(qc_builder *b, const qc_entity *ctx, qc_smember *m,
     qc_smember *prev = seen_find(b, s, cn, m->c_hash_);
     if (prev) {
         QC_SB_ERR(b, ctx, "qapi-member-clash", "%s clashes with %s",
-            describe_member(b, m, ctx->defn_name),
-            describe_member(b, prev, ctx->defn_name));
+            describe_member(b, m, qc_entity_defn_name(ctx)),
+            describe_member(b, prev, qc_entity_defn_name(ctx)));
         return false;
     }
     seen_add(b, cn, m->c_hash_, m);
@@ -228,7 +230,7 @@ static bool check_member(qc_builder *b, const qc_entity *ctx, qc_smember *m)
     if (!m->type) {
         if (report)
             QC_SB_ERR(b, ctx, "qapi-unknown-type", "%s refers to unknown type '%s'",
-                describe_member(b, m, ctx->defn_name), m->type_name);
+                describe_member(b, m, qc_entity_defn_name(ctx)), m->type_name);
         return false;
     }
     return check_feature_clash(b, ctx, m->features, m->nfeatures, m->name);
@@ -380,7 +382,7 @@ static bool check_branches(qc_builder *b, qc_entity *e, seen s)
         }
         if (v->type->kind != QC_ENT_OBJECT) {
             QC_SB_ERR(b, e, "qapi-bad-branch-type", "%s cannot use %s",
-                      describe_member(b, v, e->defn_name),
+                      describe_member(b, v, qc_entity_defn_name(e)),
                       qc_entity_describe(b->a, v->type));
             return false;
         }
@@ -521,7 +523,7 @@ static bool alternate_body(qc_builder *b, qc_entity *e, seen s)
         const char *qt = qc_entity_alternate_qtype(v->type);
         if (!qt) {
             QC_SB_ERR(b, e, "qapi-alternate-bad-type", "%s cannot use %s",
-                describe_member(b, v, e->defn_name),
+                describe_member(b, v, qc_entity_defn_name(e)),
                 qc_entity_describe(b->a, v->type));
             return false;
         }
@@ -548,7 +550,8 @@ static bool alternate_body(qc_builder *b, qc_entity *e, seen s)
             if (types_seen[k]) {
                 QC_SB_ERR(b, e, "qapi-alternate-conflict",
                     "%s is ambiguous with branch '%s'",
-                    describe_member(b, v, e->defn_name), types_seen[k]);
+                    describe_member(b, v, qc_entity_defn_name(e)),
+                    types_seen[k]);
                 return false;
             }
         }
@@ -611,7 +614,8 @@ static bool check_command_or_event(qc_builder *b, qc_entity *e)
             return false;
         if (has_conditional_members(t) && !e->boxed) {
             QC_SB_ERR(b, e, "qapi-conditional-args-unboxed",
-                "conditional %s arguments need 'boxed': true", e->meta);
+                "conditional %s arguments need 'boxed': true",
+                qc_entity_meta(e));
             return false;
         }
     }
@@ -652,7 +656,9 @@ bool qc_sb_check_entity(qc_builder *b, qc_entity *e)
         if (!check_definition(b, e))
             return false;
         e->element_type = resolve_type(b, e->element_name, e,
-                                       e->defn_meta ? e->defn_meta : "array");
+                                       qc_entity_defn_meta(e)
+                                           ? qc_entity_defn_meta(e)
+                                           : "array");
         if (!e->element_type)
             return false;
         /* QEMU's generator has no arrays of arrays: it dies on an

@@ -26,7 +26,8 @@ static bool connect_features(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
 {
     for (size_t i = 0; i < n; i++)
         if (!qc_doc_connect_feature(doc, b->d, fs[i]->name, ctx->loc,
-                                    ctx->defn_meta, ctx->defn_name))
+                                    qc_entity_defn_meta(ctx),
+                                    qc_entity_defn_name(ctx)))
             return false;
     return true;
 }
@@ -54,7 +55,8 @@ static bool connect_member(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
         return connect_features(b, doc, ctx, m->features, m->nfeatures);
     }
     if (!qc_doc_connect_member(b->a, doc, b->d, m->name, role, exempt,
-                               m->loc, ctx->defn_meta, ctx->defn_name))
+                               m->loc, qc_entity_defn_meta(ctx),
+                               qc_entity_defn_name(ctx)))
         return false;
     return connect_features(b, doc, ctx, m->features, m->nfeatures);
 }

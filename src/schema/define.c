@@ -6,22 +6,19 @@
 
 #include <string.h>
 
+const qc_defn qc_no_defn;
+
 qc_entity *qc_sb_new_entity(qc_builder *b, qc_entity_kind kind, const char *name,
-                             const char *meta, const qc_defn *dfn,
-                             const qc_expr *x)
+                             const qc_defn *dfn, const qc_expr *x)
 {
     qc_entity *e = qc_arena_alloc(b->a, sizeof(*e));
     e->kind = kind;
     e->name = name;
-    e->meta = meta;
     if (x) {
         e->loc = qc_expr_loc(x);
         e->has_info = true;
     }
-    if (dfn) {
-        e->defn_meta = dfn->meta;
-        e->defn_name = dfn->name;
-    }
+    e->defn = dfn ? dfn : &qc_no_defn;
     return e;
 }
 
@@ -45,7 +42,8 @@ static bool def_definition(qc_builder *b, qc_entity *e)
             qc_diagnostic *dg = QC_SB_ERR(b, e, "qapi-duplicate-definition",
                                     "'%s' is defined more than once",
                                     e->name);
-            qc_diag_note(dg, prev->loc, prev->defn_meta, prev->defn_name,
+            qc_diag_note(dg, prev->loc, qc_entity_defn_meta(prev),
+                         qc_entity_defn_name(prev),
                          "previous definition");
         } else {
             QC_SB_ERR(b, e, "qapi-duplicate-definition", "%s is already defined",
@@ -65,9 +63,8 @@ static const char *make_array_type(qc_builder *b, const char *elem,
     const char *name = qc_arena_concat(b->a, elem, "List", NULL);
     qc_entity *prev = qc_hashmap_get(b->s->by_name, name);
     if (!qc_entity_is_type(prev)) {
-        qc_entity *e = qc_sb_new_entity(b, QC_ENT_ARRAY, name, "array", dfn, x);
+        qc_entity *e = qc_sb_new_entity(b, QC_ENT_ARRAY, name, dfn, x);
         e->element_name = elem;
-        e->json_type = "array";
         if (!def_definition(b, e))
             *ok = false;
     }
@@ -177,12 +174,10 @@ static void set_defined_in(qc_smember **ms, size_t n, const char *owner)
         ms[i]->defined_in = owner;
 }
 
-static qc_entity *new_object(qc_builder *b, const char *name, const char *meta,
+static qc_entity *new_object(qc_builder *b, const char *name,
                              const qc_defn *dfn, const qc_expr *x)
 {
-    qc_entity *e = qc_sb_new_entity(b, QC_ENT_OBJECT, name, meta, dfn, x);
-    e->json_type = "object";
-    return e;
+    return qc_sb_new_entity(b, QC_ENT_OBJECT, name, dfn, x);
 }
 
 /* The implicit type "q_obj_OWNER-SUFFIX" ("-arg", "-base"): returns its
@@ -200,7 +195,7 @@ static const char *make_implicit_object(qc_builder *b, const char *owner,
     const char *name = qc_arena_concat(b->a, "q_obj_", owner, suffix);
     if (qc_hashmap_get(b->s->by_name, name))
         return name;    /* a duplicate owner, reported next */
-    qc_entity *e = new_object(b, name, "struct", dfn, x);
+    qc_entity *e = new_object(b, name, dfn, x);
     e->cond = cond;
     e->local_members = ms;
     e->nlocal_members = n;
@@ -236,9 +231,7 @@ static qc_smember **make_variants(qc_builder *b, const qc_value *data,
 static qc_entity *def_enum(qc_builder *b, const qc_defn *dfn)
 {
     const qc_expr *x = dfn->expr;
-    qc_entity *ent = qc_sb_new_entity(b, QC_ENT_ENUM, dfn->name, dfn->meta,
-                                      dfn, x);
-    ent->json_type = "string";
+    qc_entity *ent = qc_sb_new_entity(b, QC_ENT_ENUM, dfn->name, dfn, x);
     ent->prefix = qc_obj_get_str(x->value, "prefix");
     const qc_value *data = qc_obj_get(x->value, "data");
     size_t n = qc_is_array(data) ? data->u.arr.n : 0;
@@ -264,7 +257,7 @@ static qc_entity *def_enum(qc_builder *b, const qc_defn *dfn)
 static qc_entity *def_struct(qc_builder *b, const qc_defn *dfn, bool *ok)
 {
     const qc_expr *x = dfn->expr;
-    qc_entity *ent = new_object(b, dfn->name, dfn->meta, dfn, x);
+    qc_entity *ent = new_object(b, dfn->name, dfn, x);
     ent->base_name_ = qc_obj_get_str(x->value, "base");
     ent->local_members = make_members(b, qc_obj_get(x->value, "data"), dfn, x,
                                       &ent->nlocal_members, ok);
@@ -283,7 +276,7 @@ static qc_entity *def_union(qc_builder *b, const qc_defn *dfn, qc_cond *cond,
                                          dfn, x, ok);
     else
         base_name = qc_is_string(base) ? base->u.str.s : NULL;
-    qc_entity *ent = new_object(b, dfn->name, dfn->meta, dfn, x);
+    qc_entity *ent = new_object(b, dfn->name, dfn, x);
     ent->base_name_ = base_name;
     qc_variants *vs = qc_arena_alloc(b->a, sizeof(*vs));
     vs->tag_name = qc_obj_get_str(x->value, "discriminator");
@@ -297,9 +290,7 @@ static qc_entity *def_union(qc_builder *b, const qc_defn *dfn, qc_cond *cond,
 static qc_entity *def_alternate(qc_builder *b, const qc_defn *dfn, bool *ok)
 {
     const qc_expr *x = dfn->expr;
-    qc_entity *ent = qc_sb_new_entity(b, QC_ENT_ALTERNATE, dfn->name,
-                                      dfn->meta, dfn, x);
-    ent->json_type = "value";
+    qc_entity *ent = qc_sb_new_entity(b, QC_ENT_ALTERNATE, dfn->name, dfn, x);
     qc_variants *vs = qc_arena_alloc(b->a, sizeof(*vs));
     vs->variants = make_variants(b, qc_obj_get(x->value, "data"), dfn, x,
                                  &vs->n, ok);
@@ -332,7 +323,7 @@ static qc_entity *def_command_or_event(qc_builder *b, const qc_defn *dfn,
             ret = type_ref(b, rets, dfn, x, ok);
     }
     qc_entity *ent = qc_sb_new_entity(b, command ? QC_ENT_COMMAND : QC_ENT_EVENT,
-                                      dfn->name, dfn->meta, dfn, x);
+                                      dfn->name, dfn, x);
     ent->arg_name_ = arg;
     ent->ret_name_ = ret;
     const qc_value *v;
@@ -378,9 +369,8 @@ bool qc_sb_define(qc_builder *b, const qc_defn *dfn)
 
 static void def_builtin(qc_builder *b, const char *name, const char *json)
 {
-    qc_entity *e = qc_sb_new_entity(b, QC_ENT_BUILTIN, name, "built-in", NULL,
-                                    NULL);
-    e->json_type = json;
+    qc_entity *e = qc_sb_new_entity(b, QC_ENT_BUILTIN, name, NULL, NULL);
+    e->builtin_json_type_ = json;
     def_definition(b, e);
     bool ok = true;
     make_array_type(b, name, NULL, NULL, &ok);
@@ -397,15 +387,14 @@ void qc_sb_define_predefineds(qc_builder *b)
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
         def_builtin(b, t[i][0], t[i][1]);
-    qc_entity *empty = new_object(b, "q_empty", "struct", NULL, NULL);
+    qc_entity *empty = new_object(b, "q_empty", NULL, NULL);
     def_definition(b, empty);
     b->s->the_empty_object = empty;
 
     static const char *const qtypes[] = {
         "none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool",
     };
-    qc_entity *qt = qc_sb_new_entity(b, QC_ENT_ENUM, "QType", "enum", NULL, NULL);
-    qt->json_type = "string";
+    qc_entity *qt = qc_sb_new_entity(b, QC_ENT_ENUM, "QType", NULL, NULL);
     qt->nvalues = 7;
     qt->values = qc_arena_alloc(b->a, 7 * sizeof(*qt->values));
     for (size_t i = 0; i < 7; i++) {

@@ -82,12 +82,12 @@ static const char *type_name(gen *g, const char *name)
 static const char *use_type(gen *g, qc_entity *t)
 {
     if (t->kind == QC_ENT_ARRAY && t->element_type
-        && !strcmp(t->element_type->json_type, "int")) {
+        && !strcmp(qc_entity_json_type(t->element_type), "int")) {
         qc_entity *il = qc_schema_lookup_type(g->s, "intList");
         if (il)
             t = il;
-    } else if (t->kind != QC_ENT_ARRAY && t->json_type
-               && !strcmp(t->json_type, "int")) {
+    } else if (t->kind != QC_ENT_ARRAY && qc_entity_json_type(t)
+               && !strcmp(qc_entity_json_type(t), "int")) {
         qc_entity *i = qc_schema_lookup_type(g->s, "int");
         if (i)
             t = i;
@@ -151,7 +151,7 @@ static void gen_command(gen *g, const qc_entity *e)
 static void gen_builtin(gen *g, const qc_entity *e)
 {
     qc_value *o = v_object(g->a);
-    obj_put(o, "json-type", qc_value_new_string(g->a, e->json_type));
+    obj_put(o, "json-type", qc_value_new_string(g->a, qc_entity_json_type(e)));
     emit(g, o, e->name, "builtin", e);
 }
 

@@ -24,17 +24,17 @@ const char *qc_entity_describe(qc_arena *a, const qc_entity *e)
         return qc_arena_printf(a, "array type ['%s']", e->element_name);
     case QC_ENT_COMMAND:
     case QC_ENT_EVENT:
-        return qc_arena_printf(a, "%s '%s'", e->meta, e->name);
+        return qc_arena_printf(a, "%s '%s'", qc_entity_meta(e), e->name);
     case QC_ENT_INCLUDE:
         return "include";
     default:
-        return qc_arena_printf(a, "%s type '%s'", e->meta, e->name);
+        return qc_arena_printf(a, "%s type '%s'", qc_entity_meta(e), e->name);
     }
 }
 
 const char *qc_entity_alternate_qtype(const qc_entity *e)
 {
-    const char *j = e->json_type;
+    const char *j = qc_entity_json_type(e);
     if (!j)
         return NULL;
     if (strcmp(j, "null") == 0) return "QTYPE_QNULL";

@@ -43,6 +43,7 @@
 #include "base/source.h"
 #include "schema/cond.h"
 #include "schema/doc.h"
+#include "schema/expr.h"
 #include "schema/loader.h"
 #include "schema/options.h"
 
@@ -115,9 +116,6 @@ struct qc_entity {
     unsigned char state_;   /* private to the builder (builder.h) */
     bool has_info;          /* loc is meaningful (QEMU's info is not None) */
     const char *name;       /* NULL for includes */
-    /* "built-in", "enum", "struct", "union", "alternate", "array",
-     * "command", "event", "include" (QEMU's meta). */
-    const char *meta;
     qc_loc loc;             /* src == NULL for builtins, their arrays,
                                q_empty and QType (QEMU's info is None);
                                implicit types: the definition needing them */
@@ -128,17 +126,18 @@ struct qc_entity {
     uint32_t index;         /* position in qc_schema.entities */
     qc_smodule *module;
 
-    /* QC_ENT_BUILTIN and every type: QEMU's json_type(): "string",
-     * "number", "int", "boolean", "null", "value" (builtins any and
-     * alternates), "object", "array". */
-    const char *json_type;
-
     /* The definition whose location this is (QEMU's info.defn_meta and
-     * defn_name): gives the "In META 'NAME':" context of diagnostics.
-     * NULL for builtins. */
-    const char *defn_meta, *defn_name;
+     * defn_name: qc_entity_defn_meta and _name), which gives the "In META
+     * 'NAME':" context of diagnostics.  Never NULL: builtins have
+     * qc_no_defn, whose meta and name are NULL. */
+    const qc_defn *defn;
 
+    /* Its meta (qc_entity_meta) and json_type (qc_entity_json_type)
+     * follow from the kind (and the name, for builtins). */
     union {
+        struct {            /* QC_ENT_BUILTIN */
+            const char *builtin_json_type_;
+        };
         struct {            /* QC_ENT_ENUM */
             qc_smember **values;
             size_t nvalues;
@@ -176,6 +175,50 @@ struct qc_entity {
         };
     };
 };
+
+/* QEMU's meta: "built-in", "enum", "struct", "union", "alternate",
+ * "array", "command", "event", "include". */
+static inline const char *qc_entity_meta(const qc_entity *e)
+{
+    switch (e->kind) {
+    case QC_ENT_BUILTIN: return "built-in";
+    case QC_ENT_ENUM: return "enum";
+    case QC_ENT_OBJECT: return e->variants ? "union" : "struct";
+    case QC_ENT_ALTERNATE: return "alternate";
+    case QC_ENT_ARRAY: return "array";
+    case QC_ENT_COMMAND: return "command";
+    case QC_ENT_EVENT: return "event";
+    case QC_ENT_INCLUDE: return "include";
+    }
+    return NULL;
+}
+
+/* Types: QEMU's json_type(): "string", "number", "int", "boolean",
+ * "null", "value" (builtins any and alternates), "object", "array".
+ * NULL for commands, events and includes. */
+static inline const char *qc_entity_json_type(const qc_entity *e)
+{
+    switch (e->kind) {
+    case QC_ENT_BUILTIN: return e->builtin_json_type_;
+    case QC_ENT_ENUM: return "string";
+    case QC_ENT_OBJECT: return "object";
+    case QC_ENT_ALTERNATE: return "value";
+    case QC_ENT_ARRAY: return "array";
+    default: return NULL;
+    }
+}
+
+extern const qc_defn qc_no_defn;
+
+/* The meta and name of the definition whose location E's is, or NULL. */
+static inline const char *qc_entity_defn_meta(const qc_entity *e)
+{
+    return e->defn->meta;
+}
+static inline const char *qc_entity_defn_name(const qc_entity *e)
+{
+    return e->defn->name;
+}
 
 /* True for builtins, enums, objects, alternates and arrays. */
 static inline bool qc_entity_is_type(const qc_entity *e)

@@ -35,7 +35,8 @@ START_TEST(test_predefined_order)
     ck_assert_str_eq(s->modules[0]->name, "./builtin");
     ck_assert_str_eq(s->modules[1]->name, "t.json");
     ck_assert_uint_eq(s->modules[1]->n, 1);
-    ck_assert_str_eq(qc_schema_lookup_type(s, "int")->json_type, "int");
+    ck_assert_str_eq(qc_entity_json_type(qc_schema_lookup_type(s, "int")),
+                     "int");
     ck_assert_ptr_null(qc_schema_lookup_type(s, "nope"));
 }
 END_TEST
@@ -62,7 +63,7 @@ START_TEST(test_implicit_types)
 
     qc_entity *u = qc_schema_lookup(s, "Uni");
     ck_assert(u->kind == QC_ENT_OBJECT && u->variants);
-    ck_assert_str_eq(u->meta, "union");
+    ck_assert_str_eq(qc_entity_meta(u), "union");
     ck_assert_uint_eq(u->nmembers, 2);          /* flat: base members */
     ck_assert_str_eq(u->members[1]->name, "opt");
     ck_assert(u->members[1]->optional);
@@ -192,7 +193,7 @@ START_TEST(test_alternate_conflicts)
         " 'n': 'number', 's': 'Str', 'l': ['int'], 'z': 'null' } }\n");
     ck_assert_ptr_nonnull(bs);
     qc_entity *a = qc_schema_lookup(bs, "Alt");
-    ck_assert_str_eq(a->json_type, "value");
+    ck_assert_str_eq(qc_entity_json_type(a), "value");
     ck_assert_str_eq(a->variants->tag_member->type->name, "QType");
     qc_test_expect_error(
         "{ 'alternate': 'Alt', 'data': { 'a': 'any' } }\n",
