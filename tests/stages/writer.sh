@@ -349,8 +349,9 @@ check "writer: probe read-only file unchanged" test "$(cat "$T/ro-probe.replies"
 # --- a disk that fills up in the middle of a generated set ---------------------
 # A file system of 2 MiB (tmpfs, in a mount namespace of the test's own, so
 # it can never be left mounted) holds the set generated from a small
-# schema; of the set of a 3.5 MB one the first file fits, the second not.  The run fails, says why,
-# and leaves the old set exactly as it was, with no temporary file.
+# schema; of the set of a 3.5 MB one the first file fits, the second not.
+# The run fails, says why, and leaves the old set exactly as it was, with
+# no temporary file.
 python3 -c "import sys; sys.stdout.write(''.join(\"{ 'struct': 'Sx%d', 'data': { 'm%d': 'int', '*n': 'str' } }\n\" % (i, i) for i in range(3000)))" >"$T/big.json"
 mkdir -p "$T/small" "$T/large" "$T/disk"
 cp "$T/s.json" "$T/small/s.json"
