@@ -58,6 +58,12 @@ elif shape == 'branch-in-unions':
       + ''.join("{ 'union': 'Ux%d', 'base': { 't': 'En' }, 'discriminator': 't', 'data': { 'a': 'Big' } }\n" % i
                 for i in range(100)))
     print(os.path.join(d, 's.json'))
+elif shape == 'structs':
+    w('s.json', ''.join(struct(i) for i in range(n)))
+    print(os.path.join(d, 's.json'))
+elif shape == 'empty-structs':
+    w('s.json', ''.join("{ 'struct': 'Sx%d', 'data': {} }\n" % i for i in range(n)))
+    print(os.path.join(d, 's.json'))
 elif shape == 'keys':
     w('s.json', "{ 'struct': 'Abc', 'data': {" + ', '.join("'m%d': 'int'" % i for i in range(n)) + "} }\n")
     print(os.path.join(d, 's.json'))
@@ -128,10 +134,13 @@ done
 echo
 header "schemas (check) and QMP logs (validate):"
 printf "{ 'struct': 'Abc', 'data': {} }\n" >"$tmp/small.json"
+# structs and empty-structs: many tiny definitions, the most memory an
+# input byte takes (peak KiB against bytes: about 12 times).
 for shape in include-chain includes-wide base-chain base-chain-reversed \
-             branch-in-unions keys nested-[ nested-log; do
-    for n in 1000 3000 10000 100000 1000000; do
-        [ "$n" -gt "$LIMITS_MAX" ] && break
+             branch-in-unions structs empty-structs keys nested-[ nested-log; do
+    for n in 1000 3000 10000 100000 1000000 3000000; do
+        [ "$n" -gt "$LIMITS_MAX" ] && [ "$shape" != empty-structs ] && break
+        [ "$n" -gt $((3 * LIMITS_MAX)) ] && break
         # 1,000,000 files or structs of a chain say nothing 100,000 do not
         case $shape in include*-*|base-*) [ "$n" -gt 100000 ] && break ;; esac
         rm -rf "$tmp/in"
