@@ -243,6 +243,24 @@ char *qc_arena_printf(qc_arena *a, const char *fmt, ...)
 /* Doubling in the arena leaves the old arrays behind: as much again as
  * the array, for the arrays of a schema's definitions.  A big array has
  * a block of its own instead, which realloc grows in place. */
+/* The block of qc_arena_grow at P, taken off A's list. */
+static struct qc_arena_chunk *unlink_grown(qc_arena *a, void *p)
+{
+    struct qc_arena_chunk *c = (struct qc_arena_chunk *)
+        ((char *)p - offsetof(struct qc_arena_chunk, data));
+    struct qc_arena_chunk **link = &a->grown;
+    while (*link != c)
+        link = &(*link)->next;
+    *link = c->next;
+    return c;
+}
+
+void qc_arena_release(qc_arena *a, void *p, size_t size)
+{
+    if (size >= QC_ARENA_GROW_BLOCK)
+        free(unlink_grown(a, p));
+}
+
 void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
 {
     if (new < QC_ARENA_GROW_BLOCK) {
@@ -251,15 +269,8 @@ void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
             memcpy(q, p, old);
         return q;
     }
-    struct qc_arena_chunk *c = NULL;
-    if (old >= QC_ARENA_GROW_BLOCK) {
-        c = (struct qc_arena_chunk *)((char *)p
-                                      - offsetof(struct qc_arena_chunk, data));
-        struct qc_arena_chunk **link = &a->grown;
-        while (*link != c)
-            link = &(*link)->next;
-        *link = c->next;
-    }
+    struct qc_arena_chunk *c = old >= QC_ARENA_GROW_BLOCK
+        ? unlink_grown(a, p) : NULL;
     struct qc_arena_chunk *n = realloc(c, sizeof *n + new);
     if (!n) {
         fputs("qapic: out of memory\n", stderr);

@@ -98,6 +98,11 @@ char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap);
  * into a big array across its growth. */
 void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new);
 
+/* Gives back P, an array of SIZE bytes from qc_arena_grow that is no
+ * longer used: a big one's block is freed now, a small one stays in the
+ * arena. */
+void qc_arena_release(qc_arena *a, void *p, size_t size);
+
 /* Growable array of pointers whose storage comes from an arena (by
  * qc_arena_grow: keep no pointer to its items across a push). */
 typedef struct qc_ptrvec {

@@ -278,24 +278,33 @@ static bool syntax_error(struct loader *L, const qc_parse_result *r,
     return false;
 }
 
+static bool load_parsed(struct loader *L, qc_source *src,
+                        const qc_parse_result *r, bool *io_error)
+{
+    qc_doc *cur_doc = NULL;
+    for (size_t i = 0; i < r->nitems; i++) {
+        if (r->error && r->error->after_item == i)
+            break;
+        if (r->items[i].doc) {
+            if (!L->opts->no_doc_checks && !doc_block(L, r, i, &cur_doc))
+                return false;
+        } else if (!top_level(L, src, r->items[i].value, &cur_doc, io_error)) {
+            return false;
+        }
+    }
+    if (r->error)
+        return syntax_error(L, r, cur_doc);
+    return reject_pending_doc(L, cur_doc);
+}
+
+/* The list of items is given back once loaded: 16 bytes a definition. */
 static bool load_items(struct loader *L, qc_source *src, bool *io_error)
 {
     qc_parse_result r;
     qc_parse(L->a, src, QC_DIALECT_SCHEMA, &r);
-    qc_doc *cur_doc = NULL;
-    for (size_t i = 0; i < r.nitems; i++) {
-        if (r.error && r.error->after_item == i)
-            break;
-        if (r.items[i].doc) {
-            if (!L->opts->no_doc_checks && !doc_block(L, &r, i, &cur_doc))
-                return false;
-        } else if (!top_level(L, src, r.items[i].value, &cur_doc, io_error)) {
-            return false;
-        }
-    }
-    if (r.error)
-        return syntax_error(L, &r, cur_doc);
-    return reject_pending_doc(L, cur_doc);
+    bool ok = load_parsed(L, src, &r, io_error);
+    qc_parse_release(L->a, &r);
+    return ok;
 }
 
 /* Reads and loads PATH (ABS: its absolute path), included by INCL in

@@ -381,12 +381,20 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     free(ps.objs);
     free(ps.ls.doc_bounds);
     out->nitems = ps.nitems;
-    out->items = qc_arena_alloc_uninit(a, (ps.nitems + 1) * sizeof *out->items);
+    out->items = qc_arena_grow(a, NULL, 0,
+                               (ps.nitems + 1) * sizeof *out->items);
     if (ps.nitems)
         memcpy(out->items, ps.items, ps.nitems * sizeof *out->items);
     out->items[ps.nitems] = (qc_item){ NULL, NULL };
     free(ps.items);
     out->error = ps.error;
+}
+
+void qc_parse_release(qc_arena *a, qc_parse_result *r)
+{
+    qc_arena_release(a, r->items, (r->nitems + 1) * sizeof *r->items);
+    r->items = NULL;
+    r->nitems = 0;
 }
 
 void qc_parse_report(qc_diag *d, const qc_syntax_error *err)
