@@ -32,14 +32,19 @@ struct qc_arena_chunk {
 static struct qc_arena_chunk *spare, *spare_small;
 static unsigned nspare, nspare_small;
 
-static void *xmalloc(size_t n)
+static void *xrealloc(void *p, size_t n)
 {
-    void *p = malloc(n);
+    p = realloc(p, n);
     if (!p) {
         fputs("qapic: out of memory\n", stderr);
         abort();
     }
     return p;
+}
+
+static void *xmalloc(size_t n)
+{
+    return xrealloc(NULL, n);
 }
 
 /* A big chunk: 2 MiB aligned on 2 MiB, so that one huge page can back
@@ -240,9 +245,6 @@ char *qc_arena_printf(qc_arena *a, const char *fmt, ...)
     return p;
 }
 
-/* Doubling in the arena leaves the old arrays behind: as much again as
- * the array, for the arrays of a schema's definitions.  A big array has
- * a block of its own instead, which realloc grows in place. */
 /* The block of qc_arena_grow at P, taken off A's list. */
 static struct qc_arena_chunk *unlink_grown(qc_arena *a, void *p)
 {
@@ -261,6 +263,9 @@ void qc_arena_release(qc_arena *a, void *p, size_t size)
         free(unlink_grown(a, p));
 }
 
+/* Doubling in the arena leaves the old arrays behind: as much again as
+ * the array, for the arrays of a schema's definitions.  A big array has
+ * a block of its own instead, which realloc grows in place. */
 void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
 {
     if (new < QC_ARENA_GROW_BLOCK) {
@@ -271,11 +276,7 @@ void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
     }
     struct qc_arena_chunk *c = old >= QC_ARENA_GROW_BLOCK
         ? unlink_grown(a, p) : NULL;
-    struct qc_arena_chunk *n = realloc(c, sizeof *n + new);
-    if (!n) {
-        fputs("qapic: out of memory\n", stderr);
-        abort();
-    }
+    struct qc_arena_chunk *n = xrealloc(c, sizeof *n + new);
     if (!c && old)
         memcpy(n->data, p, old);
     n->kind = CHUNK_BLOCK;
