@@ -6,6 +6,8 @@
 #ifndef QC_SCAN_H
 #define QC_SCAN_H
 
+#include <stddef.h>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -34,6 +36,40 @@ static inline const char *qc_skip_plain(const char *p, char quote)
         if (c == (unsigned char)quote || c == '\\' || c < 0x20 || c >= 0x7f)
             return p;
     }
+#endif
+}
+
+/* The same, copying the bytes it passes over to OUT as it goes, sixteen
+ * at a time: OUT must have ROOM bytes, and the scan gives up (NULL) when
+ * the run needs more than ROOM - 16 of them.  Bytes of OUT past the run
+ * may be overwritten. */
+static inline const char *qc_skip_plain_copy(const char *p, char quote,
+                                             char *out, size_t room)
+{
+#if defined(__SSE2__)
+    const __m128i q = _mm_set1_epi8(quote), bslash = _mm_set1_epi8('\\');
+    const __m128i del = _mm_set1_epi8(0x7f), space = _mm_set1_epi8(0x20);
+    for (; room >= 16; room -= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        _mm_storeu_si128((__m128i *)out, x);
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bslash)),
+            _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, space)));
+        int bits = _mm_movemask_epi8(m);
+        if (bits)
+            return p + __builtin_ctz((unsigned)bits);
+        p += 16;
+        out += 16;
+    }
+    return NULL;
+#else
+    for (; room > 16; room--, p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == (unsigned char)quote || c == '\\' || c < 0x20 || c >= 0x7f)
+            return p;
+        *out++ = *p;
+    }
+    return NULL;
 #endif
 }
 
