@@ -95,6 +95,20 @@ static inline const char *qc_line_end(const char *p, const char *end)
 #endif
 }
 
+/* A bit for each newline of the sixteen bytes at P (bit 0: P[0]). */
+static inline unsigned qc_newlines16(const char *p)
+{
+#if defined(__SSE2__)
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+        _mm_loadu_si128((const __m128i *)p), _mm_set1_epi8('\n')));
+#else
+    unsigned bits = 0;
+    for (unsigned i = 0; i < 16; i++)
+        bits |= (unsigned)(p[i] == '\n') << i;
+    return bits;
+#endif
+}
+
 /* How many bytes at P are C, counted up to 16 (16: sixteen or more): the
  * indentation of a line, say.  P must be readable 16 bytes on. */
 static inline unsigned qc_run16(const char *p, char c)
