@@ -216,15 +216,12 @@ char *qc_arena_printf(qc_arena *a, const char *fmt, ...)
     return p;
 }
 
-void qc_ptrvec_push(qc_arena *a, qc_ptrvec *v, void *item)
+void qc_ptrvec_grow(qc_arena *a, qc_ptrvec *v)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        void **items = qc_arena_alloc_uninit(a, cap * sizeof *items);
-        if (v->n)
-            memcpy(items, v->items, v->n * sizeof *items);
-        v->items = items;
-        v->cap = cap;
-    }
-    v->items[v->n++] = item;
+    size_t cap = v->cap ? v->cap * 2 : 8;
+    void **items = qc_arena_alloc_uninit(a, cap * sizeof *items);
+    if (v->n)
+        memcpy(items, v->items, v->n * sizeof *items);
+    v->items = items;
+    v->cap = cap;
 }

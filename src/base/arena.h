@@ -80,6 +80,14 @@ typedef struct qc_ptrvec {
     size_t n, cap;
 } qc_ptrvec;
 
-void qc_ptrvec_push(qc_arena *a, qc_ptrvec *v, void *item);
+/* Its slow path: room for more. */
+void qc_ptrvec_grow(qc_arena *a, qc_ptrvec *v);
+
+static inline void qc_ptrvec_push(qc_arena *a, qc_ptrvec *v, void *item)
+{
+    if (v->n == v->cap)
+        qc_ptrvec_grow(a, v);
+    v->items[v->n++] = item;
+}
 
 #endif

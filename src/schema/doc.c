@@ -229,10 +229,8 @@ static void seal_last(parser *p)
 static qc_doc_section *start_section(parser *p, qc_doc_kind kind,
                                      const char *name, qc_loc loc)
 {
-    qc_doc_section *sec = qc_arena_alloc(p->a, sizeof *sec);
-    sec->kind = kind;
-    sec->name = name;
-    sec->loc = loc;
+    qc_doc_section *sec = qc_arena_alloc_uninit(p->a, sizeof *sec);
+    *sec = (qc_doc_section){ .kind = kind, .name = name, .loc = loc };
     seal_last(p);
     p->last = sec;
     return sec;
@@ -282,7 +280,7 @@ static qc_doc_section *find_named_from(const qc_ptrvec *v, const char *name,
 {
     if (*hint < v->n) {
         qc_doc_section *sec = v->items[*hint];
-        if (!strcmp(sec->name, name)) {
+        if (sec->name[0] == name[0] && !strcmp(sec->name, name)) {
             ++*hint;
             return sec;
         }
@@ -508,7 +506,7 @@ static __attribute__((noinline)) void literal_line(parser *p)
 }
 
 /* 10.2: literal blocks, and the format of other lines. */
-static inline void format_line(parser *p)
+static __attribute__((noinline)) void format_line(parser *p)
 {
     size_t n = p->n;
     if (p->literal || (n >= 2 && p->s[n - 1] == ':' && p->s[n - 2] == ':'))
@@ -521,7 +519,7 @@ static inline void format_line(parser *p)
  * p->at_end at the closing "##".  Bails out silently when a block cut
  * short by a syntax error runs out of lines.  Runs for every line: what
  * is rare is out of line. */
-static void next_line(parser *p)
+static inline __attribute__((always_inline)) void next_line(parser *p)
 {
     if (!qc_docblock_next(p->blk, &p->line))
         bail(p);                /* partial block: the caller reports */
