@@ -15,6 +15,10 @@
 typedef struct qc_arena {
     char *cur, *end;            /* the current chunk's free space */
     struct qc_arena_chunk *head;
+    /* That free space is all zero bytes: the chunk came fresh from the
+     * system, and nothing is ever written there before it is allocated
+     * (objects are taken from its start, text from its end). */
+    int zero;
 } qc_arena;
 
 qc_arena *qc_arena_new(void);
@@ -22,6 +26,7 @@ void qc_arena_free(qc_arena *a);
 
 /* The slow paths of the allocations below: a new chunk. */
 void *qc_arena_alloc_chunk(qc_arena *a, size_t size);
+void *qc_arena_alloc_zero_chunk(qc_arena *a, size_t size);
 char *qc_arena_alloc_text_chunk(qc_arena *a, size_t size);
 
 /* Aligned for any type, not zero-filled: for memory about to be
@@ -38,12 +43,20 @@ static inline void *qc_arena_alloc_uninit(qc_arena *a, size_t size)
     return qc_arena_alloc_chunk(a, size);
 }
 
-/* The same, zero-filled. */
+/* The same, zero-filled (by the system when the chunk is fresh: big
+ * tables are made that cost nothing to fill then). */
 static inline void *qc_arena_alloc(qc_arena *a, size_t size)
 {
-    void *p = qc_arena_alloc_uninit(a, size);
-    memset(p, 0, size);
-    return p;
+    const size_t align = _Alignof(max_align_t);
+    size_t rounded = (size + align - 1) & ~(align - 1);
+    if (rounded <= (size_t)(a->end - a->cur)) {
+        void *p = a->cur;
+        a->cur += rounded;
+        if (!a->zero)
+            memset(p, 0, size);
+        return p;
+    }
+    return qc_arena_alloc_zero_chunk(a, rounded);
 }
 
 /* SIZE bytes of text (no alignment), not zero-filled. */
