@@ -28,7 +28,7 @@ char *qc_path_join_dir(qc_arena *a, const char *base_file, const char *rel)
     if (!dir[0])
         return qc_arena_strdup(a, rel);
     size_t n = strlen(dir);
-    return qc_arena_printf(a, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", rel);
+    return qc_arena_concat(a, dir, dir[n - 1] == '/' ? "" : "/", rel);
 }
 
 /* Splits an absolute path into normalised components ("." dropped, ".."
@@ -73,7 +73,7 @@ char *qc_path_abs(qc_arena *a, const char *path)
         char cwd[PATH_MAX];
         if (!getcwd(cwd, sizeof cwd))
             strcpy(cwd, "/");
-        full = qc_arena_printf(a, "%s/%s", cwd, path);
+        full = qc_arena_concat(a, cwd, "/", path);
     }
     char **c;
     size_t n = components(a, full, &c);

@@ -107,6 +107,17 @@ static bool failed(qc_builder *b)
     return b->over_limit || qc_diag_limit_reached(b->d);
 }
 
+/* KEY gets the address P in hexadecimal: a key of mod_by_src. */
+static const char *address_key(char key[2 * sizeof(uintptr_t) + 1],
+                               const void *p)
+{
+    uintptr_t v = (uintptr_t)p;
+    for (size_t i = 2 * sizeof v; i-- > 0; v >>= 4)
+        key[i] = "0123456789abcdef"[v & 15];
+    key[2 * sizeof v] = '\0';
+    return key;
+}
+
 static qc_smodule *module_of_src(qc_builder *b, const qc_source *src)
 {
     if (!src)
@@ -117,13 +128,14 @@ static qc_smodule *module_of_src(qc_builder *b, const qc_source *src)
         b->mod_by_src = qc_hashmap_new_sized(b->a, ast->modules.n);
         for (size_t i = 0; i < ast->modules.n; i++) {
             const qc_module *m = ast->modules.items[i];
-            qc_hashmap_put(b->mod_by_src, qc_arena_printf(b->a, "%p",
-                           (const void *)m->src), (void *)m);
+            char key[2 * sizeof(uintptr_t) + 1];
+            qc_hashmap_put(b->mod_by_src,
+                           qc_arena_strdup(b->a, address_key(key, m->src)),
+                           (void *)m);
         }
     }
-    char key[32];
-    snprintf(key, sizeof key, "%p", (const void *)src);
-    const qc_module *m = qc_hashmap_get(b->mod_by_src, key);
+    char key[2 * sizeof(uintptr_t) + 1];
+    const qc_module *m = qc_hashmap_get(b->mod_by_src, address_key(key, src));
     return m ? make_module(b, m->name) : b->mods.items[1];
 }
 

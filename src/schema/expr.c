@@ -359,7 +359,7 @@ static bool check_enum(ctx *c, const qc_value *e)
             return false;
         what source = member_of("'data'", mname);
         if (mname[0] >= '0' && mname[0] <= '9')
-            mname = qc_arena_printf(c->a, "d%s", mname);
+            mname = qc_arena_concat(c->a, "d", mname, NULL);
         if (!check_name_lower(c, mname, source, permissive, permissive))
             return false;
         if (qc_is_object(m)
