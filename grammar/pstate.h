@@ -88,9 +88,36 @@ int qc_scan_token(union QC_YYSTYPE *lval, void *scanner);
  * Records the error; returns QC_YYerror. */
 int qc_ps_token_problem(struct qc_pstate *ps, int t);
 
+/* Objects with more keys than this have them hashed. */
+#define KEYSET_MIN 16
+
+/* Searches the keys of the object whose members start at BASE for S (N
+ * bytes); sets pending_msg when it is there. */
+void qc_ps_key_search(struct qc_pstate *ps, size_t base, const char *s,
+                      uint32_t n);
+
 /* Checks the key before the ':' just read against the earlier keys of
- * its object; sets pending_msg when it repeats one. */
-void qc_ps_key_read(struct qc_pstate *ps);
+ * its object; sets pending_msg when it repeats one.  The ':' was read
+ * after the key, so the object's earlier members are all in mems (each
+ * was reduced when the ',' after it was read).  Inline: it runs for
+ * every member, and its bit tells most keys apart. */
+static inline void qc_ps_key_read(struct qc_pstate *ps)
+{
+    if (!ps->nobjs)
+        return;
+    struct qc_open_object *o = &ps->objs[ps->nobjs - 1];
+    const char *s = ps->key_s;
+    uint32_t n = ps->key_len;
+    uint64_t bit = (uint64_t)1 << ((n * 7 + (unsigned char)s[0]
+                                    + (n ? (unsigned char)s[n - 1] * 3 : 0))
+                                   & 63);
+    bool maybe = o->keybits & bit;
+    o->keybits |= bit;
+    /* A large object's keys are hashed all the same (keyset_for). */
+    if (!maybe && ps->nmems - o->base < KEYSET_MIN)
+        return;
+    qc_ps_key_search(ps, o->base, s, n);
+}
 /* Pushes the start of a new object's members. */
 void qc_ps_push_object(struct qc_pstate *ps);
 

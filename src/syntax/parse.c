@@ -209,9 +209,6 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
     return v;
 }
 
-/* Objects with more keys than this have them hashed. */
-#define KEYSET_MIN 16
-
 /* The key set of the object whose members start at BASE, made when it
  * first has KEYSET_MIN of them; NULL for keys holding a NUL byte. */
 static qc_hashmap *keyset_for(struct qc_pstate *ps, size_t base)
@@ -251,23 +248,10 @@ static bool repeated_key(struct qc_pstate *ps, size_t base, const char *s,
     return false;
 }
 
-/* The ':' was read after the key, so the object's earlier members are all
- * in mems (each was reduced when the ',' after it was read). */
-void qc_ps_key_read(struct qc_pstate *ps)
+void qc_ps_key_search(struct qc_pstate *ps, size_t base, const char *s,
+                      uint32_t n)
 {
-    if (!ps->nobjs)
-        return;
-    struct qc_open_object *o = &ps->objs[ps->nobjs - 1];
-    const char *s = ps->key_s;
-    uint32_t n = ps->key_len;
-    uint64_t bit = (uint64_t)1 << ((n * 7 + (unsigned char)s[0]
-                                    + (n ? (unsigned char)s[n - 1] * 3 : 0))
-                                   & 63);
-    bool maybe = o->keybits & bit;
-    o->keybits |= bit;
-    /* A large object's keys are hashed all the same (keyset_for). */
-    if ((!maybe && ps->nmems - o->base < KEYSET_MIN)
-        || !repeated_key(ps, o->base, s, n))
+    if (!repeated_key(ps, base, s, n))
         return;
     ps->pending_code = "qapi-duplicate-key";
     ps->pending_msg = qc_arena_printf(ps->arena,
