@@ -146,6 +146,8 @@ typedef struct {
     bool has_text;              /* other than empty ones */
     qc_doc_section *empty;      /* the first tagged section without text */
     qc_docline line;            /* the current line */
+    const uint32_t *bounds;     /* BLK's, and its source's text */
+    const char *src_text;
     bool at_end;                /* the current line is the closing "##" */
     const char *s;              /* the current line's text after "# " */
     size_t n;
@@ -521,10 +523,18 @@ static __attribute__((noinline)) void format_line(parser *p)
  * is rare is out of line. */
 static inline __attribute__((always_inline)) void next_line(parser *p)
 {
-    if (!qc_docblock_next(p->blk, &p->line))
+    /* qc_docblock_next, with what does not change from line to line
+     * (the source, its text, the bounds) left where it is. */
+    size_t i = p->line.index + 1;
+    if (i >= p->blk->n)
         bail(p);                /* partial block: the caller reports */
-    const char *t = p->line.text;
-    size_t n = p->line.len;
+    uint32_t from = p->bounds[2 * i], to = p->bounds[2 * i + 1];
+    const char *t = p->src_text + from;
+    size_t n = to - from;
+    p->line.text = t;
+    p->line.len = n;
+    p->line.loc.off = from;
+    p->line.index = i;
 
     p->at_end = false;
     if (n >= 2 && t[1] == '#') {        /* t[0] is the '#' */
@@ -765,6 +775,8 @@ static qc_doc *doc_parse(parser *p)
                                                  + 2 * blk->n + 2);
 
     p->line = qc_docblock_first(blk);
+    p->bounds = blk->bounds;
+    p->src_text = blk->src->text;
     const qc_docline first = p->line;
     if (first.len != 2 || memcmp(first.text, "##", 2))
         fail_at(p, first.loc, "qapi-doc-junk-start",
