@@ -12,30 +12,42 @@
 #include <emmintrin.h>
 #endif
 
-/* The first byte at or after P that is QUOTE, a backslash, a control
- * character, DEL or not ASCII (the text must have one). */
+/* Whether C ends a run of plain string characters: QUOTE, a backslash,
+ * a control character, DEL or not ASCII. */
+static inline int qc_plain_end(unsigned char c, char quote)
+{
+    return c == (unsigned char)quote || c == '\\' || c < 0x20 || c >= 0x7f;
+}
+
+#if defined(__SSE2__)
+/* A bit for each of the sixteen bytes X for which qc_plain_end holds. */
+static inline unsigned qc_plain_ends16(__m128i x, char quote)
+{
+    /* signed: bytes that are not ASCII are below ' ' too */
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(quote)),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)),
+                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* The first byte at or after P that ends a plain run (the text must
+ * have one). */
 static inline const char *qc_skip_plain(const char *p, char quote)
 {
 #if defined(__SSE2__)
-    const __m128i q = _mm_set1_epi8(quote), bslash = _mm_set1_epi8('\\');
-    const __m128i del = _mm_set1_epi8(0x7f), space = _mm_set1_epi8(0x20);
-    for (;;) {
-        __m128i x = _mm_loadu_si128((const __m128i *)p);
-        /* signed: bytes that are not ASCII are below ' ' too */
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bslash)),
-            _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, space)));
-        int bits = _mm_movemask_epi8(m);
+    for (;; p += 16) {
+        unsigned bits = qc_plain_ends16(_mm_loadu_si128((const __m128i *)p),
+                                        quote);
         if (bits)
-            return p + __builtin_ctz((unsigned)bits);
-        p += 16;
+            return p + __builtin_ctz(bits);
     }
 #else
-    for (;; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == (unsigned char)quote || c == '\\' || c < 0x20 || c >= 0x7f)
-            return p;
-    }
+    while (!qc_plain_end((unsigned char)*p, quote))
+        p++;
+    return p;
 #endif
 }
 
@@ -47,30 +59,21 @@ static inline const char *qc_skip_plain_copy(const char *p, char quote,
                                              char *out, size_t room)
 {
 #if defined(__SSE2__)
-    const __m128i q = _mm_set1_epi8(quote), bslash = _mm_set1_epi8('\\');
-    const __m128i del = _mm_set1_epi8(0x7f), space = _mm_set1_epi8(0x20);
-    for (; room >= 16; room -= 16) {
+    for (; room >= 16; room -= 16, p += 16, out += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)p);
         _mm_storeu_si128((__m128i *)out, x);
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bslash)),
-            _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmplt_epi8(x, space)));
-        int bits = _mm_movemask_epi8(m);
+        unsigned bits = qc_plain_ends16(x, quote);
         if (bits)
-            return p + __builtin_ctz((unsigned)bits);
-        p += 16;
-        out += 16;
+            return p + __builtin_ctz(bits);
     }
-    return NULL;
 #else
-    for (; room > 16; room--, p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == (unsigned char)quote || c == '\\' || c < 0x20 || c >= 0x7f)
+    for (; room > 16; room--, p++, out++) {
+        if (qc_plain_end((unsigned char)*p, quote))
             return p;
-        *out++ = *p;
+        *out = *p;
     }
-    return NULL;
 #endif
+    return NULL;
 }
 
 /* The first newline at or after P, or END (lines are short: no call, as
