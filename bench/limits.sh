@@ -116,6 +116,15 @@ for shape in "${shapes[@]}"; do
     done
 done
 
+# Every problem of a long line reported (a column each): linear too.
+for n in 1000 10000 100000 1000000; do
+    [ "$n" -gt "$LIMITS_MAX" ] && break
+    python3 -c "import sys; sys.stdout.write('rules: [' + 'a, ' * $n + ']\n')" >"$tmp/r.yaml"
+    measure "all-errors-a-line" "$n" "$(stat -c %s "$tmp/r.yaml")" compat \
+        --max-errors=0 --rules "$tmp/r.yaml" --calls "$tmp/one.log"
+    [ "$LAST_STATUS" = 124 ] && break
+done
+
 echo
 header "schemas (check) and QMP logs (validate):"
 printf "{ 'struct': 'Abc', 'data': {} }\n" >"$tmp/small.json"

@@ -15,7 +15,8 @@
  * and member names with an escaped NUL (cut at it).  A byte-by-byte pass
  * beside the tokener refuses them as the invalid JSON they are, with the
  * messages of qapic_json_parse, across any split of the stream into
- * reads.  (Integer literals beyond 64 bits are still clamped by json-c.) */
+ * reads.  Integer literals beyond 64 bits, which json-c would clamp
+ * silently and QEMU never sends, are refused too. */
 #include "internal/client.h"
 
 #include <errno.h>
@@ -147,6 +148,46 @@ static bool escape_digit(qapic_stream_lex *x, char c)
     return ++x->ndigits == 4;
 }
 
+static const char beyond_64_bits[] = "integer beyond 64 bits";
+
+/* Whether the number being read is an integer json-c cannot hold: one
+ * past the range of int64_t (negative) or uint64_t. */
+static bool number_too_wide(const qapic_stream_lex *x)
+{
+    return x->in_number && x->integer
+        && (x->overflow
+            || (x->negative && x->magnitude > (uint64_t)INT64_MAX + 1));
+}
+
+/* Follows the digits of a number outside strings; false when C ends the
+ * number being read (or none is). */
+static bool number_byte(qapic_stream_lex *x, char c, qapic_stream_pos at)
+{
+    if (!x->in_number) {
+        if (c != '-' && (c < '0' || c > '9'))
+            return false;
+        x->in_number = x->integer = true;
+        x->negative = c == '-';
+        x->overflow = false;
+        x->magnitude = c == '-' ? 0 : (uint64_t)(c - '0');
+        x->number = at;
+        return true;
+    }
+    if (c >= '0' && c <= '9') {
+        unsigned d = (unsigned)(c - '0');
+        if (x->magnitude > (UINT64_MAX - d) / 10)
+            x->overflow = true;
+        else
+            x->magnitude = x->magnitude * 10 + d;
+        return true;
+    }
+    if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+        x->integer = false;
+        return true;
+    }
+    return false;
+}
+
 /* Takes byte C at the current position; NULL, or why it is refused (the
  * place to name is then *AT). */
 static const char *lex_byte(qapic_stream *s, char c, qapic_stream_pos *at)
@@ -155,6 +196,23 @@ static const char *lex_byte(qapic_stream *s, char c, qapic_stream_pos *at)
     static const char lone[] = "lone surrogate in a \\u escape";
 
     *at = here(s);
+    if (x->state == LEX_OUT || x->state == LEX_DOT) {
+        if (number_byte(x, c, *at) && x->in_number) {
+            if (x->state == LEX_DOT) {
+                if (c < '0' || c > '9')
+                    return "invalid number";
+                x->state = LEX_OUT;
+            } else if (c == '.') {
+                x->state = LEX_DOT;
+            }
+            return NULL;
+        }
+        if (number_too_wide(x)) {
+            *at = x->number;
+            return beyond_64_bits;
+        }
+        x->in_number = false;
+    }
     switch (x->state) {
     case LEX_AFTER_NUL:
         if (c == ':') {
@@ -271,7 +329,11 @@ static int too_big(qapic_stream *s, qapic_error **err)
 static int lex_end(qapic_stream *s, qapic_error **err)
 {
     bool dot = s->lex.state == LEX_DOT;
+    bool wide = number_too_wide(&s->lex);
     s->lex.state = LEX_OUT;
+    s->lex.in_number = false;
+    if (wide)
+        return invalid_at(s, s->lex.number, beyond_64_bits, err);
     return dot ? invalid_at(s, here(s), "invalid number", err) : 0;
 }
 

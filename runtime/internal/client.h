@@ -68,6 +68,10 @@ typedef struct qapic_stream_lex {
     bool nul;                   /* the string holds \u0000 */
     qapic_stream_pos string;    /* where the string being read starts */
     qapic_stream_pos escape;    /* where its last \u escape starts */
+    /* The number being read, outside strings: */
+    bool in_number, integer, negative, overflow;
+    uint64_t magnitude;         /* of an integer, while it fits */
+    qapic_stream_pos number;    /* where it starts */
 } qapic_stream_lex;
 
 typedef struct qapic_stream {

@@ -329,6 +329,10 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
     uint32_t start = qc_source_line_offset(src, qc_source_line(src, off));
     unsigned col = 1;
     uint32_t i = start, stop = off < src->len ? off : (uint32_t)src->len;
+    if (src->col && src->col_line_start == start && src->col_off <= stop) {
+        i = src->col_off;
+        col = src->col;
+    }
     for (; i < stop; i++) {
         if (stop - i >= 8 && plain8(src->text + i)) {
             col += 8;
@@ -343,5 +347,9 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
         else
             col++;
     }
+    qc_source *cache = (qc_source *)src;
+    cache->col_line_start = start;
+    cache->col_off = stop;
+    cache->col = col;
     return col;
 }

@@ -21,6 +21,11 @@ typedef struct qc_source {
     /* Line index, built lazily: line_starts[i] is the offset of line i+1. */
     uint32_t *line_starts;
     size_t nlines;
+    /* The last column computed (diagnostics come mostly in text order:
+     * the next one on the same line counts on from there, so a line of
+     * a million problems is not read a million times). */
+    uint32_t col_line_start, col_off;
+    unsigned col;
 } qc_source;
 
 #define QC_SOURCE_PAD 16

@@ -53,7 +53,8 @@ static const char usage[] =
     "  -o, --output FILE      write FILE instead of stdout: a regular file is\n"
     "                         replaced atomically (a symlink's target, keeping\n"
     "                         owner and mode), a FIFO or device written to\n"
-    "  --force                rewrite FILE even if it is read-only\n";
+    "  --force                rewrite FILE even if it is read-only or its\n"
+    "                         extended attributes cannot all be kept\n";
 
 typedef struct intro_args {
     qc_arena *a;

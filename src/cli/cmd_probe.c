@@ -138,7 +138,8 @@ static const char usage[] =
     "  --timeout SECONDS   give up (and stop the QEMU) when the whole probe\n"
     "                      takes longer (default " DEFAULT_TIMEOUT_TEXT ")\n"
     "  -o, --output FILE   write FILE atomically instead of stdout\n"
-    "  --force             rewrite FILE even if it is read-only\n"
+    "  --force             rewrite FILE even if it is read-only or its\n"
+    "                      extended attributes cannot all be kept\n"
     "Exit status: 0; 1 when the --sequence dump cannot be replayed; 2 usage\n"
     "error, unreadable file, a QEMU that cannot be started, fails or does\n"
     "not answer in time, output that cannot be written.\n";

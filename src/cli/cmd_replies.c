@@ -51,7 +51,8 @@ static const char usage[] =
     "          problems of each dump (--check-returns: validate replies too)\n"
     "fix       rewrite dumps canonically with libvirt's numbering, atomically\n"
     "          (--check: change nothing, exit 1 if a rewrite is needed;\n"
-    "          --force: rewrite read-only dumps too)\n"
+    "          --force: rewrite read-only dumps too, and those whose\n"
+    "          extended attributes cannot all be kept)\n"
     "validate  'qapic validate --schema DUMP COMMAND-JSON...|-', with the\n"
     "          same OPTIONS (see 'qapic help validate')\n"
     "schema    print the dump's query-qmp-schema reply\n";

@@ -345,3 +345,33 @@ expect_exit "writer: probe -o a read-only file is refused" 2 probe --qemu "$T/fa
     grep_out "writer: probe read-only message" "ro-probe\.replies' is read-only" "$ERR"
 check "writer: probe refused before starting QEMU" test ! -e "$T/qemu-started"
 check "writer: probe read-only file unchanged" test "$(cat "$T/ro-probe.replies")" = old
+
+# --- a disk that fills up in the middle of a generated set ---------------------
+# A file system of 2 MiB (tmpfs, in a mount namespace of the test's own, so
+# it can never be left mounted) holds the set generated from a small
+# schema; of the set of a 3.5 MB one the first file fits, the second not.
+# The run fails, says why, and leaves the old set exactly as it was, with
+# no temporary file.
+python3 -c "import sys; sys.stdout.write(''.join(\"{ 'struct': 'Sx%d', 'data': { 'm%d': 'int', '*n': 'str' } }\n\" % (i, i) for i in range(3000)))" >"$T/big.json"
+mkdir -p "$T/small" "$T/large" "$T/disk"
+cp "$T/s.json" "$T/small/s.json"
+cp "$T/big.json" "$T/large/s.json"
+cat >"$T/enospc.sh" <<'INNER'
+. "$TOP/tests/stages/lib.sh"
+mount -t tmpfs -o size=2m qapic-test "$T/disk" || exit 3
+expect_exit "writer: gen c, the small set fits" 0 gen c -o "$T/disk/out" "$T/small/s.json"
+cp -a "$T/disk/out" "$T/before"
+expect_exit "writer: gen c on a full disk exits 2" 2 gen c -o "$T/disk/out" "$T/large/s.json" &&
+    grep_out "writer: gen c on a full disk says so" "No space left on device" "$ERR"
+check "writer: gen c on a full disk: the old set unchanged" diff -r "$T/before" "$T/disk/out"
+check "writer: gen c on a full disk: no temporary file left" \
+    test -z "$(find "$T/disk" -name '.qapic-*' -print)"
+umount "$T/disk"
+INNER
+if is_root && command -v unshare >/dev/null 2>&1 &&
+   unshare -m sh -c "mount -t tmpfs -o size=64k qapic-test '$T/disk'" 2>/dev/null; then
+    T=$T unshare -m bash "$T/enospc.sh"
+    check "writer: the full disk's namespace is gone" test -z "$(ls -A "$T/disk")"
+else
+    skip "writer: a disk filling up mid-set" "needs root and permission to mount a tmpfs in a mount namespace"
+fi

@@ -638,6 +638,13 @@ static const struct {
     { "{\"return\": {\"a\\u0000b\"\r\n : 1}}", 0,
       "(line 3, column 13, in message 3): member name contains a NUL "
       "character" },
+    /* Integers json-c would clamp to the nearest 64-bit value. */
+    { "{\"return\": 18446744073709551616}", 0,
+      "column 12, in message 3): integer beyond 64 bits" },
+    { "{\"return\": [0, -9223372036854775809]}", 20,
+      "column 16, in message 3): integer beyond 64 bits" },
+    { "{\"return\": 123456789012345678901234567890}", 0,
+      "column 12, in message 3): integer beyond 64 bits" },
     /* json-c's own complaint still comes when it is the first. */
     { "{\"return\": tru, \"x\": \"\\ud800\"}", 0,
       "column 15, in message 3): boolean expected" },
@@ -673,7 +680,10 @@ END_TEST
 START_TEST(strict_json_still_read)
 {
     const char *reply = "{\"return\": {\"s\": \"\\ud83d\\ude00 \\u00e9 "
-                        "a\\u0000b NaN\", \"n\": [1.5, -0.25e3]}, \"id\": 2}";
+                        "a\\u0000b NaN\", \"n\": [1.5, -0.25e3, "
+                        "18446744073709551615, -9223372036854775808, "
+                        "1e400000000000000000000, "
+                        "123456789012345678901234567890.5]}, \"id\": 2}";
     for (size_t split = 0; split < strlen(reply); split += 3) {
         qapic_testpeer *p = qapic_testpeer_new();
         qapic_testpeer_handshake(p);
@@ -694,6 +704,11 @@ START_TEST(strict_json_still_read)
         ck_assert_int_eq(json_object_get_string_len(str), 15);
         ck_assert(!memcmp(json_object_get_string(str),
                           "\xf0\x9f\x98\x80 \xc3\xa9 a\0b NaN", 15));
+        struct json_object *n = json_object_object_get(r, "n");
+        ck_assert_uint_eq(json_object_get_uint64(
+                              json_object_array_get_idx(n, 2)), UINT64_MAX);
+        ck_assert_int_eq(json_object_get_int64(
+                             json_object_array_get_idx(n, 3)), INT64_MIN);
         json_object_put(r);
         end(c, p);
     }

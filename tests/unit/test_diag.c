@@ -189,6 +189,44 @@ START_TEST(schema_newlines)
 }
 END_TEST
 
+/* Columns asked in any order, forward, backward, across lines, with tabs
+ * and multi-byte characters, equal those counted from the line's start
+ * (the column of the last answer is reused for the next on its line). */
+START_TEST(columns_in_any_order)
+{
+    static const char text[] = "ab\t\xc3\xa9xyz\tq\n\t1234567890abcdefgh\xe2\x82\xacz\n";
+    qc_arena *a2 = qc_arena_new();
+    qc_source *s = qc_source_from_mem(a2, "c.json", text, sizeof text - 1,
+                                      false);
+    unsigned want[sizeof text];
+    for (uint32_t off = 0; off < sizeof text - 1; off++) {
+        uint32_t start = qc_source_line_offset(s, qc_source_line(s, off));
+        unsigned col = 1;
+        for (uint32_t i = start; i < off; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if ((c & 0xc0) == 0x80)
+                continue;
+            col = c == '\t' ? (col + 7) % 8 + 1 : col + 1;
+        }
+        want[off] = col;
+    }
+    static const uint32_t order[] = { 5, 6, 7, 12, 3, 0, 14, 30, 16, 31,
+                                      29, 28, 1, 33, 2, 34, 13, 4 };
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        uint32_t off = order[k];
+        ck_assert_uint_lt(off, sizeof text - 1);
+        ck_assert_msg(qc_source_column(s, off) == want[off],
+                      "offset %u: column %u, want %u", off,
+                      qc_source_column(s, off), want[off]);
+    }
+    for (uint32_t off = sizeof text - 2; off-- > 0;)
+        ck_assert_uint_eq(qc_source_column(s, off), want[off]);
+    for (uint32_t off = 0; off < sizeof text - 1; off++)
+        ck_assert_uint_eq(qc_source_column(s, off), want[off]);
+    qc_arena_free(a2);
+}
+END_TEST
+
 /* S[0..LEN) made visible. */
 static void expect_visible(const char *s, size_t len, const char *want)
 {
@@ -252,6 +290,7 @@ Suite *qc_suite_diag(void)
     tcase_add_test(tc, no_location);
     tcase_add_test(tc, source_freed_before_flush);
     tcase_add_test(tc, schema_newlines);
+    tcase_add_test(tc, columns_in_any_order);
     tcase_add_test(tc, visible_text);
     tcase_add_test(tc, text_formats_escape);
     suite_add_tcase(s, tc);
