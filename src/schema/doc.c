@@ -65,18 +65,25 @@ static size_t space_before(const char *s, size_t n)
 }
 
 /* N less the white space at the end of S[0..N). */
-static size_t strip_end(const char *s, size_t n)
+static size_t strip_end_slow(const char *s, size_t n)
 {
     size_t k;
-    /* A line usually ends in a letter or a dot: look no further. */
     while (n && ((unsigned char)s[n - 1] >= 0x80 || !(s[n - 1] > ' '))
            && (k = space_before(s, n)) != 0)
         n -= k;
     return n;
 }
 
+static inline size_t strip_end(const char *s, size_t n)
+{
+    /* A line usually ends in a letter or a dot: look no further. */
+    if (n && (unsigned char)s[n - 1] > ' ' && (unsigned char)s[n - 1] < 0x80)
+        return n;
+    return strip_end_slow(s, n);
+}
+
 /* Number of leading white-space characters (QEMU's indent). */
-static unsigned leading_space(const char *s, size_t n)
+static unsigned leading_space_slow(const char *s, size_t n)
 {
     /* Sixteen at a time: S is a line of a source, readable 16 bytes on. */
     size_t i = 0, k, r;
@@ -86,14 +93,21 @@ static unsigned leading_space(const char *s, size_t n)
     if (i > n)
         i = n;
     unsigned count = (unsigned)i;
-    /* Usually a letter comes next. */
-    if (i < n && (unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80)
-        return count;
     while ((k = space_at(s + i, n - i)) != 0) {
         i += k;
         count++;
     }
     return count;
+}
+
+static inline unsigned leading_space(const char *s, size_t n)
+{
+    /* Usually fewer than sixteen spaces, then a letter. */
+    size_t i = qc_run16(s, ' ');
+    if (i < n && i < 16 && (unsigned char)s[i] > ' '
+        && (unsigned char)s[i] < 0x80)
+        return (unsigned)i;
+    return leading_space_slow(s, n);
 }
 
 /* Whether the character ending at S + N is a word character of Python's
@@ -265,28 +279,10 @@ static void ensure_untagged(parser *p)
     qc_ptrvec_push(p->a, &p->doc->sections, sec);
 }
 
-static qc_doc_section *find_named(const qc_ptrvec *v, const char *name)
+/* The section of V named NAME, or NULL; *HINT gets the place after it. */
+static qc_doc_section *find_named_anywhere(const qc_ptrvec *v,
+                                           const char *name, size_t *hint)
 {
-    for (size_t i = 0; i < v->n; i++) {
-        qc_doc_section *sec = v->items[i];
-        if (sec->name[0] == name[0] && !strcmp(sec->name, name))
-            return sec;
-    }
-    return NULL;
-}
-
-/* The same, looking first where the last search ended (*HINT): members
- * are connected mostly in the order they are documented. */
-static qc_doc_section *find_named_from(const qc_ptrvec *v, const char *name,
-                                       size_t *hint)
-{
-    if (*hint < v->n) {
-        qc_doc_section *sec = v->items[*hint];
-        if (sec->name[0] == name[0] && !strcmp(sec->name, name)) {
-            ++*hint;
-            return sec;
-        }
-    }
     for (size_t i = 0; i < v->n; i++) {
         qc_doc_section *sec = v->items[i];
         if (sec->name[0] == name[0] && !strcmp(sec->name, name)) {
@@ -295,6 +291,28 @@ static qc_doc_section *find_named_from(const qc_ptrvec *v, const char *name,
         }
     }
     return NULL;
+}
+
+/* The same, looking first where the last search ended (*HINT): members
+ * are connected mostly in the order they are documented.  Inline: it is
+ * right most of the time. */
+static inline qc_doc_section *find_named_from(const qc_ptrvec *v,
+                                              const char *name, size_t *hint)
+{
+    if (*hint < v->n) {
+        qc_doc_section *sec = v->items[*hint];
+        if (sec->name[0] == name[0] && !strcmp(sec->name, name)) {
+            ++*hint;
+            return sec;
+        }
+    }
+    return find_named_anywhere(v, name, hint);
+}
+
+static qc_doc_section *find_named(const qc_ptrvec *v, const char *name)
+{
+    size_t hint;
+    return find_named_anywhere(v, name, &hint);
 }
 
 static void new_description(parser *p, qc_doc_kind kind, const char *name)
@@ -565,7 +583,8 @@ static bool blank(const parser *p)
 
 /* Matches "@NAME: " at the start of the current line (NAME: anything but
  * ':').  Sets *NAME and *TEXT_OFF (where the text after it starts). */
-static bool at_name_colon(parser *p, const char **name, size_t *text_off)
+static inline __attribute__((always_inline)) bool
+at_name_colon(parser *p, const char **name, size_t *text_off)
 {
     const char *colon = p->colon;
     if (!colon)
