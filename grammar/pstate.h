@@ -173,7 +173,27 @@ void qc_ps_internal_error(struct qc_pstate *ps, const char *msg);
 void qc_ps_add_value(struct qc_pstate *ps, qc_value *v);
 void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete);
 
-qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t);
+/* A new value: every field set (values are many, and zero-filling them
+ * first would cost a call each).  This and the commonest actions below
+ * are inline, in the parser: they run for every string and member.
+ * Their callers have the whole struct qc_tok (parser.h). */
+static inline qc_value *qc_ps_new_value(struct qc_pstate *ps, qc_vkind kind,
+                                        uint32_t off)
+{
+    qc_value *v = qc_arena_alloc_uninit(ps->arena, sizeof *v);
+    *v = (qc_value){ .kind = kind, .loc = qc_loc_make(ps->src, off) };
+    return v;
+}
+
+static inline qc_value *qc_ps_string(struct qc_pstate *ps,
+                                     const struct qc_tok *t)
+{
+    qc_value *v = qc_ps_new_value(ps, QC_VSTRING, t->off);
+    v->u.str.s = t->s;
+    v->u.str.len = t->len;
+    return v;
+}
+
 qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b);
 qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t);
 qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
@@ -183,8 +203,18 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
 
 qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
                        size_t base);
-size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
-                    qc_value *v);
+static inline size_t qc_ps_member(struct qc_pstate *ps,
+                                  const struct qc_tok *key, qc_value *v)
+{
+    if (ps->nmems == ps->capmems)
+        ps->mems = qc_grow(ps->mems, &ps->capmems, sizeof *ps->mems);
+    qc_member *m = &ps->mems[ps->nmems];
+    m->key = key->s;
+    m->key_len = key->len;
+    m->key_loc = qc_loc_make(ps->src, key->off);
+    m->value = v;
+    return ps->nmems++;
+}
 qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
                       size_t base);
 size_t qc_ps_element(struct qc_pstate *ps, qc_value *v);

@@ -16,15 +16,6 @@ int qc_yyparse(struct qc_pstate *ps);
 void qc_yy_restore_text(void *scanner);
 void qc_yy_init_classes(void);
 
-/* Every field set: values are many, and zero-filling them first would
- * cost a call each. */
-static qc_value *new_value(struct qc_pstate *ps, qc_vkind kind, uint32_t off)
-{
-    qc_value *v = qc_arena_alloc_uninit(ps->arena, sizeof *v);
-    *v = (qc_value){ .kind = kind, .loc = qc_loc_make(ps->src, off) };
-    return v;
-}
-
 static void set_error(struct qc_pstate *ps, uint32_t off, const char *code,
                       const char *msg, bool lexical)
 {
@@ -179,29 +170,21 @@ const char *qc_doc_gap_end_slow(const char *p, const char *end)
     return (const char *)u;
 }
 
-qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t)
-{
-    qc_value *v = new_value(ps, QC_VSTRING, t->off);
-    v->u.str.s = t->s;
-    v->u.str.len = t->len;
-    return v;
-}
-
 qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b)
 {
-    qc_value *v = new_value(ps, QC_VBOOL, t->off);
+    qc_value *v = qc_ps_new_value(ps, QC_VBOOL, t->off);
     v->u.b = b;
     return v;
 }
 
 qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t)
 {
-    return new_value(ps, QC_VNULL, t->off);
+    return qc_ps_new_value(ps, QC_VNULL, t->off);
 }
 
 qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
 {
-    qc_value *v = new_value(ps, QC_VNUMBER, t->off);
+    qc_value *v = qc_ps_new_value(ps, QC_VNUMBER, t->off);
     v->u.num.text = t->s;
     /* Read before the next token, as the doc block's lines above. */
     if (ps->ls.integer)
@@ -265,19 +248,6 @@ void qc_ps_push_object(struct qc_pstate *ps)
     ps->objs[ps->nobjs++] = (struct qc_open_object){ ps->nmems, 0 };
 }
 
-size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
-                    qc_value *v)
-{
-    if (ps->nmems == ps->capmems)
-        ps->mems = qc_grow(ps->mems, &ps->capmems, sizeof *ps->mems);
-    qc_member *m = &ps->mems[ps->nmems];
-    m->key = key->s;
-    m->key_len = key->len;
-    m->key_loc = qc_loc_make(ps->src, key->off);
-    m->value = v;
-    return ps->nmems++;
-}
-
 /* Objects and arrays without entries share these (never written). */
 static qc_member no_members[1];
 static qc_value *no_elements[1];
@@ -301,7 +271,7 @@ static void *take_entries(struct qc_pstate *ps, const void *stack,
 qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
                        size_t base)
 {
-    qc_value *v = new_value(ps, QC_VOBJECT, t->off);
+    qc_value *v = qc_ps_new_value(ps, QC_VOBJECT, t->off);
     if (ps->nkeysets && ps->keysets[ps->nkeysets - 1].base == base)
         ps->nkeysets--;
     v->u.obj.members = take_entries(ps, ps->mems, &ps->nmems, base,
@@ -321,7 +291,7 @@ size_t qc_ps_element(struct qc_pstate *ps, qc_value *v)
 qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
                       size_t base)
 {
-    qc_value *v = new_value(ps, QC_VARRAY, t->off);
+    qc_value *v = qc_ps_new_value(ps, QC_VARRAY, t->off);
     v->u.arr.items = take_entries(ps, ps->elems, &ps->nelems, base,
                                   sizeof(qc_value *), no_elements,
                                   &v->u.arr.n);
