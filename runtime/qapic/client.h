@@ -347,11 +347,13 @@ int qapic_client_next_timeout(const qapic_client *c);
  * their deadline passed.  0, or -1 once the connection is gone, with the
  * reason: a TRANSPORT error (closed, cut in the middle of a message, over
  * the size cap, a read or write error) or a PROTOCOL error (the server
- * sent invalid JSON, or no greeting first); both locate the problem in
- * the stream (byte offset, line, message number).  JSON is read as
- * strictly as QEMU's own parser reads it: lone surrogates in '\u'
- * escapes, control characters in strings, NaN, Infinity and member names
- * with an escaped NUL are invalid, not repaired (QEMU never sends them). */
+ * sent invalid JSON, or something other than events before the
+ * greeting); both locate the problem in the stream (byte offset, line,
+ * message number).  JSON is read as strictly as QEMU's own parser reads
+ * it: lone surrogates in '\u' escapes, control characters in strings,
+ * NaN, Infinity and member names with an escaped NUL are invalid, not
+ * repaired; integer literals beyond the 64-bit ranges are refused rather
+ * than clamped (QEMU never sends any of them). */
 int qapic_client_process(qapic_client *c, qapic_error **err);
 
 #ifdef __cplusplus

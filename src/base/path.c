@@ -31,95 +31,102 @@ char *qc_path_join_dir(qc_arena *a, const char *base_file, const char *rel)
     return qc_arena_concat(a, dir, dir[n - 1] == '/' ? "" : "/", rel);
 }
 
-/* Splits an absolute path into normalised components ("." dropped, ".."
- * pops); returns the count. */
-static size_t components(qc_arena *a, const char *abs, char ***out)
+/* PATH made absolute (against the working directory) and normalised in a
+ * new malloc'd string: "." dropped, ".." pops, runs of '/' as one; "/"
+ * when nothing is left.  Aborts on out-of-memory, as the arena does. */
+static char *normalised_abs(const char *path)
 {
-    size_t cap = 8, n = 0;
-    char **v = qc_arena_alloc(a, cap * sizeof *v);
-    const char *p = abs;
+    char cwd[PATH_MAX];
+    cwd[0] = '\0';
+    if (path[0] != '/' && !getcwd(cwd, sizeof cwd))
+        strcpy(cwd, "/");
+    size_t clen = strlen(cwd), plen = strlen(path);
+    char *full = malloc(clen + plen + 2);
+    if (!full)
+        abort();
+    memcpy(full, cwd, clen);
+    full[clen] = '/';
+    memcpy(full + clen + 1, path, plen + 1);
+    /* Components are copied down over the text already read: the output
+     * never runs ahead of the input. */
+    size_t n = 0;
+    const char *p = full;
     while (*p) {
         while (*p == '/')
             p++;
         if (!*p)
             break;
-        const char *s = p;
+        const char *c = p;
         while (*p && *p != '/')
             p++;
-        size_t len = (size_t)(p - s);
-        if (len == 1 && s[0] == '.')
+        size_t len = (size_t)(p - c);
+        if (len == 1 && c[0] == '.')
             continue;
-        if (len == 2 && s[0] == '.' && s[1] == '.') {
-            if (n)
-                n--;
+        if (len == 2 && c[0] == '.' && c[1] == '.') {
+            while (n && full[--n] != '/')
+                ;
             continue;
         }
-        if (n == cap) {
-            char **nv = qc_arena_alloc(a, 2 * cap * sizeof *nv);
-            memcpy(nv, v, n * sizeof *v);
-            v = nv;
-            cap *= 2;
-        }
-        v[n++] = qc_arena_strndup(a, s, len);
+        full[n++] = '/';
+        memmove(full + n, c, len);
+        n += len;
     }
-    *out = v;
-    return n;
+    if (!n)
+        full[n++] = '/';
+    full[n] = '\0';
+    return full;
 }
 
 char *qc_path_abs(qc_arena *a, const char *path)
 {
-    const char *full = path;
-    if (path[0] != '/') {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd))
-            strcpy(cwd, "/");
-        full = qc_arena_concat(a, cwd, "/", path);
-    }
-    char **c;
-    size_t n = components(a, full, &c);
-    if (!n)
-        return qc_arena_strdup(a, "/");
-    size_t len = 0;
-    for (size_t i = 0; i < n; i++)
-        len += strlen(c[i]) + 1;
-    char *r = qc_arena_alloc(a, len + 1), *q = r;
-    for (size_t i = 0; i < n; i++) {
-        *q++ = '/';
-        size_t k = strlen(c[i]);
-        memcpy(q, c[i], k);
-        q += k;
-    }
-    *q = '\0';
+    char *abs = normalised_abs(path);
+    char *r = qc_arena_strdup(a, abs);
+    free(abs);
     return r;
+}
+
+/* The length of the first component of the normalised absolute path P
+ * (which starts with '/', or is empty at the end). */
+static size_t component_len(const char *p)
+{
+    const char *slash = strchr(p + 1, '/');
+    return slash ? (size_t)(slash - p - 1) : strlen(p + 1);
 }
 
 char *qc_path_rel(qc_arena *a, const char *path, const char *start)
 {
-    char **pc, **sc;
-    size_t pn = components(a, qc_path_abs(a, path), &pc);
-    size_t sn = components(a, qc_path_abs(a, start[0] ? start : "."), &sc);
-    size_t common = 0;
-    while (common < pn && common < sn && !strcmp(pc[common], sc[common]))
-        common++;
-    size_t len = 0;
-    for (size_t i = common; i < sn; i++)
-        len += 3;
-    for (size_t i = common; i < pn; i++)
-        len += strlen(pc[i]) + 1;
-    if (!len)
-        return qc_arena_strdup(a, ".");
-    char *r = qc_arena_alloc(a, len + 1), *q = r;
-    for (size_t i = common; i < sn; i++) {
-        memcpy(q, "../", 3);
-        q += 3;
+    char *pa = normalised_abs(path);
+    char *sa = normalised_abs(start[0] ? start : ".");
+    /* "/" has no components; otherwise each is "/name". */
+    const char *pp = pa[1] ? pa : "", *sp = sa[1] ? sa : "";
+    while (*pp && *sp) {
+        size_t pl = component_len(pp), sl = component_len(sp);
+        if (pl != sl || memcmp(pp + 1, sp + 1, pl))
+            break;
+        pp += 1 + pl;
+        sp += 1 + sl;
     }
-    for (size_t i = common; i < pn; i++) {
-        size_t k = strlen(pc[i]);
-        memcpy(q, pc[i], k);
-        q += k;
-        *q++ = '/';
+    size_t ups = 0;
+    for (const char *q = sp; *q; q++)
+        ups += *q == '/';
+    size_t rest = strlen(pp);       /* "/x/y": the names and their slashes */
+    char *r;
+    if (!ups && !rest) {
+        r = qc_arena_strdup(a, ".");
+    } else {
+        r = qc_arena_alloc_text(a, 3 * ups + rest + 1);
+        char *q = r;
+        for (size_t i = 0; i < ups; i++, q += 3)
+            memcpy(q, "../", 3);
+        if (rest) {
+            memcpy(q, pp + 1, rest - 1);    /* without its leading '/' */
+            q[rest - 1] = '\0';
+        } else {
+            q[-1] = '\0';                  /* the last "../" loses its '/' */
+        }
     }
-    q[-1] = '\0';
+    free(pa);
+    free(sa);
     return r;
 }
 

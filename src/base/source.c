@@ -201,8 +201,9 @@ static void report_too_large(qc_diag *d, qc_source *s, uint64_t size,
 
 /* Reads FD (named PATH) as qc_source_read does. */
 static qc_source *read_fd(qc_arena *a, qc_diag *d, const char *path, int fd,
-                          bool ensure_newline, const qc_source *parent,
-                          uint32_t parent_off, int *err)
+                          bool opened_here, bool ensure_newline,
+                          const qc_source *parent, uint32_t parent_off,
+                          int *err)
 {
     struct stat st;
     qc_source *s = NULL;
@@ -213,8 +214,9 @@ static qc_source *read_fd(qc_arena *a, qc_diag *d, const char *path, int fd,
         return NULL;
     }
     if (S_ISREG(st.st_mode)) {
-        /* Standard input may be a file read in part already. */
-        off_t at = lseek(fd, 0, SEEK_CUR);
+        /* Standard input may be a file read in part already; a file
+         * opened here is at its start. */
+        off_t at = opened_here ? 0 : lseek(fd, 0, SEEK_CUR);
         size = at > 0 && at < st.st_size ? (uint64_t)(st.st_size - at)
              : at > 0 ? 0 : (uint64_t)st.st_size;
     }
@@ -251,7 +253,7 @@ qc_source *qc_source_read(qc_arena *a, qc_diag *d, const char *path,
         *err = errno;
         return NULL;
     }
-    qc_source *s = read_fd(a, d, path, fd, ensure_newline, parent,
+    qc_source *s = read_fd(a, d, path, fd, true, ensure_newline, parent,
                            parent_off, err);
     close(fd);
     return s;
@@ -260,7 +262,7 @@ qc_source *qc_source_read(qc_arena *a, qc_diag *d, const char *path,
 qc_source *qc_source_read_stdin(qc_arena *a, qc_diag *d, bool ensure_newline,
                                 int *err)
 {
-    return read_fd(a, d, QC_SOURCE_STDIN, STDIN_FILENO, ensure_newline,
+    return read_fd(a, d, QC_SOURCE_STDIN, STDIN_FILENO, false, ensure_newline,
                    NULL, 0, err);
 }
 

@@ -107,15 +107,14 @@ static bool failed(qc_builder *b)
     return b->over_limit || qc_diag_limit_reached(b->d);
 }
 
-/* KEY gets the address P in hexadecimal: a key of mod_by_src. */
-static const char *address_key(char key[2 * sizeof(uintptr_t) + 1],
-                               const void *p)
+/* The name of a source in mod_by_src: its address in hexadecimal (no
+ * printf: it runs for every definition). */
+static void src_key(const qc_source *src, char key[2 * sizeof(uintptr_t) + 1])
 {
-    uintptr_t v = (uintptr_t)p;
+    uintptr_t v = (uintptr_t)src;
     for (size_t i = 2 * sizeof v; i-- > 0; v >>= 4)
         key[i] = "0123456789abcdef"[v & 15];
     key[2 * sizeof v] = '\0';
-    return key;
 }
 
 static qc_smodule *module_of_src(qc_builder *b, const qc_source *src)
@@ -124,18 +123,18 @@ static qc_smodule *module_of_src(qc_builder *b, const qc_source *src)
         return b->mods.items[0];
     /* By the source's address: a schema may include many thousands. */
     const qc_schema_ast *ast = b->s->ast;
+    char key[2 * sizeof(uintptr_t) + 1];
     if (!b->mod_by_src) {
         b->mod_by_src = qc_hashmap_new_sized(b->a, ast->modules.n);
         for (size_t i = 0; i < ast->modules.n; i++) {
             const qc_module *m = ast->modules.items[i];
-            char key[2 * sizeof(uintptr_t) + 1];
-            qc_hashmap_put(b->mod_by_src,
-                           qc_arena_strdup(b->a, address_key(key, m->src)),
+            src_key(m->src, key);
+            qc_hashmap_put(b->mod_by_src, qc_arena_strdup(b->a, key),
                            (void *)m);
         }
     }
-    char key[2 * sizeof(uintptr_t) + 1];
-    const qc_module *m = qc_hashmap_get(b->mod_by_src, address_key(key, src));
+    src_key(src, key);
+    const qc_module *m = qc_hashmap_get(b->mod_by_src, key);
     return m ? make_module(b, m->name) : b->mods.items[1];
 }
 

@@ -59,10 +59,14 @@ expect_exit "writer: symlink loop" 2 introspect -o "$T/loop1" "$T/s.json" &&
 mkfifo "$T/fifo"
 # The test holds the FIFO open for reading and writing, so that neither
 # the reader nor qapic waits for the other, and the reader sees the end
-# once both have closed it (also when qapic never opened it).
+# once both have closed it (also when qapic never opened it).  The reader
+# gets a descriptor opened before it starts: opening by name itself, it
+# could come too late and wait for a writer forever.
 exec 3<>"$T/fifo"
-cat "$T/fifo" >"$T/fifo.out" 3>&- &
+exec 4<"$T/fifo"
+cat <&4 >"$T/fifo.out" 3>&- 4>&- &
 reader=$!
+exec 4<&-
 timeout 20 "$QAPIC" introspect -o "$T/fifo" "$T/s.json" >"$OUT" 2>"$ERR"
 STATUS=$?
 exec 3>&-
@@ -306,8 +310,10 @@ gen_tree "$G"
 rm -f "$T/dep.fifo"
 mkfifo "$T/dep.fifo"
 exec 3<>"$T/dep.fifo"
-cat "$T/dep.fifo" >"$T/dep.out" 3>&- &
+exec 4<"$T/dep.fifo"
+cat <&4 >"$T/dep.out" 3>&- 4>&- &
 reader=$!
+exec 4<&-
 timeout 20 "$QAPIC" gen c --prefix t -o "$G" --depfile "$T/dep.fifo" "$T/s.json" >"$OUT" 2>"$ERR"
 STATUS=$?
 exec 3>&-

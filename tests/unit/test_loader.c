@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "base/path.h"
 #include "schema/loader.h"
 
 /* What one load gave; diagnostics go to the run's sink, emptied first. */
@@ -139,6 +140,40 @@ START_TEST(top_level_and_error_order)
     expect_first(&l, "t3.json", 1, "qapi-string-unterminated");
 }
 
+/* os.path.abspath and os.path.relpath, as QEMU's generator names modules
+ * with them (expected values from Python 3.11). */
+START_TEST(paths_like_python)
+{
+    static const struct { const char *path, *start, *abs, *rel; } t[] = {
+        { "/a/b", "/a", "/a/b", "b" },
+        { "/a/b/", "/a/b/c/d", "/a/b", "../.." },
+        { "/x//y///z/.", "/x", "/x/y/z", "y/z" },
+        { "/a/../../b", "/c/d", "/b", "../../b" },
+        { "/", "/", "/", "." },
+        { "/..", "/usr", "/", ".." },
+        { "/usr/lib", "/usr/share/doc", "/usr/lib", "../../lib" },
+        { "/t/x/y/../z", "/t/x/w", "/t/x/z", "../z" },
+        { "/t/a b", "/t/c d", "/t/a b", "../a b" },
+        { "/t/q/r", "/t/q/r/s", "/t/q/r", ".." },
+        { "/t/q/r/s", "/t/q", "/t/q/r/s", "r/s" },
+        { "/t/qr", "/t/q", "/t/qr", "../qr" },
+        { "/t/q", "/t/qr", "/t/q", "../q" },
+        { "a/./b/..", "a/b", NULL, ".." },
+        { "x/y", "x", NULL, "y" },
+        { "./././", ".", NULL, "." },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        if (t[i].abs)
+            ck_assert_str_eq(qc_path_abs(qc_test_arena, t[i].path), t[i].abs);
+        ck_assert_msg(!strcmp(qc_path_rel(qc_test_arena, t[i].path,
+                                          t[i].start), t[i].rel),
+                      "relpath(%s, %s) = %s, want %s", t[i].path, t[i].start,
+                      qc_path_rel(qc_test_arena, t[i].path, t[i].start),
+                      t[i].rel);
+    }
+}
+END_TEST
+
 Suite *qc_suite_loader(void)
 {
     Suite *s = suite_create("loader");
@@ -146,6 +181,7 @@ Suite *qc_suite_loader(void)
     tcase_add_checked_fixture(tc, qc_test_setup, qc_test_teardown);
     tcase_add_test(tc, include_repeat_is_skipped);
     tcase_add_test(tc, include_loop);
+    tcase_add_test(tc, paths_like_python);
     tcase_add_test(tc, include_errors);
     tcase_add_test(tc, pragmas);
     tcase_add_test(tc, top_level_and_error_order);
