@@ -21,6 +21,9 @@ struct qc_lexstate {
     size_t doc_bounds_cap;
     uint32_t doc_lines;         /* of the last DOC_BLOCK or DOC_OPEN */
     bool integer;               /* the last NUMBER has no fraction or exponent */
+    /* Where plain strings are copied to as they are scanned: the free
+     * part of a block of the arena, taken a block at a time. */
+    char *str_out, *str_end;
     /* A lexical error, set by the scanner before it returns QC_LEX_ERROR. */
     uint32_t err_off;
     const char *err_code;

@@ -88,9 +88,36 @@ int qc_scan_token(union QC_YYSTYPE *lval, void *scanner);
  * Records the error; returns QC_YYerror. */
 int qc_ps_token_problem(struct qc_pstate *ps, int t);
 
+/* Objects with more keys than this have them hashed. */
+#define KEYSET_MIN 16
+
+/* Searches the keys of the object whose members start at BASE for S (N
+ * bytes); sets pending_msg when it is there. */
+void qc_ps_key_search(struct qc_pstate *ps, size_t base, const char *s,
+                      uint32_t n);
+
 /* Checks the key before the ':' just read against the earlier keys of
- * its object; sets pending_msg when it repeats one. */
-void qc_ps_key_read(struct qc_pstate *ps);
+ * its object; sets pending_msg when it repeats one.  The ':' was read
+ * after the key, so the object's earlier members are all in mems (each
+ * was reduced when the ',' after it was read).  Inline: it runs for
+ * every member, and its bit tells most keys apart. */
+static inline void qc_ps_key_read(struct qc_pstate *ps)
+{
+    if (!ps->nobjs)
+        return;
+    struct qc_open_object *o = &ps->objs[ps->nobjs - 1];
+    const char *s = ps->key_s;
+    uint32_t n = ps->key_len;
+    uint64_t bit = (uint64_t)1 << ((n * 7 + (unsigned char)s[0]
+                                    + (n ? (unsigned char)s[n - 1] * 3 : 0))
+                                   & 63);
+    bool maybe = o->keybits & bit;
+    o->keybits |= bit;
+    /* A large object's keys are hashed all the same (keyset_for). */
+    if (!maybe && ps->nmems - o->base < KEYSET_MIN)
+        return;
+    qc_ps_key_search(ps, o->base, s, n);
+}
 /* Pushes the start of a new object's members. */
 void qc_ps_push_object(struct qc_pstate *ps);
 
@@ -146,7 +173,27 @@ void qc_ps_internal_error(struct qc_pstate *ps, const char *msg);
 void qc_ps_add_value(struct qc_pstate *ps, qc_value *v);
 void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete);
 
-qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t);
+/* A new value: every field set (values are many, and zero-filling them
+ * first would cost a call each).  This and the commonest actions below
+ * are inline, in the parser: they run for every string and member.
+ * Their callers have the whole struct qc_tok (parser.h). */
+static inline qc_value *qc_ps_new_value(struct qc_pstate *ps, qc_vkind kind,
+                                        uint32_t off)
+{
+    qc_value *v = qc_arena_alloc_uninit(ps->arena, sizeof *v);
+    *v = (qc_value){ .kind = kind, .loc = qc_loc_make(ps->src, off) };
+    return v;
+}
+
+static inline qc_value *qc_ps_string(struct qc_pstate *ps,
+                                     const struct qc_tok *t)
+{
+    qc_value *v = qc_ps_new_value(ps, QC_VSTRING, t->off);
+    v->u.str.s = t->s;
+    v->u.str.len = t->len;
+    return v;
+}
+
 qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b);
 qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t);
 qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
@@ -156,8 +203,18 @@ qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
 
 qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
                        size_t base);
-size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
-                    qc_value *v);
+static inline size_t qc_ps_member(struct qc_pstate *ps,
+                                  const struct qc_tok *key, qc_value *v)
+{
+    if (ps->nmems == ps->capmems)
+        ps->mems = qc_grow(ps->mems, &ps->capmems, sizeof *ps->mems);
+    qc_member *m = &ps->mems[ps->nmems];
+    m->key = key->s;
+    m->key_len = key->len;
+    m->key_off = key->off;
+    m->value = v;
+    return ps->nmems++;
+}
 qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
                       size_t base);
 size_t qc_ps_element(struct qc_pstate *ps, qc_value *v);

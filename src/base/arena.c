@@ -49,8 +49,9 @@ static void *xmalloc(size_t n)
 
 /* A big chunk: 2 MiB aligned on 2 MiB, so that one huge page can back
  * it; from malloc when mapping fails. */
-static struct qc_arena_chunk *big_chunk(void)
+static struct qc_arena_chunk *big_chunk(int *fresh)
 {
+    *fresh = 0;
     if (spare) {
         struct qc_arena_chunk *c = spare;
         spare = c->next;
@@ -72,6 +73,7 @@ static struct qc_arena_chunk *big_chunk(void)
 #endif
         c = (struct qc_arena_chunk *)q;
         c->kind = CHUNK_BIG;
+        *fresh = 1;             /* anonymous mappings are zero-filled */
     }
 #endif
     if (!c) {
@@ -123,6 +125,7 @@ qc_arena *qc_arena_new(void)
     a->hooks = NULL;
     a->cur = (char *)c->data;
     a->end = a->cur + SMALL_CHUNK;
+    a->zero = 0;
     return a;
 }
 
@@ -165,11 +168,12 @@ void qc_arena_free(qc_arena *a)
 static char *new_chunk(qc_arena *a, size_t size)
 {
     struct qc_arena_chunk *c;
+    int fresh;
     if (size > BIG_DATA / 4) {
         /* A big chunk of its own when it fits one (a file's text, read
          * one after another: a kept chunk serves them all). */
         if (size <= BIG_DATA) {
-            c = big_chunk();
+            c = big_chunk(&fresh);
         } else {
             c = xmalloc(sizeof *c + size);
             c->kind = CHUNK_BLOCK;
@@ -178,11 +182,12 @@ static char *new_chunk(qc_arena *a, size_t size)
         a->head->next = c;
         return (char *)c->data;
     }
-    c = big_chunk();
+    c = big_chunk(&fresh);
     c->next = a->head;
     a->head = c;
     a->cur = (char *)c->data;
     a->end = (char *)c + BIG_CHUNK;
+    a->zero = fresh;
     return NULL;
 }
 
@@ -193,6 +198,19 @@ void *qc_arena_alloc_chunk(qc_arena *a, size_t size)
         return p;
     p = a->cur;
     a->cur += size;
+    return p;
+}
+
+void *qc_arena_alloc_zero_chunk(qc_arena *a, size_t size)
+{
+    char *p = new_chunk(a, size);
+    if (!p) {
+        p = a->cur;
+        a->cur += size;
+        if (a->zero)
+            return p;
+    }
+    memset(p, 0, size);
     return p;
 }
 
@@ -285,13 +303,10 @@ void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
     return n->data;
 }
 
-void qc_ptrvec_push(qc_arena *a, qc_ptrvec *v, void *item)
+void qc_ptrvec_grow(qc_arena *a, qc_ptrvec *v)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        v->items = qc_arena_grow(a, v->items, v->cap * sizeof *v->items,
-                                 cap * sizeof *v->items);
-        v->cap = cap;
-    }
-    v->items[v->n++] = item;
+    size_t cap = v->cap ? v->cap * 2 : 8;
+    v->items = qc_arena_grow(a, v->items, v->cap * sizeof *v->items,
+                             cap * sizeof *v->items);
+    v->cap = cap;
 }

@@ -15,6 +15,10 @@
 typedef struct qc_arena {
     char *cur, *end;            /* the current chunk's free space */
     struct qc_arena_chunk *head;
+    /* That free space is all zero bytes: the chunk came fresh from the
+     * system, and nothing is ever written there before it is allocated
+     * (objects are taken from its start, text from its end). */
+    int zero;
     struct qc_arena_chunk *grown;   /* the blocks of qc_arena_grow */
     struct qc_arena_hook *hooks;    /* qc_arena_on_free's */
 } qc_arena;
@@ -28,6 +32,7 @@ void qc_arena_on_free(qc_arena *a, void (*fn)(void *), void *arg);
 
 /* The slow paths of the allocations below: a new chunk. */
 void *qc_arena_alloc_chunk(qc_arena *a, size_t size);
+void *qc_arena_alloc_zero_chunk(qc_arena *a, size_t size);
 char *qc_arena_alloc_text_chunk(qc_arena *a, size_t size);
 
 /* The alignment of objects: that of pointers and 64-bit integers, not
@@ -50,12 +55,20 @@ static inline void *qc_arena_alloc_uninit(qc_arena *a, size_t size)
     return qc_arena_alloc_chunk(a, size);
 }
 
-/* The same, zero-filled. */
+/* The same, zero-filled (by the system when the chunk is fresh: big
+ * tables are made that cost nothing to fill then). */
 static inline void *qc_arena_alloc(qc_arena *a, size_t size)
 {
-    void *p = qc_arena_alloc_uninit(a, size);
-    memset(p, 0, size);
-    return p;
+    const size_t align = QC_ARENA_ALIGN;
+    size_t rounded = (size + align - 1) & ~(align - 1);
+    if (rounded <= (size_t)(a->end - a->cur)) {
+        void *p = a->cur;
+        a->cur += rounded;
+        if (!a->zero)
+            memset(p, 0, size);
+        return p;
+    }
+    return qc_arena_alloc_zero_chunk(a, rounded);
 }
 
 /* SIZE bytes of text (no alignment), not zero-filled. */
@@ -110,6 +123,14 @@ typedef struct qc_ptrvec {
     size_t n, cap;
 } qc_ptrvec;
 
-void qc_ptrvec_push(qc_arena *a, qc_ptrvec *v, void *item);
+/* Its slow path: room for more. */
+void qc_ptrvec_grow(qc_arena *a, qc_ptrvec *v);
+
+static inline void qc_ptrvec_push(qc_arena *a, qc_ptrvec *v, void *item)
+{
+    if (v->n == v->cap)
+        qc_ptrvec_grow(a, v);
+    v->items[v->n++] = item;
+}
 
 #endif

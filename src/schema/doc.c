@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/scan.h"
 #include "base/utf8.h"
 
 /* ---- Python-compatible white space on UTF-8 text ---------------------- */
@@ -64,33 +65,49 @@ static size_t space_before(const char *s, size_t n)
 }
 
 /* N less the white space at the end of S[0..N). */
-static size_t strip_end(const char *s, size_t n)
+static size_t strip_end_slow(const char *s, size_t n)
 {
     size_t k;
-    /* A line usually ends in a letter or a dot: look no further. */
     while (n && ((unsigned char)s[n - 1] >= 0x80 || !(s[n - 1] > ' '))
            && (k = space_before(s, n)) != 0)
         n -= k;
     return n;
 }
 
-/* Number of leading white-space characters (QEMU's indent). */
-static unsigned leading_space(const char *s, size_t n)
+static inline size_t strip_end(const char *s, size_t n)
 {
-    unsigned count = 0;
-    size_t i = 0, k;
-    while (i < n && s[i] == ' ') {
-        i++;
-        count++;
-    }
-    /* Usually a letter comes next. */
-    if (i < n && (unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80)
-        return count;
+    /* A line usually ends in a letter or a dot: look no further. */
+    if (n && (unsigned char)s[n - 1] > ' ' && (unsigned char)s[n - 1] < 0x80)
+        return n;
+    return strip_end_slow(s, n);
+}
+
+/* Number of leading white-space characters (QEMU's indent). */
+static unsigned leading_space_slow(const char *s, size_t n)
+{
+    /* Sixteen at a time: S is a line of a source, readable 16 bytes on. */
+    size_t i = 0, k, r;
+    while ((r = qc_run16(s + i, ' ')) == 16 && i + 16 < n)
+        i += 16;
+    i += r;
+    if (i > n)
+        i = n;
+    unsigned count = (unsigned)i;
     while ((k = space_at(s + i, n - i)) != 0) {
         i += k;
         count++;
     }
     return count;
+}
+
+static inline unsigned leading_space(const char *s, size_t n)
+{
+    /* Usually fewer than sixteen spaces, then a letter. */
+    size_t i = qc_run16(s, ' ');
+    if (i < n && i < 16 && (unsigned char)s[i] > ' '
+        && (unsigned char)s[i] < 0x80)
+        return (unsigned)i;
+    return leading_space_slow(s, n);
 }
 
 /* Whether the character ending at S + N is a word character of Python's
@@ -143,9 +160,12 @@ typedef struct {
     bool has_text;              /* other than empty ones */
     qc_doc_section *empty;      /* the first tagged section without text */
     qc_docline line;            /* the current line */
+    const uint32_t *bounds;     /* BLK's, and its source's text */
+    const char *src_text;
     bool at_end;                /* the current line is the closing "##" */
     const char *s;              /* the current line's text after "# " */
     size_t n;
+    const char *colon;          /* its first ':' when it starts with '@' */
     bool literal;               /* 10.2: inside a "::" literal block */
     unsigned literal_indent;
     bool no_end_checks;         /* skip the "section needs text" check */
@@ -225,10 +245,8 @@ static void seal_last(parser *p)
 static qc_doc_section *start_section(parser *p, qc_doc_kind kind,
                                      const char *name, qc_loc loc)
 {
-    qc_doc_section *sec = qc_arena_alloc(p->a, sizeof *sec);
-    sec->kind = kind;
-    sec->name = name;
-    sec->loc = loc;
+    qc_doc_section *sec = qc_arena_alloc_uninit(p->a, sizeof *sec);
+    *sec = (qc_doc_section){ .kind = kind, .name = name, .loc = loc };
     seal_last(p);
     p->last = sec;
     return sec;
@@ -261,28 +279,10 @@ static void ensure_untagged(parser *p)
     qc_ptrvec_push(p->a, &p->doc->sections, sec);
 }
 
-static qc_doc_section *find_named(const qc_ptrvec *v, const char *name)
+/* The section of V named NAME, or NULL; *HINT gets the place after it. */
+static qc_doc_section *find_named_anywhere(const qc_ptrvec *v,
+                                           const char *name, size_t *hint)
 {
-    for (size_t i = 0; i < v->n; i++) {
-        qc_doc_section *sec = v->items[i];
-        if (sec->name[0] == name[0] && !strcmp(sec->name, name))
-            return sec;
-    }
-    return NULL;
-}
-
-/* The same, looking first where the last search ended (*HINT): members
- * are connected mostly in the order they are documented. */
-static qc_doc_section *find_named_from(const qc_ptrvec *v, const char *name,
-                                       size_t *hint)
-{
-    if (*hint < v->n) {
-        qc_doc_section *sec = v->items[*hint];
-        if (!strcmp(sec->name, name)) {
-            ++*hint;
-            return sec;
-        }
-    }
     for (size_t i = 0; i < v->n; i++) {
         qc_doc_section *sec = v->items[i];
         if (sec->name[0] == name[0] && !strcmp(sec->name, name)) {
@@ -291,6 +291,28 @@ static qc_doc_section *find_named_from(const qc_ptrvec *v, const char *name,
         }
     }
     return NULL;
+}
+
+/* The same, looking first where the last search ended (*HINT): members
+ * are connected mostly in the order they are documented.  Inline: it is
+ * right most of the time. */
+static inline qc_doc_section *find_named_from(const qc_ptrvec *v,
+                                              const char *name, size_t *hint)
+{
+    if (*hint < v->n) {
+        qc_doc_section *sec = v->items[*hint];
+        if (sec->name[0] == name[0] && !strcmp(sec->name, name)) {
+            ++*hint;
+            return sec;
+        }
+    }
+    return find_named_anywhere(v, name, hint);
+}
+
+static qc_doc_section *find_named(const qc_ptrvec *v, const char *name)
+{
+    size_t hint;
+    return find_named_anywhere(v, name, &hint);
 }
 
 static void new_description(parser *p, qc_doc_kind kind, const char *name)
@@ -330,47 +352,105 @@ static void finish_sections(parser *p)
 
 /* ---- lines ------------------------------------------------------------------ */
 
-/* The first '.', '!' or '?' in S[I..END), or END: many bytes at a time
- * while none is there (the check reads every line of text). */
-static size_t sentence_mark(const char *s, size_t i, size_t end)
+/* Whether the '.', '!' or '?' at S[I], which one space and a capital, a
+ * digit or '(' follow, is no sentence end after all. */
+static bool sentence_exempt(const char *s, size_t i)
 {
+    char c = s[i];
+    /* "e.g. X" is no sentence end ... */
+    if (c == '.' && i >= 3 && !memcmp(s + i - 3, "e.g.", 4)
+        && !is_word_char_before(s, i - 3))
+        return true;
+    /* ... nor is a list number at the start of the line. */
+    if (c == '.' && i >= 1 && s[i - 1] >= '0' && s[i - 1] <= '9') {
+        size_t k = 0;
+        while (k < i - 1 && s[k] == ' ')
+            k++;
+        if (k == i - 1)
+            return true;
+    }
+    return false;
+}
+
+/* The sentence end at S[I] of the current line has one space after it. */
+static void __attribute__((noreturn)) sentence_space(parser *p, const char *s,
+                                                     size_t i)
+{
+    /* QEMU counts the column from the start of the physical line as if
+     * it began with "# ": walk that many characters. */
+    const qc_source *src = qc_loc_src(cur_loc(p));
+    size_t want = 2 + qc_utf8_count(s, i) + 1;
+    uint32_t off = cur_loc(p).off, start = off;
+    if (src) {
+        start = qc_source_line_offset(src, qc_source_line(src, off));
+        off = start;
+        for (; want && off < src->len; want--)
+            off = (uint32_t)qc_utf8_next(src->text, off, src->len);
+    }
+    fail_at(p, qc_loc_make(src, off), "qapi-doc-sentence-space",
+            "only one space after the end of a sentence; use two "
+            "(report a bug if this is not the end of a sentence)");
+}
+
+/* 10.2: a sentence end ('.', '!' or '?', one space, then a capital, a
+ * digit or '(') that is not exempt.  Sixteen places at a time where the
+ * compiler offers SSE2: a line is read past its end, as far as the text
+ * of a source may be (the bytes there are not looked at). */
+static inline void check_sentence_space(parser *p)
+{
+    const char *s = p->s;
+    size_t n = p->n;
+    if (n < 3)
+        return;
+    size_t lim = n - 2;         /* a mark at I needs S[I + 2] */
 #if defined(__SSE2__)
     const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!');
-    const __m128i ask = _mm_set1_epi8('?');
-    for (; i + 16 <= end; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+    const __m128i ask = _mm_set1_epi8('?'), sp = _mm_set1_epi8(' ');
+    for (size_t base = 0; base < lim; base += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + base));
         __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, dot),
                                               _mm_cmpeq_epi8(x, bang)),
                                  _mm_cmpeq_epi8(x, ask));
-        int bits = _mm_movemask_epi8(m);
-        if (bits)
-            return i + (size_t)__builtin_ctz((unsigned)bits);
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (lim - base < 16)
+            bits &= (1u << (lim - base)) - 1;
+        if (!bits)
+            continue;
+        __m128i y = _mm_loadu_si128((const __m128i *)(s + base + 1));
+        __m128i z = _mm_loadu_si128((const __m128i *)(s + base + 2));
+        __m128i up = _mm_sub_epi8(z, _mm_set1_epi8('A'));
+        __m128i dg = _mm_sub_epi8(z, _mm_set1_epi8('0'));
+        __m128i st = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up),
+                         _mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg)),
+            _mm_cmpeq_epi8(z, _mm_set1_epi8('(')));
+        bits &= (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpeq_epi8(y, sp), st));
+        for (; bits; bits &= bits - 1) {
+            size_t i = base + (size_t)__builtin_ctz(bits);
+            if (!sentence_exempt(s, i))
+                sentence_space(p, s, i);
+        }
+    }
+#else
+    for (size_t i = 0; i < lim; i++) {
+        char c = s[i], nx = s[i + 2];
+        if ((c == '.' || c == '!' || c == '?') && s[i + 1] == ' '
+            && ((nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')
+                || nx == '(')
+            && !sentence_exempt(s, i))
+            sentence_space(p, s, i);
     }
 #endif
-    const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
-    for (; i + 8 <= end; i += 8) {
-        uint64_t x, a, b, c;
-        memcpy(&x, s + i, 8);
-        a = x ^ (ones * '.');
-        b = x ^ (ones * '!');
-        c = x ^ (ones * '?');
-        if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c))
-            & highs)
-            break;
-    }
-    for (; i < end; i++)
-        if (s[i] == '.' || s[i] == '!' || s[i] == '?')
-            return i;
-    return end;
 }
 
-/* 10.2: line length and sentence spacing (QEMU's doc line format check). */
-static void check_line_format(parser *p)
+/* 10.2: a line longer than 70 characters, unless it is a URL. */
+static __attribute__((noinline)) void check_long_line(parser *p)
 {
     const char *s = p->s;
     size_t n = p->n;
 
-    if (n + 2 > 70 && qc_utf8_count(s, n) + 2 > 70) {
+    if (qc_utf8_count(s, n) + 2 > 70) {
         size_t k = 0;
         while (k < n && s[k] == ' ')
             k++;
@@ -386,44 +466,14 @@ static void check_line_format(parser *p)
             fail_at(p, cur_loc(p), "qapi-doc-long-line",
                     "doc comment line is longer than 70 characters");
     }
+}
 
-    for (size_t i = 0; i + 2 < n; i++) {
-        i = sentence_mark(s, i, n - 2);
-        if (i + 2 >= n)
-            break;
-        char c = s[i], nx = s[i + 2];
-        if (s[i + 1] != ' ')
-            continue;
-        if (!((nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')
-              || nx == '('))
-            continue;
-        /* "e.g. X" is no sentence end ... */
-        if (c == '.' && i >= 3 && !memcmp(s + i - 3, "e.g.", 4)
-            && !is_word_char_before(s, i - 3))
-            continue;
-        /* ... nor is a list number at the start of the line. */
-        if (c == '.' && i >= 1 && s[i - 1] >= '0' && s[i - 1] <= '9') {
-            size_t k = 0;
-            while (k < i - 1 && s[k] == ' ')
-                k++;
-            if (k == i - 1)
-                continue;
-        }
-        /* QEMU counts the column from the start of the physical line as if
-         * it began with "# ": walk that many characters. */
-        const qc_source *src = qc_loc_src(cur_loc(p));
-        size_t want = 2 + qc_utf8_count(s, i) + 1;
-        uint32_t off = cur_loc(p).off, start = off;
-        if (src) {
-            start = qc_source_line_offset(src, qc_source_line(src, off));
-            off = start;
-            for (; want && off < src->len; want--)
-                off = (uint32_t)qc_utf8_next(src->text, off, src->len);
-        }
-        fail_at(p, qc_loc_make(src, off), "qapi-doc-sentence-space",
-                "only one space after the end of a sentence; use two "
-                "(report a bug if this is not the end of a sentence)");
-    }
+/* 10.2: line length and sentence spacing (QEMU's doc line format check). */
+static inline void check_line_format(parser *p)
+{
+    if (p->n + 2 > 70)
+        check_long_line(p);
+    check_sentence_space(p);
 }
 
 /* The closing "##" line, or junk after "##". */
@@ -437,10 +487,12 @@ static __attribute__((noinline)) void end_line(parser *p)
     p->literal = false;
     p->s = NULL;
     p->n = 0;
+    p->colon = NULL;
 }
 
-/* 10.2: literal blocks, and the format of other lines. */
-static __attribute__((noinline)) void format_line(parser *p)
+/* 10.2: a line that may start, go on or end a literal block, and the
+ * format of the others. */
+static __attribute__((noinline)) void literal_line(parser *p)
 {
     const char *t = p->s;
     size_t n = p->n;
@@ -473,16 +525,34 @@ static __attribute__((noinline)) void format_line(parser *p)
         check_line_format(p);
 }
 
+/* 10.2: literal blocks, and the format of other lines. */
+static __attribute__((noinline)) void format_line(parser *p)
+{
+    size_t n = p->n;
+    if (p->literal || (n >= 2 && p->s[n - 1] == ':' && p->s[n - 2] == ':'))
+        literal_line(p);
+    else
+        check_line_format(p);
+}
+
 /* QEMU's get_doc_line: loads the next line into p->s/p->n, or sets
  * p->at_end at the closing "##".  Bails out silently when a block cut
  * short by a syntax error runs out of lines.  Runs for every line: what
  * is rare is out of line. */
-static void next_line(parser *p)
+static inline __attribute__((always_inline)) void next_line(parser *p)
 {
-    if (!qc_docblock_next(p->blk, &p->line))
+    /* qc_docblock_next, with what does not change from line to line
+     * (the source, its text, the bounds) left where it is. */
+    size_t i = p->line.index + 1;
+    if (i >= p->blk->n)
         bail(p);                /* partial block: the caller reports */
-    const char *t = p->line.text;
-    size_t n = p->line.len;
+    uint32_t from = p->bounds[2 * i], to = p->bounds[2 * i + 1];
+    const char *t = p->src_text + from;
+    size_t n = to - from;
+    p->line.text = t;
+    p->line.len = n;
+    p->line.loc.off = from;
+    p->line.index = i;
 
     p->at_end = false;
     if (n >= 2 && t[1] == '#') {        /* t[0] is the '#' */
@@ -492,6 +562,7 @@ static void next_line(parser *p)
     if (n == 1) {
         p->s = t + 1;
         p->n = 0;
+        p->colon = NULL;
         return;
     }
     if (t[1] != ' ')
@@ -499,6 +570,8 @@ static void next_line(parser *p)
                 "doc comment text must be separated from '#' by a space");
     p->s = t + 2;
     p->n = strip_end(t + 2, n - 2);
+    /* Whether it is "@NAME:" is asked more than once of many lines. */
+    p->colon = p->n && p->s[0] == '@' ? memchr(p->s, ':', p->n) : NULL;
     if (p->opts->std != QC_STD_QEMU_10_0)
         format_line(p);
 }
@@ -510,11 +583,10 @@ static bool blank(const parser *p)
 
 /* Matches "@NAME: " at the start of the current line (NAME: anything but
  * ':').  Sets *NAME and *TEXT_OFF (where the text after it starts). */
-static bool at_name_colon(parser *p, const char **name, size_t *text_off)
+static inline __attribute__((always_inline)) bool
+at_name_colon(parser *p, const char **name, size_t *text_off)
 {
-    if (p->at_end || p->n == 0 || p->s[0] != '@')
-        return false;
-    const char *colon = memchr(p->s, ':', p->n);
+    const char *colon = p->colon;
     if (!colon)
         return false;
     size_t k = (size_t)(colon - p->s) + 1;
@@ -722,6 +794,8 @@ static qc_doc *doc_parse(parser *p)
                                                  + 2 * blk->n + 2);
 
     p->line = qc_docblock_first(blk);
+    p->bounds = blk->bounds;
+    p->src_text = blk->src->text;
     const qc_docline first = p->line;
     if (first.len != 2 || memcmp(first.text, "##", 2))
         fail_at(p, first.loc, "qapi-doc-junk-start",

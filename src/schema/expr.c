@@ -359,7 +359,7 @@ static bool check_enum(ctx *c, const qc_value *e)
             return false;
         what source = member_of("'data'", mname);
         if (mname[0] >= '0' && mname[0] <= '9')
-            mname = qc_arena_printf(c->a, "d%s", mname);
+            mname = qc_arena_concat(c->a, "d", mname, NULL);
         if (!check_name_lower(c, mname, source, permissive, permissive))
             return false;
         if (qc_is_object(m)
@@ -494,6 +494,22 @@ static const char *const metas[M_COUNT] = {
     "enum", "struct", "union", "alternate", "command", "event",
 };
 
+/* The M_* whose key KEY is, or -1 (by its first byte: a definition's
+ * keys are looked at one by one). */
+static int meta_of(const char *key)
+{
+    int i;
+    switch (key[0]) {
+    case 'e': i = key[1] == 'n' ? M_ENUM : M_EVENT; break;
+    case 's': i = M_STRUCT; break;
+    case 'u': i = M_UNION; break;
+    case 'a': i = M_ALTERNATE; break;
+    case 'c': i = M_COMMAND; break;
+    default: return -1;
+    }
+    return strcmp(key, metas[i]) ? -1 : i;
+}
+
 /* The rules for the name of a definition of kind K. */
 static bool check_defn_name(ctx *c, int k, const char *name)
 {
@@ -588,9 +604,9 @@ static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
     unsigned seen = 0;
     for (size_t j = 0; j < e->u.obj.n; j++) {
         const char *key = e->u.obj.members[j].key;
-        for (int i = 0; i < M_COUNT; i++)
-            if (key[0] == metas[i][0] && !strcmp(key, metas[i]))
-                seen |= 1u << i;
+        int i = meta_of(key);
+        if (i >= 0)
+            seen |= 1u << i;
     }
     for (int i = 0; i < M_COUNT; i++)
         if (seen & (1u << i)) {

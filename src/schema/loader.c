@@ -325,6 +325,20 @@ static bool load_file(struct loader *L, const char *path, const char *abs,
     return ok;
 }
 
+/* The bit of qc_name_list.starts for NAME: from its length and its
+ * first and last two bytes (names of one family often begin alike). */
+static unsigned name_bit(const char *name)
+{
+    size_t n = strlen(name);
+    unsigned h = (unsigned)n;
+    if (n >= 2)
+        h = ((h * 31 + (unsigned char)name[0]) * 31 + (unsigned char)name[1])
+            * 31 + (unsigned char)name[n - 2];
+    if (n)
+        h = h * 31 + (unsigned char)name[n - 1];
+    return (h * 2654435761u) >> 24;
+}
+
 /* Pragma lists are only ever searched: a set of each. */
 static void index_pragma_lists(qc_arena *a, qc_pragma *p)
 {
@@ -337,8 +351,12 @@ static void index_pragma_lists(qc_arena *a, qc_pragma *p)
         if (!l->names.n)
             continue;
         l->set = qc_hashmap_new_sized(a, l->names.n);
-        for (size_t k = 0; k < l->names.n; k++)
+        memset(l->starts, 0, sizeof l->starts);
+        for (size_t k = 0; k < l->names.n; k++) {
+            unsigned bit = name_bit(l->names.items[k]);
+            l->starts[bit >> 6] |= (uint64_t)1 << (bit & 63);
             qc_hashmap_put(l->set, l->names.items[k], l->names.items[k]);
+        }
     }
 }
 
@@ -358,5 +376,9 @@ bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
 
 bool qc_pragma_lists(const qc_name_list *list, const char *name)
 {
-    return list->set && qc_hashmap_get(list->set, name);
+    if (!list->set)
+        return false;
+    unsigned bit = name_bit(name);
+    return (list->starts[bit >> 6] >> (bit & 63) & 1)
+        && qc_hashmap_get(list->set, name);
 }

@@ -7,6 +7,7 @@
 #define QC_LOADER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "base/diag.h"
@@ -44,6 +45,10 @@ static inline qc_loc qc_expr_loc(const qc_expr *x)
 typedef struct qc_name_list {
     qc_ptrvec names;                        /* const char * */
     qc_hashmap *set;                        /* made once loading ends */
+    /* With it, a bit for each of the names' beginnings (name_bit in
+     * loader.c): most names asked about are in no list, and most of
+     * those are told apart by it without a lookup. */
+    uint64_t starts[4];
 } qc_name_list;
 
 typedef struct qc_pragma {

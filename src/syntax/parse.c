@@ -16,15 +16,6 @@ int qc_yyparse(struct qc_pstate *ps);
 void qc_yy_restore_text(void *scanner);
 void qc_yy_init_classes(void);
 
-/* Every field set: values are many, and zero-filling them first would
- * cost a call each. */
-static qc_value *new_value(struct qc_pstate *ps, qc_vkind kind, uint32_t off)
-{
-    qc_value *v = qc_arena_alloc_uninit(ps->arena, sizeof *v);
-    *v = (qc_value){ .kind = kind, .loc = qc_loc_make(ps->src, off) };
-    return v;
-}
-
 static void set_error(struct qc_pstate *ps, uint32_t off, const char *code,
                       const char *msg, bool lexical)
 {
@@ -179,38 +170,27 @@ const char *qc_doc_gap_end_slow(const char *p, const char *end)
     return (const char *)u;
 }
 
-qc_value *qc_ps_string(struct qc_pstate *ps, const struct qc_tok *t)
-{
-    qc_value *v = new_value(ps, QC_VSTRING, t->off);
-    v->u.str.s = t->s;
-    v->u.str.len = t->len;
-    return v;
-}
-
 qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b)
 {
-    qc_value *v = new_value(ps, QC_VBOOL, t->off);
+    qc_value *v = qc_ps_new_value(ps, QC_VBOOL, t->off);
     v->u.b = b;
     return v;
 }
 
 qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t)
 {
-    return new_value(ps, QC_VNULL, t->off);
+    return qc_ps_new_value(ps, QC_VNULL, t->off);
 }
 
 qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
 {
-    qc_value *v = new_value(ps, QC_VNUMBER, t->off);
+    qc_value *v = qc_ps_new_value(ps, QC_VNUMBER, t->off);
     v->u.num.text = t->s;
     /* Read before the next token, as the doc block's lines above. */
     if (ps->ls.integer)
         qc_value_set_integer(v, t->s, t->len);
     return v;
 }
-
-/* Objects with more keys than this have them hashed. */
-#define KEYSET_MIN 16
 
 /* The key set of the object whose members start at BASE, made when it
  * first has KEYSET_MIN of them; NULL for keys holding a NUL byte. */
@@ -251,23 +231,10 @@ static bool repeated_key(struct qc_pstate *ps, size_t base, const char *s,
     return false;
 }
 
-/* The ':' was read after the key, so the object's earlier members are all
- * in mems (each was reduced when the ',' after it was read). */
-void qc_ps_key_read(struct qc_pstate *ps)
+void qc_ps_key_search(struct qc_pstate *ps, size_t base, const char *s,
+                      uint32_t n)
 {
-    if (!ps->nobjs)
-        return;
-    struct qc_open_object *o = &ps->objs[ps->nobjs - 1];
-    const char *s = ps->key_s;
-    uint32_t n = ps->key_len;
-    uint64_t bit = (uint64_t)1 << ((n * 7 + (unsigned char)s[0]
-                                    + (n ? (unsigned char)s[n - 1] * 3 : 0))
-                                   & 63);
-    bool maybe = o->keybits & bit;
-    o->keybits |= bit;
-    /* A large object's keys are hashed all the same (keyset_for). */
-    if ((!maybe && ps->nmems - o->base < KEYSET_MIN)
-        || !repeated_key(ps, o->base, s, n))
+    if (!repeated_key(ps, base, s, n))
         return;
     ps->pending_code = "qapi-duplicate-key";
     ps->pending_msg = qc_arena_printf(ps->arena,
@@ -279,19 +246,6 @@ void qc_ps_push_object(struct qc_pstate *ps)
     if (ps->nobjs == ps->capobjs)
         ps->objs = qc_grow(ps->objs, &ps->capobjs, sizeof *ps->objs);
     ps->objs[ps->nobjs++] = (struct qc_open_object){ ps->nmems, 0 };
-}
-
-size_t qc_ps_member(struct qc_pstate *ps, const struct qc_tok *key,
-                    qc_value *v)
-{
-    if (ps->nmems == ps->capmems)
-        ps->mems = qc_grow(ps->mems, &ps->capmems, sizeof *ps->mems);
-    qc_member *m = &ps->mems[ps->nmems];
-    m->key = key->s;
-    m->key_len = key->len;
-    m->key_off = key->off;
-    m->value = v;
-    return ps->nmems++;
 }
 
 /* Objects and arrays without entries share these (never written). */
@@ -317,7 +271,7 @@ static void *take_entries(struct qc_pstate *ps, const void *stack,
 qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
                        size_t base)
 {
-    qc_value *v = new_value(ps, QC_VOBJECT, t->off);
+    qc_value *v = qc_ps_new_value(ps, QC_VOBJECT, t->off);
     if (ps->nkeysets && ps->keysets[ps->nkeysets - 1].base == base)
         ps->nkeysets--;
     v->u.obj.members = take_entries(ps, ps->mems, &ps->nmems, base,
@@ -337,7 +291,7 @@ size_t qc_ps_element(struct qc_pstate *ps, qc_value *v)
 qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
                       size_t base)
 {
-    qc_value *v = new_value(ps, QC_VARRAY, t->off);
+    qc_value *v = qc_ps_new_value(ps, QC_VARRAY, t->off);
     v->u.arr.items = take_entries(ps, ps->elems, &ps->nelems, base,
                                   sizeof(qc_value *), no_elements,
                                   &v->u.arr.n);
