@@ -40,6 +40,7 @@ enum {
 struct qc_pstate {
     qc_arena *arena;
     const qc_source *src;
+    uint32_t src_id;            /* src's number, for the values' locations */
     qc_dialect dialect;
     void *scanner;
     struct qc_lexstate ls;
@@ -181,7 +182,7 @@ static inline qc_value *qc_ps_new_value(struct qc_pstate *ps, qc_vkind kind,
                                         uint32_t off)
 {
     qc_value *v = qc_arena_alloc_uninit(ps->arena, sizeof *v);
-    *v = (qc_value){ .kind = kind, .loc = qc_loc_make(ps->src, off) };
+    *v = (qc_value){ .kind = kind, .loc = { ps->src_id, off } };
     return v;
 }
 

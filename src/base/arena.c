@@ -306,7 +306,15 @@ void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
 void qc_ptrvec_grow(qc_arena *a, qc_ptrvec *v)
 {
     size_t cap = v->cap ? v->cap * 2 : 8;
-    v->items = qc_arena_grow(a, v->items, v->cap * sizeof *v->items,
-                             cap * sizeof *v->items);
+    if (cap * sizeof *v->items < QC_ARENA_GROW_BLOCK) {
+        /* qc_arena_grow's small case, inline: most vectors are small */
+        void **items = qc_arena_alloc_uninit(a, cap * sizeof *items);
+        if (v->n)
+            memcpy(items, v->items, v->n * sizeof *items);
+        v->items = items;
+    } else {
+        v->items = qc_arena_grow(a, v->items, v->cap * sizeof *v->items,
+                                 cap * sizeof *v->items);
+    }
     v->cap = cap;
 }

@@ -116,20 +116,27 @@ static void grow(qc_hashmap *m)
             *find(m, old[i].key, old[i].hash) = old[i];
 }
 
+static inline __attribute__((always_inline)) void *
+lookup(const qc_hashmap *m, const char *key, uint32_t h)
+{
+    slot *s = find(m, key, h);
+    return in_use(m, s) ? s->value : NULL;
+}
+
 void *qc_hashmap_get_hashed(const qc_hashmap *m, const char *key,
                             uint32_t hash)
 {
     if (!m || !key)
         return NULL;
-    slot *s = find(m, key, hash);
-    return in_use(m, s) ? s->value : NULL;
+    return lookup(m, key, hash);
 }
 
+/* The lookup inline here too: the checks of M and KEY once. */
 void *qc_hashmap_get(const qc_hashmap *m, const char *key)
 {
     if (!m || !key)
         return NULL;
-    return qc_hashmap_get_hashed(m, key, hash_str(key));
+    return lookup(m, key, hash_str(key));
 }
 
 void *qc_hashmap_put_new(qc_hashmap *m, const char *key, void *value)

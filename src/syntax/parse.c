@@ -305,6 +305,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     memset(&ps, 0, sizeof ps);
     ps.arena = a;
     ps.src = src;
+    ps.src_id = src->id;
     ps.dialect = dialect;
     ps.ls.arena = a;
     ps.ls.src = src;
