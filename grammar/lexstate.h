@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "syntax/parse.h"
 
 struct qc_lexstate {
@@ -31,9 +32,5 @@ struct qc_lexstate {
 };
 
 #define QC_LEX_ERROR (-2)
-
-/* realloc to twice *CAP (at least 64) entries of SIZE bytes; dies on
- * out-of-memory. */
-void *qc_grow(void *p, size_t *cap, size_t size);
 
 #endif

@@ -1,5 +1,6 @@
 /* The chunked bump allocator; see arena.h. */
 #include "base/arena.h"
+#include "base/buf.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -32,19 +33,9 @@ struct qc_arena_chunk {
 static struct qc_arena_chunk *spare, *spare_small;
 static unsigned nspare, nspare_small;
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n);
-    if (!p) {
-        fputs("qapic: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
 static void *xmalloc(size_t n)
 {
-    return xrealloc(NULL, n);
+    return qc_xrealloc(NULL, n);
 }
 
 /* A big chunk: 2 MiB aligned on 2 MiB, so that one huge page can back
@@ -294,7 +285,7 @@ void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
     }
     struct qc_arena_chunk *c = old >= QC_ARENA_GROW_BLOCK
         ? unlink_grown(a, p) : NULL;
-    struct qc_arena_chunk *n = xrealloc(c, sizeof *n + new);
+    struct qc_arena_chunk *n = qc_xrealloc(c, sizeof *n + new);
     if (!c && old)
         memcpy(n->data, p, old);
     n->kind = CHUNK_BLOCK;

@@ -5,6 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+void *qc_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n);
+    if (!p) {
+        fputs("qapic: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *qc_grow(void *p, size_t *cap, size_t size)
+{
+    *cap = *cap ? 2 * *cap : 64;
+    return qc_xrealloc(p, *cap * size);
+}
+
 void qc_buf_reserve(qc_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
@@ -12,12 +28,7 @@ void qc_buf_reserve(qc_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) {
-        fputs("qapic: out of memory\n", stderr);
-        abort();
-    }
-    b->data = p;
+    b->data = qc_xrealloc(b->data, cap);
     b->cap = cap;
 }
 

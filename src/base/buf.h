@@ -27,4 +27,11 @@ void qc_buf_reset(qc_buf *b);
 char *qc_buf_steal(qc_buf *b);
 void qc_buf_free(qc_buf *b);
 
+/* realloc that dies on out-of-memory (the run cannot go on without it). */
+void *qc_xrealloc(void *p, size_t n);
+
+/* realloc to twice *CAP (at least 64) entries of SIZE bytes, *CAP
+ * updated; dies on out-of-memory. */
+void *qc_grow(void *p, size_t *cap, size_t size);
+
 #endif

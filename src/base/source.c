@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/utf8.h"
 
@@ -18,32 +19,16 @@
  * process that reads one file after another (a fuzzer) keeps a table of
  * the sources it holds, not of all it has read. */
 const qc_source **qc_source_table_;
-static uint32_t table_len, table_cap;
+static size_t table_len, table_cap;
 static uint32_t *free_ids;
-static uint32_t nfree, free_cap;
-
-static void *grow_array(void *p, uint32_t *cap, size_t size)
-{
-    if (*cap > UINT32_MAX / 2) {
-        fputs("qapic: too many sources\n", stderr);
-        abort();
-    }
-    uint32_t n = *cap ? 2 * *cap : 64;
-    p = realloc(p, n * size);
-    if (!p) {
-        fputs("qapic: out of memory\n", stderr);
-        abort();
-    }
-    *cap = n;
-    return p;
-}
+static size_t nfree, free_cap;
 
 static void unregister_source(void *arg)
 {
     qc_source *s = arg;
     qc_source_table_[s->id] = NULL;
     if (nfree == free_cap)
-        free_ids = grow_array(free_ids, &free_cap, sizeof *free_ids);
+        free_ids = qc_grow(free_ids, &free_cap, sizeof *free_ids);
     free_ids[nfree++] = s->id;
 }
 
@@ -54,10 +39,14 @@ static void register_source(qc_source *s)
     } else {
         if (table_len == 0)
             table_len = 1;      /* number 0 is no source */
+        if (table_len == UINT32_MAX) {
+            fputs("qapic: too many sources\n", stderr);
+            abort();
+        }
         if (table_len >= table_cap)
-            qc_source_table_ = grow_array(qc_source_table_, &table_cap,
-                                          sizeof *qc_source_table_);
-        s->id = table_len++;
+            qc_source_table_ = qc_grow(qc_source_table_, &table_cap,
+                                       sizeof *qc_source_table_);
+        s->id = (uint32_t)table_len++;
     }
     qc_source_table_[s->id] = s;
     qc_arena_on_free(s->arena, unregister_source, s);

@@ -156,15 +156,8 @@ static void report_problem(qc_diag *d, const qc_source *src,
  * collection (or the root). */
 static uint32_t new_node(reader *r, qc_yt_kind kind, uint32_t off)
 {
-    if (r->nnodes == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 64;
-        qc_yt_node *nodes = realloc(r->t->nodes, r->cap * sizeof *nodes);
-        if (!nodes) {
-            fputs("qapic: out of memory\n", stderr);
-            abort();
-        }
-        r->t->nodes = nodes;
-    }
+    if (r->nnodes == r->cap)
+        r->t->nodes = qc_grow(r->t->nodes, &r->cap, sizeof *r->t->nodes);
     uint32_t i = (uint32_t)r->nnodes++;
     qc_yt_node *n = &r->t->nodes[i];
     memset(n, 0, sizeof *n);

@@ -108,17 +108,6 @@ void qc_ps_add_value(struct qc_pstate *ps, qc_value *v)
     add_item(ps, v, NULL);
 }
 
-void *qc_grow(void *p, size_t *cap, size_t size)
-{
-    *cap = *cap ? 2 * *cap : 64;
-    p = realloc(p, *cap * size);
-    if (!p) {
-        fputs("qapic: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
 void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
 {
     qc_docblock *d = qc_arena_alloc_uninit(ps->arena, sizeof *d);
