@@ -31,6 +31,7 @@ struct qc_hashmap {
     size_t mask;     /* cap - 1 for a small map (cap a power of two), 0 */
     size_t n;
     uint32_t gen;
+    bool block;      /* slots is a block of qc_arena_grow (see grow) */
 };
 
 #define hash_str qc_hash_str
@@ -102,18 +103,35 @@ find(const qc_hashmap *m, const char *key, uint32_t h)
     }
 }
 
+/* A small table stays in the arena when the map outgrows it; a big one
+ * is a block of its own, given back once its entries are moved (a map
+ * grown from nothing to a million entries would otherwise leave as much
+ * again behind).  A small map that grows past BIG entries becomes a big
+ * one (filled to 3/4, as if it had been made for them). */
 static void grow(qc_hashmap *m)
 {
     slot *old = m->slots;
     size_t oldcap = m->cap;
-    m->cap *= 2;
-    if (m->mask)
+    bool old_block = m->block;
+    if (m->mask && 2 * (m->n + 1) < BIG) {
+        m->cap *= 2;
         m->mask = m->cap - 1;
-    /* The old table stays in the arena: growth is rare and bounded. */
-    m->slots = qc_arena_alloc(m->arena, m->cap * sizeof(slot));
+    } else {
+        size_for(m, 2 * (m->n + 1));
+    }
+    size_t bytes = m->cap * sizeof(slot);
+    m->block = bytes >= QC_ARENA_GROW_BLOCK;
+    if (m->block) {
+        m->slots = qc_arena_grow(m->arena, NULL, 0, bytes);
+        memset(m->slots, 0, bytes);
+    } else {
+        m->slots = qc_arena_alloc(m->arena, bytes);
+    }
     for (size_t i = 0; i < oldcap; i++)
         if (in_use(m, &old[i]))
             *find(m, old[i].key, old[i].hash) = old[i];
+    if (old_block)
+        qc_arena_release(m->arena, old, oldcap * sizeof(slot));
 }
 
 static inline __attribute__((always_inline)) void *
@@ -183,10 +201,22 @@ void qc_hashmap_reset(qc_hashmap *m, size_t n)
 {
     m->n = 0;
     if (!fits(m, n + 1)) {
+        if (m->block)
+            qc_arena_release(m->arena, m->slots, m->cap * sizeof(slot));
+        m->block = false;
         size_for(m, n);
         m->slots = qc_arena_alloc(m->arena, m->cap * sizeof(slot));
         return;
     }
     if (++m->gen == 0)          /* wrapped: old slots would look current */
         memset(m->slots, 0, m->cap * sizeof(slot));
+}
+
+void qc_hashmap_release(qc_hashmap *m)
+{
+    if (m->block)
+        qc_arena_release(m->arena, m->slots, m->cap * sizeof(slot));
+    m->block = false;
+    m->slots = NULL;
+    m->cap = m->n = 0;
 }

@@ -39,5 +39,8 @@ void *qc_hashmap_put_new_hashed(qc_hashmap *m, const char *key,
 /* Empties M, with room for about N entries: a map reused for many small
  * sets costs no new storage. */
 void qc_hashmap_reset(qc_hashmap *m, size_t n);
+/* Done with M (it is not used again): a big table it grew is given back
+ * now rather than with the arena. */
+void qc_hashmap_release(qc_hashmap *m);
 
 #endif

@@ -75,6 +75,24 @@ START_TEST(put_replaces_and_reset_empties)
 }
 END_TEST
 
+/* A map grown big and released gives its table back (once: ASan and
+ * valgrind see it); the arena is freed after. */
+START_TEST(grown_map_released)
+{
+    qc_arena *a = qc_arena_new();
+    char **k = make_keys(a, 30000);
+    qc_hashmap *m = qc_hashmap_new(a);
+    for (size_t i = 0; i < 30000; i++)
+        qc_hashmap_put(m, k[i], k[i]);
+    ck_assert_ptr_eq(qc_hashmap_get(m, "k29999"), k[29999]);
+    qc_hashmap_release(m);
+    qc_hashmap *small = qc_hashmap_new(a);
+    qc_hashmap_put(small, k[0], k[0]);
+    qc_hashmap_release(small);
+    qc_arena_free(a);
+}
+END_TEST
+
 Suite *qc_suite_hashmap(void)
 {
     Suite *s = suite_create("hashmap");
@@ -82,6 +100,7 @@ Suite *qc_suite_hashmap(void)
     tcase_add_test(tc, small_map_grows);
     tcase_add_test(tc, big_map_sized_and_grown);
     tcase_add_test(tc, put_replaces_and_reset_empties);
+    tcase_add_test(tc, grown_map_released);
     suite_add_tcase(s, tc);
     return s;
 }
