@@ -1,4 +1,5 @@
 /* The chunked bump allocator; see arena.h. */
+#define _GNU_SOURCE             /* mremap */
 #include "base/arena.h"
 #include "base/buf.h"
 
@@ -18,11 +19,14 @@
 #define BIG_CHUNK (2 * 1024 * 1024)
 #define MAX_SPARE 8
 
-enum chunk_kind { CHUNK_SMALL, CHUNK_BIG, CHUNK_BLOCK, CHUNK_BIG_MALLOC };
+enum chunk_kind {
+    CHUNK_SMALL, CHUNK_BIG, CHUNK_BLOCK, CHUNK_BIG_MALLOC, CHUNK_MAPPED
+};
 
 struct qc_arena_chunk {
     struct qc_arena_chunk *next;
     enum chunk_kind kind;
+    uint32_t pages;             /* CHUNK_MAPPED: its length in PAGEs */
     max_align_t data[];
 };
 
@@ -97,6 +101,52 @@ static void free_chunk(struct qc_arena_chunk *c)
     free(c);
 }
 
+/* The blocks of qc_arena_grow are mappings of their own where mremap
+ * can resize them: malloc would serve blocks below its mmap threshold
+ * from its heap, and it raises that threshold to the size of each
+ * mapped block freed (a grown hash table's old one), so a heap block
+ * that grows is copied and leaves a hole behind. */
+#if defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+#define PAGE ((size_t)4096)
+
+/* C (a block, or NULL for a new one) with room for SIZE bytes. */
+static struct qc_arena_chunk *resize_block(struct qc_arena_chunk *c,
+                                           size_t size)
+{
+    size_t len = (sizeof *c + size + PAGE - 1) & ~(PAGE - 1);
+    void *p = c ? mremap(c, c->pages * PAGE, len, MREMAP_MAYMOVE)
+                : mmap(NULL, len, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED || len / PAGE > UINT32_MAX) {
+        fputs("qapic: out of memory\n", stderr);
+        abort();
+    }
+    c = p;
+    c->kind = CHUNK_MAPPED;
+    c->pages = (uint32_t)(len / PAGE);
+    return c;
+}
+#else
+static struct qc_arena_chunk *resize_block(struct qc_arena_chunk *c,
+                                           size_t size)
+{
+    c = qc_xrealloc(c, sizeof *c + size);
+    c->kind = CHUNK_BLOCK;
+    return c;
+}
+#endif
+
+static void free_block(struct qc_arena_chunk *c)
+{
+#if defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+    if (c->kind == CHUNK_MAPPED) {
+        munmap(c, c->pages * PAGE);
+        return;
+    }
+#endif
+    free(c);
+}
+
 /* With a first chunk, so that even a zero-sized allocation gives a
  * pointer (pages untouched cost nothing). */
 qc_arena *qc_arena_new(void)
@@ -114,6 +164,9 @@ qc_arena *qc_arena_new(void)
     a->head = c;
     a->grown = NULL;
     a->hooks = NULL;
+    a->spare = NULL;
+    a->spare_size = 0;
+    a->strings = a->strings_end = NULL;
     a->cur = (char *)c->data;
     a->end = a->cur + SMALL_CHUNK;
     a->zero = 0;
@@ -147,7 +200,7 @@ void qc_arena_free(qc_arena *a)
     }
     for (struct qc_arena_chunk *c = a->grown, *next; c; c = next) {
         next = c->next;
-        free(c);
+        free_block(c);
     }
     free(a);
 }
@@ -268,27 +321,37 @@ static struct qc_arena_chunk *unlink_grown(qc_arena *a, void *p)
 
 void qc_arena_release(qc_arena *a, void *p, size_t size)
 {
-    if (size >= QC_ARENA_GROW_BLOCK)
-        free(unlink_grown(a, p));
+    if (size >= QC_ARENA_GROW_BLOCK) {
+        free_block(unlink_grown(a, p));
+    } else if (p && size > a->spare_size) {
+        a->spare = p;
+        a->spare_size = size;
+    }
 }
 
 /* Doubling in the arena leaves the old arrays behind: as much again as
  * the array, for the arrays of a schema's definitions.  A big array has
- * a block of its own instead, which realloc grows in place. */
+ * a block of its own instead, which grows in place. */
 void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
 {
     if (new < QC_ARENA_GROW_BLOCK) {
-        void *q = qc_arena_alloc_uninit(a, new);
+        void *q;
+        if (a->spare && new <= a->spare_size) {
+            q = a->spare;
+            a->spare = NULL;
+            a->spare_size = 0;
+        } else {
+            q = qc_arena_alloc_uninit(a, new);
+        }
         if (old)
             memcpy(q, p, old);
         return q;
     }
     struct qc_arena_chunk *c = old >= QC_ARENA_GROW_BLOCK
         ? unlink_grown(a, p) : NULL;
-    struct qc_arena_chunk *n = qc_xrealloc(c, sizeof *n + new);
+    struct qc_arena_chunk *n = resize_block(c, new);
     if (!c && old)
         memcpy(n->data, p, old);
-    n->kind = CHUNK_BLOCK;
     n->next = a->grown;
     a->grown = n;
     return n->data;

@@ -21,6 +21,16 @@ typedef struct qc_arena {
     int zero;
     struct qc_arena_chunk *grown;   /* the blocks of qc_arena_grow */
     struct qc_arena_hook *hooks;    /* qc_arena_on_free's */
+    /* The largest small array given back (qc_arena_release) since the
+     * last taken, for the next qc_arena_grow it can hold: a schema parses
+     * file after file, each with a list of items used only while it is
+     * loaded. */
+    void *spare;
+    size_t spare_size;
+    /* The part of the parser's last block of strings it did not use,
+     * for the next parse (qc_parse): a schema of many small files would
+     * leave a block's end behind each. */
+    char *strings, *strings_end;
 } qc_arena;
 
 qc_arena *qc_arena_new(void);
@@ -113,7 +123,7 @@ void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new);
 
 /* Gives back P, an array of SIZE bytes from qc_arena_grow that is no
  * longer used: a big one's block is freed now, a small one stays in the
- * arena. */
+ * arena, where a later qc_arena_grow may reuse it. */
 void qc_arena_release(qc_arena *a, void *p, size_t size);
 
 /* Growable array of pointers whose storage comes from an arena (by

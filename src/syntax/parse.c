@@ -300,6 +300,9 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     ps.ls.src = src;
     ps.ls.base = src->text;
     ps.ls.dialect = dialect;
+    ps.ls.str_out = a->strings;
+    ps.ls.str_end = a->strings_end;
+    a->strings = a->strings_end = NULL;
     /* JSON allows a key twice (the last one wins). */
     ps.key_checks = dialect == QC_DIALECT_SCHEMA;
     ps.ls.start_token = dialect == QC_DIALECT_SCHEMA ? START_SCHEMA
@@ -319,6 +322,8 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
         qc_yy_delete_buffer(buf, ps.scanner);
     }
     qc_yylex_destroy(ps.scanner);
+    a->strings = ps.ls.str_out;
+    a->strings_end = ps.ls.str_end;
     free(ps.mems);
     free(ps.elems);
     free(ps.keysets);

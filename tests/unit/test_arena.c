@@ -145,6 +145,30 @@ START_TEST(grow_keeps_contents)
 }
 END_TEST
 
+/* A small array given back is the next one that fits in it; a big one's
+ * block is freed at once (ASan and valgrind see it freed once). */
+START_TEST(released_arrays)
+{
+    qc_arena *a = qc_arena_new();
+    char *p = qc_arena_grow(a, NULL, 0, 48);
+    memset(p, 'x', 48);
+    qc_arena_release(a, p, 48);
+    char *q = qc_arena_grow(a, NULL, 0, 32);
+    ck_assert_ptr_eq(q, p);
+    char *r = qc_arena_grow(a, NULL, 0, 32);    /* taken: a new one */
+    ck_assert_ptr_ne(r, p);
+    qc_arena_release(a, q, 32);
+    char *big = qc_arena_grow(a, NULL, 0, 64);  /* too big for it */
+    ck_assert_ptr_ne(big, q);
+    big = qc_arena_grow(a, big, 64, 4 * QC_ARENA_GROW_BLOCK);
+    memset(big, 'y', 4 * QC_ARENA_GROW_BLOCK);
+    qc_arena_release(a, big, 4 * QC_ARENA_GROW_BLOCK);
+    char *other = qc_arena_grow(a, NULL, 0, 2 * QC_ARENA_GROW_BLOCK);
+    memset(other, 'z', 2 * QC_ARENA_GROW_BLOCK);
+    qc_arena_free(a);
+}
+END_TEST
+
 Suite *qc_suite_arena(void)
 {
     Suite *s = suite_create("arena");
@@ -157,6 +181,7 @@ Suite *qc_suite_arena(void)
     tcase_add_test(tc, ptrvec_grows);
     tcase_add_test(tc, ptrvec_grows_big);
     tcase_add_test(tc, grow_keeps_contents);
+    tcase_add_test(tc, released_arrays);
     suite_add_tcase(s, tc);
     return s;
 }
