@@ -23,13 +23,39 @@ static size_t table_len, table_cap;
 static uint32_t *free_ids;
 static size_t nfree, free_cap;
 
-static void unregister_source(void *arg)
+/* The sources of an arena, newest first (linked by older_), whose numbers
+ * are freed with it: one hook for them all.  LAST_GROUP is the group of
+ * the arena that made the last source: an arena reads its sources one
+ * after another.  (Another group of that arena is made when sources of
+ * two arenas are read in turn; each frees its own.) */
+struct source_group {
+    qc_arena *arena;
+    const qc_source *newest;
+};
+static struct source_group *last_group;
+
+/* The line index of a source, and the last column computed (diagnostics
+ * come mostly in text order: the next one on the same line counts on
+ * from there, so a line of a million problems is not read a million
+ * times). */
+struct qc_source_lines {
+    uint32_t *starts;            /* starts[i] is the offset of line i+1 */
+    size_t n;
+    uint32_t col_line_start, col_off;
+    unsigned col;
+};
+
+static void unregister_group(void *arg)
 {
-    qc_source *s = arg;
-    qc_source_table_[s->id] = NULL;
-    if (nfree == free_cap)
-        free_ids = qc_grow(free_ids, &free_cap, sizeof *free_ids);
-    free_ids[nfree++] = s->id;
+    struct source_group *g = arg;
+    for (const qc_source *s = g->newest; s; s = s->older_) {
+        qc_source_table_[s->id] = NULL;
+        if (nfree == free_cap)
+            free_ids = qc_grow(free_ids, &free_cap, sizeof *free_ids);
+        free_ids[nfree++] = s->id;
+    }
+    if (last_group == g)
+        last_group = NULL;
 }
 
 static void register_source(qc_source *s)
@@ -49,15 +75,25 @@ static void register_source(qc_source *s)
         s->id = (uint32_t)table_len++;
     }
     qc_source_table_[s->id] = s;
-    qc_arena_on_free(s->arena, unregister_source, s);
+    struct source_group *g = last_group;
+    if (!g || g->arena != s->arena) {
+        g = qc_arena_alloc(s->arena, sizeof *g);
+        g->arena = s->arena;
+        qc_arena_on_free(s->arena, unregister_group, g);
+        last_group = g;
+    }
+    s->older_ = g->newest;
+    g->newest = s;
 }
 
-static qc_source *make_source(qc_arena *a, const char *path, size_t len)
+/* A source named NAME (a string of A's, not copied) with room for LEN
+ * bytes of text. */
+static qc_source *make_source(qc_arena *a, const char *name, size_t len)
 {
     qc_source *s = qc_arena_alloc(a, sizeof *s);
     s->arena = a;
     register_source(s);
-    s->path = qc_arena_strdup(a, path);
+    s->path = name;
     s->text = qc_arena_alloc_text(a, len + 1 + QC_SOURCE_PAD); /* +newline */
     return s;
 }
@@ -93,14 +129,20 @@ static void finish_text(qc_source *s, size_t len, bool ensure_newline)
     s->len = len;
 }
 
+static qc_source *mem_source(qc_arena *a, const char *name, const char *data,
+                             size_t len, bool ensure_newline)
+{
+    qc_source *s = make_source(a, name, len);
+    memcpy(s->text, data, len);
+    finish_text(s, len, ensure_newline);
+    return s;
+}
+
 qc_source *qc_source_from_mem(qc_arena *a, const char *path,
                               const char *data, size_t len,
                               bool ensure_newline)
 {
-    qc_source *s = make_source(a, path, len);
-    memcpy(s->text, data, len);
-    finish_text(s, len, ensure_newline);
-    return s;
+    return mem_source(a, qc_arena_strdup(a, path), data, len, ensure_newline);
 }
 
 /* A regular file of SIZE bytes, read straight into the arena. */
@@ -241,7 +283,7 @@ static void report_too_large(qc_diag *d, qc_source *s, uint64_t size,
     qc_diag_show_column(dg);
 }
 
-/* Reads FD (named PATH) as qc_source_read does. */
+/* Reads FD (named PATH, a string of A's) as qc_source_read does. */
 static qc_source *read_fd(qc_arena *a, qc_diag *d, const char *path, int fd,
                           bool opened_here, bool ensure_newline,
                           const qc_source *parent, uint32_t parent_off,
@@ -267,7 +309,7 @@ static qc_source *read_fd(qc_arena *a, qc_diag *d, const char *path, int fd,
     } else if (S_ISREG(st.st_mode) && size > max_size) {
         /* Refused from its size alone: not a byte is read. */
         over = known = true;
-        s = qc_source_from_mem(a, path, "", 0, false);
+        s = mem_source(a, path, "", 0, false);
     } else if (S_ISREG(st.st_mode)) {
         s = read_regular(a, path, fd, (size_t)size, ensure_newline, err);
     } else {
@@ -286,19 +328,36 @@ static qc_source *read_fd(qc_arena *a, qc_diag *d, const char *path, int fd,
     return NULL;
 }
 
-qc_source *qc_source_read(qc_arena *a, qc_diag *d, const char *path,
-                          bool ensure_newline, const qc_source *parent,
-                          uint32_t parent_off, int *err)
+static qc_source *read_path(qc_arena *a, qc_diag *d, const char *path,
+                            bool keep_path, bool ensure_newline,
+                            const qc_source *parent, uint32_t parent_off,
+                            int *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         *err = errno;
         return NULL;
     }
-    qc_source *s = read_fd(a, d, path, fd, true, ensure_newline, parent,
-                           parent_off, err);
+    qc_source *s = read_fd(a, d, keep_path ? path : qc_arena_strdup(a, path),
+                           fd, true, ensure_newline, parent, parent_off, err);
     close(fd);
     return s;
+}
+
+qc_source *qc_source_read(qc_arena *a, qc_diag *d, const char *path,
+                          bool ensure_newline, const qc_source *parent,
+                          uint32_t parent_off, int *err)
+{
+    return read_path(a, d, path, false, ensure_newline, parent, parent_off,
+                     err);
+}
+
+qc_source *qc_source_read_kept(qc_arena *a, qc_diag *d, const char *path,
+                               bool ensure_newline, const qc_source *parent,
+                               uint32_t parent_off, int *err)
+{
+    return read_path(a, d, path, true, ensure_newline, parent, parent_off,
+                     err);
 }
 
 qc_source *qc_source_read_stdin(qc_arena *a, qc_diag *d, bool ensure_newline,
@@ -315,19 +374,24 @@ qc_source *qc_source_load(qc_arena *a, const char *path, bool ensure_newline,
 }
 
 /* memchr: lines may be long (a JSON stream on one line). */
-static void build_index(const qc_source *cs)
+static struct qc_source_lines *lines_of(const qc_source *cs)
 {
+    if (cs->lines_)
+        return cs->lines_;
     qc_source *s = (qc_source *)cs;   /* the index is a cache */
+    struct qc_source_lines *l = qc_arena_alloc(s->arena, sizeof *l);
     const char *end = s->text + s->len, *p;
     size_t n = 1;
     for (p = s->text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
         n++;
-    s->line_starts = qc_arena_alloc(s->arena, n * sizeof *s->line_starts);
+    l->starts = qc_arena_alloc(s->arena, n * sizeof *l->starts);
     size_t k = 0;
-    s->line_starts[k++] = 0;
+    l->starts[k++] = 0;
     for (p = s->text; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        s->line_starts[k++] = (uint32_t)(p + 1 - s->text);
-    s->nlines = n;
+        l->starts[k++] = (uint32_t)(p + 1 - s->text);
+    l->n = n;
+    s->lines_ = l;
+    return l;
 }
 
 /* Whether the eight bytes at P are ASCII and hold no tab: one column
@@ -344,12 +408,11 @@ static bool plain8(const char *p)
 
 unsigned qc_source_line(const qc_source *src, uint32_t off)
 {
-    if (!src->line_starts)
-        build_index(src);
-    size_t lo = 0, hi = src->nlines;
+    const struct qc_source_lines *l = lines_of(src);
+    size_t lo = 0, hi = l->n;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
-        if (src->line_starts[mid] <= off)
+        if (l->starts[mid] <= off)
             lo = mid;
         else
             hi = mid;
@@ -359,23 +422,24 @@ unsigned qc_source_line(const qc_source *src, uint32_t off)
 
 uint32_t qc_source_line_offset(const qc_source *src, unsigned line)
 {
-    if (!src->line_starts)
-        build_index(src);
+    const struct qc_source_lines *l = lines_of(src);
     if (line == 0)
         return 0;
-    if (line > src->nlines)
+    if (line > l->n)
         return (uint32_t)src->len;
-    return src->line_starts[line - 1];
+    return l->starts[line - 1];
 }
 
 unsigned qc_source_column(const qc_source *src, uint32_t off)
 {
     uint32_t start = qc_source_line_offset(src, qc_source_line(src, off));
+    struct qc_source_lines *cache = src->lines_;
     unsigned col = 1;
     uint32_t i = start, stop = off < src->len ? off : (uint32_t)src->len;
-    if (src->col && src->col_line_start == start && src->col_off <= stop) {
-        i = src->col_off;
-        col = src->col;
+    if (cache->col && cache->col_line_start == start
+        && cache->col_off <= stop) {
+        i = cache->col_off;
+        col = cache->col;
     }
     for (; i < stop; i++) {
         if (stop - i >= 8 && plain8(src->text + i)) {
@@ -391,7 +455,6 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
         else
             col++;
     }
-    qc_source *cache = (qc_source *)src;
     cache->col_line_start = start;
     cache->col_off = stop;
     cache->col = col;

@@ -17,16 +17,13 @@ typedef struct qc_source {
     size_t len;
     const struct qc_source *parent; /* includer, or NULL */
     uint32_t parent_off;         /* offset of the include directive in parent */
-    qc_arena *arena;             /* owner; also holds the line index */
-    /* Line index, built lazily: line_starts[i] is the offset of line i+1. */
-    uint32_t *line_starts;
-    size_t nlines;
-    /* The last column computed (diagnostics come mostly in text order:
-     * the next one on the same line counts on from there, so a line of
-     * a million problems is not read a million times). */
-    uint32_t col_line_start, col_off;
-    unsigned col;
     uint32_t id;                 /* its number in locations (qc_loc) */
+    qc_arena *arena;             /* owner; also holds the line index */
+    /* Private to source.c: the line index, made by the first question
+     * about lines (most sources are never asked), and the sources of the
+     * same arena (a schema may have a hundred thousand: 64 bytes each). */
+    struct qc_source_lines *lines_;
+    const struct qc_source *older_;
 } qc_source;
 
 #define QC_SOURCE_PAD 16
@@ -74,6 +71,13 @@ struct qc_diag;
 qc_source *qc_source_read(qc_arena *a, struct qc_diag *d, const char *path,
                           bool ensure_newline, const qc_source *parent,
                           uint32_t parent_off, int *err);
+
+/* qc_source_read with PATH, a string that lives as long as A, kept as
+ * the source's path instead of a copy (a schema reads many files). */
+qc_source *qc_source_read_kept(qc_arena *a, struct qc_diag *d,
+                               const char *path, bool ensure_newline,
+                               const qc_source *parent, uint32_t parent_off,
+                               int *err);
 
 /* The name of standard input in locations. */
 #define QC_SOURCE_STDIN "<stdin>"

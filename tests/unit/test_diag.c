@@ -227,6 +227,55 @@ START_TEST(columns_in_any_order)
 }
 END_TEST
 
+/* Sources are numbered while their arena lives, also when two arenas
+ * read sources in turn; freeing one arena frees the numbers of its
+ * sources only, for later sources. */
+START_TEST(source_numbers_by_arena)
+{
+    qc_arena *a1 = qc_arena_new(), *a2 = qc_arena_new();
+    qc_source *s[4];
+    for (int i = 0; i < 4; i++)
+        s[i] = qc_source_from_mem(i % 2 ? a2 : a1, "n.json", "x", 1, true);
+    qc_loc at[4];
+    for (int i = 0; i < 4; i++) {
+        at[i] = qc_loc_make(s[i], 0);
+        ck_assert_ptr_eq(qc_loc_src(at[i]), s[i]);
+    }
+    qc_arena_free(a1);
+    ck_assert_ptr_null(qc_loc_src(at[0]));
+    ck_assert_ptr_null(qc_loc_src(at[2]));
+    ck_assert_ptr_eq(qc_loc_src(at[1]), s[1]);
+    ck_assert_ptr_eq(qc_loc_src(at[3]), s[3]);
+    qc_arena *a3 = qc_arena_new();
+    qc_source *again = qc_source_from_mem(a3, "m.json", "y", 1, true);
+    ck_assert(again->id == at[0].src_id || again->id == at[2].src_id);
+    ck_assert_uint_eq(qc_source_line(again, 1), 1);
+    ck_assert_uint_eq(qc_source_line(s[3], 1), 1);
+    qc_arena_free(a2);
+    ck_assert_ptr_eq(qc_loc_src(qc_loc_make(again, 0)), again);
+    qc_arena_free(a3);
+}
+END_TEST
+
+/* qc_source_read_kept names the source with the string given;
+ * qc_source_read with a copy. */
+START_TEST(source_path_kept)
+{
+    qc_arena *a2 = qc_arena_new();
+    const char *path = qc_arena_strdup(a2, "/dev/null");
+    int err = 0;
+    qc_source *s = qc_source_read_kept(a2, NULL, path, true, NULL, 0, &err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_eq(s->path, path);
+    s = qc_source_read(a2, NULL, path, true, NULL, 0, &err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_ne(s->path, path);
+    ck_assert_str_eq(s->path, path);
+    ck_assert_str_eq(s->text, "\n");
+    qc_arena_free(a2);
+}
+END_TEST
+
 /* S[0..LEN) made visible. */
 static void expect_visible(const char *s, size_t len, const char *want)
 {
@@ -279,6 +328,8 @@ Suite *qc_suite_diag(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, qc_test_teardown);
     tcase_add_test(tc, gcc_format);
+    tcase_add_test(tc, source_numbers_by_arena);
+    tcase_add_test(tc, source_path_kept);
     tcase_add_test(tc, gcc_warning);
     tcase_add_test(tc, qemu_format_without_column);
     tcase_add_test(tc, qemu_format_with_column);
