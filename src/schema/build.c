@@ -20,27 +20,34 @@ qc_diagnostic *qc_sb_error(qc_builder *b, qc_loc loc, const char *meta,
     return dg;
 }
 
-static qc_smodule *make_module(qc_builder *b, const char *name)
+static qc_smodule *new_module(qc_builder *b, const char *name)
 {
-    qc_smodule *m = qc_hashmap_get(b->mod_by_name, name);
-    if (m)
-        return m;
-    m = qc_arena_alloc(b->a, sizeof(*m));
+    qc_smodule *m = qc_arena_alloc(b->a, sizeof(*m));
     m->name = name;
     m->builtin = strcmp(name, "./builtin") == 0;
-    qc_hashmap_put(b->mod_by_name, name, m);
     qc_ptrvec_push(b->a, &b->mods, m);
     return m;
 }
 
+/* The module of the loader's module LM, made at its first include (the
+ * loader names each file once: one module each). */
+static qc_smodule *module_for(qc_builder *b, const qc_module *lm)
+{
+    qc_smodule **m = &b->mod_of[lm->index];
+    if (!*m)
+        *m = new_module(b, lm->name);
+    return *m;
+}
+
 static void module_add(qc_builder *b, qc_smodule *m, qc_entity *e)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 16;
+    if (m->n == m->cap_) {
+        /* from one: a schema may have a module for each definition */
+        size_t cap = m->cap_ ? (size_t)m->cap_ * 2 : 1;
         m->entities = qc_arena_grow(b->a, m->entities,
-                                    m->cap * sizeof(*m->entities),
+                                    m->cap_ * sizeof(*m->entities),
                                     cap * sizeof(*m->entities));
-        m->cap = cap;
+        m->cap_ = (uint32_t)cap;
     }
     m->entities[m->n++] = e;
     e->module = m;
@@ -106,35 +113,27 @@ static bool failed(qc_builder *b)
     return b->over_limit || qc_diag_limit_reached(b->d);
 }
 
-/* The name of a source in mod_by_src: its address in hexadecimal (no
- * printf: it runs for every definition). */
-static void src_key(const qc_source *src, char key[2 * sizeof(uintptr_t) + 1])
-{
-    uintptr_t v = (uintptr_t)src;
-    for (size_t i = 2 * sizeof v; i-- > 0; v >>= 4)
-        key[i] = "0123456789abcdef"[v & 15];
-    key[2 * sizeof v] = '\0';
-}
-
 static qc_smodule *module_of_src(qc_builder *b, const qc_source *src)
 {
     if (!src)
         return b->mods.items[0];
-    /* By the source's address: a schema may include many thousands. */
+    /* By the source's number: a schema may include many thousands. */
     const qc_schema_ast *ast = b->s->ast;
-    char key[2 * sizeof(uintptr_t) + 1];
-    if (!b->mod_by_src) {
-        b->mod_by_src = qc_hashmap_new_sized(b->a, ast->modules.n);
+    if (!b->mod_of_src) {
         for (size_t i = 0; i < ast->modules.n; i++) {
             const qc_module *m = ast->modules.items[i];
-            src_key(m->src, key);
-            qc_hashmap_put(b->mod_by_src, qc_arena_strdup(b->a, key),
-                           (void *)m);
+            if (m->src->id >= b->n_src_ids)
+                b->n_src_ids = (size_t)m->src->id + 1;
+        }
+        b->mod_of_src = qc_arena_alloc(b->a, (b->n_src_ids + 1)
+                                             * sizeof(*b->mod_of_src));
+        for (size_t i = 0; i < ast->modules.n; i++) {
+            const qc_module *m = ast->modules.items[i];
+            b->mod_of_src[m->src->id] = (uint32_t)i + 1;
         }
     }
-    src_key(src, key);
-    const qc_module *m = qc_hashmap_get(b->mod_by_src, key);
-    return m ? make_module(b, m->name) : b->mods.items[1];
+    uint32_t k = src->id < b->n_src_ids ? b->mod_of_src[src->id] : 0;
+    return k ? module_for(b, ast->modules.items[k - 1]) : b->mods.items[1];
 }
 
 static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,
@@ -150,10 +149,13 @@ static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,
     b->s->ast = ast;
     /* Sized for the definitions and a share of implicit types and arrays:
      * a table is zero-filled when made, and one twice too large costs
-     * more than growing once (QEMU's schema needs no growth). */
-    b->s->by_name = qc_hashmap_new_sized(a, ast->exprs.n + ast->exprs.n / 4
-                                              + 64);
-    b->mod_by_name = qc_hashmap_new(a);
+     * more than growing once (QEMU's schema needs no growth).  Include
+     * directives define no name. */
+    size_t ndefs = 0;
+    for (size_t i = 0; i < ast->exprs.n; i++)
+        ndefs += !((const qc_expr *)ast->exprs.items[i])->include;
+    b->s->by_name = qc_hashmap_new_sized(a, ndefs + ndefs / 4 + 64);
+    b->mod_of = qc_arena_alloc(a, (ast->modules.n + 1) * sizeof(*b->mod_of));
     b->features = qc_hashmap_new(a);
     static const char *const special[] = { "deprecated", "unstable" };
     for (int i = 0; i < 2; i++) {
@@ -162,9 +164,11 @@ static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,
         qc_hashmap_put(b->features, ff->name, ff);
         qc_ptrvec_push(a, &b->feature_order, ff);
     }
-    make_module(b, "./builtin");
-    const qc_module *root = ast->modules.n ? ast->modules.items[0] : NULL;
-    make_module(b, root ? root->name : ast->root_path);
+    new_module(b, "./builtin");
+    if (ast->modules.n)
+        module_for(b, ast->modules.items[0]);
+    else
+        new_module(b, ast->root_path);
 }
 
 /* QEMU's _def_exprs.  Definitions the expression checks rejected are left
@@ -177,7 +181,7 @@ static bool define_all(qc_builder *b, qc_defn **defns, bool exprs_ok)
         const qc_expr *x = ast->exprs.items[i];
         if (x->include) {
             qc_entity *e = qc_sb_new_entity(b, QC_ENT_INCLUDE, NULL, NULL, x);
-            e->included = make_module(b, x->include->name);
+            e->included = module_for(b, x->include);
             qc_sb_add_entity(b, e);
             continue;
         }

@@ -25,8 +25,12 @@ typedef struct qc_builder {
     qc_schema *s;
     qc_ptrvec ents;
     qc_ptrvec mods;
-    qc_hashmap *mod_by_name;
-    qc_hashmap *mod_by_src;     /* "%p" of a module's source -> qc_module */
+    /* The module of each of the loader's (by its index), once made; the
+     * index + 1 of the loader's module of each source number (0: none),
+     * made by the first question. */
+    qc_smodule **mod_of;
+    uint32_t *mod_of_src;
+    size_t n_src_ids;
     qc_hashmap *features;       /* name -> qc_feat_first */
     qc_ptrvec feature_order;    /* qc_feat_first * */
     /* Names of definitions the expression checks rejected or that were

@@ -11,7 +11,12 @@ const qc_defn qc_no_defn;
 qc_entity *qc_sb_new_entity(qc_builder *b, qc_entity_kind kind, const char *name,
                              const qc_defn *dfn, const qc_expr *x)
 {
-    qc_entity *e = qc_arena_alloc(b->a, sizeof(*e));
+    /* An include's entity ends with its one field of the union: a schema
+     * may include a file for each definition it has. */
+    qc_entity *e = qc_arena_alloc(b->a, kind == QC_ENT_INCLUDE
+                                  ? offsetof(qc_entity, included)
+                                    + sizeof(e->included)
+                                  : sizeof(*e));
     e->kind = kind;
     e->name = name;
     if (x) {

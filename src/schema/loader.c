@@ -18,16 +18,13 @@ struct loader {
     qc_diag *d;
     const qc_options *opts;
     qc_schema_ast *ast;
-    const char *root_dir;
-    qc_hashmap *files;          /* absolute path -> struct read_file */
+    /* Modules are named by their paths relative to the root schema's
+     * directory (ROOT_ABS, absolute), which tell files apart as well as
+     * absolute paths do, and are shorter.  CWD: the working directory,
+     * asked once. */
+    const char *root_abs, *cwd;
+    qc_hashmap *files;          /* module name -> qc_module read so far */
     unsigned depth;             /* files being read: the root is 1 */
-};
-
-/* A file read so far: its module, and whether it is being read (it
- * includes the file being read now, or is that file). */
-struct read_file {
-    qc_module *mod;
-    bool open;
 };
 
 static qc_loc at(const qc_value *v)
@@ -111,10 +108,11 @@ static bool pragma_directive(struct loader *L, const qc_value *v)
     return true;
 }
 
-static bool load_file(struct loader *L, const char *path, const char *abs,
-                      qc_source *parent, const qc_value *incl, bool *io_error);
+static bool load_file(struct loader *L, const char *path, const char *name,
+                      const qc_source *parent, const qc_value *incl,
+                      bool *io_error);
 
-static bool include_directive(struct loader *L, qc_source *src,
+static bool include_directive(struct loader *L, const qc_source *src,
                               const qc_value *v, bool *io_error)
 {
     if (v->u.obj.n != 1) {
@@ -129,9 +127,9 @@ static bool include_directive(struct loader *L, qc_source *src,
         return false;
     }
     const char *joined = qc_path_join_dir(L->a, src->path, name->u.str.s);
-    const char *abs = qc_path_abs(L->a, joined);
-    struct read_file *f = qc_hashmap_get(L->files, abs);
-    if (f && f->open) {
+    const char *mod_name = qc_path_rel_from(L->a, joined, L->root_abs, L->cwd);
+    qc_module *f = qc_hashmap_get(L->files, mod_name);
+    if (f && f->reading_) {
         qc_error(L->d, at(v), "qapi-include-loop",
                  "including '%s' here closes an inclusion loop",
                  name->u.str.s);
@@ -141,7 +139,7 @@ static bool include_directive(struct loader *L, qc_source *src,
     e->value = (qc_value *)v;
     qc_ptrvec_push(L->a, &L->ast->exprs, e);
     if (f) {                       /* already read: recorded, not re-read */
-        e->include = f->mod;
+        e->include = f;
         return true;
     }
     if (L->depth >= QC_MAX_INCLUDE_DEPTH) {
@@ -152,22 +150,22 @@ static bool include_directive(struct loader *L, qc_source *src,
             *io_error = true;
         return false;
     }
-    if (!load_file(L, joined, abs, src, v, io_error))
+    if (!load_file(L, joined, mod_name, src, v, io_error))
         return false;
-    f = qc_hashmap_get(L->files, abs);
-    e->include = f->mod;
+    e->include = qc_hashmap_get(L->files, mod_name);
     return true;
 }
 
-/* Reads PATH (included by INCL in PARENT, or the root) as a module: NULL
- * after reporting that it cannot be read or is not UTF-8. */
-static qc_source *read_module(struct loader *L, const char *path,
-                              const char *abs, qc_source *parent,
+/* Reads PATH (a string of the arena, kept as the source's path;
+ * included by INCL in PARENT, or the root) as the module NAME: NULL after
+ * reporting that it cannot be read or is not UTF-8. */
+static qc_module *read_module(struct loader *L, const char *path,
+                              const char *name, const qc_source *parent,
                               const qc_value *incl, bool *io_error)
 {
     int err = 0;
-    qc_source *src = qc_source_read(L->a, L->d, path, true, parent,
-                                    incl ? incl->loc.off : 0, &err);
+    qc_source *src = qc_source_read_kept(L->a, L->d, path, true, parent,
+                                         incl ? incl->loc.off : 0, &err);
     if (!src && !err) {            /* too large: reported */
         if (io_error)
             *io_error = true;
@@ -199,19 +197,18 @@ static qc_source *read_module(struct loader *L, const char *path,
     }
 
     qc_module *mod = qc_arena_alloc(L->a, sizeof *mod);
-    mod->name = qc_path_rel(L->a, path, L->root_dir);
+    mod->name = name;
     mod->src = src;
-    struct read_file *f = qc_arena_alloc(L->a, sizeof *f);
-    f->mod = mod;
-    qc_hashmap_put(L->files, abs, f);
+    mod->index = (uint32_t)L->ast->modules.n;
+    qc_hashmap_put(L->files, name, mod);
     qc_ptrvec_push(L->a, &L->ast->modules, mod);
-    return src;
+    return mod;
 }
 
 /* A top-level expression V of SRC, after doc block *CUR_DOC (or none):
  * a directive or a definition. */
-static bool top_level(struct loader *L, qc_source *src, const qc_value *v,
-                      qc_doc **cur_doc, bool *io_error)
+static bool top_level(struct loader *L, const qc_source *src,
+                      const qc_value *v, qc_doc **cur_doc, bool *io_error)
 {
     if (v->kind != QC_VOBJECT) {
         qc_error(L->d, at(v), "qapi-top-level",
@@ -278,7 +275,7 @@ static bool syntax_error(struct loader *L, const qc_parse_result *r,
     return false;
 }
 
-static bool load_parsed(struct loader *L, qc_source *src,
+static bool load_parsed(struct loader *L, const qc_source *src,
                         const qc_parse_result *r, bool *io_error)
 {
     qc_doc *cur_doc = NULL;
@@ -298,7 +295,7 @@ static bool load_parsed(struct loader *L, qc_source *src,
 }
 
 /* The list of items is given back once loaded: 16 bytes a definition. */
-static bool load_items(struct loader *L, qc_source *src, bool *io_error)
+static bool load_items(struct loader *L, const qc_source *src, bool *io_error)
 {
     qc_parse_result r;
     qc_parse(L->a, src, QC_DIALECT_SCHEMA, &r);
@@ -307,21 +304,21 @@ static bool load_items(struct loader *L, qc_source *src, bool *io_error)
     return ok;
 }
 
-/* Reads and loads PATH (ABS: its absolute path), included by INCL in
- * PARENT or the root.  Includes nest as deep as files do: the depth is
- * limited (QC_MAX_INCLUDE_DEPTH) before the C stack is. */
-static bool load_file(struct loader *L, const char *path, const char *abs,
-                      qc_source *parent, const qc_value *incl, bool *io_error)
+/* Reads and loads PATH as the module NAME, included by INCL in PARENT or
+ * the root.  Includes nest as deep as files do: the depth is limited
+ * (QC_MAX_INCLUDE_DEPTH) before the C stack is. */
+static bool load_file(struct loader *L, const char *path, const char *name,
+                      const qc_source *parent, const qc_value *incl,
+                      bool *io_error)
 {
-    qc_source *src = read_module(L, path, abs, parent, incl, io_error);
-    if (!src)
+    qc_module *mod = read_module(L, path, name, parent, incl, io_error);
+    if (!mod)
         return false;
-    struct read_file *f = qc_hashmap_get(L->files, abs);
-    f->open = true;
+    mod->reading_ = true;
     L->depth++;
-    bool ok = load_items(L, src, io_error);
+    bool ok = load_items(L, mod->src, io_error);
     L->depth--;
-    f->open = false;
+    mod->reading_ = false;
     return ok;
 }
 
@@ -366,10 +363,14 @@ bool qc_schema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
     memset(out, 0, sizeof *out);
     if (io_error)
         *io_error = false;
-    struct loader L = { a, d, opts, out, NULL, qc_hashmap_new(a), 0 };
+    struct loader L = { a, d, opts, out, NULL, qc_path_cwd(a),
+                        qc_hashmap_new(a), 0 };
     out->root_path = qc_arena_strdup(a, path);
-    L.root_dir = qc_path_dirname(a, path);
-    bool ok = load_file(&L, path, qc_path_abs(a, path), NULL, NULL, io_error);
+    const char *root_dir = qc_path_dirname(a, path);
+    L.root_abs = qc_path_abs(a, root_dir[0] ? root_dir : ".");
+    const char *name = qc_path_rel_from(a, out->root_path, L.root_abs, L.cwd);
+    bool ok = load_file(&L, out->root_path, name, NULL, NULL, io_error);
+    qc_hashmap_release(L.files);
     index_pragma_lists(a, &out->pragma);
     return ok;
 }

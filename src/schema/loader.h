@@ -25,6 +25,9 @@ typedef struct qc_module {
     const char *name;        /* path relative to the root schema's directory,
                                 as QEMU names modules ("sub/x.json") */
     const qc_source *src;
+    uint32_t index;          /* its place in qc_schema_ast.modules */
+    bool reading_;           /* private to the loader: being read (it
+                                includes the file read now, or is it) */
 } qc_module;
 
 typedef struct qc_expr {

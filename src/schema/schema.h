@@ -238,10 +238,10 @@ const char *qc_entity_alternate_qtype(const qc_entity *e);
 struct qc_smodule {
     const char *name;       /* "./builtin", or the path relative to the root
                                schema's directory ("sub/x.json") */
-    bool builtin;
     qc_entity **entities;   /* definition order */
     size_t n;
-    size_t cap;
+    uint32_t cap_;          /* private to the builder */
+    bool builtin;
 };
 
 typedef struct qc_schema {

@@ -7,6 +7,7 @@
 #include "helpers.h"
 #include "base/path.h"
 #include "schema/loader.h"
+#include "syntax/parse.h"
 
 /* What one load gave; diagnostics go to the run's sink, emptied first. */
 struct load {
@@ -162,15 +163,82 @@ START_TEST(paths_like_python)
         { "x/y", "x", NULL, "y" },
         { "./././", ".", NULL, "." },
     };
+    const char *cwd = qc_path_cwd(qc_test_arena);
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         if (t[i].abs)
             ck_assert_str_eq(qc_path_abs(qc_test_arena, t[i].path), t[i].abs);
+        /* The loader's way: the start made absolute once. */
+        const char *start = qc_path_abs(qc_test_arena, t[i].start);
+        const char *rel = qc_path_rel_from(qc_test_arena, t[i].path, start,
+                                           cwd);
+        ck_assert_msg(!strcmp(rel, t[i].rel), "relpath(%s, %s) = %s, want %s",
+                      t[i].path, t[i].start, rel, t[i].rel);
         ck_assert_msg(!strcmp(qc_path_rel(qc_test_arena, t[i].path,
                                           t[i].start), t[i].rel),
                       "relpath(%s, %s) = %s, want %s", t[i].path, t[i].start,
                       qc_path_rel(qc_test_arena, t[i].path, t[i].start),
                       t[i].rel);
     }
+}
+END_TEST
+
+/* os.path.join(os.path.dirname(BASE), REL), and a module name that is
+ * the end of the path it names is that end (no copy). */
+START_TEST(joins_like_python)
+{
+    static const char *const t[][3] = {
+        { "a/b.json", "c.json", "a/c.json" },
+        { "b.json", "c.json", "c.json" },
+        { "/x.json", "c", "/c" },
+        { "//x", "c", "//c" },
+        { "a//b", "c", "a/c" },
+        { "a/", "c", "a/c" },
+        { "a/b", "/abs/c", "/abs/c" },
+        { "a/b", "../c", "a/../c" },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        ck_assert_str_eq(qc_path_join_dir(qc_test_arena, t[i][0], t[i][1]),
+                         t[i][2]);
+    const char *root = qc_path_abs(qc_test_arena, "/r");
+    const char *p = "/r/sub/x.json";
+    ck_assert_ptr_eq(qc_path_rel_from(qc_test_arena, p, root, "/"), p + 3);
+    p = "/r//sub/x.json";
+    ck_assert_str_eq(qc_path_rel_from(qc_test_arena, p, root, "/"),
+                     "sub/x.json");
+    p = "/q/x.json";
+    ck_assert_str_eq(qc_path_rel_from(qc_test_arena, p, root, "/"),
+                     "../q/x.json");
+    p = "sub/x.json";
+    ck_assert_ptr_eq(qc_path_rel_from(qc_test_arena, p, root, "/r"), p);
+}
+END_TEST
+
+/* Each parse goes on in the part of the last one's block of strings it
+ * left: the strings of the first stay as they were. */
+START_TEST(strings_of_parses_in_turn)
+{
+    qc_arena *a = qc_arena_new();
+    qc_source *s1 = qc_source_from_mem(a, "1.json",
+        "{ 'struct': 'First', 'data': { 'one': 'int' } }\n", 48, true);
+    qc_source *s2 = qc_source_from_mem(a, "2.json",
+        "{ 'struct': 'Second', 'data': { 'two': 'str', 'three': 'int',"
+        " 'four': 'bool', 'five': 'number' } }\n", 99, true);
+    qc_parse_result r1, r2;
+    qc_parse(a, s1, QC_DIALECT_SCHEMA, &r1);
+    qc_parse(a, s2, QC_DIALECT_SCHEMA, &r2);
+    ck_assert_uint_eq(r1.nitems, 1);
+    ck_assert_uint_eq(r2.nitems, 1);
+    ck_assert_ptr_null(r1.error);
+    ck_assert_ptr_null(r2.error);
+    ck_assert_str_eq(qc_obj_get_str(r1.items[0].value, "struct"), "First");
+    const qc_value *data = qc_obj_get(r1.items[0].value, "data");
+    ck_assert_str_eq(qc_obj_get_str(data, "one"), "int");
+    ck_assert_str_eq(qc_obj_get_str(r2.items[0].value, "struct"), "Second");
+    data = qc_obj_get(r2.items[0].value, "data");
+    ck_assert_str_eq(qc_obj_get_str(data, "five"), "number");
+    qc_parse_release(a, &r2);
+    qc_parse_release(a, &r1);
+    qc_arena_free(a);
 }
 END_TEST
 
@@ -182,6 +250,8 @@ Suite *qc_suite_loader(void)
     tcase_add_test(tc, include_repeat_is_skipped);
     tcase_add_test(tc, include_loop);
     tcase_add_test(tc, paths_like_python);
+    tcase_add_test(tc, joins_like_python);
+    tcase_add_test(tc, strings_of_parses_in_turn);
     tcase_add_test(tc, include_errors);
     tcase_add_test(tc, pragmas);
     tcase_add_test(tc, top_level_and_error_order);
