@@ -18,37 +18,49 @@
  * - locations are resolved when reported (the sources belong to the
  *   caller's arena, which may be gone by the flush), but a file's path
  *   and include chain only once, into the table of files;
- * - texts (messages, names) go into the sink's arena, and a text equal to
- *   a recent one is shared (a thousand times "a rule must be a mapping"
- *   is kept once);
+ * - texts (messages, names, paths) go one after the other into one
+ *   block, named by their offset there, and a text equal to a recent one
+ *   is shared (a thousand times "a rule must be a mapping" is kept once);
  * - the code is a number in the table of codes;
  * - definitions and notes, which few diagnostics have, live in side
  *   tables the record points into by number;
  * - the flush writes in pieces, never the whole output at once.
  *
- * Records sit in aligned chunks: a handle is a pointer to its record, and
- * the chunk it is in names the sink and the record's number (report
- * order), for the functions that take only a handle. */
+ * A handle is a pointer to its record; the page it is in names the sink,
+ * for the functions that take only a handle. */
 struct qc_diagnostic {
     uint32_t off;              /* in the file; 0 with no location */
     uint32_t line, col;
     uint32_t file;             /* in d->files; 0: no location */
     uint32_t extra;            /* 1 + index in d->extras; 0: none */
-    uint32_t code : 29;        /* in d->codes */
+    uint32_t code : 21;        /* in d->codes */
     uint32_t sev : 2;
     uint32_t show_column : 1;
-    const char *message;
+    uint32_t message_hi : 8;   /* the message's text, in 40 bits */
+    uint32_t message_lo;
 };
 
-#define CHUNK_BYTES ((size_t)64 * 1024)
+/* Offsets in the block of texts; 0 is no text. */
+typedef uint64_t textref;
 
-struct chunk {
+#define TEXT_MAX (((textref)1 << 40) - 1)
+#define CODES_MAX ((size_t)1 << 21)
+
+/* Records are kept in pages of PAGE_BYTES, each aligned on its size and
+ * starting with a header: the page of a handle is its address rounded
+ * down.  Pages are allocated in runs that double up to RUN_MAX pages: a
+ * sink that gets one diagnostic, such as a quiet one of a trial parse,
+ * takes one page from its arena, a large run is a mapping of its own
+ * (no page of it wasted on alignment). */
+#define PAGE_BYTES ((size_t)4096)
+#define RUN_MAX 64
+
+struct page {
     qc_diag *d;
-    size_t base;               /* the number of its first record */
     qc_diagnostic recs[];
 };
 
-#define PER_CHUNK ((CHUNK_BYTES - sizeof(struct chunk)) / sizeof(qc_diagnostic))
+#define PER_PAGE ((PAGE_BYTES - sizeof(struct page)) / sizeof(qc_diagnostic))
 
 /* A file as diagnostics name it.  Diagnostics are grouped for sorting by
  * the source object they were reported in (GROUP: the first file of the
@@ -56,25 +68,25 @@ struct chunk {
  * different path or chain is another file of the same group. */
 struct file {
     const void *src;           /* identity only; never dereferenced */
-    const char *path;          /* NULL: no location */
+    textref path;              /* 0: no location */
     uint32_t group;
     uint32_t rank;             /* the flush's: order of first mention */
     uint32_t nchain;           /* includers, innermost first */
-    const char **chain_path;
+    textref *chain_path;
     unsigned *chain_line;
 };
 
 /* The "In META 'NAME':" line of a diagnostic and its notes. */
 struct extra {
-    const char *meta, *name;   /* NULL: none */
+    textref meta, name;        /* 0: none */
     uint32_t first_note, last_note;   /* 1 + index in d->notes; 0: none */
 };
 
 struct note {
     uint32_t file, line, col;
     uint32_t next;             /* 1 + index in d->notes; 0: the last */
-    const char *meta, *name;   /* NULL: none */
-    const char *message;
+    textref meta, name;        /* 0: none */
+    textref message;
 };
 
 /* Open addressing from a pointer to a number, for files and codes. */
@@ -84,17 +96,21 @@ struct ptrmap {
     size_t cap, n;
 };
 
-/* Texts shared when equal to a recent one: a slot per hash, the last. */
+/* Texts shared when equal to a recent one: a slot per hash, the last;
+ * the table is made once a sink has that many texts. */
 #define RECENT_SLOTS 4096
+#define RECENT_AFTER 64
 
 struct qc_diag {
-    qc_arena *arena;           /* texts, chains */
+    qc_arena *arena;           /* everything the sink holds */
     qc_diag_format fmt;
     unsigned max_errors;
     unsigned errors;
     size_t n;                  /* records */
-    struct chunk **chunks;
-    size_t nchunks, chunks_cap;
+    struct page **pages;
+    size_t npages, pages_cap, pages_free;   /* free: allocated, unused */
+    void **runs;               /* posix_memalign's, but the first */
+    size_t nruns, runs_cap;
     struct file *files;
     size_t nfiles, files_cap;
     struct ptrmap file_of;     /* source -> its latest file */
@@ -105,8 +121,9 @@ struct qc_diag {
     size_t nextras, extras_cap;
     struct note *notes;
     size_t nnotes, notes_cap;
-    const char **recent;       /* RECENT_SLOTS of them, or NULL */
-    qc_buf scratch;            /* a message being formatted */
+    char *texts;               /* each followed by a NUL */
+    size_t ntexts_bytes, texts_cap, ntexts;
+    textref *recent;           /* RECENT_SLOTS of them, or NULL */
 };
 
 qc_diag *qc_diag_new(void)
@@ -122,19 +139,8 @@ void qc_diag_free(qc_diag *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->nchunks; i++)
-        free(d->chunks[i]);
-    free(d->chunks);
-    free(d->files);
-    free(d->file_of.keys);
-    free(d->file_of.vals);
-    free(d->codes);
-    free(d->code_of.keys);
-    free(d->code_of.vals);
-    free(d->extras);
-    free(d->notes);
-    free(d->recent);
-    qc_buf_free(&d->scratch);
+    for (size_t i = 1; i < d->nruns; i++)
+        free(d->runs[i]);
     qc_arena_free(d->arena);
 }
 
@@ -180,23 +186,32 @@ static uint32_t ptrmap_get(const struct ptrmap *m, const void *key)
     return m->keys[i] ? m->vals[i] : UINT32_MAX;
 }
 
-static void ptrmap_put(struct ptrmap *m, const void *key, uint32_t val)
+/* *CAP doubled (at least 16) for the array P of items of SIZE bytes, in
+ * the sink's arena. */
+static void *grow(qc_diag *d, void *p, size_t *cap, size_t size)
+{
+    size_t old = *cap * size;
+    *cap = *cap ? 2 * *cap : 16;
+    return qc_arena_grow(d->arena, p, old, *cap * size);
+}
+
+static void ptrmap_put(qc_diag *d, struct ptrmap *m, const void *key,
+                       uint32_t val)
 {
     if (2 * (m->n + 1) > m->cap) {
         struct ptrmap old = *m;
         m->cap = old.cap ? 2 * old.cap : 16;
-        m->keys = calloc(m->cap, sizeof *m->keys);
-        m->vals = malloc(m->cap * sizeof *m->vals);
-        if (!m->keys || !m->vals)
-            abort();
+        m->keys = qc_arena_grow(d->arena, NULL, 0, m->cap * sizeof *m->keys);
+        memset(m->keys, 0, m->cap * sizeof *m->keys);
+        m->vals = qc_arena_grow(d->arena, NULL, 0, m->cap * sizeof *m->vals);
         for (size_t i = 0; i < old.cap; i++)
             if (old.keys[i]) {
                 size_t j = ptr_slot(m, old.keys[i]);
                 m->keys[j] = old.keys[i];
                 m->vals[j] = old.vals[i];
             }
-        free(old.keys);
-        free(old.vals);
+        qc_arena_release(d->arena, old.keys, old.cap * sizeof *old.keys);
+        qc_arena_release(d->arena, old.vals, old.cap * sizeof *old.vals);
     }
     size_t i = ptr_slot(m, key);
     if (!m->keys[i])
@@ -205,39 +220,82 @@ static void ptrmap_put(struct ptrmap *m, const void *key, uint32_t val)
     m->vals[i] = val;
 }
 
-/* S[0..LEN) as a text of the sink: a recent equal one, or a copy. */
-static const char *text(qc_diag *d, const char *s, size_t len)
+static const char *str(const qc_diag *d, textref t)
 {
-    if (!d->recent) {
-        d->recent = calloc(RECENT_SLOTS, sizeof *d->recent);
-        if (!d->recent)
-            abort();
-    }
-    len = strnlen(s, len);      /* a message is a C string */
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    const char **slot = &d->recent[h & (RECENT_SLOTS - 1)];
-    if (*slot && !strncmp(*slot, s, len) && !(*slot)[len])
-        return *slot;
-    return *slot = qc_arena_strndup(d->arena, s, len);
+    return d->texts + t;
 }
 
-static const char *text_str(qc_diag *d, const char *s)
+/* Room for LEN more bytes and a NUL at the end of the texts. */
+static void reserve_text(qc_diag *d, size_t len)
+{
+    if (!d->ntexts_bytes)
+        d->ntexts_bytes = 1;    /* offset 0 is no text */
+    if (d->ntexts_bytes + len + 1 > TEXT_MAX) {
+        fputs("qapic: out of memory for diagnostics\n", stderr);
+        abort();
+    }
+    if (!d->texts) {           /* room for a few messages at once */
+        d->texts_cap = 512;
+        d->texts = qc_arena_grow(d->arena, NULL, 0, d->texts_cap);
+    }
+    while (d->ntexts_bytes + len + 1 > d->texts_cap) {
+        size_t old = d->texts_cap;
+        d->texts_cap *= 2;
+        d->texts = qc_arena_grow(d->arena, d->texts, old, d->texts_cap);
+    }
+}
+
+/* The text just written at the end of the texts, up to a NUL (a message
+ * is a C string), kept: or a recent equal one instead, and then it is
+ * taken back. */
+static textref commit_text(qc_diag *d)
+{
+    textref t = d->ntexts_bytes;
+    const char *s = str(d, t);
+    size_t len = strlen(s);
+    if (!d->recent && d->ntexts >= RECENT_AFTER) {
+        d->recent = qc_arena_alloc(d->arena, RECENT_SLOTS * sizeof *d->recent);
+        memset(d->recent, 0, RECENT_SLOTS * sizeof *d->recent);
+    }
+    if (d->recent) {
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < len; i++) {
+            h ^= (unsigned char)s[i];
+            h *= 16777619u;
+        }
+        textref *slot = &d->recent[h & (RECENT_SLOTS - 1)];
+        if (*slot && !strcmp(str(d, *slot), s))
+            return *slot;
+        *slot = t;
+    }
+    d->ntexts_bytes += len + 1;
+    d->ntexts++;
+    return t;
+}
+
+/* S[0..LEN) as a text of the sink. */
+static textref text(qc_diag *d, const char *s, size_t len)
+{
+    reserve_text(d, len);
+    memcpy(d->texts + d->ntexts_bytes, s, len);
+    d->texts[d->ntexts_bytes + len] = '\0';
+    return commit_text(d);
+}
+
+static textref text_str(qc_diag *d, const char *s)
 {
     return text(d, s, strlen(s));
 }
 
 /* Does file F name SRC as it is now: its path and includers? */
-static bool file_matches(const struct file *f, const qc_source *src)
+static bool file_matches(const qc_diag *d, const struct file *f,
+                         const qc_source *src)
 {
-    if (strcmp(f->path, src->path))
+    if (strcmp(str(d, f->path), src->path))
         return false;
     uint32_t n = 0;
     for (const qc_source *s = src; s->parent && n < 256; s = s->parent, n++)
-        if (n >= f->nchain || strcmp(f->chain_path[n], s->parent->path)
+        if (n >= f->nchain || strcmp(str(d, f->chain_path[n]), s->parent->path)
             || f->chain_line[n] != qc_source_line(s->parent, s->parent_off))
             return false;
     return n == f->nchain;
@@ -246,7 +304,7 @@ static bool file_matches(const struct file *f, const qc_source *src)
 static uint32_t new_file(qc_diag *d, const qc_source *src, uint32_t group)
 {
     if (d->nfiles == d->files_cap)
-        d->files = qc_grow(d->files, &d->files_cap, sizeof *d->files);
+        d->files = grow(d, d->files, &d->files_cap, sizeof *d->files);
     uint32_t k = (uint32_t)d->nfiles++;
     struct file *f = &d->files[k];
     memset(f, 0, sizeof *f);
@@ -277,10 +335,10 @@ static uint32_t file_of(qc_diag *d, const qc_source *src)
     if (!src)
         return 0;
     uint32_t k = ptrmap_get(&d->file_of, src);
-    if (k != UINT32_MAX && file_matches(&d->files[k], src))
+    if (k != UINT32_MAX && file_matches(d, &d->files[k], src))
         return k;
     k = new_file(d, src, k == UINT32_MAX ? UINT32_MAX : d->files[k].group);
-    ptrmap_put(&d->file_of, src, k);
+    ptrmap_put(d, &d->file_of, src, k);
     return k;
 }
 
@@ -296,56 +354,95 @@ static void resolve(qc_diag *d, qc_loc loc, uint32_t *file, uint32_t *off,
 
 static uint32_t code_of(qc_diag *d, const char *code)
 {
+    if (d->ncodes && d->codes[d->ncodes - 1] == code)
+        return (uint32_t)d->ncodes - 1;     /* the common case: the last */
     uint32_t k = ptrmap_get(&d->code_of, code);
     if (k != UINT32_MAX)
         return k;
+    if (d->ncodes == CODES_MAX)
+        abort();                /* codes are the program's literals */
     if (d->ncodes == d->codes_cap)
-        d->codes = qc_grow(d->codes, &d->codes_cap, sizeof *d->codes);
+        d->codes = grow(d, d->codes, &d->codes_cap, sizeof *d->codes);
     k = (uint32_t)d->ncodes++;
     d->codes[k] = code;
-    ptrmap_put(&d->code_of, code, k);
+    ptrmap_put(d, &d->code_of, code, k);
     return k;
+}
+
+/* Room for the records of one more page. */
+static void new_page(qc_diag *d)
+{
+    if (!d->pages_free) {
+        /* The first page comes from the arena (a page more, to align it:
+         * that slack is never touched, so it costs little), the others
+         * from posix_memalign: the arena would abandon the end of its
+         * chunk for a big run. */
+        size_t n = d->nruns < 7 ? (size_t)1 << d->nruns : RUN_MAX;
+        char *p;
+        if (!d->nruns) {
+            p = qc_arena_alloc_uninit(d->arena, 2 * PAGE_BYTES);
+            p = (char *)(((uintptr_t)p + PAGE_BYTES - 1)
+                         & ~(uintptr_t)(PAGE_BYTES - 1));
+        } else {
+            void *q;
+            if (posix_memalign(&q, PAGE_BYTES, n * PAGE_BYTES))
+                abort();
+            p = q;
+        }
+        if (d->nruns == d->runs_cap)
+            d->runs = grow(d, d->runs, &d->runs_cap, sizeof *d->runs);
+        d->runs[d->nruns++] = p;
+        while (d->npages + n > d->pages_cap)
+            d->pages = grow(d, d->pages, &d->pages_cap, sizeof *d->pages);
+        for (size_t i = 0; i < n; i++)
+            d->pages[d->npages + i] = (struct page *)(p + i * PAGE_BYTES);
+        d->pages_free = n;
+    }
+    struct page *pg = d->pages[d->npages++];
+    d->pages_free--;
+    pg->d = d;
 }
 
 /* A new record, numbered D->n. */
 static qc_diagnostic *new_record(qc_diag *d)
 {
-    size_t c = d->n / PER_CHUNK;
-    if (c == d->nchunks) {
-        if (d->nchunks == d->chunks_cap)
-            d->chunks = qc_grow(d->chunks, &d->chunks_cap, sizeof *d->chunks);
-        void *p;
-        if (posix_memalign(&p, CHUNK_BYTES, CHUNK_BYTES))
-            abort();
-        struct chunk *ch = p;
-        ch->d = d;
-        ch->base = c * PER_CHUNK;
-        d->chunks[d->nchunks++] = ch;
-    }
-    return &d->chunks[c]->recs[d->n++ % PER_CHUNK];
+    size_t k = d->n / PER_PAGE;
+    if (k == d->npages)
+        new_page(d);
+    return &d->pages[k]->recs[d->n++ % PER_PAGE];
 }
 
 static qc_diagnostic *record(const qc_diag *d, size_t n)
 {
-    return &d->chunks[n / PER_CHUNK]->recs[n % PER_CHUNK];
+    return &d->pages[n / PER_PAGE]->recs[n % PER_PAGE];
 }
 
-static struct chunk *chunk_of(const qc_diagnostic *dg)
+static struct page *page_of(const qc_diagnostic *dg)
 {
-    return (struct chunk *)((uintptr_t)dg & ~(uintptr_t)(CHUNK_BYTES - 1));
+    return (struct page *)((uintptr_t)dg & ~(uintptr_t)(PAGE_BYTES - 1));
 }
 
 static qc_diag *sink_of(const qc_diagnostic *dg)
 {
-    return chunk_of(dg)->d;
+    return page_of(dg)->d;
 }
 
-/* The message of FMT and AP as a text of the sink. */
-static const char *vformat(qc_diag *d, const char *fmt, va_list ap)
+/* The message of FMT and AP as a text of the sink, written in place. */
+static textref vformat(qc_diag *d, const char *fmt, va_list ap)
 {
-    d->scratch.len = 0;
-    qc_buf_vprintf(&d->scratch, fmt, ap);
-    return text(d, d->scratch.data ? d->scratch.data : "", d->scratch.len);
+    va_list ap2;
+    va_copy(ap2, ap);
+    reserve_text(d, 0);
+    size_t room = d->texts_cap - d->ntexts_bytes;
+    int n = vsnprintf(d->texts + d->ntexts_bytes, room, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        d->texts[d->ntexts_bytes] = '\0';
+    else if ((size_t)n >= room) {
+        reserve_text(d, (size_t)n);
+        vsnprintf(d->texts + d->ntexts_bytes, (size_t)n + 1, fmt, ap);
+    }
+    return commit_text(d);
 }
 
 qc_diagnostic *qc_diag_vreport(qc_diag *d, qc_severity sev, qc_loc loc,
@@ -363,7 +460,9 @@ qc_diagnostic *qc_diag_vreport(qc_diag *d, qc_severity sev, qc_loc loc,
     dg->sev = sev;
     resolve(d, loc, &dg->file, &dg->off, &dg->line, &dg->col);
     dg->code = code_of(d, code ? code : "");
-    dg->message = vformat(d, fmt, ap);
+    textref m = vformat(d, fmt, ap);
+    dg->message_lo = (uint32_t)m;
+    dg->message_hi = (uint32_t)(m >> 32);
     return dg;
 }
 
@@ -388,7 +487,7 @@ static struct extra *extra_of(qc_diag *d, qc_diagnostic *dg)
 {
     if (!dg->extra) {
         if (d->nextras == d->extras_cap)
-            d->extras = qc_grow(d->extras, &d->extras_cap, sizeof *d->extras);
+            d->extras = grow(d, d->extras, &d->extras_cap, sizeof *d->extras);
         memset(&d->extras[d->nextras], 0, sizeof *d->extras);
         dg->extra = (uint32_t)++d->nextras;
     }
@@ -406,7 +505,7 @@ void qc_diag_in_definition(qc_diagnostic *dg, const char *meta,
 {
     if (dg && meta && name) {
         qc_diag *d = sink_of(dg);
-        const char *m = text_str(d, meta), *nm = text_str(d, name);
+        textref m = text_str(d, meta), nm = text_str(d, name);
         struct extra *x = extra_of(d, dg);
         x->meta = m;
         x->name = nm;
@@ -431,7 +530,7 @@ void qc_diag_note(qc_diagnostic *dg, qc_loc loc, const char *meta,
     n.message = vformat(d, fmt, ap);
     va_end(ap);
     if (d->nnotes == d->notes_cap)
-        d->notes = qc_grow(d->notes, &d->notes_cap, sizeof *d->notes);
+        d->notes = grow(d, d->notes, &d->notes_cap, sizeof *d->notes);
     d->notes[d->nnotes++] = n;
     uint32_t k = (uint32_t)d->nnotes;
     struct extra *x = extra_of(d, dg);
@@ -447,7 +546,15 @@ const qc_diagnostic *qc_diag_get(const qc_diag *d, size_t n)
     return n < d->n ? record(d, n) : NULL;
 }
 
-const char *qc_diagnostic_message(const qc_diagnostic *dg) { return dg->message; }
+static textref message_of(const qc_diagnostic *dg)
+{
+    return (textref)dg->message_hi << 32 | dg->message_lo;
+}
+
+const char *qc_diagnostic_message(const qc_diagnostic *dg)
+{
+    return str(sink_of(dg), message_of(dg));
+}
 
 const char *qc_diagnostic_code(const qc_diagnostic *dg)
 {
@@ -456,7 +563,8 @@ const char *qc_diagnostic_code(const qc_diagnostic *dg)
 
 const char *qc_diagnostic_path(const qc_diagnostic *dg)
 {
-    return sink_of(dg)->files[dg->file].path;
+    const qc_diag *d = sink_of(dg);
+    return d->files[dg->file].path ? str(d, d->files[dg->file].path) : NULL;
 }
 
 unsigned qc_diagnostic_line(const qc_diagnostic *dg) { return dg->line; }
@@ -471,21 +579,22 @@ static const char *sev_word(qc_severity s)
  * GCC prints the innermost first with continuation lines.  Text from the
  * input (paths, names, and messages, which quote it) is made visible:
  * a name holding an escape sequence must not drive the terminal. */
-static void include_chain(qc_buf *b, const struct file *f, qc_diag_format fmt)
+static void include_chain(qc_buf *b, const qc_diag *d, const struct file *f)
 {
+    qc_diag_format fmt = d->fmt;
     size_t n = f->nchain;
     if (!n)
         return;
     if (fmt == QC_DIAG_QEMU) {
         for (size_t i = n; i-- > 0;) {
             qc_buf_puts(b, "In file included from ");
-            qc_visible_puts(b, f->chain_path[i]);
+            qc_visible_puts(b, str(d, f->chain_path[i]));
             qc_buf_printf(b, ":%u:\n", f->chain_line[i]);
         }
     } else {
         for (size_t i = 0; i < n; i++) {
             qc_buf_puts(b, i == 0 ? "In file included from " : "                 from ");
-            qc_visible_puts(b, f->chain_path[i]);
+            qc_visible_puts(b, str(d, f->chain_path[i]));
             qc_buf_printf(b, ":%u%s\n", f->chain_line[i], i + 1 == n ? ":" : ",");
         }
     }
@@ -519,25 +628,31 @@ static void context_line(qc_buf *b, const char *path, const char *meta,
     qc_buf_puts(b, "':\n");
 }
 
+/* The path of file K, NULL for no location. */
+static const char *path_of(const qc_diag *d, uint32_t k)
+{
+    return d->files[k].path ? str(d, d->files[k].path) : NULL;
+}
+
 static void text_one(qc_buf *b, const qc_diag *d, const qc_diagnostic *dg)
 {
-    const struct file *f = &d->files[dg->file];
+    const char *path = path_of(d, dg->file);
     const struct extra *x = extra_get(d, dg);
-    include_chain(b, f, d->fmt);
-    if (x && x->meta && f->path)
-        context_line(b, f->path, x->meta, x->name);
+    include_chain(b, d, &d->files[dg->file]);
+    if (x && x->meta && path)
+        context_line(b, path, str(d, x->meta), str(d, x->name));
     bool col = d->fmt == QC_DIAG_GCC || dg->show_column;
-    location(b, f->path, dg->line, dg->col, col, dg->sev, d->fmt);
-    qc_visible_puts(b, dg->message);
+    location(b, path, dg->line, dg->col, col, dg->sev, d->fmt);
+    qc_visible_puts(b, str(d, message_of(dg)));
     qc_buf_putc(b, '\n');
     for (uint32_t k = x ? x->first_note : 0; k; k = d->notes[k - 1].next) {
         const struct note *n = &d->notes[k - 1];
-        const char *path = d->files[n->file].path;
-        if (n->meta && path)
-            context_line(b, path, n->meta, n->name);
-        location(b, path, n->line, n->col, d->fmt == QC_DIAG_GCC,
+        const char *npath = path_of(d, n->file);
+        if (n->meta && npath)
+            context_line(b, npath, str(d, n->meta), str(d, n->name));
+        location(b, npath, n->line, n->col, d->fmt == QC_DIAG_GCC,
                  QC_SEV_NOTE, d->fmt);
-        qc_visible_puts(b, n->message);
+        qc_visible_puts(b, str(d, n->message));
         qc_buf_putc(b, '\n');
     }
 }
@@ -553,30 +668,35 @@ static void json_loc(qc_buf *b, const char *path, unsigned line, unsigned col)
     }
 }
 
+static void json_text(qc_buf *b, const qc_diag *d, textref t)
+{
+    qc_json_write_string(b, str(d, t), strlen(str(d, t)));
+}
+
 static void json_one(qc_buf *b, const qc_diag *d, const qc_diagnostic *dg)
 {
     const struct extra *x = extra_get(d, dg);
     const char *code = d->codes[dg->code];
     qc_buf_puts(b, "{");
-    json_loc(b, d->files[dg->file].path, dg->line, dg->col);
+    json_loc(b, path_of(d, dg->file), dg->line, dg->col);
     qc_buf_printf(b, ", \"severity\": \"%s\", \"code\": ", sev_word(dg->sev));
     qc_json_write_string(b, code, strlen(code));
     qc_buf_puts(b, ", \"message\": ");
-    qc_json_write_string(b, dg->message, strlen(dg->message));
+    json_text(b, d, message_of(dg));
     if (x && x->meta) {
         qc_buf_puts(b, ", \"definition\": ");
-        qc_json_write_string(b, x->name, strlen(x->name));
+        json_text(b, d, x->name);
         qc_buf_puts(b, ", \"meta\": ");
-        qc_json_write_string(b, x->meta, strlen(x->meta));
+        json_text(b, d, x->meta);
     }
     if (x && x->first_note) {
         qc_buf_puts(b, ", \"notes\": [");
         for (uint32_t k = x->first_note; k; k = d->notes[k - 1].next) {
             const struct note *n = &d->notes[k - 1];
             qc_buf_puts(b, k != x->first_note ? ", {" : "{");
-            json_loc(b, d->files[n->file].path, n->line, n->col);
+            json_loc(b, path_of(d, n->file), n->line, n->col);
             qc_buf_puts(b, ", \"message\": ");
-            qc_json_write_string(b, n->message, strlen(n->message));
+            json_text(b, d, n->message);
             qc_buf_puts(b, "}");
         }
         qc_buf_puts(b, "]");
@@ -665,7 +785,7 @@ static void sort_records(const qc_diag *d, uint32_t *v, size_t n)
  * write failed (nothing more is written then). */
 static bool drain(qc_buf *b, FILE *out, bool all, bool ok)
 {
-    if (!all && b->len < CHUNK_BYTES)
+    if (!all && b->len < 64 * 1024)
         return ok;
     if (ok && b->len)
         ok = fwrite(b->data, 1, b->len, out) == b->len;
@@ -681,9 +801,8 @@ bool qc_diag_flush(qc_diag *d, FILE *out)
     for (size_t i = 0; i < n && first_error == n; i++)
         if (record(d, i)->sev == QC_SEV_ERROR)
             first_error = i;
-    bool sorted = rank_files(d, first_error);
-    uint32_t *order = NULL;
-    if (!sorted) {
+    uint32_t *order = NULL;     /* NULL: report order is the order */
+    if (!rank_files(d, first_error)) {
         order = malloc(n * sizeof *order);
         if (!order)
             abort();
@@ -698,12 +817,9 @@ bool qc_diag_flush(qc_diag *d, FILE *out)
     /* The first error stays first: it is the reference's verdict. */
     if (first_error < n)
         format_one(&b, d, record(d, first_error));
-    for (size_t i = 0, k = 0; i < n; i++) {
-        if (sorted && i == first_error)
-            continue;
-        if (!sorted && k == n - (first_error < n))
-            break;
-        size_t r = sorted ? i : order[k++];
+    size_t rest = n - (first_error < n);
+    for (size_t k = 0; k < rest; k++) {
+        size_t r = order ? order[k] : k + (k >= first_error);
         format_one(&b, d, record(d, r));
         ok = drain(&b, out, false, ok);
     }

@@ -373,9 +373,19 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
     uint32_t start = qc_source_line_offset(src, qc_source_line(src, off));
     unsigned col = 1;
     uint32_t i = start, stop = off < src->len ? off : (uint32_t)src->len;
-    if (src->col && src->col_line_start == start && src->col_off <= stop) {
-        i = src->col_off;
-        col = src->col;
+    /* Count on from the nearest place before, which moves on; with none,
+     * an unused place is taken, or one on another line. */
+    struct qc_source_col *slot = ((qc_source *)src)->col_cache, *from = NULL;
+    for (int k = 0; k < 2; k++)
+        if (slot[k].col && slot[k].line_start == start && slot[k].off <= stop
+            && (!from || slot[k].off > from->off))
+            from = &slot[k];
+    if (from) {
+        i = from->off;
+        col = from->col;
+    } else {
+        from = !slot[0].col || slot[0].line_start != start ? &slot[0]
+                                                           : &slot[1];
     }
     for (; i < stop; i++) {
         if (stop - i >= 8 && plain8(src->text + i)) {
@@ -391,9 +401,8 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
         else
             col++;
     }
-    qc_source *cache = (qc_source *)src;
-    cache->col_line_start = start;
-    cache->col_off = stop;
-    cache->col = col;
+    from->line_start = start;
+    from->off = stop;
+    from->col = col;
     return col;
 }

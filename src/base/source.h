@@ -21,11 +21,15 @@ typedef struct qc_source {
     /* Line index, built lazily: line_starts[i] is the offset of line i+1. */
     uint32_t *line_starts;
     size_t nlines;
-    /* The last column computed (diagnostics come mostly in text order:
-     * the next one on the same line counts on from there, so a line of
-     * a million problems is not read a million times). */
-    uint32_t col_line_start, col_off;
-    unsigned col;
+    /* The last columns computed, two (diagnostics come mostly in text
+     * order: the next one on the same line counts on from the nearest
+     * before it, so a line of a million problems is not read a million
+     * times, even when each has a note pointing back at another place
+     * that moves on too: each keeps a place of its own). */
+    struct qc_source_col {
+        uint32_t line_start, off;
+        unsigned col;           /* 0: unused */
+    } col_cache[2];
     uint32_t id;                 /* its number in locations (qc_loc) */
 } qc_source;
 
