@@ -22,16 +22,16 @@ static size_t fuzz_walk(const qc_value *v, unsigned depth)
         return n;
     switch (v->kind) {
     case QC_VSTRING:
-        n += v->u.str.len;
+        n += qc_str_len(v);
         break;
     case QC_VARRAY:
-        for (size_t i = 0; i < v->u.arr.n; i++)
-            n += fuzz_walk(v->u.arr.items[i], depth + 1);
+        for (size_t i = 0; i < qc_arr_len(v); i++)
+            n += fuzz_walk(qc_arr_at(v, i), depth + 1);
         break;
     case QC_VOBJECT:
-        for (size_t i = 0; i < v->u.obj.n; i++)
+        for (size_t i = 0; i < qc_obj_len(v); i++)
             n += v->u.obj.members[i].key_len +
-                 fuzz_walk(v->u.obj.members[i].value, depth + 1);
+                 fuzz_walk(&v->u.obj.members[i].value, depth + 1);
         break;
     default:
         break;

@@ -31,6 +31,19 @@ static void differ(const char *what, const char *detail)
     abort();
 }
 
+/* The text of number V as a string (valid until the next call). */
+static const char *num_text(const qc_value *v)
+{
+    static char *text;
+    size_t n = qc_num_len(v);
+    text = realloc(text, n + 1);
+    if (!text)
+        abort();
+    memcpy(text, v->u.num.text, n);
+    text[n] = '\0';
+    return text;
+}
+
 /* Nesting depth, outside strings: a bound is enough. */
 static size_t depth_of(const char *s, size_t n)
 {
@@ -58,16 +71,16 @@ static size_t depth_of(const char *s, size_t n)
 static bool has_dup_keys(const qc_value *v)
 {
     if (qc_is_array(v)) {
-        for (size_t i = 0; i < v->u.arr.n; i++)
-            if (has_dup_keys(v->u.arr.items[i]))
+        for (size_t i = 0; i < qc_arr_len(v); i++)
+            if (has_dup_keys(qc_arr_at(v, i)))
                 return true;
     } else if (qc_is_object(v)) {
-        for (size_t i = 0; i < v->u.obj.n; i++) {
+        for (size_t i = 0; i < qc_obj_len(v); i++) {
             const qc_member *m = &v->u.obj.members[i];
             for (size_t k = 0; k < i; k++)
                 if (!strcmp(v->u.obj.members[k].key, m->key))
                     return true;
-            if (has_dup_keys(m->value))
+            if (has_dup_keys(&m->value))
                 return true;
         }
     }
@@ -88,39 +101,39 @@ static void same(const qc_value *v, struct json_object *j)
         return;
     case QC_VSTRING:
         if (jt != json_type_string
-            || (size_t)json_object_get_string_len(j) != v->u.str.len
-            || memcmp(json_object_get_string(j), v->u.str.s, v->u.str.len))
+            || (size_t)json_object_get_string_len(j) != qc_str_len(v)
+            || memcmp(json_object_get_string(j), v->u.str.s, qc_str_len(v)))
             differ("a string", v->u.str.s);
         return;
     case QC_VINT:
-        if (jt != json_type_int || json_object_get_int64(j) != v->u.num.i)
-            differ("an integer", v->u.num.text);
+        if (jt != json_type_int || json_object_get_int64(j) != qc_num_i(v))
+            differ("an integer", num_text(v));
         return;
     case QC_VUINT:
-        if (jt != json_type_int || json_object_get_uint64(j) != v->u.num.u
+        if (jt != json_type_int || json_object_get_uint64(j) != qc_num_u(v)
             || json_object_get_int64(j) != INT64_MAX)
-            differ("an integer beyond INT64_MAX", v->u.num.text);
+            differ("an integer beyond INT64_MAX", num_text(v));
         return;
     case QC_VNUMBER:
         if (jt != json_type_double
-            || json_object_get_double(j) != strtod(v->u.num.text, NULL))
-            differ("a number", v->u.num.text);
+            || json_object_get_double(j) != strtod(num_text(v), NULL))
+            differ("a number", num_text(v));
         return;
     case QC_VARRAY:
-        if (jt != json_type_array || json_object_array_length(j) != v->u.arr.n)
+        if (jt != json_type_array || json_object_array_length(j) != qc_arr_len(v))
             differ("an array", NULL);
-        for (size_t i = 0; i < v->u.arr.n; i++)
-            same(v->u.arr.items[i], json_object_array_get_idx(j, i));
+        for (size_t i = 0; i < qc_arr_len(v); i++)
+            same(qc_arr_at(v, i), json_object_array_get_idx(j, i));
         return;
     case QC_VOBJECT:
         if (jt != json_type_object
-            || (size_t)json_object_object_length(j) != v->u.obj.n)
+            || (size_t)json_object_object_length(j) != qc_obj_len(v))
             differ("an object", NULL);
-        for (size_t i = 0; i < v->u.obj.n; i++) {
+        for (size_t i = 0; i < qc_obj_len(v); i++) {
             struct json_object *m = NULL;
             if (!json_object_object_get_ex(j, v->u.obj.members[i].key, &m))
                 differ("a member", v->u.obj.members[i].key);
-            same(v->u.obj.members[i].value, m);
+            same(&v->u.obj.members[i].value, m);
         }
         return;
     }

@@ -83,9 +83,9 @@ static void on_problem(void *ctx, const char *path, const qc_value *at,
     struct seen *s = ctx;
     if (!path || !code || !*code || !message)
         broken("a problem without path, code or message");
-    if (at && qc_loc_src(at->loc) && qc_loc_src(at->loc) != s->src)
+    if (at && qc_loc_src(qc_value_loc(at)) && qc_loc_src(qc_value_loc(at)) != s->src)
         broken("a problem located outside the log");
-    if (at && qc_loc_src(at->loc) && at->loc.off > qc_loc_src(at->loc)->len)
+    if (at && qc_loc_src(qc_value_loc(at)) && qc_value_loc(at).off > qc_loc_src(qc_value_loc(at))->len)
         broken("a problem located past the end of the log");
     qc_buf_puts(&s->codes, code);
     qc_buf_putc(&s->codes, '\n');
@@ -127,8 +127,8 @@ static void validate_both_ways(qc_arena *a, const qc_vschema *s,
 static void check_place(const qc_source *in, const qc_source *log,
                         const qc_value *msg, int64_t *last)
 {
-    uint32_t off = msg->loc.off;
-    if (qc_loc_src(msg->loc) != log || off >= log->len || log->text[off] != '{')
+    uint32_t off = qc_value_loc(msg).off;
+    if (qc_loc_src(qc_value_loc(msg)) != log || off >= log->len || log->text[off] != '{')
         broken("a message not located at its '{'");
     if ((int64_t)off < *last)
         broken("messages out of order");
@@ -196,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = 0;
     qc_value **vals = qc_qmp_parse(a, src, d, &n);
     for (size_t k = 0; vals && k < n; k++)
-        validate_both_ways(a, views[0], vals[k], o, qc_loc_src(vals[k]->loc));
+        validate_both_ways(a, views[0], vals[k], o, qc_loc_src(qc_value_loc(vals[k])));
     qc_diag_free(d);
     qc_arena_free(a);
     return 0;

@@ -50,7 +50,7 @@ static bool same_tree(const qc_value *a, const qc_value *b, bool skimmed)
 {
     if (!a || !b)
         return a == b;
-    if (a->kind != b->kind || a->loc.off != b->loc.off)
+    if (a->kind != b->kind || qc_value_loc(a).off != qc_value_loc(b).off)
         return false;
     switch (a->kind) {
     case QC_VNULL:
@@ -58,25 +58,26 @@ static bool same_tree(const qc_value *a, const qc_value *b, bool skimmed)
     case QC_VBOOL:
         return a->u.b == b->u.b;
     case QC_VSTRING:
-        return a->u.str.len == b->u.str.len
-            && !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
+        return qc_str_len(a) == qc_str_len(b)
+            && !memcmp(a->u.str.s, b->u.str.s, qc_str_len(a));
     case QC_VINT:
     case QC_VUINT:
     case QC_VNUMBER:
-        return !strcmp(a->u.num.text, b->u.num.text)
+        return qc_num_len(a) == qc_num_len(b)
+            && !memcmp(a->u.num.text, b->u.num.text, qc_num_len(a))
             && (a->kind == QC_VNUMBER
-                || (a->u.num.i == b->u.num.i && a->u.num.u == b->u.num.u));
+                || (qc_num_i(a) == qc_num_i(b) && qc_num_u(a) == qc_num_u(b)));
     case QC_VARRAY:
-        if (a->u.arr.n != b->u.arr.n)
+        if (qc_arr_len(a) != qc_arr_len(b))
             return false;
-        for (size_t i = 0; i < a->u.arr.n; i++)
-            if (!same_tree(a->u.arr.items[i], b->u.arr.items[i], false))
+        for (size_t i = 0; i < qc_arr_len(a); i++)
+            if (!same_tree(qc_arr_at(a, i), qc_arr_at(b, i), false))
                 return false;
         return true;
     case QC_VOBJECT:
-        if (a->u.obj.n != b->u.obj.n)
+        if (qc_obj_len(a) != qc_obj_len(b))
             return false;
-        for (size_t i = 0; i < a->u.obj.n; i++) {
+        for (size_t i = 0; i < qc_obj_len(a); i++) {
             const qc_member *ma = &a->u.obj.members[i];
             const qc_member *mb = &b->u.obj.members[i];
             if (ma->key_len != mb->key_len
@@ -84,11 +85,11 @@ static bool same_tree(const qc_value *a, const qc_value *b, bool skimmed)
                 || ma->key_off != mb->key_off)
                 return false;
             if (skimmed && !strcmp(ma->key, "return")) {
-                if (!mb->value || mb->value->kind != QC_VNULL)
+                if (mb->value.kind != QC_VNULL)
                     return false;
                 continue;
             }
-            if (!same_tree(ma->value, mb->value, false))
+            if (!same_tree(&ma->value, &mb->value, false))
                 return false;
         }
         return true;

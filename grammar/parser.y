@@ -37,7 +37,7 @@ static void yyerror(struct qc_pstate *ps, const char *msg);
 
 %union {
     struct qc_tok tok;
-    qc_value *v;
+    qc_value v;                 /* by value: arrays and objects hold theirs */
     size_t base;                /* where a list's entries start (pstate.h) */
 }
 
@@ -57,7 +57,7 @@ static void yyerror(struct qc_pstate *ps, const char *msg);
  * much as a token): no chain rules, no rule for a single member. */
 start
     : START_SCHEMA schema_items
-    | START_JSON value              { qc_ps_add_value(ps, $2); }
+    | START_JSON value              { qc_ps_add_value(ps, &$2); }
     | START_STREAM stream_items
     ;
 
@@ -66,7 +66,7 @@ start
  * scanner never sends, makes that something a syntax error. */
 schema_items
     : %empty
-    | schema_items value            { qc_ps_add_value(ps, $2); }
+    | schema_items value            { qc_ps_add_value(ps, &$2); }
     | schema_items DOC_BLOCK        { qc_ps_doc(ps, &$2, true); }
     | schema_items DOC_OPEN         { qc_ps_doc(ps, &$2, false); }
       DOC_END
@@ -74,7 +74,7 @@ schema_items
 
 stream_items
     : %empty
-    | stream_items value            { qc_ps_add_value(ps, $2); }
+    | stream_items value            { qc_ps_add_value(ps, &$2); }
     ;
 
 /* A string member or element has rules of its own, with the string's
@@ -109,22 +109,23 @@ nonstring
  * when the token after its ':' is read (qc_ps_lex), not by an action
  * here: a mid-rule action would cost a reduction per member. */
 members
-    : STRING COLON STRING           { $$ = qc_ps_member(ps, &$1,
-                                                        qc_ps_string(ps, &$3)); }
-    | STRING COLON nonstring        { $$ = qc_ps_member(ps, &$1, $3); }
+    : STRING COLON STRING           { qc_value s = qc_ps_string(ps, &$3);
+                                      $$ = qc_ps_member(ps, &$1, &s); }
+    | STRING COLON nonstring        { $$ = qc_ps_member(ps, &$1, &$3); }
     | members COMMA STRING COLON STRING
-                                    { qc_ps_member(ps, &$3, qc_ps_string(ps, &$5));
-                                      $$ = $1; }
+                                    { qc_value s = qc_ps_string(ps, &$5);
+                                      qc_ps_member(ps, &$3, &s); $$ = $1; }
     | members COMMA STRING COLON nonstring
-                                    { qc_ps_member(ps, &$3, $5); $$ = $1; }
+                                    { qc_ps_member(ps, &$3, &$5); $$ = $1; }
     ;
 
 elements
-    : STRING                        { $$ = qc_ps_element(ps, qc_ps_string(ps, &$1)); }
-    | nonstring                     { $$ = qc_ps_element(ps, $1); }
-    | elements COMMA STRING         { qc_ps_element(ps, qc_ps_string(ps, &$3));
-                                      $$ = $1; }
-    | elements COMMA nonstring      { qc_ps_element(ps, $3); $$ = $1; }
+    : STRING                        { qc_value s = qc_ps_string(ps, &$1);
+                                      $$ = qc_ps_element(ps, &s); }
+    | nonstring                     { $$ = qc_ps_element(ps, &$1); }
+    | elements COMMA STRING         { qc_value s = qc_ps_string(ps, &$3);
+                                      qc_ps_element(ps, &s); $$ = $1; }
+    | elements COMMA nonstring      { qc_ps_element(ps, &$3); $$ = $1; }
     ;
 
 %%

@@ -51,10 +51,13 @@ struct qc_pstate {
     /* The members and elements read so far of the objects and arrays
      * being read, innermost last (malloc).  A list's semantic value is
      * where its entries start; its object or array takes them off the
-     * top when it ends. */
+     * top when it ends.  Entry 0 is never one: the last bytes of the
+     * entry before a list take its count when the list keeps the stack
+     * as its own (a large list of the outermost level, which is then
+     * not copied). */
     qc_member *mems;
     size_t nmems, capmems;
-    qc_value **elems;
+    qc_value *elems;
     size_t nelems, capelems;
     /* The keys of the large objects being read (schema dialect), for the
      * duplicate-key check: innermost last, each known by its base. */
@@ -171,53 +174,59 @@ static inline int qc_ps_lex(struct qc_pstate *ps, union QC_YYSTYPE *lval)
 void qc_ps_syntax_error(struct qc_pstate *ps, unsigned expected, bool at_eof);
 void qc_ps_internal_error(struct qc_pstate *ps, const char *msg);
 
-void qc_ps_add_value(struct qc_pstate *ps, qc_value *v);
+void qc_ps_add_value(struct qc_pstate *ps, const qc_value *v);
 void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete);
 
-/* A new value: every field set (values are many, and zero-filling them
- * first would cost a call each).  This and the commonest actions below
+/* A new value: every field set.  This and the commonest actions below
  * are inline, in the parser: they run for every string and member.
  * Their callers have the whole struct qc_tok (parser.h). */
-static inline qc_value *qc_ps_new_value(struct qc_pstate *ps, qc_vkind kind,
-                                        uint32_t off)
+static inline qc_value qc_ps_new_value(struct qc_pstate *ps, qc_vkind kind,
+                                       uint32_t off)
 {
-    qc_value *v = qc_arena_alloc_uninit(ps->arena, sizeof *v);
-    *v = (qc_value){ .kind = kind, .loc = { ps->src_id, off } };
+    return (qc_value){ .kind = kind, .src_id = ps->src_id, .off = off };
+}
+
+/* A JSON string holding a NUL byte (\u0000) has its length in front of
+ * it (json_string in the scanner puts it there); schema strings have
+ * none. */
+static inline qc_value qc_ps_string(struct qc_pstate *ps,
+                                    const struct qc_tok *t)
+{
+    qc_value v = qc_ps_new_value(ps, QC_VSTRING, t->off);
+    v.u.str.s = t->s;
+    v.len_before = ps->dialect != QC_DIALECT_SCHEMA && strlen(t->s) != t->len;
     return v;
 }
 
-static inline qc_value *qc_ps_string(struct qc_pstate *ps,
-                                     const struct qc_tok *t)
-{
-    qc_value *v = qc_ps_new_value(ps, QC_VSTRING, t->off);
-    v->u.str.s = t->s;
-    v->u.str.len = t->len;
-    return v;
-}
-
-qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b);
-qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t);
-qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
+qc_value qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b);
+qc_value qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t);
+qc_value qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t);
 
 /* An empty list (the base of no entries). */
 #define QC_PS_NONE ((size_t)-1)
 
-qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
-                       size_t base);
+qc_value qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
+                      size_t base);
 static inline size_t qc_ps_member(struct qc_pstate *ps,
-                                  const struct qc_tok *key, qc_value *v)
+                                  const struct qc_tok *key, const qc_value *v)
 {
-    if (ps->nmems == ps->capmems)
+    if (ps->nmems >= ps->capmems)
         ps->mems = qc_grow(ps->mems, &ps->capmems, sizeof *ps->mems);
     qc_member *m = &ps->mems[ps->nmems];
     m->key = key->s;
     m->key_len = key->len;
     m->key_off = key->off;
-    m->value = v;
+    m->value = *v;
     return ps->nmems++;
 }
-qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
-                      size_t base);
-size_t qc_ps_element(struct qc_pstate *ps, qc_value *v);
+qc_value qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
+                     size_t base);
+static inline size_t qc_ps_element(struct qc_pstate *ps, const qc_value *v)
+{
+    if (ps->nelems >= ps->capelems)
+        ps->elems = qc_grow(ps->elems, &ps->capelems, sizeof *ps->elems);
+    ps->elems[ps->nelems] = *v;
+    return ps->nelems++;
+}
 
 #endif

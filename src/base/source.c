@@ -39,7 +39,7 @@ static void register_source(qc_source *s)
     } else {
         if (table_len == 0)
             table_len = 1;      /* number 0 is no source */
-        if (table_len == UINT32_MAX) {
+        if (table_len > QC_SOURCE_MAX_ID) {
             fputs("qapic: too many sources\n", stderr);
             abort();
         }

@@ -44,6 +44,10 @@ typedef struct qc_loc {
     uint32_t off;
 } qc_loc;
 
+/* The highest number a source gets (values keep it in 27 bits): as
+ * many live sources would take far more memory than there is. */
+#define QC_SOURCE_MAX_ID ((1u << 27) - 1)
+
 /* The live sources by number (private: qc_loc_src). */
 extern const qc_source **qc_source_table_;
 

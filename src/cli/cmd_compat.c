@@ -225,12 +225,12 @@ static void record(calls_ctx *cc, const qc_value *msg, const qc_value *at,
                    const char *rule, const char *code, const char *message)
 {
     const qc_value *where = at ? at : msg;
-    qc_error(cc->cli->diag, where->loc, code, "%s", message);
+    qc_error(cc->cli->diag, qc_value_loc(where), code, "%s", message);
     qc_compat_violation *v = qc_arena_alloc(cc->a, sizeof *v);
-    const qc_source *src = qc_loc_src(where->loc);
+    const qc_source *src = qc_loc_src(qc_value_loc(where));
     v->file = src ? src->path : "";
-    v->line = src ? qc_source_line(src, where->loc.off) : 0;
-    v->col = src ? qc_source_column(src, where->loc.off) : 0;
+    v->line = src ? qc_source_line(src, qc_value_loc(where).off) : 0;
+    v->col = src ? qc_source_column(src, qc_value_loc(where).off) : 0;
     v->command = qc_compat_call_name(msg);
     if (!v->command)
         v->command = qc_obj_get_str(msg, "event");

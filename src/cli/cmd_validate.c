@@ -153,7 +153,7 @@ static void on_problem(void *ctx, const char *path, const qc_value *at,
     if (r->va->json)
         json_report(&r->problems, !r->nproblems, path, code, message);
     else
-        qc_error(r->cli->diag, at ? at->loc : (qc_loc){ 0 }, code, "%s%s%s",
+        qc_error(r->cli->diag, at ? qc_value_loc(at) : (qc_loc){ 0 }, code, "%s%s%s",
                  path, *path ? ": " : "", message);
     r->nproblems++;
 }
@@ -165,12 +165,12 @@ static void on_note(void *ctx, const char *path, const qc_value *at,
     if (r->va->json) {
         json_report(&r->notes, !r->nnotes, path, code, message);
     } else {
-        const qc_source *src = at ? qc_loc_src(at->loc) : NULL;
+        const qc_source *src = at ? qc_loc_src(qc_value_loc(at)) : NULL;
         if (src) {
             qc_visible_puts(&r->notes, src->path);
             qc_buf_printf(&r->notes, ":%u:%u: ",
-                          qc_source_line(src, at->loc.off),
-                          qc_source_column(src, at->loc.off));
+                          qc_source_line(src, qc_value_loc(at).off),
+                          qc_source_column(src, qc_value_loc(at).off));
         }
         qc_buf_puts(&r->notes, "note: ");
         qc_visible_puts(&r->notes, path);
@@ -223,8 +223,8 @@ static void validate_one(run *r, const qc_vschema *s, const qc_value *cmd)
     const char *name = qc_obj_get_str(cmd, "execute");
     if (!name)
         name = qc_obj_get_str(cmd, "exec-oob");
-    const qc_source *src = qc_loc_src(cmd->loc);
-    unsigned line = src ? line_of(r, src, cmd->loc.off) : 0;
+    const qc_source *src = qc_loc_src(qc_value_loc(cmd));
+    unsigned line = src ? line_of(r, src, qc_value_loc(cmd).off) : 0;
     const char *file = src ? src->path : "";
     if (r->va->json) {
         qc_buf_puts(out, "{\"index\": ");
@@ -302,9 +302,9 @@ static void note_negotiation(run *r, const qc_value *cmd)
         return;
     const qc_value *en = qc_obj_get(qc_obj_get(cmd, "arguments"), "enable");
     bool oob = false;
-    for (size_t i = 0; qc_is_array(en) && i < en->u.arr.n; i++)
-        oob |= qc_is_string(en->u.arr.items[i])
-               && !strcmp(en->u.arr.items[i]->u.str.s, "oob");
+    for (size_t i = 0; qc_is_array(en) && i < qc_arr_len(en); i++)
+        oob |= qc_is_string(qc_arr_at(en, i))
+               && !strcmp(qc_arr_at(en, i)->u.str.s, "oob");
     r->va->vo.no_oob = !oob;
 }
 

@@ -73,12 +73,12 @@ bool qc_cli_gen_rules(qc_cli *cli, qc_arena *a, const qc_ptrvec *files,
 static const char *text_without_id(qc_arena *a, const qc_value *v)
 {
     qc_value c = *v;
-    qc_member *ms = qc_arena_alloc(a, (v->u.obj.n + 1) * sizeof *ms);
-    c.u.obj.n = 0;
-    for (size_t i = 0; i < v->u.obj.n; i++)
+    qc_member *ms = qc_arena_alloc(a, (qc_obj_len(v) + 1) * sizeof *ms);
+    size_t n = 0;
+    for (size_t i = 0; i < qc_obj_len(v); i++)
         if (strcmp(v->u.obj.members[i].key, "id"))
-            ms[c.u.obj.n++] = v->u.obj.members[i];
-    c.u.obj.members = ms;
+            ms[n++] = v->u.obj.members[i];
+    qc_value_set_members(a, &c, ms, n);
     qc_buf b = QC_BUF_INIT;
     qc_json_write(&b, &c, 0, 0);
     const char *t = qc_arena_strdup(a, b.data ? b.data : "{}");

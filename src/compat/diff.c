@@ -159,7 +159,7 @@ static void diff_entity_keys(differ *dx, entity *en, const qc_value *o,
                                          "ret-type", "features" };
     const qc_value *sides[2] = { o, n };
     for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < sides[s]->u.obj.n; i++) {
+        for (size_t i = 0; i < qc_obj_len(sides[s]); i++) {
             const char *key = sides[s]->u.obj.members[i].key;
             bool skip = false;
             for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)

@@ -104,9 +104,9 @@ static inline const char *meta_of(const qc_value *t)
 static inline bool has_feature(const qc_value *v, const char *feat)
 {
     const qc_value *fs = qc_obj_get(v, "features");
-    for (size_t i = 0; qc_is_array(fs) && i < fs->u.arr.n; i++)
-        if (qc_is_string(fs->u.arr.items[i])
-            && !strcmp(fs->u.arr.items[i]->u.str.s, feat))
+    for (size_t i = 0; qc_is_array(fs) && i < qc_arr_len(fs); i++)
+        if (qc_is_string(qc_arr_at(fs, i))
+            && !strcmp(qc_arr_at(fs, i)->u.str.s, feat))
             return true;
     return false;
 }

@@ -94,10 +94,10 @@ static named *collect(differ *dx, const qc_value *v, const char *key,
                       const char *field, size_t *n)
 {
     const qc_value *arr = qc_obj_get(v, key);
-    size_t total = qc_is_array(arr) ? arr->u.arr.n : 0, k = 0;
+    size_t total = qc_is_array(arr) ? qc_arr_len(arr) : 0, k = 0;
     named *out = qc_arena_alloc(dx->a, (total + 1) * sizeof *out);
     for (size_t i = 0; i < total; i++) {
-        const qc_value *e = arr->u.arr.items[i];
+        const qc_value *e = qc_arr_at(arr, i);
         const char *name = qc_is_string(e) ? e->u.str.s
                            : field ? qc_obj_get_str(e, field) : NULL;
         if (name) {
@@ -167,8 +167,8 @@ static unsigned shape_of(const qc_ischema *s, const qc_value *t, int depth)
     if (str_eq(meta, "alternate") && depth < 2) {
         const qc_value *ms = qc_obj_get(t, "members");
         unsigned sh = 0;
-        for (size_t i = 0; qc_is_array(ms) && i < ms->u.arr.n; i++)
-            sh |= shape_of(s, type_at(s, ms->u.arr.items[i], "type"),
+        for (size_t i = 0; qc_is_array(ms) && i < qc_arr_len(ms); i++)
+            sh |= shape_of(s, type_at(s, qc_arr_at(ms, i), "type"),
                            depth + 1);
         return sh;
     }
@@ -231,9 +231,9 @@ static const char *describe(differ *dx, const qc_ischema *s,
     if (str_eq(meta, "alternate") && depth < 3) {
         const qc_value *ms = qc_obj_get(t, "members");
         const char *text = "alternate of ";
-        for (size_t i = 0; qc_is_array(ms) && i < ms->u.arr.n; i++)
+        for (size_t i = 0; qc_is_array(ms) && i < qc_arr_len(ms); i++)
             text = qc_arena_printf(dx->a, "%s%s%s", text, i ? ", " : "",
-                                   describe(dx, s, type_at(s, ms->u.arr.items[i],
+                                   describe(dx, s, type_at(s, qc_arr_at(ms, i),
                                                            "type"), depth + 1));
         return text;
     }
@@ -419,10 +419,10 @@ static named *alternate_branches(differ *dx, const qc_ischema *s,
                                  const qc_value *t, size_t *n)
 {
     const qc_value *ms = qc_obj_get(t, "members");
-    size_t total = qc_is_array(ms) ? ms->u.arr.n : 0;
+    size_t total = qc_is_array(ms) ? qc_arr_len(ms) : 0;
     named *out = qc_arena_alloc(dx->a, (total + 1) * sizeof *out);
     for (size_t i = 0; i < total; i++) {
-        const qc_value *bt = type_at(s, ms->u.arr.items[i], "type");
+        const qc_value *bt = type_at(s, qc_arr_at(ms, i), "type");
         out[i].name = category(shape_of(s, bt, 1));
         out[i].v = bt;
         out[i].index = i;

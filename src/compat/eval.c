@@ -91,8 +91,8 @@ static bool walk(walker *w, const char *type, size_t i, walk_hit *h)
         return walk(w, qc_obj_get_str(ent, "element-type"), i, h);
     if (!strcmp(meta, "alternate")) {
         const qc_value *ms = qc_obj_get(ent, "members");
-        for (size_t k = 0; qc_is_array(ms) && k < ms->u.arr.n; k++)
-            if (walk(w, qc_obj_get_str(ms->u.arr.items[k], "type"), i, h))
+        for (size_t k = 0; qc_is_array(ms) && k < qc_arr_len(ms); k++)
+            if (walk(w, qc_obj_get_str(qc_arr_at(ms, k), "type"), i, h))
                 return true;
         return false;
     }
@@ -100,10 +100,10 @@ static bool walk(walker *w, const char *type, size_t i, walk_hit *h)
     const char *c = w->p->comps[i];
     if (c[0] == '+') {
         const qc_value *vs = qc_obj_get(ent, "variants");
-        for (size_t k = 0; qc_is_array(vs) && k < vs->u.arr.n; k++) {
-            const char *cs = qc_obj_get_str(vs->u.arr.items[k], "case");
+        for (size_t k = 0; qc_is_array(vs) && k < qc_arr_len(vs); k++) {
+            const char *cs = qc_obj_get_str(qc_arr_at(vs, k), "case");
             if (cs && !strcmp(cs, c + 1))
-                return walk(w, qc_obj_get_str(vs->u.arr.items[k], "type"), i + 1, h);
+                return walk(w, qc_obj_get_str(qc_arr_at(vs, k), "type"), i + 1, h);
         }
         return false;
     }
@@ -111,15 +111,15 @@ static bool walk(walker *w, const char *type, size_t i, walk_hit *h)
         if (strcmp(meta, "enum"))
             return false;
         const qc_value *ms = qc_obj_get(ent, "members");
-        for (size_t k = 0; qc_is_array(ms) && k < ms->u.arr.n; k++) {
-            const char *n = qc_obj_get_str(ms->u.arr.items[k], "name");
+        for (size_t k = 0; qc_is_array(ms) && k < qc_arr_len(ms); k++) {
+            const char *n = qc_obj_get_str(qc_arr_at(ms, k), "name");
             if (n && !strcmp(n, c + 1))
-                return walk_into(w, type, i + 1, ms->u.arr.items[k], h);
+                return walk_into(w, type, i + 1, qc_arr_at(ms, k), h);
         }
         /* Dumps older than 6.2 only have "values". */
         const qc_value *vals = qc_obj_get(ent, "values");
-        for (size_t k = 0; qc_is_array(vals) && k < vals->u.arr.n; k++) {
-            const qc_value *n = vals->u.arr.items[k];
+        for (size_t k = 0; qc_is_array(vals) && k < qc_arr_len(vals); k++) {
+            const qc_value *n = qc_arr_at(vals, k);
             if (qc_is_string(n) && !strcmp(n->u.str.s, c + 1))
                 return walk_into(w, type, i + 1, NULL, h);
         }
@@ -128,11 +128,11 @@ static bool walk(walker *w, const char *type, size_t i, walk_hit *h)
     if (strcmp(meta, "object"))
         return false;
     const qc_value *ms = qc_obj_get(ent, "members");
-    for (size_t k = 0; qc_is_array(ms) && k < ms->u.arr.n; k++) {
-        const char *n = qc_obj_get_str(ms->u.arr.items[k], "name");
+    for (size_t k = 0; qc_is_array(ms) && k < qc_arr_len(ms); k++) {
+        const char *n = qc_obj_get_str(qc_arr_at(ms, k), "name");
         if (n && !strcmp(n, c))
-            return walk_into(w, qc_obj_get_str(ms->u.arr.items[k], "type"),
-                             i + 1, ms->u.arr.items[k], h);
+            return walk_into(w, qc_obj_get_str(qc_arr_at(ms, k), "type"),
+                             i + 1, qc_arr_at(ms, k), h);
     }
     return false;
 }
@@ -169,8 +169,8 @@ static unsigned json_mask(const qc_ischema *s, const char *type, int depth)
     if (!strcmp(meta, "alternate")) {
         unsigned m = 0;
         const qc_value *ms = qc_obj_get(ent, "members");
-        for (size_t k = 0; qc_is_array(ms) && k < ms->u.arr.n; k++)
-            m |= json_mask(s, qc_obj_get_str(ms->u.arr.items[k], "type"), depth + 1);
+        for (size_t k = 0; qc_is_array(ms) && k < qc_arr_len(ms); k++)
+            m |= json_mask(s, qc_obj_get_str(qc_arr_at(ms, k), "type"), depth + 1);
         return m;
     }
     return 0;
@@ -361,8 +361,8 @@ static void collect(qc_arena *a, const qc_rule_path *p, size_t i,
         return;
     }
     if (qc_is_array(v)) {
-        for (size_t k = 0; k < v->u.arr.n; k++)
-            collect(a, p, i, v->u.arr.items[k], out);
+        for (size_t k = 0; k < qc_arr_len(v); k++)
+            collect(a, p, i, qc_arr_at(v, k), out);
         return;
     }
     const char *c = p->comps[i];

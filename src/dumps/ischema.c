@@ -33,7 +33,7 @@ qc_ischema *qc_ischema_new(qc_arena *a, const qc_value *array)
 {
     qc_ischema *s = qc_arena_alloc(a, sizeof *s);
     s->array = array;
-    size_t total = qc_is_array(array) ? array->u.arr.n : 0;
+    size_t total = qc_is_array(array) ? qc_arr_len(array) : 0;
     s->entries = qc_arena_alloc(a, (total + 1) * sizeof *s->entries);
     s->names = qc_arena_alloc_uninit(a, (total + 1) * sizeof *s->names);
     s->hashes = qc_arena_alloc_uninit(a, (total + 1) * sizeof *s->hashes);
@@ -41,7 +41,7 @@ qc_ischema *qc_ischema_new(qc_arena *a, const qc_value *array)
         ;
     s->index = qc_arena_alloc(a, (s->mask + 1) * sizeof *s->index);
     for (size_t i = 0; i < total; i++) {
-        const qc_value *e = array->u.arr.items[i];
+        const qc_value *e = qc_arr_at(array, i);
         const char *name = qc_obj_get_str(e, "name");
         if (!name)
             continue;
@@ -86,8 +86,8 @@ bool qc_ischema_has_feature(const qc_value *v, const char *feat)
     const qc_value *fs = qc_obj_get(v, "features");
     if (!qc_is_array(fs))
         return false;
-    for (size_t i = 0; i < fs->u.arr.n; i++) {
-        const qc_value *f = fs->u.arr.items[i];
+    for (size_t i = 0; i < qc_arr_len(fs); i++) {
+        const qc_value *f = qc_arr_at(fs, i);
         if (qc_is_string(f) && !strcmp(f->u.str.s, feat))
             return true;
     }

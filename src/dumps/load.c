@@ -50,7 +50,7 @@ qc_ischema *qc_ischema_from_json(qc_arena *a, qc_diag *d,
     if (!ret) {
         size_t i = find_execute(vals, n, 0, "query-qmp-schema");
         if (i < n)
-            qc_error(d, vals[i]->loc, "ischema-no-schema-reply",
+            qc_error(d, qc_value_loc(vals[i]), "ischema-no-schema-reply",
                      "the query-qmp-schema command in this dump has no "
                      "successful reply");
         else
@@ -60,7 +60,7 @@ qc_ischema *qc_ischema_from_json(qc_arena *a, qc_diag *d,
         return NULL;
     }
     if (!qc_is_array(ret)) {
-        qc_error(d, ret->loc, "ischema-not-array",
+        qc_error(d, qc_value_loc(ret), "ischema-not-array",
                  "the query-qmp-schema reply returns %s, not an array",
                  qc_value_type_name(ret));
         return NULL;

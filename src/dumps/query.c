@@ -145,10 +145,10 @@ static const qc_value *find_in(const qc_value *v, const char *key,
     const qc_value *arr = qc_obj_get(v, key);
     if (!qc_is_array(arr))
         return NULL;
-    for (size_t i = 0; i < arr->u.arr.n; i++) {
-        const char *s = qc_obj_get_str(arr->u.arr.items[i], field);
+    for (size_t i = 0; i < qc_arr_len(arr); i++) {
+        const char *s = qc_obj_get_str(qc_arr_at(arr, i), field);
         if (s && !strcmp(s, name))
-            return arr->u.arr.items[i];
+            return qc_arr_at(arr, i);
     }
     return NULL;
 }
@@ -193,8 +193,8 @@ static int eval(const ctx *cx, const qc_value *node, size_t i,
         const qc_value *ms = qc_obj_get(node, "members");
         if (!qc_is_array(ms))
             return QC_QUERY_FALSE;
-        for (size_t k = 0; k < ms->u.arr.n; k++)
-            if (follow(cx, ms->u.arr.items[k], "type", i, member, hops + 1)
+        for (size_t k = 0; k < qc_arr_len(ms); k++)
+            if (follow(cx, qc_arr_at(ms, k), "type", i, member, hops + 1)
                 == QC_QUERY_TRUE)
                 return QC_QUERY_TRUE;
         return QC_QUERY_FALSE;
@@ -230,8 +230,8 @@ static int eval(const ctx *cx, const qc_value *node, size_t i,
         if (!em) {
             const qc_value *vs = qc_obj_get(node, "values");
             bool found = false;
-            for (size_t k = 0; qc_is_array(vs) && k < vs->u.arr.n; k++) {
-                const qc_value *v = vs->u.arr.items[k];
+            for (size_t k = 0; qc_is_array(vs) && k < qc_arr_len(vs); k++) {
+                const qc_value *v = qc_arr_at(vs, k);
                 if (qc_is_string(v) && !strcmp(v->u.str.s, c->name))
                     found = true;
             }

@@ -19,11 +19,11 @@ size_t qc_replies_dup_keys(qc_rcheck *c, size_t entry, const qc_value *v,
     if (!v || depth > QC_MAX_DEPTH)
         return 0;
     if (v->kind == QC_VARRAY) {
-        for (size_t i = 0; i < v->u.arr.n; i++)
-            found += qc_replies_dup_keys(c, entry, v->u.arr.items[i], depth + 1);
+        for (size_t i = 0; i < qc_arr_len(v); i++)
+            found += qc_replies_dup_keys(c, entry, qc_arr_at(v, i), depth + 1);
     } else if (v->kind == QC_VOBJECT) {
         const qc_member *m = v->u.obj.members;
-        size_t n = v->u.obj.n;
+        size_t n = qc_obj_len(v);
         for (size_t i = 1; i < n; i++) {
             for (size_t j = 0; j < i; j++) {
                 if (m[i].key_len != m[j].key_len
@@ -42,7 +42,7 @@ size_t qc_replies_dup_keys(qc_rcheck *c, size_t entry, const qc_value *v,
             }
         }
         for (size_t i = 0; i < n; i++)
-            found += qc_replies_dup_keys(c, entry, m[i].value, depth + 1);
+            found += qc_replies_dup_keys(c, entry, &m[i].value, depth + 1);
     }
     return found;
 }
@@ -81,7 +81,7 @@ static void check_command(qc_rcheck *c, size_t i)
     static const char *const keys[] = { "execute", "arguments", "id", NULL };
     int last_rank = -1;
 
-    for (size_t k = 0; k < v->u.obj.n; k++) {
+    for (size_t k = 0; k < qc_obj_len(v); k++) {
         const qc_member *m = &v->u.obj.members[k];
         int rank = -1;
         for (int j = 0; keys[j]; j++)
@@ -101,12 +101,12 @@ static void check_command(qc_rcheck *c, size_t i)
     }
     const qc_value *x = qc_obj_get(v, "execute");
     if (!qc_is_string(x))
-        QC_RREPORT(c, x->loc, "replies-command-key",
+        QC_RREPORT(c, qc_value_loc(x), "replies-command-key",
                "%s: 'execute' must be a string, not %s", qc_rcheck_label(c, i),
                qc_value_type_name(x));
     const qc_value *args = qc_obj_get(v, "arguments");
     if (args && !qc_is_object(args))
-        QC_RREPORT(c, args->loc, "replies-command-key",
+        QC_RREPORT(c, qc_value_loc(args), "replies-command-key",
                "%s: 'arguments' must be an object, not %s", qc_rcheck_label(c, i),
                qc_value_type_name(args));
 }
@@ -117,7 +117,7 @@ static void check_reply(qc_rcheck *c, size_t i)
     const qc_value *v = e->v;
     static const char *const keys[] = { "return", "error", "id", NULL };
 
-    for (size_t k = 0; k < v->u.obj.n; k++) {
+    for (size_t k = 0; k < qc_obj_len(v); k++) {
         const qc_member *m = &v->u.obj.members[k];
         if (!key_in(m->key, keys))
             QC_RREPORT(c, qc_member_loc(v, m), "replies-reply-key",
@@ -131,27 +131,27 @@ static void check_reply(qc_rcheck *c, size_t i)
                "%s: a reply holds either 'return' or 'error', not both",
                qc_rcheck_label(c, i));
     if (err) {
-        const qc_value *ev = err->value;
+        const qc_value *ev = &err->value;
         if (!qc_is_object(ev)) {
-            QC_RREPORT(c, ev->loc, "replies-reply-key",
+            QC_RREPORT(c, qc_value_loc(ev), "replies-reply-key",
                    "%s: 'error' must be an object {\"class\": ..., \"desc\": ...}, not %s",
                    qc_rcheck_label(c, i), qc_value_type_name(ev));
         } else {
             static const char *const ekeys[] = { "class", "desc", NULL };
-            for (size_t k = 0; k < ev->u.obj.n; k++) {
+            for (size_t k = 0; k < qc_obj_len(ev); k++) {
                 const qc_member *m = &ev->u.obj.members[k];
                 if (!key_in(m->key, ekeys))
                     QC_RREPORT(c, qc_member_loc(ev, m), "replies-reply-key",
                            "%s: unexpected key '%s' in 'error' (allowed: 'class', 'desc')",
                            qc_rcheck_label(c, i), m->key);
-                else if (!qc_is_string(m->value))
-                    QC_RREPORT(c, m->value->loc, "replies-reply-key",
+                else if (!qc_is_string(&m->value))
+                    QC_RREPORT(c, qc_value_loc(&m->value), "replies-reply-key",
                            "%s: error '%s' must be a string, not %s",
-                           qc_rcheck_label(c, i), m->key, qc_value_type_name(m->value));
+                           qc_rcheck_label(c, i), m->key, qc_value_type_name(&m->value));
             }
             for (int k = 0; ekeys[k]; k++)
                 if (!qc_obj_member(ev, ekeys[k]))
-                    QC_RREPORT(c, ev->loc, "replies-reply-key",
+                    QC_RREPORT(c, qc_value_loc(ev), "replies-reply-key",
                            "%s: 'error' has no '%s'", qc_rcheck_label(c, i), ekeys[k]);
         }
     }
@@ -164,12 +164,12 @@ static void check_entry_keys(qc_rcheck *c, size_t i)
     const qc_value *v = e->v;
     if (e->kind == QC_RENTRY_OTHER) {
         if (!qc_is_object(v))
-            QC_RREPORT(c, v->loc, "replies-not-object",
+            QC_RREPORT(c, qc_value_loc(v), "replies-not-object",
                        "%s: every entry must be a JSON object, this one is %s %s",
                        qc_rcheck_label(c, i), v->kind == QC_VARRAY || v->kind == QC_VOBJECT ? "an" : "a",
                        qc_value_type_name(v));
         else
-            QC_RREPORT(c, v->loc, "replies-entry-kind",
+            QC_RREPORT(c, qc_value_loc(v), "replies-entry-kind",
                        "%s: neither a command (no 'execute' key) nor a reply (no 'return' or 'error' key)",
                        qc_rcheck_label(c, i));
     } else if (e->kind == QC_RENTRY_COMMAND) {
@@ -188,16 +188,16 @@ static void check_reply_id(qc_rcheck *c, size_t i)
         return;
     const qc_value *idv = qc_obj_get(v, "id");
     if (!idv)
-        QC_RREPORT(c, v->loc, "replies-id",
+        QC_RREPORT(c, qc_value_loc(v), "replies-id",
                    "%s: the reply has no 'id'%s%s%s", qc_rcheck_label(c, i),
                    cmd->id ? "; its command's is '" : "",
                    cmd->id ? cmd->id : "", cmd->id ? "'" : "");
     else if (!e->id)
-        QC_RREPORT(c, idv->loc, "replies-id",
+        QC_RREPORT(c, qc_value_loc(idv), "replies-id",
                    "%s: 'id' must be a string, not %s", qc_rcheck_label(c, i),
                    qc_value_type_name(idv));
     else if (cmd->id && strcmp(e->id, cmd->id))
-        QC_RREPORT(c, idv->loc, "replies-id-mismatch",
+        QC_RREPORT(c, qc_value_loc(idv), "replies-id-mismatch",
                    "%s: reply id '%s' differs from its command's id '%s' (entry %ld)",
                    qc_rcheck_label(c, i), e->id, cmd->id, e->pair + 1);
 }
@@ -222,11 +222,11 @@ static void check_command_id(qc_rcheck *c, size_t i, struct numbering *nb)
     const qc_value *idv = qc_obj_get(v, "id");
     long num = id_number(e->id);
     if (!idv) {
-        QC_RREPORT(c, v->loc, "replies-id",
+        QC_RREPORT(c, qc_value_loc(v), "replies-id",
                    "%s: the command has no 'id'; expected 'libvirt-%ld'",
                    qc_rcheck_label(c, i), nb->counter);
     } else if (num < 0) {
-        QC_RREPORT(c, idv->loc, "replies-id",
+        QC_RREPORT(c, qc_value_loc(idv), "replies-id",
                    "%s: id must be a string 'libvirt-N' (N from 1), expected 'libvirt-%ld'",
                    qc_rcheck_label(c, i), nb->counter);
     } else if (num != nb->counter) {
@@ -234,7 +234,7 @@ static void check_command_id(qc_rcheck *c, size_t i, struct numbering *nb)
          * as the file's numbering, so that a missing pair is reported
          * once, not at every command after it. */
         if (!(nb->last_wrong && num == nb->last_n + 1)) {
-            QC_RREPORT(c, idv->loc, "replies-id",
+            QC_RREPORT(c, qc_value_loc(idv), "replies-id",
                        "%s: id is 'libvirt-%ld', expected 'libvirt-%ld' (ids count from 1 at each qmp_capabilities, one per command)",
                        qc_rcheck_label(c, i), num, nb->counter);
             nb->last_wrong = true;
@@ -306,7 +306,7 @@ static void on_problem(void *ctx, const char *path, const qc_value *at,
     if (v->skip_duplicates && !strcmp(code, "qmp-duplicate-member"))
         return;   /* reported by the duplicate-key check already */
     const qc_value *where = at ? at : v->fallback;
-    QC_RREPORT(v->c, where->loc, code, "%s: %s%s%s", qc_rcheck_label(v->c, v->entry),
+    QC_RREPORT(v->c, qc_value_loc(where), code, "%s: %s%s%s", qc_rcheck_label(v->c, v->entry),
            path && *path ? path : "", path && *path ? ": " : "", message);
 }
 

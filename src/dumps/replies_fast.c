@@ -18,7 +18,7 @@ struct fp {
     qc_arena *a;
     const qc_source *src;
     const char *base, *p, *end;
-    qc_value **items;           /* scratch stacks, reused by every level */
+    qc_value *items;            /* scratch stacks, reused by every level */
     size_t nitems, capitems;
     qc_member *mems;
     size_t nmems, capmems;
@@ -42,9 +42,6 @@ static struct fp_intern {
 } intern[4096];
 static uint32_t intern_gen;
 
-/* Stands in for a value that was skimmed. */
-static qc_value skimmed_value = { .kind = QC_VNULL };
-
 /* 1 for the bytes a canonical string holds as they are. */
 static unsigned char plain[256];
 static void init_plain(void)
@@ -55,12 +52,12 @@ static void init_plain(void)
         plain[c] = c != '"' && c != '\\';
 }
 
-static qc_value *fp_new(struct fp *f, qc_vkind kind, const char *at)
+/* Makes *V a value of KIND at AT, with no contents yet. */
+static inline void fp_new(struct fp *f, qc_value *v, qc_vkind kind,
+                          const char *at)
 {
-    qc_value *v = qc_arena_alloc(f->a, sizeof *v);
-    v->kind = kind;
-    v->loc = qc_loc_make(f->src, (uint32_t)(at - f->base));
-    return v;
+    *v = (qc_value){ .kind = kind, .src_id = f->src->id,
+                     .off = (uint32_t)(at - f->base) };
 }
 
 /* Eight bytes, the first in the low bits. */
@@ -455,16 +452,6 @@ fail:
  * what it read (NULL: not canonical, or not plain enough), so that it
  * stays in a register. */
 
-/* A new value of KIND at AT; the caller sets its contents. */
-static inline qc_value *fp_new_uninit(struct fp *f, qc_vkind kind,
-                                      const char *at)
-{
-    qc_value *v = qc_arena_alloc_uninit(f->a, sizeof *v);
-    v->kind = kind;
-    v->loc = qc_loc_make(f->src, (uint32_t)(at - f->base));
-    return v;
-}
-
 /* The string whose opening quote is at P: *S and *LEN get its value, K
  * the words and hash of its text as written.  Returns the position of
  * its closing quote.  Inline: every line has one or two. */
@@ -491,34 +478,29 @@ fp_string(struct fp *f, const char *p, const char **s, size_t *len,
 }
 
 static __attribute__((noinline)) const char *
-fp_number(struct fp *f, const char *p, qc_value **out)
+fp_number(struct fp *f, const char *p, qc_value *out)
 {
     bool integer;
     const char *e = number_end(p, &integer);
     if (!e)
         return NULL;
-    qc_value *v = fp_new(f, QC_VNUMBER, p);
-    size_t len = (size_t)(e - p);
-    v->u.num.text = qc_arena_strndup(f->a, p, len);
-    if (integer)
-        qc_value_set_integer(v, v->u.num.text, len);
-    *out = v;
+    fp_new(f, out, QC_VNUMBER, p);
+    qc_value_set_number(out, p, (size_t)(e - p), integer);
     return e;
 }
 
 static const char *fp_object(struct fp *f, const char *p, unsigned level,
-                             qc_value **out);
+                             qc_value *out);
 static const char *fp_array(struct fp *f, const char *p, unsigned level,
-                            qc_value **out);
+                            qc_value *out);
 
 /* The value at P, nesting LEVEL, built into *OUT: scalars here (inline:
  * this is the inner loop of building), objects and arrays by their
  * functions. */
 static inline __attribute__((always_inline)) const char *
-fp_item(struct fp *f, const char *p, unsigned level, qc_value **out)
+fp_item(struct fp *f, const char *p, unsigned level, qc_value *out)
 {
     const char *q;
-    qc_value *v;
 
     switch (*p) {
     case '{':
@@ -532,10 +514,9 @@ fp_item(struct fp *f, const char *p, unsigned level, qc_value **out)
         q = fp_string(f, p, &s, &len, &k);
         if (!q)
             return NULL;
-        v = fp_new_uninit(f, QC_VSTRING, p);
-        v->u.str.s = s;
-        v->u.str.len = len;
-        *out = v;
+        fp_new(f, out, QC_VSTRING, p);
+        out->u.str.s = s;     /* no NUL in it: \u is not canonical */
+        (void)len;
         return q + 1;
     }
     case 't':
@@ -544,9 +525,8 @@ fp_item(struct fp *f, const char *p, unsigned level, qc_value **out)
         q = literal_end(p);
         if (!q)
             return NULL;
-        v = fp_new(f, *p == 'n' ? QC_VNULL : QC_VBOOL, p);
-        v->u.b = *p == 't';
-        *out = v;
+        fp_new(f, out, *p == 'n' ? QC_VNULL : QC_VBOOL, p);
+        out->u.b = *p == 't';
         return q;
     default:
         return fp_number(f, p, out);
@@ -555,15 +535,15 @@ fp_item(struct fp *f, const char *p, unsigned level, qc_value **out)
 
 /* An object at P; see fp_item. */
 static const char *fp_object(struct fp *f, const char *p, unsigned level,
-                             qc_value **out)
+                             qc_value *out)
 {
     if (level >= QC_MAX_DEPTH)
         return NULL;
+    fp_new(f, out, QC_VOBJECT, p);
     if (p[1] == '}') {
-        *out = fp_new(f, QC_VOBJECT, p);
+        qc_value_set_members(f->a, out, NULL, 0);
         return p + 2;
     }
-    qc_value *v = fp_new_uninit(f, QC_VOBJECT, p);
     size_t base = f->nmems, indent = 2 * (size_t)(level + 1);
     struct keyset ks = { f->nkeys, NULL, 0 };
     p++;
@@ -588,8 +568,9 @@ static const char *fp_object(struct fp *f, const char *p, unsigned level,
         p = q + 3;
         if (level == 0 && f->skim_return && m.key_len == 6
             && !memcmp(m.key, "return", 6)) {
+            /* A null stands in for it (qc_rentry.skimmed). */
             p = fp_skim(f, p, level + 1);
-            m.value = &skimmed_value;
+            m.value = (qc_value){ .kind = QC_VNULL };
         } else {
             p = fp_item(f, p, level + 1, &m.value);
         }
@@ -608,17 +589,8 @@ static const char *fp_object(struct fp *f, const char *p, unsigned level,
     if (!p || *p != '}')
         return NULL;
     f->nkeys = ks.base;
-    size_t n = f->nmems - base;
-    qc_member *mems = qc_arena_alloc_uninit(f->a, (n + 1) * sizeof *mems);
-    memcpy(mems, f->mems + base, n * sizeof *mems);
-    mems[n].key = NULL;                 /* the end, as zeros */
-    mems[n].key_len = 0;
-    mems[n].key_off = 0;
-    mems[n].value = NULL;
-    v->u.obj.members = mems;
-    v->u.obj.n = n;
+    qc_value_set_members(f->a, out, f->mems + base, f->nmems - base);
     f->nmems = base;
-    *out = v;
     return p + 1;
 fail:
     free(ks.index);
@@ -627,19 +599,19 @@ fail:
 
 /* An array at P; see fp_item. */
 static const char *fp_array(struct fp *f, const char *p, unsigned level,
-                            qc_value **out)
+                            qc_value *out)
 {
     if (level >= QC_MAX_DEPTH)
         return NULL;
+    fp_new(f, out, QC_VARRAY, p);
     if (p[1] == ']') {
-        *out = fp_new(f, QC_VARRAY, p);
+        qc_value_set_items(f->a, out, NULL, 0);
         return p + 2;
     }
-    qc_value *v = fp_new_uninit(f, QC_VARRAY, p);
     size_t base = f->nitems, indent = 2 * (size_t)(level + 1);
     p++;
     for (;;) {
-        qc_value *e;
+        qc_value e;
         p = line_at(p, indent);
         if (!p)
             return NULL;
@@ -656,13 +628,8 @@ static const char *fp_array(struct fp *f, const char *p, unsigned level,
     p = line_at(p, indent - 2);
     if (!p || *p != ']')
         return NULL;
-    size_t n = f->nitems - base;
-    v->u.arr.n = n;
-    v->u.arr.items = qc_arena_alloc_uninit(f->a, (n + 1) * sizeof(qc_value *));
-    memcpy(v->u.arr.items, f->items + base, n * sizeof(qc_value *));
-    v->u.arr.items[n] = NULL;
+    qc_value_set_items(f->a, out, f->items + base, f->nitems - base);
     f->nitems = base;
-    *out = v;
     return p + 1;
 }
 
@@ -690,8 +657,8 @@ bool qc_replies_fast_read(qc_arena *a, const qc_source *src,
         f->skim_return = mode != QC_REPLIES_FULL && prev_execute
                          && (mode == QC_REPLIES_ENTRIES
                              || strcmp(prev_execute, "query-qmp-schema"));
-        qc_value *v;
-        const char *end = fp_item(f, f->p, 0, &v);
+        qc_value *v = qc_arena_alloc_uninit(a, sizeof *v);
+        const char *end = fp_item(f, f->p, 0, v);
         if (!end)
             break;
         f->p = end;

@@ -9,27 +9,24 @@
 static void set_id(qc_arena *a, qc_value *v, const char *id, bool first)
 {
     qc_member *m = qc_obj_member(v, "id");
-    qc_value *s = qc_arena_alloc(a, sizeof *s);
-    s->kind = QC_VSTRING;
-    s->loc = m ? m->value->loc : v->loc;
-    s->u.str.s = id;
-    s->u.str.len = strlen(id);
+    qc_value s = { .kind = QC_VSTRING };
+    qc_value_set_loc(&s, m ? qc_value_loc(&m->value) : qc_value_loc(v));
+    s.u.str.s = id;
     if (m) {
         m->value = s;
         return;
     }
     /* libvirt's order: commands and success replies end with "id", error
      * replies begin with it. */
-    qc_member *nm = qc_arena_alloc(a, (v->u.obj.n + 2) * sizeof *nm);
+    qc_member *nm = qc_arena_alloc(a, (qc_obj_len(v) + 1) * sizeof *nm);
     size_t k = 0;
     if (first)
-        nm[k++] = (qc_member){ "id", 2, v->loc.off, s };
-    memcpy(nm + k, v->u.obj.members, v->u.obj.n * sizeof *nm);
-    k += v->u.obj.n;
+        nm[k++] = (qc_member){ "id", 2, v->off, s };
+    memcpy(nm + k, v->u.obj.members, qc_obj_len(v) * sizeof *nm);
+    k += qc_obj_len(v);
     if (!first)
-        nm[k++] = (qc_member){ "id", 2, v->loc.off, s };
-    v->u.obj.members = nm;
-    v->u.obj.n = k;
+        nm[k++] = (qc_member){ "id", 2, v->off, s };
+    qc_value_set_members(a, v, nm, k);
 }
 
 bool qc_replies_is_fixed(const qc_replies *r)

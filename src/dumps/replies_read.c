@@ -118,8 +118,8 @@ static void slow_read(qc_arena *a, qc_source *src, qc_replies *r,
                 continue;
             qc_rentry *e = qc_rentvec_push(ents);
             e->v = v;
-            e->start = v->loc.off;
-            e->end = value_end(src->text, src->len, v->loc.off);
+            e->start = qc_value_loc(v).off;
+            e->end = value_end(src->text, src->len, qc_value_loc(v).off);
         }
         if (!pr.error)
             break;

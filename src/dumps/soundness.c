@@ -171,7 +171,7 @@ view_of(struct sc *sc, const qc_value *o, struct view *w)
     uint32_t present = 0, bad_type = 0;
     bool twice = false;
     if (o && o->kind == QC_VOBJECT) {
-        const qc_member *m = o->u.obj.members, *end = m + o->u.obj.n;
+        const qc_member *m = o->u.obj.members, *end = m + qc_obj_len(o);
         for (; m < end; m++) {
             enum key k = key_of(sc, m);
             uint32_t bit = 1u << k;
@@ -180,8 +180,8 @@ view_of(struct sc *sc, const qc_value *o, struct view *w)
                 continue;
             }
             present |= bit;
-            w->v[k] = m->value;
-            if (k < K_COUNT && m->value->kind != key_kind[k])
+            w->v[k] = &m->value;
+            if (k < K_COUNT && m->value.kind != key_kind[k])
                 bad_type |= bit;
         }
     }
@@ -196,13 +196,13 @@ static void name_and_meta(struct sc *sc, const qc_value *e, struct ent *t)
 {
     const qc_value *name = NULL, *meta = NULL;
     if (e->kind == QC_VOBJECT) {
-        const qc_member *m = e->u.obj.members, *end = m + e->u.obj.n;
+        const qc_member *m = e->u.obj.members, *end = m + qc_obj_len(e);
         for (; m < end && (!name || !meta); m++) {
             enum key k = key_of(sc, m);
             if (k == K_NAME && !name)
-                name = m->value;
+                name = &m->value;
             else if (k == K_META_TYPE && !meta)
-                meta = m->value;
+                meta = &m->value;
         }
     }
     t->name = name && name->kind == QC_VSTRING ? name->u.str.s : NULL;
@@ -356,11 +356,11 @@ static void check_features(struct sc *s, const char *name,
     const qc_value *f = get_k(ov, K_FEATURES);
     if (!qc_is_array(f))
         return;
-    for (size_t i = 0; i < f->u.arr.n; i++)
-        if (!qc_is_string(f->u.arr.items[i]))
-            rep(s, f->u.arr.items[i]->loc, "schema-bad-key", name,
+    for (size_t i = 0; i < qc_arr_len(f); i++)
+        if (!qc_is_string(qc_arr_at(f, i)))
+            rep(s, qc_value_loc(qc_arr_at(f, i)), "schema-bad-key", name,
                 "features of %s must be strings, found %s", wstr(s, w),
-                qc_value_type_name(f->u.arr.items[i]));
+                qc_value_type_name(qc_arr_at(f, i)));
 }
 
 /* A vocabulary, and as bits the keys it allows and those it requires
@@ -388,7 +388,7 @@ report_keys(struct sc *s, const char *name, const struct what *w,
             const qc_value *obj, const struct kspec *spec)
 {
     unsigned seen = 0;          /* bit i: SPEC[i] present */
-    for (size_t i = 0; i < obj->u.obj.n; i++) {
+    for (size_t i = 0; i < qc_obj_len(obj); i++) {
         const qc_member *m = &obj->u.obj.members[i];
         enum key id = key_of(s, m);
         unsigned k = 0;
@@ -401,14 +401,14 @@ report_keys(struct sc *s, const char *name, const struct what *w,
             continue;
         }
         seen |= 1u << k;
-        if (!has_type(m->value, spec[k].type))
-            rep(s, m->value->loc, "schema-bad-key", name,
+        if (!has_type(&m->value, spec[k].type))
+            rep(s, qc_value_loc(&m->value), "schema-bad-key", name,
                 "'%s' of %s must be %s, found %s", m->key, wstr(s, w),
-                ktype_name(spec[k].type), qc_value_type_name(m->value));
+                ktype_name(spec[k].type), qc_value_type_name(&m->value));
     }
     for (unsigned k = 0; spec[k].key != K_COUNT; k++)
         if (spec[k].mandatory && !(seen & (1u << k)))
-            rep(s, obj->loc, "schema-missing-key", name, "%s has no '%s'",
+            rep(s, qc_value_loc(obj), "schema-missing-key", name, "%s has no '%s'",
                 wstr(s, w), keys[spec[k].key].s);
 }
 
@@ -419,7 +419,7 @@ static bool check_keys(struct sc *s, const char *name, const struct what *w,
                        struct kset *ks)
 {
     if (!qc_is_object(obj)) {
-        rep(s, obj->loc, "schema-bad-key", name,
+        rep(s, qc_value_loc(obj), "schema-bad-key", name,
             "%s must be an object, found %s", wstr(s, w),
             qc_value_type_name(obj));
         return false;
@@ -504,7 +504,7 @@ static const qc_value *ref(struct sc *s, const char *name,
         return NULL;
     const struct ent *t = lookup(s, v->u.str.s);
     if (!t) {
-        rep(s, v->loc, "schema-unresolved", name,
+        rep(s, qc_value_loc(v), "schema-unresolved", name,
             "'%s' of %s names '%s', which is not in the schema", key,
             wstr(s, w), v->u.str.s);
         return NULL;
@@ -512,13 +512,13 @@ static const qc_value *ref(struct sc *s, const char *name,
     const char *meta = t->meta;
     enum meta m = t->m;
     if (m == M_COMMAND || m == M_EVENT) {
-        rep(s, v->loc, "schema-bad-reference", name,
+        rep(s, qc_value_loc(v), "schema-bad-reference", name,
             "'%s' of %s names the %s '%s', not a type", key, wstr(s, w),
             meta, v->u.str.s);
         return NULL;
     }
     if (want != M_COUNT && meta && m != want) {
-        rep(s, v->loc, "schema-bad-reference", name,
+        rep(s, qc_value_loc(v), "schema-bad-reference", name,
             "'%s' of %s names '%s', a%s %s, where an %s type is due", key,
             wstr(s, w), v->u.str.s, strchr("aeiou", meta[0]) ? "n" : "",
             meta, metas_s[want].s);
@@ -536,10 +536,10 @@ static void enum_values(struct sc *s, struct seen *set, const qc_value *e)
     bool named = qc_is_array(m);
     if (!named)
         m = get_k(&ev, K_VALUES);
-    size_t n = qc_is_array(m) ? m->u.arr.n : 0;
+    size_t n = qc_is_array(m) ? qc_arr_len(m) : 0;
     set_reset(set, n);
     for (size_t i = 0; i < n; i++) {
-        const qc_value *x = m->u.arr.items[i];
+        const qc_value *x = qc_arr_at(m, i);
         const char *v;
         if (named) {
             view_of(s, x, &xv);
@@ -560,9 +560,9 @@ static const qc_value *check_members(struct sc *s, const char *name,
     const qc_value *members = get_k(ev, K_MEMBERS), *tagmember = NULL;
     if (!qc_is_array(members))
         return NULL;
-    set_reset(&s->set1, members->u.arr.n);
-    for (size_t i = 0; i < members->u.arr.n; i++) {
-        const qc_value *m = members->u.arr.items[i];
+    set_reset(&s->set1, qc_arr_len(members));
+    for (size_t i = 0; i < qc_arr_len(members); i++) {
+        const qc_value *m = qc_arr_at(members, i);
         struct view mv;
         view_of(s, m, &mv);
         const char *mn = getstr_k(&mv, K_NAME);
@@ -571,7 +571,7 @@ static const qc_value *check_members(struct sc *s, const char *name,
             continue;
         ref(s, name, &w, &mv, K_TYPE, M_COUNT);
         if (mn && !set_add(&s->set1, mn, m))
-            rep(s, m->loc, "schema-duplicate-member", name,
+            rep(s, qc_value_loc(m), "schema-duplicate-member", name,
                 "two members are named '%s'", mn);
         if (tag && mn && !tagmember && !strcmp(mn, tag))
             tagmember = m;
@@ -585,10 +585,10 @@ static void check_object(struct sc *s, const char *name, const struct view *ev)
     const qc_value *tagmember = check_members(s, name, ev, tag);
     const qc_value *variants = get_k(ev, K_VARIANTS);
     if (tag && !tagmember)
-        rep(s, get_k(ev, K_TAG)->loc, "schema-bad-tag", name,
+        rep(s, qc_value_loc(get_k(ev, K_TAG)), "schema-bad-tag", name,
             "tag '%s' is not one of the object's members", tag);
     if (variants && !get_k(ev, K_TAG))
-        rep(s, variants->loc, "schema-bad-tag", name,
+        rep(s, qc_value_loc(variants), "schema-bad-tag", name,
             "'variants' without a 'tag'");
     if (!qc_is_array(variants))
         return;
@@ -600,16 +600,16 @@ static void check_object(struct sc *s, const char *name, const struct view *ev)
         const struct ent *t = lookup(s, tn);
         tagtype = t ? t->e : NULL;
         if (t && t->m != M_ENUM) {
-            rep(s, tagmember->loc, "schema-bad-tag", name,
+            rep(s, qc_value_loc(tagmember), "schema-bad-tag", name,
                 "tag member '%s' has type '%s', which is not an enum", tag, tn);
             tagtype = NULL;
         }
     }
     if (tagtype)
         enum_values(s, &s->set2, tagtype);
-    set_reset(&s->set1, variants->u.arr.n);
-    for (size_t i = 0; i < variants->u.arr.n; i++) {
-        const qc_value *x = variants->u.arr.items[i];
+    set_reset(&s->set1, qc_arr_len(variants));
+    for (size_t i = 0; i < qc_arr_len(variants); i++) {
+        const qc_value *x = qc_arr_at(variants, i);
         view_of(s, x, &v);
         const char *cs = getstr_k(&v, K_CASE);
         struct what w = { "variant", cs, i };
@@ -619,12 +619,12 @@ static void check_object(struct sc *s, const char *name, const struct view *ev)
         if (cs && tagtype && !set_has(&s->set2, cs)) {
             struct view tv;
             view_of(s, tagtype, &tv);
-            rep(s, get_k(&v, K_CASE)->loc, "schema-bad-tag", name,
+            rep(s, qc_value_loc(get_k(&v, K_CASE)), "schema-bad-tag", name,
                 "variant '%s' is not a value of the tag's enum '%s'", cs,
                 getstr_k(&tv, K_NAME));
         }
         if (cs && !set_add(&s->set1, cs, x))
-            rep(s, x->loc, "schema-bad-tag", name,
+            rep(s, qc_value_loc(x), "schema-bad-tag", name,
                 "two variants are for case '%s'", cs);
     }
 }
@@ -637,14 +637,14 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e,
     const char **names = NULL;          /* of the members, in order */
 
     if (!members && !values)
-        rep(s, e->loc, "schema-missing-key", name,
+        rep(s, qc_value_loc(e), "schema-missing-key", name,
             "an enum needs 'members' or 'values'");
     if (qc_is_array(members)) {
-        set_reset(&s->set1, members->u.arr.n);
-        names = qc_arena_alloc_uninit(s->a, (members->u.arr.n + 1)
+        set_reset(&s->set1, qc_arr_len(members));
+        names = qc_arena_alloc_uninit(s->a, (qc_arr_len(members) + 1)
                                             * sizeof *names);
-        for (size_t i = 0; i < members->u.arr.n; i++) {
-            const qc_value *m = members->u.arr.items[i];
+        for (size_t i = 0; i < qc_arr_len(members); i++) {
+            const qc_value *m = qc_arr_at(members, i);
             struct view mv;
             view_of(s, m, &mv);
             const char *mn = getstr_k(&mv, K_NAME);
@@ -652,27 +652,27 @@ static void check_enum(struct sc *s, const char *name, const qc_value *e,
             names[i] = mn;
             check_keys(s, name, &w, m, &mv, &s_enum_member);
             if (mn && !set_add(&s->set1, mn, m))
-                rep(s, m->loc, "schema-duplicate-member", name,
+                rep(s, qc_value_loc(m), "schema-duplicate-member", name,
                     "two enum members are named '%s'", mn);
         }
     }
     if (qc_is_array(values)) {
-        for (size_t i = 0; i < values->u.arr.n; i++)
-            if (!qc_is_string(values->u.arr.items[i]))
-                rep(s, values->u.arr.items[i]->loc, "schema-bad-key", name,
+        for (size_t i = 0; i < qc_arr_len(values); i++)
+            if (!qc_is_string(qc_arr_at(values, i)))
+                rep(s, qc_value_loc(qc_arr_at(values, i)), "schema-bad-key", name,
                     "enum values must be strings, found %s",
-                    qc_value_type_name(values->u.arr.items[i]));
+                    qc_value_type_name(qc_arr_at(values, i)));
         /* Since QEMU 6.2 both lists are given; they must agree. */
         if (qc_is_array(members)) {
-            bool same = members->u.arr.n == values->u.arr.n;
-            for (size_t i = 0; same && i < values->u.arr.n; i++) {
-                const qc_value *vv = values->u.arr.items[i];
+            bool same = qc_arr_len(members) == qc_arr_len(values);
+            for (size_t i = 0; same && i < qc_arr_len(values); i++) {
+                const qc_value *vv = qc_arr_at(values, i);
                 same = names[i] && qc_is_string(vv)
                        && (names[i] == vv->u.str.s
                            || !strcmp(names[i], vv->u.str.s));
             }
             if (!same)
-                rep(s, values->loc, "schema-enum-mismatch", name,
+                rep(s, qc_value_loc(values), "schema-enum-mismatch", name,
                     "'values' and the names in 'members' differ");
         }
     }
@@ -703,11 +703,11 @@ static void check_references(struct sc *s, const char *label, enum meta meta,
     } else if (meta == M_ALTERNATE) {
         const qc_value *members = get_k(ev, K_MEMBERS);
         if (qc_is_array(members)) {
-            if (!members->u.arr.n)
-                rep(s, members->loc, "schema-missing-key", label,
+            if (!qc_arr_len(members))
+                rep(s, qc_value_loc(members), "schema-missing-key", label,
                     "an alternate needs at least one member");
-            for (size_t i = 0; i < members->u.arr.n; i++) {
-                const qc_value *m = members->u.arr.items[i];
+            for (size_t i = 0; i < qc_arr_len(members); i++) {
+                const qc_value *m = qc_arr_at(members, i);
                 struct what mw = { "alternative", NULL, i };
                 struct view mv;
                 view_of(s, m, &mv);
@@ -723,7 +723,7 @@ static void check_references(struct sc *s, const char *label, enum meta meta,
         while (t && jt[i] && strcmp(jt[i], t))
             i++;
         if (t && !jt[i])
-            rep(s, get_k(ev, K_JSON_TYPE)->loc, "schema-bad-key", label,
+            rep(s, qc_value_loc(get_k(ev, K_JSON_TYPE)), "schema-bad-key", label,
                 "unknown json-type '%s' (known: string, int, number, boolean, null, value)",
                 t);
     }
@@ -732,7 +732,7 @@ static void check_references(struct sc *s, const char *label, enum meta meta,
 static void check_entry(struct sc *s, size_t idx, const qc_value *e)
 {
     if (!qc_is_object(e)) {
-        rep(s, e->loc, "schema-bad-entry", NULL,
+        rep(s, qc_value_loc(e), "schema-bad-entry", NULL,
             "schema entry %zu must be an object, found %s", idx + 1,
             qc_value_type_name(e));
         return;
@@ -749,13 +749,13 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
     if (!spec) {
         const qc_value *mv = get_k(&ev, K_META_TYPE);
         if (!mv)
-            rep(s, e->loc, "schema-bad-meta-type", label, "no 'meta-type'");
+            rep(s, qc_value_loc(e), "schema-bad-meta-type", label, "no 'meta-type'");
         else if (!meta)
-            rep(s, mv->loc, "schema-bad-meta-type", label,
+            rep(s, qc_value_loc(mv), "schema-bad-meta-type", label,
                 "'meta-type' must be a string, found %s",
                 qc_value_type_name(mv));
         else
-            rep(s, mv->loc, "schema-bad-meta-type", label,
+            rep(s, qc_value_loc(mv), "schema-bad-meta-type", label,
                 "unknown meta-type '%s' (known: builtin, enum, array, object, alternate, command, event)",
                 meta);
         return;
@@ -766,10 +766,10 @@ static void check_entry(struct sc *s, size_t idx, const qc_value *e)
 
     const qc_value *first = lookup(s, name)->e;
     if (first != e) {
-        qc_diagnostic *dg = rep(s, get_k(&ev, K_NAME)->loc,
+        qc_diagnostic *dg = rep(s, qc_value_loc(get_k(&ev, K_NAME)),
                                 "schema-duplicate-name", label,
                                 "a second entry with this name");
-        qc_diag_note(dg, first->loc, NULL, NULL, "the first one");
+        qc_diag_note(dg, qc_value_loc(first), NULL, NULL, "the first one");
     }
 
     check_references(s, label, m, e, &ev);
@@ -781,14 +781,14 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
     struct sc s = { .a = a, .d = d, .ctx = context };
 
     if (!qc_is_array(array)) {
-        rep(&s, (array)->loc, "schema-not-array", NULL,
+        rep(&s, qc_value_loc((array)), "schema-not-array", NULL,
             "the schema (query-qmp-schema's return) must be an array, found %s",
             qc_value_type_name(array));
         return s.problems;
     }
     /* Its own index, not an ischema's: names are found by exact keys
      * here (a key "name" with a NUL and more after it is not "name"). */
-    size_t n = array->u.arr.n;
+    size_t n = qc_arr_len(array);
     for (s.mask = 15; s.mask + 1 < 2 * n; s.mask = 2 * s.mask + 1)
         ;
     s.by_name = qc_arena_alloc(a, (s.mask + 1) * sizeof *s.by_name);
@@ -798,7 +798,7 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
     s.ents = qc_arena_alloc_uninit(a, (n + 1) * sizeof *s.ents);
     for (size_t i = 0; i < n; i++) {
         struct ent *t = &s.ents[i];
-        t->e = array->u.arr.items[i];
+        t->e = qc_arr_at(array, i);
         name_and_meta(&s, t->e, t);
         t->m = meta_of(&s, t->meta);
         if (t->name) {
@@ -809,6 +809,6 @@ size_t qc_soundness_check(qc_arena *a, const qc_value *array,
         }
     }
     for (size_t i = 0; i < n; i++)
-        check_entry(&s, i, array->u.arr.items[i]);
+        check_entry(&s, i, qc_arr_at(array, i));
     return s.problems;
 }

@@ -141,7 +141,7 @@ static void integer(struct vs *v, qc_int_width w, const qc_value *val)
     if (val->kind == QC_VNUMBER) {
         problem(v, val, "qmp-type-mismatch",
                 "expected integer, got number %s (not an integer, or out of the 64-bit range)",
-                val->u.num.text);
+                qc_num_strdup(v->a, val));
         return;
     }
     if (!qc_is_integer(val)) {
@@ -152,18 +152,18 @@ static void integer(struct vs *v, qc_int_width w, const qc_value *val)
     uint64_t max;
     qc_int_width_range(w, &min, &max);
     bool fits = val->kind == QC_VINT
-        ? val->u.num.i >= min && (val->u.num.i < 0 || (uint64_t)val->u.num.i <= max)
-        : val->u.num.u <= max;
+        ? qc_num_i(val) >= min && (qc_num_i(val) < 0 || (uint64_t)qc_num_i(val) <= max)
+        : qc_num_u(val) <= max;
     if (!fits) {
         problem(v, val, "qmp-int-range",
                 "%s is out of the range of %s (%" PRId64 " to %" PRIu64 ")",
-                val->u.num.text, qc_int_width_name(w), min, max);
+                qc_num_strdup(v->a, val), qc_int_width_name(w), min, max);
         return;
     }
     /* Every width takes 0 to 127; beyond that it depends on one that an
      * introspected schema does not record. */
     if (w == QC_WIDTH_UNKNOWN
-        && !(val->kind == QC_VINT && val->u.num.i >= 0 && val->u.num.i <= 127))
+        && !(val->kind == QC_VINT && qc_num_i(val) >= 0 && qc_num_i(val) <= 127))
         note(v, val, "qmp-width-unknown",
              "the width of '%s' is not recorded in query-qmp-schema: checked as int64/uint64 only",
              v->member ? v->member : "?");
@@ -196,7 +196,7 @@ static void enum_value(struct vs *v, const qc_vtype *t, const qc_value *val)
 /* Index of the first member KEY (of length LEN) of object VAL, or -1. */
 static long find_key_len(const qc_value *val, const char *key, size_t len)
 {
-    for (size_t i = 0; i < val->u.obj.n; i++) {
+    for (size_t i = 0; i < qc_obj_len(val); i++) {
         const qc_member *m = &val->u.obj.members[i];
         if (m->key_len == len && !memcmp(m->key, key, len))
             return (long)i;
@@ -241,7 +241,7 @@ static bool members(struct vs *v, const qc_vtype *t, const qc_value *val,
                 continue;
             size_t mark = path_key(v, m->name);
             v->member = m->name;
-            const qc_value *at = k < 0 ? val : val->u.obj.members[k].value;
+            const qc_value *at = k < 0 ? val : &val->u.obj.members[k].value;
             /* QEMU asks the policy before it looks for a mandatory member. */
             policy(v, at, m->features, "member", m->name);
             if (k < 0) {
@@ -262,7 +262,7 @@ static bool members(struct vs *v, const qc_vtype *t, const qc_value *val,
             return true;
         const qc_vmember *tm = &t->members[t->tag];
         long k = find_key(val, tm->name);
-        const qc_value *tv = k < 0 ? NULL : val->u.obj.members[k].value;
+        const qc_value *tv = k < 0 ? NULL : &val->u.obj.members[k].value;
         if (!qc_is_string(tv) || (tm->type->kind == QC_VT_ENUM
                                   && qc_vtype_enum_index(tm->type, tv->u.str.s) < 0))
             return false;
@@ -275,7 +275,7 @@ static bool members(struct vs *v, const qc_vtype *t, const qc_value *val,
 /* Marks duplicate keys of VAL as used (reported by check_duplicates). */
 static void mark_duplicates(const qc_value *val, bool *used)
 {
-    for (size_t i = 1; i < val->u.obj.n; i++)
+    for (size_t i = 1; i < qc_obj_len(val); i++)
         if (!first_of_key(val, i))
             used[i] = true;
 }
@@ -288,7 +288,7 @@ static void unexpected_keys(struct vs *v, const qc_value *val, const bool *used,
 {
     qc_buf names = QC_BUF_INIT;
     size_t n = 0;
-    for (size_t i = 0; i < val->u.obj.n; i++) {
+    for (size_t i = 0; i < qc_obj_len(val); i++) {
         const qc_member *m = &val->u.obj.members[i];
         if (used[i])
             continue;
@@ -297,7 +297,7 @@ static void unexpected_keys(struct vs *v, const qc_value *val, const bool *used,
             continue;
         }
         size_t mark = path_key(v, m->key);
-        problem(v, m->value, "qmp-unknown-member", "unknown member '%s'", m->key);
+        problem(v, &m->value, "qmp-unknown-member", "unknown member '%s'", m->key);
         path_restore(v, mark);
     }
     if (!n)
@@ -328,9 +328,9 @@ static void object_value(struct vs *v, const qc_vtype *t, const qc_value *val,
         return;
     }
     bool small[32];
-    bool *used = val->u.obj.n <= 32 ? small
-                                    : qc_arena_alloc(v->a, val->u.obj.n * sizeof *used);
-    memset(used, 0, val->u.obj.n * sizeof *used);
+    bool *used = qc_obj_len(val) <= 32 ? small
+                                    : qc_arena_alloc(v->a, qc_obj_len(val) * sizeof *used);
+    memset(used, 0, qc_obj_len(val) * sizeof *used);
     mark_duplicates(val, used);
     if (members(v, t, val, used, depth, gen_command))
         unexpected_keys(v, val, used, gen_command);
@@ -399,9 +399,9 @@ static void array_value(struct vs *v, const qc_vtype *t, const qc_value *val,
         mismatch(v, val, "array");
         return;
     }
-    for (size_t i = 0; i < val->u.arr.n; i++) {
+    for (size_t i = 0; i < qc_arr_len(val); i++) {
         size_t mark = path_index(v, i);
-        value(v, t->element, val->u.arr.items[i], depth + 1);
+        value(v, t->element, qc_arr_at(val, i), depth + 1);
         path_restore(v, mark);
     }
 }
@@ -450,13 +450,13 @@ static void value(struct vs *v, const qc_vtype *t, const qc_value *val,
 static bool has_duplicates(const qc_value *val)
 {
     if (qc_is_array(val)) {
-        for (size_t i = 0; i < val->u.arr.n; i++)
-            if (has_duplicates(val->u.arr.items[i]))
+        for (size_t i = 0; i < qc_arr_len(val); i++)
+            if (has_duplicates(qc_arr_at(val, i)))
                 return true;
     } else if (qc_is_object(val)) {
-        for (size_t i = 0; i < val->u.obj.n; i++)
+        for (size_t i = 0; i < qc_obj_len(val); i++)
             if ((i && !first_of_key(val, i))
-                || has_duplicates(val->u.obj.members[i].value))
+                || has_duplicates(&val->u.obj.members[i].value))
                 return true;
     }
     return false;
@@ -466,23 +466,23 @@ static bool has_duplicates(const qc_value *val)
 static void check_duplicates(struct vs *v, const qc_value *val)
 {
     if (qc_is_array(val)) {
-        for (size_t i = 0; i < val->u.arr.n; i++) {
+        for (size_t i = 0; i < qc_arr_len(val); i++) {
             size_t mark = path_index(v, i);
-            check_duplicates(v, val->u.arr.items[i]);
+            check_duplicates(v, qc_arr_at(val, i));
             path_restore(v, mark);
         }
         return;
     }
     if (!qc_is_object(val))
         return;
-    for (size_t i = 0; i < val->u.obj.n; i++) {
+    for (size_t i = 0; i < qc_obj_len(val); i++) {
         const qc_member *m = &val->u.obj.members[i];
         size_t mark = path_key(v, m->key);
         if (!first_of_key(val, i))
-            problem(v, m->value, "qmp-duplicate-member", "member '%s' appears twice",
+            problem(v, &m->value, "qmp-duplicate-member", "member '%s' appears twice",
                     m->key);
         else
-            check_duplicates(v, m->value);
+            check_duplicates(v, &m->value);
         path_restore(v, mark);
     }
 }
@@ -517,7 +517,7 @@ typedef struct envelope {
 /* The dispatcher's check of the command object's keys. */
 static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
 {
-    size_t n = cmd->u.obj.n, small[16];
+    size_t n = qc_obj_len(cmd), small[16];
     unsigned small_buckets[16];
     size_t *order = n <= 16 ? small : qc_arena_alloc(v->a, n * sizeof *order);
     unsigned *buckets = n <= 16 ? small_buckets
@@ -531,34 +531,34 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
         size_t mark = path_key(v, m->key);
         if (!strcmp(m->key, "execute")
             || (!strcmp(m->key, "exec-oob") && !v->o->no_oob)) {
-            if (m->value->kind != QC_VSTRING) {
-                problem(v, m->value, "qmp-bad-command", "'%s' must be a string, got %s",
-                        m->key, qc_value_type_name(m->value));
+            if (m->value.kind != QC_VSTRING) {
+                problem(v, &m->value, "qmp-bad-command", "'%s' must be a string, got %s",
+                        m->key, qc_value_type_name(&m->value));
                 env->fatal = true;
             } else if (exec_key) {
-                problem(v, m->value, "qmp-bad-command",
+                problem(v, &m->value, "qmp-bad-command",
                         "'%s' and '%s' cannot both be given", m->key, exec_key);
                 env->fatal = true;
             } else {
-                env->name = m->value;
+                env->name = &m->value;
                 env->oob = m->key[4] == '-';
             }
             exec_key = m->key;
         } else if (!strcmp(m->key, "arguments")) {
-            if (m->value->kind != QC_VOBJECT) {
-                problem(v, m->value, "qmp-bad-command",
+            if (m->value.kind != QC_VOBJECT) {
+                problem(v, &m->value, "qmp-bad-command",
                         "'arguments' must be an object, got %s",
-                        qc_value_type_name(m->value));
+                        qc_value_type_name(&m->value));
                 env->bad_args = true;
             } else {
-                env->args = m->value;
+                env->args = &m->value;
             }
         } else if (!strcmp(m->key, "exec-oob")) {
-            problem(v, m->value, "qmp-bad-command",
+            problem(v, &m->value, "qmp-bad-command",
                     "unexpected key 'exec-oob': the connection did not enable the 'oob' capability");
             env->fatal = true;  /* no need to say it lacks 'execute' */
         } else if (strcmp(m->key, "id")) {
-            problem(v, m->value, "qmp-bad-command",
+            problem(v, &m->value, "qmp-bad-command",
                     "unexpected key '%s' in a command (it takes execute or exec-oob, arguments and id)",
                     m->key);
         }
@@ -580,7 +580,7 @@ static void check_arguments(struct vs *v, const qc_vcommand *c,
     if (!args) {
         memset(&empty, 0, sizeof empty);
         empty.kind = QC_VOBJECT;
-        empty.loc = cmd->loc;
+        qc_value_set_loc(&empty, qc_value_loc(cmd));
         args = &empty;
     }
     path_key(v, "arguments");
@@ -590,9 +590,9 @@ static void check_arguments(struct vs *v, const qc_vcommand *c,
         return;
     }
     bool small[32];
-    bool *used = args->u.obj.n <= 32 ? small
-                                     : qc_arena_alloc(v->a, args->u.obj.n * sizeof *used);
-    memset(used, 0, args->u.obj.n * sizeof *used);
+    bool *used = qc_obj_len(args) <= 32 ? small
+                                     : qc_arena_alloc(v->a, qc_obj_len(args) * sizeof *used);
+    memset(used, 0, qc_obj_len(args) * sizeof *used);
     mark_duplicates(args, used);
     unexpected_keys(v, args, used, gen);
 }

@@ -65,13 +65,13 @@ bool qc_version_of_reply(const qc_value *ret, qc_version *v)
     const qc_value *ma = qc_obj_get(q, "major"), *mi = qc_obj_get(q, "minor"),
                    *mc = qc_obj_get(q, "micro");
     if (!ma || !mi || ma->kind != QC_VINT || mi->kind != QC_VINT
-        || ma->u.num.i < 0 || mi->u.num.i < 0
-        || ma->u.num.i > UINT_MAX || mi->u.num.i > UINT_MAX)
+        || qc_num_i(ma) < 0 || qc_num_i(mi) < 0
+        || qc_num_i(ma) > UINT_MAX || qc_num_i(mi) > UINT_MAX)
         return false;
-    v->major = (unsigned)ma->u.num.i;
-    v->minor = (unsigned)mi->u.num.i;
-    v->micro = mc && mc->kind == QC_VINT && mc->u.num.i >= 0
-               && mc->u.num.i <= UINT_MAX ? (unsigned)mc->u.num.i : 0;
+    v->major = (unsigned)qc_num_i(ma);
+    v->minor = (unsigned)qc_num_i(mi);
+    v->micro = mc && mc->kind == QC_VINT && qc_num_i(mc) >= 0
+               && qc_num_i(mc) <= UINT_MAX ? (unsigned)qc_num_i(mc) : 0;
     v->set = true;
     return true;
 }

@@ -251,7 +251,7 @@ static unsigned listed_features(const qc_value *owner)
 
 static size_t array_len(const qc_value *v)
 {
-    return qc_is_array(v) ? v->u.arr.n : 0;
+    return qc_is_array(v) ? qc_arr_len(v) : 0;
 }
 
 static const qc_vtype *intro_type(intro_ctx *c, const char *name);
@@ -266,7 +266,7 @@ static void intro_enum(intro_ctx *c, qc_vtype *t, const qc_value *e)
     t->values = qc_arena_alloc(c->a, (n + 1) * sizeof *t->values);
     t->value_features = qc_arena_alloc(c->a, (n + 1) * sizeof(unsigned));
     for (size_t i = 0; i < n; i++) {
-        const qc_value *x = ms->u.arr.items[i];
+        const qc_value *x = qc_arr_at(ms, i);
         const char *name = named ? qc_obj_get_str(x, "name")
                                  : qc_is_string(x) ? x->u.str.s : NULL;
         if (!name)
@@ -283,7 +283,7 @@ static void intro_object(intro_ctx *c, qc_vtype *t, const qc_value *e)
     size_t n = array_len(ms);
     t->members = qc_arena_alloc(c->a, (n + 1) * sizeof *t->members);
     for (size_t i = 0; i < n; i++) {
-        const qc_value *x = ms->u.arr.items[i];
+        const qc_value *x = qc_arr_at(ms, i);
         const char *name = qc_obj_get_str(x, "name");
         if (!name)
             continue;
@@ -299,7 +299,7 @@ static void intro_object(intro_ctx *c, qc_vtype *t, const qc_value *e)
     n = array_len(vs);
     t->variants = qc_arena_alloc(c->a, (n + 1) * sizeof *t->variants);
     for (size_t i = 0; i < n; i++) {
-        const qc_value *x = vs->u.arr.items[i];
+        const qc_value *x = qc_arr_at(vs, i);
         const char *value = qc_obj_get_str(x, "case");
         if (!value)
             continue;
@@ -316,7 +316,7 @@ static void intro_alternate(intro_ctx *c, qc_vtype *t, const qc_value *e)
     t->branches = qc_arena_alloc(c->a, (n + 1) * sizeof *t->branches);
     for (size_t i = 0; i < n; i++)
         t->branches[t->nbranches++] =
-            intro_type(c, qc_obj_get_str(ms->u.arr.items[i], "type"));
+            intro_type(c, qc_obj_get_str(qc_arr_at(ms, i), "type"));
 }
 
 /* The kind of an introspected builtin: by its name when that is a

@@ -185,8 +185,8 @@ static bool listed(const char *list, const char *word)
 /* Whether qom-list-types listed one of the types in LIST. */
 static bool type_listed(const qc_probe_facts *f, const char *list)
 {
-    for (size_t i = 0; f->types && i < f->types->u.arr.n; i++) {
-        const char *name = qc_obj_get_str(f->types->u.arr.items[i], "name");
+    for (size_t i = 0; f->types && i < qc_arr_len(f->types); i++) {
+        const char *name = qc_obj_get_str(qc_arr_at(f->types, i), "name");
         if (name && listed(list, name))
             return true;
     }
@@ -199,8 +199,8 @@ static const char *machine_type(qc_arena *a, const qc_probe_facts *f,
                                 const char *alias)
 {
     const char *named = NULL;
-    for (size_t i = 0; f->machines && i < f->machines->u.arr.n; i++) {
-        const qc_value *m = f->machines->u.arr.items[i];
+    for (size_t i = 0; f->machines && i < qc_arr_len(f->machines); i++) {
+        const qc_value *m = qc_arr_at(f->machines, i);
         const char *name = qc_obj_get_str(m, "name");
         const char *al = qc_obj_get_str(m, "alias");
         if (name && al && !strcmp(al, alias))
@@ -211,29 +211,22 @@ static const char *machine_type(qc_arena *a, const qc_probe_facts *f,
     return named ? qc_arena_printf(a, "%s-machine", named) : NULL;
 }
 
-static qc_value *string_value(qc_arena *a, const char *s)
+static qc_value string_value(const char *s)
 {
-    qc_value *v = qc_arena_alloc(a, sizeof *v);
-    v->kind = QC_VSTRING;
-    v->u.str.s = s;
-    v->u.str.len = strlen(s);
-    return v;
+    return (qc_value){ .kind = QC_VSTRING, .u.str.s = s };
 }
 
 qc_value *qc_probe_command(qc_arena *a, const char *execute,
                            const qc_value *args, const char *id)
 {
-    qc_value *v = qc_arena_alloc(a, sizeof *v);
-    v->kind = QC_VOBJECT;
-    v->u.obj.members = qc_arena_alloc(a, 3 * sizeof(qc_member));
-    qc_member *m = v->u.obj.members;
-    m[v->u.obj.n++] = (qc_member){ "execute", 7, 0,
-                                   string_value(a, execute) };
+    qc_value *v = qc_value_new(a, QC_VOBJECT);
+    qc_value_begin_members(a, v, 3);
+    *qc_value_push_member(v) = (qc_member){ "execute", 7, 0,
+                                            string_value(execute) };
     if (args)
-        m[v->u.obj.n++] = (qc_member){ "arguments", 9, 0,
-                                       (qc_value *)args };
+        *qc_value_push_member(v) = (qc_member){ "arguments", 9, 0, *args };
     if (id)
-        m[v->u.obj.n++] = (qc_member){ "id", 2, 0, string_value(a, id) };
+        *qc_value_push_member(v) = (qc_member){ "id", 2, 0, string_value(id) };
     return v;
 }
 
@@ -266,12 +259,10 @@ qc_step_verdict qc_probe_step_decide(qc_arena *a, const qc_probe_step *s,
         const char *type = machine_type(a, f, s->machine);
         if (!type)
             return QC_STEP_NOT_ASKED;
-        qc_value *o = qc_arena_alloc(a, sizeof *o);
-        o->kind = QC_VOBJECT;
-        o->u.obj.n = 1;
-        o->u.obj.members = qc_arena_alloc(a, sizeof(qc_member));
-        o->u.obj.members[0] = (qc_member){ "typename", 8, 0,
-                                           string_value(a, type) };
+        qc_value *o = qc_value_new(a, QC_VOBJECT);
+        qc_value_begin_members(a, o, 1);
+        *qc_value_push_member(o) = (qc_member){ "typename", 8, 0,
+                                                string_value(type) };
         *args = o;
     }
     if (!f->schema)

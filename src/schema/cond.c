@@ -85,22 +85,22 @@ qc_cond *qc_cond_from(qc_arena *a, const qc_value *v)
         c->name = v->u.str.s;
         return c;
     }
-    if (!qc_is_object(v) || v->u.obj.n != 1)
+    if (!qc_is_object(v) || qc_obj_len(v) != 1)
         return NULL;
     const qc_member *m = &v->u.obj.members[0];
     if (strcmp(m->key, "not") == 0) {
         c->kind = QC_COND_NOT;
         c->nargs = 1;
         c->args = qc_arena_alloc(a, sizeof(*c->args));
-        c->args[0] = qc_cond_from(a, m->value);
+        c->args[0] = qc_cond_from(a, &m->value);
         return c;
     }
     c->kind = strcmp(m->key, "all") == 0 ? QC_COND_ALL : QC_COND_ANY;
-    if (!qc_is_array(m->value))
+    if (!qc_is_array(&m->value))
         return NULL;
-    c->nargs = m->value->u.arr.n;
+    c->nargs = qc_arr_len(&m->value);
     c->args = qc_arena_alloc(a, (c->nargs + 1) * sizeof(*c->args));
     for (size_t i = 0; i < c->nargs; i++)
-        c->args[i] = qc_cond_from(a, m->value->u.arr.items[i]);
+        c->args[i] = qc_cond_from(a, qc_arr_at(&m->value, i));
     return c;
 }

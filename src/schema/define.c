@@ -75,8 +75,8 @@ static const char *make_array_type(qc_builder *b, const char *elem,
 static const char *type_ref(qc_builder *b, const qc_value *v, const qc_defn *dfn,
                             const qc_expr *x, bool *ok)
 {
-    if (qc_is_array(v) && v->u.arr.n == 1 && qc_is_string(v->u.arr.items[0]))
-        return make_array_type(b, v->u.arr.items[0]->u.str.s, dfn, x, ok);
+    if (qc_is_array(v) && qc_arr_len(v) == 1 && qc_is_string(qc_arr_at(v, 0)))
+        return make_array_type(b, qc_arr_at(v, 0)->u.str.s, dfn, x, ok);
     if (qc_is_string(v))
         return v->u.str.s;
     return "";
@@ -87,11 +87,11 @@ static qc_feature **make_features(qc_builder *b, const qc_value *v,
                                   uint32_t *n)
 {
     *n = 0;
-    if (!qc_is_array(v) || v->u.arr.n == 0)
+    if (!qc_is_array(v) || qc_arr_len(v) == 0)
         return NULL;
-    qc_feature **fs = qc_arena_alloc(b->a, v->u.arr.n * sizeof(*fs));
-    for (size_t i = 0; i < v->u.arr.n; i++) {
-        const qc_value *f = v->u.arr.items[i];
+    qc_feature **fs = qc_arena_alloc(b->a, qc_arr_len(v) * sizeof(*fs));
+    for (size_t i = 0; i < qc_arr_len(v); i++) {
+        const qc_value *f = qc_arr_at(v, i);
         const qc_value *name = qc_is_object(f) ? qc_obj_get(f, "name") : f;
         qc_feature *ft = qc_arena_alloc(b->a, sizeof(*ft));
         ft->name = qc_is_string(name) ? name->u.str.s : "";
@@ -111,7 +111,7 @@ static qc_feature **make_features(qc_builder *b, const qc_value *v,
             qc_ptrvec_push(b->a, &b->feature_order, ff);
         }
     }
-    *n = (uint32_t)v->u.arr.n;
+    *n = (uint32_t)qc_arr_len(v);
     return fs;
 }
 
@@ -139,11 +139,11 @@ static qc_smember **make_members(qc_builder *b, const qc_value *data,
                                  uint32_t *n, bool *ok)
 {
     *n = 0;
-    if (!qc_is_object(data) || data->u.obj.n == 0)
+    if (!qc_is_object(data) || qc_obj_len(data) == 0)
         return NULL;
     /* NULL-terminated: the flat member list is often this one. */
-    qc_smember **ms = qc_arena_alloc(b->a, (data->u.obj.n + 1) * sizeof(*ms));
-    for (size_t i = 0; i < data->u.obj.n; i++) {
+    qc_smember **ms = qc_arena_alloc(b->a, (qc_obj_len(data) + 1) * sizeof(*ms));
+    for (size_t i = 0; i < qc_obj_len(data); i++) {
         const qc_member *kv = &data->u.obj.members[i];
         const char *name = kv->key;
         bool optional = false;
@@ -151,7 +151,7 @@ static qc_smember **make_members(qc_builder *b, const qc_value *data,
             name++;
             optional = true;
         }
-        const qc_value *arg = kv->value;
+        const qc_value *arg = &kv->value;
         const qc_value *type = qc_is_object(arg) ? qc_obj_get(arg, "type")
                                                  : arg;
         qc_smember *m = new_member(b, QC_ROLE_MEMBER, name, x);
@@ -164,7 +164,7 @@ static qc_smember **make_members(qc_builder *b, const qc_value *data,
                                         x, &m->nfeatures);
         ms[i] = m;
     }
-    *n = (uint32_t)data->u.obj.n;
+    *n = (uint32_t)qc_obj_len(data);
     return ms;
 }
 
@@ -213,18 +213,18 @@ static qc_smember **make_variants(qc_builder *b, const qc_value *data,
     if (!qc_is_object(data))
         return NULL;
     /* room for the implicit q_empty branches added by the check */
-    qc_smember **vs = qc_arena_alloc(b->a, (data->u.obj.n + 1) * sizeof(*vs));
-    for (size_t i = 0; i < data->u.obj.n; i++) {
+    qc_smember **vs = qc_arena_alloc(b->a, (qc_obj_len(data) + 1) * sizeof(*vs));
+    for (size_t i = 0; i < qc_obj_len(data); i++) {
         const qc_member *kv = &data->u.obj.members[i];
-        const qc_value *type = qc_is_object(kv->value)
-            ? qc_obj_get(kv->value, "type") : kv->value;
+        const qc_value *type = qc_is_object(&kv->value)
+            ? qc_obj_get(&kv->value, "type") : &kv->value;
         qc_smember *v = new_member(b, QC_ROLE_BRANCH, kv->key, x);
         v->type_name = type_ref(b, type, dfn, x, ok);
-        if (qc_is_object(kv->value))
-            v->cond = qc_cond_from(b->a, qc_obj_get(kv->value, "if"));
+        if (qc_is_object(&kv->value))
+            v->cond = qc_cond_from(b->a, qc_obj_get(&kv->value, "if"));
         vs[i] = v;
     }
-    *n = data->u.obj.n;
+    *n = qc_obj_len(data);
     return vs;
 }
 
@@ -234,10 +234,10 @@ static qc_entity *def_enum(qc_builder *b, const qc_defn *dfn)
     qc_entity *ent = qc_sb_new_entity(b, QC_ENT_ENUM, dfn->name, dfn, x);
     ent->prefix = qc_obj_get_str(x->value, "prefix");
     const qc_value *data = qc_obj_get(x->value, "data");
-    size_t n = qc_is_array(data) ? data->u.arr.n : 0;
+    size_t n = qc_is_array(data) ? qc_arr_len(data) : 0;
     ent->values = qc_arena_alloc(b->a, (n + 1) * sizeof(*ent->values));
     for (size_t i = 0; i < n; i++) {
-        const qc_value *m = data->u.arr.items[i];
+        const qc_value *m = qc_arr_at(data, i);
         const qc_value *mn = qc_is_object(m) ? qc_obj_get(m, "name") : m;
         qc_smember *v = new_member(b, QC_ROLE_VALUE,
                                          qc_is_string(mn) ? mn->u.str.s : "",

@@ -148,11 +148,11 @@ static bool check_keys(ctx *c, const qc_value *v, what source,
     }
     const char **unknown = NULL;
     size_t nu = 0;
-    for (size_t i = 0; i < v->u.obj.n; i++) {
+    for (size_t i = 0; i < qc_obj_len(v); i++) {
         const char *k = v->u.obj.members[i].key;
         if (!in_list(required, k) && !in_list(optional, k)) {
             if (!unknown)
-                unknown = qc_arena_alloc(c->a, v->u.obj.n * sizeof(*unknown));
+                unknown = qc_arena_alloc(c->a, qc_obj_len(v) * sizeof(*unknown));
             unknown[nu++] = k;
         }
     }
@@ -184,11 +184,11 @@ static bool check_infix(ctx *c, const char *op, const qc_value *v,
     if (!qc_is_array(v))
         return fail(c, "qapi-bad-if", "'%s' condition of %s must be an array",
                     op, what_text(c, source));
-    if (v->u.arr.n == 0)
+    if (qc_arr_len(v) == 0)
         return fail(c, "qapi-bad-if", "'if' condition [] of %s is useless",
                     what_text(c, source));
-    for (size_t i = 0; i < v->u.arr.n; i++)
-        if (!check_if_cond(c, v->u.arr.items[i], source))
+    for (size_t i = 0; i < qc_arr_len(v); i++)
+        if (!check_if_cond(c, qc_arr_at(v, i), source))
             return false;
     return true;
 }
@@ -198,7 +198,7 @@ static bool check_if_cond(ctx *c, const qc_value *cond, what source)
     static const char *const ops[] = { "all", "any", "not", NULL };
     if (qc_is_string(cond)) {
         const char *s = cond->u.str.s;
-        bool ok = *s >= 'A' && *s <= 'Z' && strlen(s) == cond->u.str.len;
+        bool ok = *s >= 'A' && *s <= 'Z' && strlen(s) == qc_str_len(cond);
         for (const char *p = s; ok && *p; p++)
             ok = (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
                 || *p == '_';
@@ -216,7 +216,7 @@ static bool check_if_cond(ctx *c, const qc_value *cond, what source)
     snprintf(buf, sizeof buf, "'if' condition of %s", what_text(c, source));
     if (!check_keys(c, cond, WHAT(qc_arena_strdup(c->a, buf)), NULL, ops))
         return false;
-    if (cond->u.obj.n != 1)
+    if (qc_obj_len(cond) != 1)
         return fail(c, "qapi-bad-if", "'if' condition of %s has conflicting keys",
                     what_text(c, source));
     const qc_value *v;
@@ -267,8 +267,8 @@ static bool check_features(ctx *c, const qc_value *features)
         return true;
     if (!qc_is_array(features))
         return fail(c, "qapi-bad-features", "'features' must be an array");
-    for (size_t i = 0; i < features->u.arr.n; i++) {
-        const qc_value *f = features->u.arr.items[i];
+    for (size_t i = 0; i < qc_arr_len(features); i++) {
+        const qc_value *f = qc_arr_at(features, i);
         const char *name = list_member_name(c, f, "'features' member", req, opt);
         if (!name)
             return false;
@@ -297,7 +297,7 @@ static bool check_type(ctx *c, const qc_value *v, what source,
         if (!allow_array)
             return fail(c, "qapi-bad-type-ref", "%s cannot be an array",
                         what_text(c, source));
-        if (v->u.arr.n != 1 || !qc_is_string(v->u.arr.items[0]))
+        if (qc_arr_len(v) != 1 || !qc_is_string(qc_arr_at(v, 0)))
             return fail(c, "qapi-bad-array-type",
                         "%s: array type must contain single type name",
                         what_text(c, source));
@@ -311,7 +311,7 @@ static bool check_type(ctx *c, const qc_value *v, what source,
                     "%s should be an object or type name", what_text(c, source));
     bool permissive = perm_name
         && qc_pragma_lists(&c->pragma->member_name_exceptions, perm_name);
-    for (size_t i = 0; i < v->u.obj.n; i++) {
+    for (size_t i = 0; i < qc_obj_len(v); i++) {
         const qc_member *m = &v->u.obj.members[i];
         const char *key = m->key;
         what key_source = member_of(source.name ? what_text(c, source)
@@ -323,7 +323,7 @@ static bool check_type(ctx *c, const qc_value *v, what source,
         if (qc_member_name_reserved(key))
             return fail(c, "qapi-reserved-name", "%s uses reserved name",
                         what_text(c, key_source));
-        const qc_value *arg = m->value;
+        const qc_value *arg = &m->value;
         const qc_value *type = arg;
         if (qc_is_object(arg)) {
             if (!check_keys(c, arg, key_source, req, opt)
@@ -352,8 +352,8 @@ static bool check_enum(ctx *c, const qc_value *e)
         return fail(c, "qapi-enum-prefix", "'prefix' must be a string");
     bool permissive = qc_pragma_lists(&c->pragma->member_name_exceptions,
                                       c->name);
-    for (size_t i = 0; i < data->u.arr.n; i++) {
-        const qc_value *m = data->u.arr.items[i];
+    for (size_t i = 0; i < qc_arr_len(data); i++) {
+        const qc_value *m = qc_arr_at(data, i);
         const char *mname = list_member_name(c, m, "'data' member", req, opt);
         if (!mname)
             return false;
@@ -386,17 +386,17 @@ static bool check_branches(ctx *c, const qc_value *data, bool allow_array,
 {
     static const char *const req[] = { "type", NULL };
     static const char *const opt[] = { "if", NULL };
-    for (size_t i = 0; i < data->u.obj.n; i++) {
+    for (size_t i = 0; i < qc_obj_len(data); i++) {
         const qc_member *m = &data->u.obj.members[i];
         what source = member_of("'data'", m->key);
         if (check_names && !check_name_lower(c, m->key, source, false, false))
             return false;
-        const qc_value *type = m->value;
-        if (qc_is_object(m->value)) {
-            if (!check_keys(c, m->value, source, req, opt)
-                || !check_if(c, m->value, source))
+        const qc_value *type = &m->value;
+        if (qc_is_object(&m->value)) {
+            if (!check_keys(c, &m->value, source, req, opt)
+                || !check_if(c, &m->value, source))
                 return false;
-            type = qc_obj_get(m->value, "type");
+            type = qc_obj_get(&m->value, "type");
         }
         if (!check_type(c, type, source, allow_array, false, NULL))
             return false;
@@ -412,9 +412,9 @@ static bool truthy(const qc_value *v)
     switch (v->kind) {
     case QC_VNULL: return false;
     case QC_VBOOL: return v->u.b;
-    case QC_VSTRING: return v->u.str.len > 0;
-    case QC_VARRAY: return v->u.arr.n > 0;
-    case QC_VOBJECT: return v->u.obj.n > 0;
+    case QC_VSTRING: return qc_str_len(v) > 0;
+    case QC_VARRAY: return qc_arr_len(v) > 0;
+    case QC_VOBJECT: return qc_obj_len(v) > 0;
     default: return true;
     }
 }
@@ -602,7 +602,7 @@ static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
     /* One pass over the keys: a meta key counts once, however often it
      * is there (a key holding a NUL counts as the text before it). */
     unsigned seen = 0;
-    for (size_t j = 0; j < e->u.obj.n; j++) {
+    for (size_t j = 0; j < qc_obj_len(e); j++) {
         const char *key = e->u.obj.members[j].key;
         int i = meta_of(key);
         if (i >= 0)

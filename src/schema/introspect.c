@@ -31,8 +31,7 @@ typedef struct gen {
 static qc_value *v_array(qc_arena *a, const qc_ptrvec *items)
 {
     qc_value *v = qc_value_new(a, QC_VARRAY);
-    v->u.arr.items = (qc_value **)items->items;
-    v->u.arr.n = items->n;
+    qc_value_set_item_ptrs(a, v, (qc_value *const *)items->items, items->n);
     return v;
 }
 
@@ -42,16 +41,18 @@ static qc_value *v_array(qc_arena *a, const qc_ptrvec *items)
 static qc_value *v_object(qc_arena *a)
 {
     qc_value *v = qc_value_new(a, QC_VOBJECT);
-    v->u.obj.members = qc_arena_alloc(a, OBJ_MAX * sizeof(qc_member));
+    qc_value_begin_members(a, v, OBJ_MAX);
     return v;
 }
 
-static void obj_put(qc_value *o, const char *key, qc_value *val)
+/* Copies VAL into O: VAL is complete. */
+static void obj_put(qc_value *o, const char *key, const qc_value *val)
 {
-    qc_member *m = &o->u.obj.members[o->u.obj.n++];
+    qc_member *m = qc_value_push_member(o);
     m->key = key;
     m->key_len = strlen(key);
-    m->value = val;
+    m->key_off = 0;
+    m->value = *val;
 }
 
 /* ---- conditions -------------------------------------------------------- */
@@ -282,13 +283,13 @@ static int cmp_qemu(const void *pa, const void *pb)
 void qc_introspect_order_keys(qc_value *v, qc_key_order order)
 {
     if (qc_is_array(v)) {
-        for (size_t i = 0; i < v->u.arr.n; i++)
-            qc_introspect_order_keys(v->u.arr.items[i], order);
+        for (size_t i = 0; i < qc_arr_len(v); i++)
+            qc_introspect_order_keys(qc_arr_at(v, i), order);
     } else if (qc_is_object(v)) {
-        qsort(v->u.obj.members, v->u.obj.n, sizeof(qc_member),
+        qsort(v->u.obj.members, qc_obj_len(v), sizeof(qc_member),
               order == QC_KEY_ORDER_QEMU ? cmp_qemu : cmp_sorted);
-        for (size_t i = 0; i < v->u.obj.n; i++)
-            qc_introspect_order_keys(v->u.obj.members[i].value, order);
+        for (size_t i = 0; i < qc_obj_len(v); i++)
+            qc_introspect_order_keys(&v->u.obj.members[i].value, order);
     }
 }
 

@@ -32,7 +32,7 @@ struct read_file {
 
 static qc_loc at(const qc_value *v)
 {
-    return v->loc;
+    return qc_value_loc(v);
 }
 
 
@@ -53,32 +53,32 @@ static bool string_list(const qc_value *v, qc_arena *a, qc_name_list *out)
 {
     if (v->kind != QC_VARRAY)
         return false;
-    for (size_t i = 0; i < v->u.arr.n; i++)
-        if (v->u.arr.items[i]->kind != QC_VSTRING)
+    for (size_t i = 0; i < qc_arr_len(v); i++)
+        if (qc_arr_at(v, i)->kind != QC_VSTRING)
             return false;
     out->names.n = 0;   /* a later setting replaces an earlier one */
-    for (size_t i = 0; i < v->u.arr.n; i++)
-        qc_ptrvec_push(a, &out->names, (void *)v->u.arr.items[i]->u.str.s);
+    for (size_t i = 0; i < qc_arr_len(v); i++)
+        qc_ptrvec_push(a, &out->names, (void *)qc_arr_at(v, i)->u.str.s);
     return true;
 }
 
 static bool pragma_directive(struct loader *L, const qc_value *v)
 {
-    if (v->u.obj.n != 1) {
+    if (qc_obj_len(v) != 1) {
         qc_error(L->d, at(v), "qapi-pragma-invalid",
                  "a 'pragma' directive must have no key besides 'pragma'");
         return false;
     }
-    const qc_value *p = v->u.obj.members[0].value;
+    const qc_value *p = &v->u.obj.members[0].value;
     if (p->kind != QC_VOBJECT) {
         qc_error(L->d, at(v), "qapi-pragma-invalid",
                  "the value of 'pragma' must be an object");
         return false;
     }
     qc_pragma *pr = &L->ast->pragma;
-    for (size_t i = 0; i < p->u.obj.n; i++) {
+    for (size_t i = 0; i < qc_obj_len(p); i++) {
         const char *name = p->u.obj.members[i].key;
-        const qc_value *val = p->u.obj.members[i].value;
+        const qc_value *val = &p->u.obj.members[i].value;
         qc_name_list *list = NULL;
         if (!strcmp(name, "doc-required")) {
             if (val->kind != QC_VBOOL) {
@@ -117,12 +117,12 @@ static bool load_file(struct loader *L, const char *path, const char *abs,
 static bool include_directive(struct loader *L, qc_source *src,
                               const qc_value *v, bool *io_error)
 {
-    if (v->u.obj.n != 1) {
+    if (qc_obj_len(v) != 1) {
         qc_error(L->d, at(v), "qapi-include-invalid",
                  "an 'include' directive must have no key besides 'include'");
         return false;
     }
-    const qc_value *name = v->u.obj.members[0].value;
+    const qc_value *name = &v->u.obj.members[0].value;
     if (name->kind != QC_VSTRING) {
         qc_error(L->d, at(v), "qapi-include-invalid",
                  "the value of 'include' must be a file name (a string)");
@@ -167,7 +167,7 @@ static qc_source *read_module(struct loader *L, const char *path,
 {
     int err = 0;
     qc_source *src = qc_source_read(L->a, L->d, path, true, parent,
-                                    incl ? incl->loc.off : 0, &err);
+                                    incl ? qc_value_loc(incl).off : 0, &err);
     if (!src && !err) {            /* too large: reported */
         if (io_error)
             *io_error = true;
@@ -186,7 +186,7 @@ static qc_source *read_module(struct loader *L, const char *path,
         return NULL;
     }
     src->parent = parent;
-    src->parent_off = incl ? incl->loc.off : 0;
+    src->parent_off = incl ? qc_value_loc(incl).off : 0;
 
     /* QEMU decodes the whole file as UTF-8 before it parses any of it,
      * and gives up on the schema when that fails. */

@@ -37,7 +37,7 @@ typedef struct qc_expr {
 
 static inline qc_loc qc_expr_loc(const qc_expr *x)
 {
-    return x->value->loc;
+    return qc_value_loc(x->value);
 }
 
 /* A pragma's list of names: as written (the last setting of it), and a

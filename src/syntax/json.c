@@ -20,37 +20,37 @@ void qc_json_write(qc_buf *b, const qc_value *v, int indent, int level)
             qc_buf_append(b, "false", 5);
         break;
     case QC_VSTRING:
-        qc_json_write_string(b, v->u.str.s, v->u.str.len);
+        qc_json_write_string(b, v->u.str.s, qc_str_len(v));
         break;
     case QC_VINT:
     case QC_VUINT:
     case QC_VNUMBER:
-        qc_buf_puts(b, v->u.num.text);
+        qc_buf_append(b, v->u.num.text, qc_num_len(v));
         break;
     case QC_VARRAY:
-        if (!v->u.arr.n) {
+        if (!qc_arr_len(v)) {
             qc_buf_append(b, "[]", 2);
             break;
         }
         qc_buf_putc(b, '[');
-        for (size_t i = 0; i < v->u.arr.n; i++) {
+        for (size_t i = 0; i < qc_arr_len(v); i++) {
             if (i)
                 qc_buf_append(b, indent ? "," : ", ", indent ? 1 : 2);
             if (indent)
                 newline(b, indent, level + 1);
-            qc_json_write(b, v->u.arr.items[i], indent, level + 1);
+            qc_json_write(b, qc_arr_at(v, i), indent, level + 1);
         }
         if (indent)
             newline(b, indent, level);
         qc_buf_putc(b, ']');
         break;
     case QC_VOBJECT:
-        if (!v->u.obj.n) {
+        if (!qc_obj_len(v)) {
             qc_buf_append(b, "{}", 2);
             break;
         }
         qc_buf_putc(b, '{');
-        for (size_t i = 0; i < v->u.obj.n; i++) {
+        for (size_t i = 0; i < qc_obj_len(v); i++) {
             const qc_member *m = &v->u.obj.members[i];
             if (i)
                 qc_buf_append(b, indent ? "," : ", ", indent ? 1 : 2);
@@ -58,7 +58,7 @@ void qc_json_write(qc_buf *b, const qc_value *v, int indent, int level)
                 newline(b, indent, level + 1);
             qc_json_write_string(b, m->key, m->key_len);
             qc_buf_append(b, ": ", 2);
-            qc_json_write(b, m->value, indent, level + 1);
+            qc_json_write(b, &m->value, indent, level + 1);
         }
         if (indent)
             newline(b, indent, level);

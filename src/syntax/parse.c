@@ -103,9 +103,11 @@ static void add_item(struct qc_pstate *ps, qc_value *v, qc_docblock *doc)
     ps->last_item_is_value = v != NULL;
 }
 
-void qc_ps_add_value(struct qc_pstate *ps, qc_value *v)
+void qc_ps_add_value(struct qc_pstate *ps, const qc_value *v)
 {
-    add_item(ps, v, NULL);
+    qc_value *top = qc_arena_alloc_uninit(ps->arena, sizeof *top);
+    *top = *v;
+    add_item(ps, top, NULL);
 }
 
 void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
@@ -159,25 +161,23 @@ const char *qc_doc_gap_end_slow(const char *p, const char *end)
     return (const char *)u;
 }
 
-qc_value *qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b)
+qc_value qc_ps_bool(struct qc_pstate *ps, const struct qc_tok *t, bool b)
 {
-    qc_value *v = qc_ps_new_value(ps, QC_VBOOL, t->off);
-    v->u.b = b;
+    qc_value v = qc_ps_new_value(ps, QC_VBOOL, t->off);
+    v.u.b = b;
     return v;
 }
 
-qc_value *qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t)
+qc_value qc_ps_null(struct qc_pstate *ps, const struct qc_tok *t)
 {
     return qc_ps_new_value(ps, QC_VNULL, t->off);
 }
 
-qc_value *qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
+qc_value qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
 {
-    qc_value *v = qc_ps_new_value(ps, QC_VNUMBER, t->off);
-    v->u.num.text = t->s;
+    qc_value v = qc_ps_new_value(ps, QC_VNUMBER, t->off);
     /* Read before the next token, as the doc block's lines above. */
-    if (ps->ls.integer)
-        qc_value_set_integer(v, t->s, t->len);
+    qc_value_set_number(&v, t->s, t->len, ps->ls.integer);
     return v;
 }
 
@@ -237,53 +237,65 @@ void qc_ps_push_object(struct qc_pstate *ps)
     ps->objs[ps->nobjs++] = (struct qc_open_object){ ps->nmems, 0 };
 }
 
-/* Objects and arrays without entries share these (never written). */
-static qc_member no_members[1];
-static qc_value *no_elements[1];
+/* Objects and arrays without entries share these (never written): a
+ * count of 0 and no entry after it. */
+static const size_t no_entries[1];
 
-/* The entries of a list, from BASE to the top *TOP of STACK (entries of
- * SIZE bytes), taken off the stack into the arena; NONE if there are
- * none.  *N gets their number. */
-static void *take_entries(struct qc_pstate *ps, const void *stack,
-                          size_t *top, size_t base, size_t size, void *none,
-                          size_t *n)
+/* Lists of this many bytes and more that start at the bottom of their
+ * stack take the stack's memory as theirs instead of a copy: the copy
+ * of one list as large as the input would double the memory it takes. */
+#define KEEP_STACK_MIN ((size_t)64 << 10)
+
+/* The entries of a list, from BASE to the top *TOP of *STACK (of *CAP
+ * entries of SIZE bytes), taken off the stack, with their count in the
+ * bytes before them.  A large list at the bottom keeps the stack's
+ * memory (given to the arena), and the stack starts anew. */
+static void *take_entries(struct qc_pstate *ps, void **stack, size_t *top,
+                          size_t *cap, size_t base, size_t size)
 {
-    *n = base == QC_PS_NONE ? 0 : *top - base;
-    if (!*n)
-        return none;
-    void *p = qc_arena_alloc_uninit(ps->arena, *n * size);
-    memcpy(p, (const char *)stack + base * size, *n * size);
+    if (base == QC_PS_NONE)
+        return (void *)(no_entries + 1);
+    size_t n = *top - base;
+    size_t bytes = n * size;
+    char *first = (char *)*stack + base * size;
+    if (base == 1 && bytes >= KEEP_STACK_MIN) {
+        char *mem = qc_xrealloc(*stack, (1 + n) * size);
+        qc_arena_on_free(ps->arena, free, mem);
+        *stack = NULL;
+        *cap = 0;
+        *top = 1;
+        first = mem + size;
+        memcpy(first - sizeof n, &n, sizeof n);
+        return first;
+    }
+    size_t *block = qc_arena_alloc_uninit(ps->arena, sizeof n + bytes);
+    block[0] = n;
+    memcpy(block + 1, first, bytes);
     *top = base;
-    return p;
+    return block + 1;
 }
 
-qc_value *qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
-                       size_t base)
+qc_value qc_ps_object(struct qc_pstate *ps, const struct qc_tok *t,
+                      size_t base)
 {
-    qc_value *v = qc_ps_new_value(ps, QC_VOBJECT, t->off);
+    qc_value v = qc_ps_new_value(ps, QC_VOBJECT, t->off);
     if (ps->nkeysets && ps->keysets[ps->nkeysets - 1].base == base)
         ps->nkeysets--;
-    v->u.obj.members = take_entries(ps, ps->mems, &ps->nmems, base,
-                                    sizeof(qc_member), no_members,
-                                    &v->u.obj.n);
+    void *stack = ps->mems;
+    v.u.obj.members = take_entries(ps, &stack, &ps->nmems, &ps->capmems,
+                                   base, sizeof(qc_member));
+    ps->mems = stack;
     return v;
 }
 
-size_t qc_ps_element(struct qc_pstate *ps, qc_value *v)
+qc_value qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
+                     size_t base)
 {
-    if (ps->nelems == ps->capelems)
-        ps->elems = qc_grow(ps->elems, &ps->capelems, sizeof *ps->elems);
-    ps->elems[ps->nelems] = v;
-    return ps->nelems++;
-}
-
-qc_value *qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
-                      size_t base)
-{
-    qc_value *v = qc_ps_new_value(ps, QC_VARRAY, t->off);
-    v->u.arr.items = take_entries(ps, ps->elems, &ps->nelems, base,
-                                  sizeof(qc_value *), no_elements,
-                                  &v->u.arr.n);
+    qc_value v = qc_ps_new_value(ps, QC_VARRAY, t->off);
+    void *stack = ps->elems;
+    v.u.arr.items = take_entries(ps, &stack, &ps->nelems, &ps->capelems,
+                                 base, sizeof(qc_value));
+    ps->elems = stack;
     return v;
 }
 
@@ -302,6 +314,7 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     ps.ls.dialect = dialect;
     /* JSON allows a key twice (the last one wins). */
     ps.key_checks = dialect == QC_DIALECT_SCHEMA;
+    ps.nmems = ps.nelems = 1;   /* entry 0 is no entry (pstate.h) */
     ps.ls.start_token = dialect == QC_DIALECT_SCHEMA ? START_SCHEMA
                       : dialect == QC_DIALECT_JSON ? START_JSON : START_STREAM;
     qc_yy_init_classes();

@@ -20,41 +20,100 @@ const char *qc_value_type_name(const qc_value *v)
     return "?";
 }
 
-void qc_value_set_integer(qc_value *v, const char *t, size_t len)
+static size_t digits(const char *t)
 {
-    bool neg = t[0] == '-';
-    size_t digits = len - neg;
+    size_t n = 0;
+    while (t[n] >= '0' && t[n] <= '9')
+        n++;
+    return n;
+}
+
+/* The longest match of JSON's number at the start of the text, as the
+ * scanner matched it: two numbers may follow each other in a stream
+ * ("01" is 0 and 1). */
+size_t qc_num_len(const qc_value *v)
+{
+    const char *t = v->u.num.text;
+    size_t n = t[0] == '-';
+    if (t[n] == '0')
+        n++;
+    else
+        n += digits(t + n);
+    if (t[n] == '.' && t[n + 1] >= '0' && t[n + 1] <= '9')
+        n += 1 + digits(t + n + 1);
+    if (t[n] == 'e' || t[n] == 'E') {
+        size_t k = n + 1 + (t[n + 1] == '+' || t[n + 1] == '-');
+        size_t d = digits(t + k);
+        if (d)
+            n = k + d;
+    }
+    return n;
+}
+
+char *qc_num_strdup(qc_arena *a, const qc_value *v)
+{
+    return qc_arena_strndup(a, v->u.num.text, qc_num_len(v));
+}
+
+/* The magnitude of integer V; the caller knows it fits (the kind says
+ * so). */
+static uint64_t magnitude(const qc_value *v)
+{
+    const char *t = v->u.num.text;
+    size_t n = qc_num_len(v);
+    uint64_t u = 0;
+    for (size_t i = t[0] == '-'; i < n; i++)
+        u = u * 10 + (uint64_t)(t[i] - '0');
+    return u;
+}
+
+int64_t qc_num_i(const qc_value *v)
+{
+    uint64_t u = magnitude(v);
+    /* INT64_MIN's magnitude wraps to itself, as it should. */
+    return v->u.num.text[0] == '-' ? (int64_t)(0 - u) : (int64_t)u;
+}
+
+uint64_t qc_num_u(const qc_value *v)
+{
+    return magnitude(v);
+}
+
+void qc_value_set_number(qc_value *v, const char *t, size_t len, bool integer)
+{
     v->kind = QC_VNUMBER;
-    v->u.num.u = 0;         /* and so u.num.i */
-    if (digits <= 18) {         /* cannot overflow: no strtoll needed */
-        uint64_t u = 0;
-        for (size_t i = neg; i < len; i++)
-            u = u * 10 + (uint64_t)(t[i] - '0');
+    v->u.num.text = t;
+    if (!integer)
+        return;
+    bool neg = t[0] == '-';
+    size_t nd = len - neg;
+    if (nd <= 18) {         /* cannot overflow */
         v->kind = QC_VINT;
-        v->u.num.i = neg ? -(int64_t)u : (int64_t)u;
         return;
     }
-    errno = 0;
-    if (neg) {
-        long long x = strtoll(t, NULL, 10);
-        if (errno == 0) {
-            v->kind = QC_VINT;
-            v->u.num.i = x;
-        }
-    } else {
-        unsigned long long x = strtoull(t, NULL, 10);
-        if (errno == 0) {
-            v->kind = x <= INT64_MAX ? QC_VINT : QC_VUINT;
-            v->u.num.u = x;
-        }
-    }
+    /* Compared with the limits' digits: no copy, no strtoll (TEXT need
+     * not end in a NUL; an integer token has no leading zero). */
+    const char *limit = neg ? "9223372036854775808" : "18446744073709551615";
+    size_t lim = strlen(limit);
+    if (nd > lim || (nd == lim && memcmp(t + neg, limit, lim) > 0))
+        return;
+    v->kind = neg || nd < 19
+              || (nd == 19 && memcmp(t, "9223372036854775807", 19) <= 0)
+              ? QC_VINT : QC_VUINT;
+}
+
+/* Whether numbers A and B have the same text. */
+static bool same_number_text(const qc_value *a, const qc_value *b)
+{
+    size_t n = qc_num_len(a);
+    return n == qc_num_len(b) && !memcmp(a->u.num.text, b->u.num.text, n);
 }
 
 bool qc_value_equal(const qc_value *a, const qc_value *b, bool ignore_key_order)
 {
     if (a->kind != b->kind) {
         if (qc_is_number(a) && qc_is_number(b))
-            return !strcmp(a->u.num.text, b->u.num.text);
+            return same_number_text(a, b);
         return false;
     }
     switch (a->kind) {
@@ -62,39 +121,44 @@ bool qc_value_equal(const qc_value *a, const qc_value *b, bool ignore_key_order)
         return true;
     case QC_VBOOL:
         return a->u.b == b->u.b;
-    case QC_VSTRING:
-        return a->u.str.len == b->u.str.len
-            && !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
+    case QC_VSTRING: {
+        size_t n = qc_str_len(a);
+        return n == qc_str_len(b) && !memcmp(a->u.str.s, b->u.str.s, n);
+    }
     case QC_VINT:
-        return a->u.num.i == b->u.num.i;
+        return qc_num_i(a) == qc_num_i(b);
     case QC_VUINT:
-        return a->u.num.u == b->u.num.u;
+        return qc_num_u(a) == qc_num_u(b);
     case QC_VNUMBER:
-        return !strcmp(a->u.num.text, b->u.num.text);
-    case QC_VARRAY:
-        if (a->u.arr.n != b->u.arr.n)
+        return same_number_text(a, b);
+    case QC_VARRAY: {
+        size_t n = qc_arr_len(a);
+        if (n != qc_arr_len(b))
             return false;
-        for (size_t i = 0; i < a->u.arr.n; i++)
-            if (!qc_value_equal(a->u.arr.items[i], b->u.arr.items[i],
+        for (size_t i = 0; i < n; i++)
+            if (!qc_value_equal(qc_arr_at(a, i), qc_arr_at(b, i),
                                 ignore_key_order))
                 return false;
         return true;
-    case QC_VOBJECT:
-        if (a->u.obj.n != b->u.obj.n)
+    }
+    case QC_VOBJECT: {
+        size_t n = qc_obj_len(a);
+        if (n != qc_obj_len(b))
             return false;
-        for (size_t i = 0; i < a->u.obj.n; i++) {
-            const qc_member *ma = &a->u.obj.members[i];
+        for (size_t i = 0; i < n; i++) {
+            const qc_member *ma = qc_obj_at(a, i);
             const qc_value *vb;
             if (ignore_key_order) {
                 vb = qc_obj_get(b, ma->key);
             } else {
-                const qc_member *mb = &b->u.obj.members[i];
-                vb = strcmp(ma->key, mb->key) ? NULL : mb->value;
+                const qc_member *mb = qc_obj_at(b, i);
+                vb = strcmp(ma->key, mb->key) ? NULL : &mb->value;
             }
-            if (!vb || !qc_value_equal(ma->value, vb, ignore_key_order))
+            if (!vb || !qc_value_equal(&ma->value, vb, ignore_key_order))
                 return false;
         }
         return true;
+    }
     }
     return false;
 }
@@ -110,6 +174,64 @@ qc_value *qc_value_new_string(qc_arena *a, const char *s)
 {
     qc_value *v = qc_value_new(a, QC_VSTRING);
     v->u.str.s = s;
-    v->u.str.len = strlen(s);
     return v;
+}
+
+void qc_value_set_string(qc_arena *a, qc_value *v, const char *s, size_t len)
+{
+    v->kind = QC_VSTRING;
+    v->len_before = 0;
+    v->u.str.s = s;
+    if (memchr(s, '\0', len)) {
+        uint32_t n = (uint32_t)len;
+        char *copy = qc_arena_alloc_text(a, sizeof n + len + 1);
+        memcpy(copy, &n, sizeof n);
+        memcpy(copy + sizeof n, s, len);
+        copy[sizeof n + len] = '\0';
+        v->u.str.s = copy + sizeof n;
+        v->len_before = 1;
+    }
+}
+
+/* A block of N entries of SIZE bytes with its count in front; the
+ * entries' address. */
+static void *counted_block(qc_arena *a, size_t n, size_t size)
+{
+    size_t *b = qc_arena_alloc_uninit(a, sizeof *b + n * size);
+    b[0] = n;
+    return b + 1;
+}
+
+void qc_value_set_items(qc_arena *a, qc_value *v, const qc_value *items,
+                        size_t n)
+{
+    v->kind = QC_VARRAY;
+    v->u.arr.items = counted_block(a, n, sizeof *items);
+    if (n)
+        memcpy(v->u.arr.items, items, n * sizeof *items);
+}
+
+void qc_value_set_item_ptrs(qc_arena *a, qc_value *v, qc_value *const *items,
+                            size_t n)
+{
+    v->kind = QC_VARRAY;
+    v->u.arr.items = counted_block(a, n, sizeof *v->u.arr.items);
+    for (size_t i = 0; i < n; i++)
+        v->u.arr.items[i] = *items[i];
+}
+
+void qc_value_begin_members(qc_arena *a, qc_value *v, size_t cap)
+{
+    v->kind = QC_VOBJECT;
+    v->u.obj.members = counted_block(a, cap, sizeof *v->u.obj.members);
+    ((size_t *)(void *)v->u.obj.members)[-1] = 0;
+}
+
+void qc_value_set_members(qc_arena *a, qc_value *v, const qc_member *mems,
+                          size_t n)
+{
+    v->kind = QC_VOBJECT;
+    v->u.obj.members = counted_block(a, n, sizeof *mems);
+    if (n)
+        memcpy(v->u.obj.members, mems, n * sizeof *mems);
 }

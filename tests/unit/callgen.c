@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "syntax/json.h"
@@ -87,9 +88,8 @@ static bool special_ok(const qc_callgen *g, unsigned features)
 static qc_value *new_number(qc_callgen *g, const char *text)
 {
     qc_value *v = qc_value_new(g->a, QC_VNUMBER);
-    v->u.num.text = qc_arena_strdup(g->a, text);
-    if (strspn(text, "-0123456789") == strlen(text))
-        qc_value_set_integer(v, v->u.num.text, strlen(text));
+    qc_value_set_number(v, qc_arena_strdup(g->a, text), strlen(text),
+                        strspn(text, "-0123456789") == strlen(text));
     return v;
 }
 
@@ -107,22 +107,47 @@ static qc_value *new_uint(qc_callgen *g, uint64_t u)
     return new_number(g, t);
 }
 
-/* Appends a member; member arrays grow in powers of two from 4. */
+/* Objects and arrays are made with room for this many entries, and their
+ * entries never move: a value copied into its parent shares them with
+ * the one the sites point to, so the mutants change both. */
+#define ROOM 512
+
+static qc_value *new_object(qc_callgen *g)
+{
+    qc_value *v = qc_value_new(g->a, QC_VOBJECT);
+    qc_value_begin_members(g->a, v, ROOM);
+    return v;
+}
+
+static qc_value *new_array(qc_callgen *g)
+{
+    qc_value *v = qc_value_new(g->a, QC_VARRAY);
+    qc_value_set_items(g->a, v, NULL, 0);
+    v->u.arr.items = (qc_value *)((size_t *)qc_arena_alloc(
+        g->a, sizeof(size_t) + ROOM * sizeof(qc_value)) + 1);
+    return v;
+}
+
+/* Sets the count of entries of V (an object or array made here). */
+static void set_len(qc_value *v, size_t n)
+{
+    void *entries = v->kind == QC_VOBJECT ? (void *)v->u.obj.members
+                                          : (void *)v->u.arr.items;
+    ((size_t *)entries)[-1] = n;
+}
+
+/* Appends a copy of VAL as a member. */
 static size_t obj_add(qc_callgen *g, qc_value *obj, const char *key, qc_value *val)
 {
-    size_t n = obj->u.obj.n;
-    if (n == 0 || (n >= 4 && !(n & (n - 1)))) {
-        size_t cap = n ? 2 * n : 4;
-        qc_member *m = qc_arena_alloc(g->a, cap * sizeof *m);
-        if (n)
-            memcpy(m, obj->u.obj.members, n * sizeof *m);
-        obj->u.obj.members = m;
-    }
-    qc_member *m = &obj->u.obj.members[n];
+    (void)g;
+    size_t n = qc_obj_len(obj);
+    if (n >= ROOM)
+        abort();                /* no schema type has that many members */
+    qc_member *m = qc_value_push_member(obj);
     m->key = key;
     m->key_len = strlen(key);
-    m->value = val;
-    obj->u.obj.n = n + 1;
+    m->key_off = 0;
+    m->value = *val;
     return n;
 }
 
@@ -216,8 +241,8 @@ static qc_value *gen_any(qc_callgen *g)
     switch (pick(g, 4)) {
     case 0: return qc_value_new_string(g->a, qc_arena_printf(g->a, "s%u", ++g->strings));
     case 1: return new_int(g, 1);
-    case 2: return qc_value_new(g->a, QC_VOBJECT);
-    default: return qc_value_new(g->a, QC_VARRAY);
+    case 2: return new_object(g);
+    default: return new_array(g);
     }
 }
 
@@ -262,21 +287,22 @@ static qc_value *gen_value(qc_callgen *g, const qc_vtype *t, unsigned depth)
         return s ? qc_value_new_string(g->a, s) : NULL;
     }
     case QC_VT_OBJECT: {
-        qc_value *obj = qc_value_new(g->a, QC_VOBJECT);
+        qc_value *obj = new_object(g);
         return fill_members(g, t, obj, depth) ? obj : NULL;
     }
     case QC_VT_ALTERNATE:
         return gen_alternate(g, t, depth);
     case QC_VT_ARRAY: {
-        qc_value *arr = qc_value_new(g->a, QC_VARRAY);
+        qc_value *arr = new_array(g);
         size_t n = depth >= MAX_DEPTH ? 0 : pick(g, 3);
-        arr->u.arr.items = qc_arena_alloc(g->a, (n + 1) * sizeof(qc_value *));
         for (size_t i = 0; i < n; i++) {
             qc_value *e = gen_value(g, t->element, depth + 1);
             if (!e)
                 break;
-            arr->u.arr.items[arr->u.arr.n] = e;
-            add_site(g, arr, arr->u.arr.n++, t->element, NULL, NULL, false);
+            size_t k = qc_arr_len(arr);
+            *qc_arr_at(arr, k) = *e;
+            set_len(arr, k + 1);
+            add_site(g, arr, k, t->element, NULL, NULL, false);
         }
         return arr;
     }
@@ -292,7 +318,7 @@ static void write_call(qc_callgen *g, qc_buf *out, const char *exec_key,
 {
     qc_buf_printf(out, "{\"%s\": ", exec_key);
     qc_json_write_string(out, name, strlen(name));
-    if (g->args->u.obj.n) {
+    if (qc_obj_len(g->args)) {
         qc_buf_puts(out, ", \"arguments\": ");
         qc_json_write(out, g->args, 0, 0);
     }
@@ -303,10 +329,10 @@ static void write_call(qc_callgen *g, qc_buf *out, const char *exec_key,
 
 /* ---- mutants ----------------------------------------------------------- */
 
-static qc_value **slot(const site *s)
+static qc_value *slot(const site *s)
 {
     return s->parent->kind == QC_VOBJECT ? &s->parent->u.obj.members[s->index].value
-                                         : &s->parent->u.arr.items[s->index];
+                                         : qc_arr_at(s->parent, s->index);
 }
 
 static const char *site_name(const site *s)
@@ -329,8 +355,8 @@ static qc_value *other_kind(qc_callgen *g, const qc_value *cur)
         case 2: return new_number(g, "1.5");
         case 3: return qc_value_new(g->a, QC_VBOOL);
         case 4: return qc_value_new(g->a, QC_VNULL);
-        case 5: return qc_value_new(g->a, QC_VOBJECT);
-        default: return qc_value_new(g->a, QC_VARRAY);
+        case 5: return new_object(g);
+        default: return new_array(g);
         }
     }
 }
@@ -388,19 +414,19 @@ static bool site_mutant(qc_callgen *g, unsigned kind, qc_buf *out, const char **
     if (!n)
         return false;
     site *s = pool[pick(g, n)];
-    qc_value **sl = slot(s);
-    qc_value *saved = *sl;
+    qc_value *sl = slot(s);
+    qc_value saved = *sl;
     qc_member *m = s->parent->kind == QC_VOBJECT ? &s->parent->u.obj.members[s->index] : NULL;
     const char *name = site_name(s);
     switch (kind) {
     case 0: {       /* drop */
         qc_member keep = *m;
-        memmove(m, m + 1, (s->parent->u.obj.n - s->index - 1) * sizeof *m);
-        s->parent->u.obj.n--;
+        memmove(m, m + 1, (qc_obj_len(s->parent) - s->index - 1) * sizeof *m);
+        set_len(s->parent, qc_obj_len(s->parent) - 1);
         write_call(g, out, "execute", g->cmd->name, NULL);
-        memmove(m + 1, m, (s->parent->u.obj.n - s->index) * sizeof *m);
+        memmove(m + 1, m, (qc_obj_len(s->parent) - s->index) * sizeof *m);
         *m = keep;
-        s->parent->u.obj.n++;
+        set_len(s->parent, qc_obj_len(s->parent) + 1);
         *what = qc_arena_printf(g->a, "drop %s%s", name,
                                 s->member->optional ? " (optional)" : "");
         return true;
@@ -418,35 +444,35 @@ static bool site_mutant(qc_callgen *g, unsigned kind, qc_buf *out, const char **
     }
     case 2:
     case 3:         /* wrong JSON type */
-        *sl = other_kind(g, saved);
+        *sl = *other_kind(g, &saved);
         *what = qc_arena_printf(g->a, "type of %s", name);
         break;
     case 4: {
         const char *edge;
-        *sl = edge_int(g, s->type->width, &edge);
+        *sl = *edge_int(g, s->type->width, &edge);
         *what = qc_arena_printf(g->a, "%s %s of %s", qc_int_width_name(s->type->width),
                                 edge, name);
         break;
     }
     case 5:
-        *sl = qc_value_new_string(g->a, "no-such-value");
+        *sl = *qc_value_new_string(g->a, "no-such-value");
         *what = qc_arena_printf(g->a, "enum value of %s", name);
         break;
     case 6: {       /* another branch: the members stay the old branch's */
         const qc_vtype *e = s->type;
         if (e->nvalues < 2)
             return false;
-        const char *cur = saved->u.str.s, *other = cur;
+        const char *cur = saved.u.str.s, *other = cur;
         for (int tries = 0; tries < 8 && !strcmp(other, cur); tries++)
             other = e->values[pick(g, e->nvalues)];
         if (!strcmp(other, cur) || denied2(g, s->owner->name, ':', other))
             return false;
-        *sl = qc_value_new_string(g->a, other);
+        *sl = *qc_value_new_string(g->a, other);
         *what = qc_arena_printf(g->a, "branch %s -> %s", cur, other);
         break;
     }
     default:
-        *sl = qc_value_new(g->a, QC_VNULL);
+        *sl = *qc_value_new(g->a, QC_VNULL);
         *what = qc_arena_printf(g->a, "null for %s", name);
         break;
     }
@@ -475,13 +501,10 @@ static bool add_mutant(qc_callgen *g, bool special, qc_buf *out, const char **wh
             return false;
         key = m->name;
     }
-    size_t n = obj->u.obj.n;
-    qc_member *old = obj->u.obj.members;
+    size_t n = qc_obj_len(obj);
     obj_add(g, obj, key, val);
     write_call(g, out, "execute", g->cmd->name, NULL);
-    obj->u.obj.n = n;
-    if (old)
-        obj->u.obj.members = old;
+    set_len(obj, n);
     *what = qc_arena_printf(g->a, "add %s", key);
     return true;
 }
@@ -579,7 +602,7 @@ static void new_call(qc_callgen *g)
     for (size_t tries = 0; tries < 4 * g->commands.n + 4; tries++) {
         g->cmd = g->commands.items[g->next_command++ % g->commands.n];
         g->sites.n = g->objects.n = g->object_types.n = 0;
-        g->args = qc_value_new(g->a, QC_VOBJECT);
+        g->args = new_object(g);
         if (!g->cmd->args) {
             qc_ptrvec_push(g->a, &g->objects, g->args);
             qc_ptrvec_push(g->a, &g->object_types, NULL);

@@ -129,9 +129,9 @@ static void on_violation(void *ctx, const qc_rule *r, const qc_value *msg,
                          const qc_value *at, const char *code, const char *message)
 {
     (void)ctx, (void)r, (void)msg, (void)message;
-    ck_assert(at && qc_loc_src(at->loc));
+    ck_assert(at && qc_loc_src(qc_value_loc(at)));
     ck_assert(!strcmp(code, "compat-call-one-of") || !strcmp(code, "compat-call-type"));
-    last_line = qc_source_line(qc_loc_src(at->loc), at->loc.off);
+    last_line = qc_source_line(qc_loc_src(qc_value_loc(at)), qc_value_loc(at).off);
     count_cb_calls++;
 }
 

@@ -475,9 +475,9 @@ START_TEST(report_formats)
     qc_value *v = qc_test_json1(b.data);
     ck_assert_str_eq(qc_obj_get_str(qc_obj_get(v, "old"), "qemu_version"), "8.1.0");
     const qc_value *ch = qc_obj_get(v, "changes");
-    ck_assert_uint_eq(ch->u.arr.n, 2);
-    ck_assert_str_eq(qc_obj_get_str(ch->u.arr.items[1], "direction"), "output");
-    ck_assert_str_eq(qc_obj_get_str(ch->u.arr.items[1], "change"), "type-changed");
+    ck_assert_uint_eq(qc_arr_len(ch), 2);
+    ck_assert_str_eq(qc_obj_get_str(qc_arr_at(ch, 1), "direction"), "output");
+    ck_assert_str_eq(qc_obj_get_str(qc_arr_at(ch, 1), "change"), "type-changed");
     qc_buf_reset(&b);
     qc_diff_write_markdown(&b, &o, &n, r);
     ck_assert_ptr_nonnull(strstr(b.data, "## command `c`\n"));

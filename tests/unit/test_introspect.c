@@ -37,8 +37,8 @@ static char *entry_names(const qc_introspect_opts *o)
 {
     qc_value *v = introspected(o);
     qc_buf b = QC_BUF_INIT;
-    for (size_t i = 0; i < v->u.arr.n; i++)
-        qc_buf_printf(&b, "%s%s", i ? " " : "", qc_obj_get_str(v->u.arr.items[i], "name"));
+    for (size_t i = 0; i < qc_arr_len(v); i++)
+        qc_buf_printf(&b, "%s%s", i ? " " : "", qc_obj_get_str(qc_arr_at(v, i), "name"));
     return qc_buf_steal(&b);
 }
 
@@ -132,8 +132,8 @@ START_TEST(key_orders)
     for (size_t i = 0; i < 5; i++)
         ck_assert_str_eq(v[0]->u.obj.members[i].key, qemu[i]);
     const qc_value *x = qc_obj_get(v[0], "variants");
-    ck_assert_str_eq(x->u.arr.items[0]->u.obj.members[0].key, "case");
-    ck_assert_str_eq(x->u.arr.items[0]->u.obj.members[1].key, "type");
+    ck_assert_str_eq(qc_arr_at(x, 0)->u.obj.members[0].key, "case");
+    ck_assert_str_eq(qc_arr_at(x, 0)->u.obj.members[1].key, "type");
 }
 END_TEST
 

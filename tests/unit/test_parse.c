@@ -46,20 +46,20 @@ START_TEST(schema_values_and_locations)
     ck_assert_uint_eq(t.r.nitems, 1);
     const qc_value *v = t.r.items[0].value;
     ck_assert_int_eq(v->kind, QC_VOBJECT);
-    ck_assert_uint_eq(qc_source_line(t.src, v->loc.off), 2);
-    ck_assert_uint_eq(qc_source_column(t.src, v->loc.off), 1);
-    ck_assert_uint_eq(v->u.obj.n, 2);
+    ck_assert_uint_eq(qc_source_line(t.src, qc_value_loc(v).off), 2);
+    ck_assert_uint_eq(qc_source_column(t.src, qc_value_loc(v).off), 1);
+    ck_assert_uint_eq(qc_obj_len(v), 2);
     ck_assert_str_eq(v->u.obj.members[0].key, "enum");
     ck_assert_uint_eq(qc_source_column(t.src, v->u.obj.members[0].key_off), 3);
     const qc_value *data = qc_obj_get(v, "data");
     ck_assert_int_eq(data->kind, QC_VARRAY);
-    ck_assert_uint_eq(data->u.arr.n, 3);
-    ck_assert_uint_eq(qc_source_line(t.src, data->loc.off), 3);
-    ck_assert_uint_eq(qc_source_column(t.src, data->loc.off), 11);
-    ck_assert_str_eq(data->u.arr.items[0]->u.str.s, "a");
-    ck_assert_int_eq(data->u.arr.items[1]->kind, QC_VBOOL);
-    ck_assert(data->u.arr.items[1]->u.b);
-    ck_assert(!data->u.arr.items[2]->u.b);
+    ck_assert_uint_eq(qc_arr_len(data), 3);
+    ck_assert_uint_eq(qc_source_line(t.src, qc_value_loc(data).off), 3);
+    ck_assert_uint_eq(qc_source_column(t.src, qc_value_loc(data).off), 11);
+    ck_assert_str_eq(qc_arr_at(data, 0)->u.str.s, "a");
+    ck_assert_int_eq(qc_arr_at(data, 1)->kind, QC_VBOOL);
+    ck_assert(qc_arr_at(data, 1)->u.b);
+    ck_assert(!qc_arr_at(data, 2)->u.b);
 }
 
 START_TEST(schema_escape_and_doc_lines)
@@ -152,25 +152,27 @@ START_TEST(json_numbers_exact)
                QC_DIALECT_JSON);
     ck_assert_ptr_null(t.r.error);
     const qc_value *a = t.r.items[0].value;
-    ck_assert_uint_eq(a->u.arr.n, 11);
-    qc_value **v = a->u.arr.items;
+    ck_assert_uint_eq(qc_arr_len(a), 11);
+    const qc_value *v[11];
+    for (size_t i = 0; i < 11; i++)
+        v[i] = qc_arr_at(a, i);
     ck_assert_int_eq(v[0]->kind, QC_VINT);
-    ck_assert_int_eq(v[1]->u.num.i, -1);
+    ck_assert_int_eq(qc_num_i(v[1]), -1);
     ck_assert_int_eq(v[2]->kind, QC_VINT);
-    ck_assert_int_eq(v[2]->u.num.i, INT64_MAX);
+    ck_assert_int_eq(qc_num_i(v[2]), INT64_MAX);
     ck_assert_int_eq(v[3]->kind, QC_VINT);
-    ck_assert_int_eq(v[3]->u.num.i, INT64_MIN);
+    ck_assert_int_eq(qc_num_i(v[3]), INT64_MIN);
     ck_assert_int_eq(v[4]->kind, QC_VUINT);
-    ck_assert_uint_eq(v[4]->u.num.u, (uint64_t)INT64_MAX + 1);
+    ck_assert_uint_eq(qc_num_u(v[4]), (uint64_t)INT64_MAX + 1);
     ck_assert_int_eq(v[5]->kind, QC_VUINT);
-    ck_assert_uint_eq(v[5]->u.num.u, UINT64_MAX);
+    ck_assert_uint_eq(qc_num_u(v[5]), UINT64_MAX);
     ck_assert_int_eq(v[6]->kind, QC_VNUMBER);
-    ck_assert_str_eq(v[6]->u.num.text, "18446744073709551616");
+    ck_assert_str_eq(qc_num_strdup(qc_test_arena, v[6]), "18446744073709551616");
     ck_assert_int_eq(v[7]->kind, QC_VNUMBER);
-    ck_assert_str_eq(v[7]->u.num.text, "1.5");
-    ck_assert_str_eq(v[8]->u.num.text, "-0");
-    ck_assert_str_eq(v[9]->u.num.text, "1e3");
-    ck_assert_str_eq(v[10]->u.num.text, "0.0");
+    ck_assert_str_eq(qc_num_strdup(qc_test_arena, v[7]), "1.5");
+    ck_assert_str_eq(qc_num_strdup(qc_test_arena, v[8]), "-0");
+    ck_assert_str_eq(qc_num_strdup(qc_test_arena, v[9]), "1e3");
+    ck_assert_str_eq(qc_num_strdup(qc_test_arena, v[10]), "0.0");
 }
 
 START_TEST(json_strings)
@@ -181,8 +183,8 @@ START_TEST(json_strings)
     ck_assert_ptr_null(t.r.error);
     const qc_member *m = &t.r.items[0].value->u.obj.members[0];
     ck_assert_str_eq(m->key, "k\xc3\xa9");
-    const qc_value *s = m->value;
-    ck_assert_uint_eq(s->u.str.len, 11);
+    const qc_value *s = &m->value;
+    ck_assert_uint_eq(qc_str_len(s), 11);
     ck_assert(!memcmp(s->u.str.s, "a\n\"\\/\xf0\x9f\x98\x80\0z", 11));
 }
 
@@ -213,8 +215,8 @@ START_TEST(stream_values)
     ck_assert_ptr_null(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 6);
     ck_assert_int_eq(t.r.items[2].value->kind, QC_VNULL);
-    ck_assert_uint_eq(qc_source_line(t.src, t.r.items[1].value->loc.off), 3);
-    ck_assert_str_eq(t.r.items[5].value->u.num.text, "-2.5e-3");
+    ck_assert_uint_eq(qc_source_line(t.src, qc_value_loc(t.r.items[1].value).off), 3);
+    ck_assert_str_eq(qc_num_strdup(qc_test_arena, t.r.items[5].value), "-2.5e-3");
     parse_text(&t, "", QC_DIALECT_STREAM);
     ck_assert_ptr_null(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 0);

@@ -64,7 +64,7 @@ START_TEST(index_by_name)
     ck_assert_ptr_null(qc_ischema_lookup(s, "99"));
     ck_assert_str_eq(qc_obj_get_str(qc_ischema_entry(s, 1), "name"), "EV");
     ck_assert_ptr_null(qc_ischema_entry(s, 12));
-    ck_assert_uint_eq(qc_ischema_array(s)->u.arr.n, 15);
+    ck_assert_uint_eq(qc_arr_len(qc_ischema_array(s)), 15);
 }
 END_TEST
 
@@ -85,7 +85,7 @@ START_TEST(index_many)
     for (int i = 0; i < 3000; i += 7) {
         char name[16];
         snprintf(name, sizeof name, "%d", i);
-        ck_assert_ptr_eq(qc_ischema_lookup(s, name), v[0]->u.arr.items[i]);
+        ck_assert_ptr_eq(qc_ischema_lookup(s, name), qc_arr_at(v[0], i));
     }
     ck_assert_ptr_null(qc_ischema_lookup(s, "3000"));
 }
@@ -105,17 +105,17 @@ START_TEST(find_return)
         true, &n);
     ck_assert_uint_eq(n, 7);
     /* The error reply does not end the search for the schema. */
-    qc_ischema *s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(v[0]->loc), v, n);
+    qc_ischema *s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(v[0])), v, n);
     ck_assert_ptr_nonnull(s);
     ck_assert_ptr_eq(qc_ischema_array(s), qc_obj_get(v[5], "return"));
     /* A command without a successful reply: located at the command. */
-    s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(v[0]->loc), v, 4);
+    s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(v[0])), v, 4);
     ck_assert_ptr_null(s);
     const qc_diagnostic *dg = qc_diag_get(qc_test_diag, 0);
     ck_assert_str_eq(qc_diagnostic_code(dg), "ischema-no-schema-reply");
     ck_assert_uint_eq(qc_diagnostic_line(dg), 5);
     /* None sent at all: located at the start of the file. */
-    ck_assert_ptr_null(qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(v[0]->loc), v, 2));
+    ck_assert_ptr_null(qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(v[0])), v, 2));
     ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(qc_test_diag, 1)), 1);
 }
 END_TEST

@@ -96,9 +96,9 @@ START_TEST(fast_and_slow_paths_agree)
     const qc_value *args = qc_obj_get(f->e[0].v, "arguments");
     ck_assert_int_eq(qc_obj_get(args, "a")->kind, QC_VNUMBER);
     ck_assert_int_eq(qc_obj_get(args, "b")->kind, QC_VUINT);
-    ck_assert(qc_obj_get(args, "b")->u.num.u == UINT64_MAX);
+    ck_assert(qc_num_u(qc_obj_get(args, "b")) == UINT64_MAX);
     ck_assert_int_eq(qc_obj_get(args, "c")->kind, QC_VINT);
-    ck_assert(qc_obj_get(args, "c")->u.num.i == INT64_MIN);
+    ck_assert(qc_num_i(qc_obj_get(args, "c")) == INT64_MIN);
 }
 END_TEST
 
@@ -224,8 +224,8 @@ START_TEST(skimmed_values_checked)
     qc_replies *r = read_text(deep, true);
     const qc_value *v = qc_obj_get(r->e[1].v, "return");
     for (int i = 0; i < 40; i++) {
-        ck_assert(qc_is_array(v) && v->u.arr.n == 1);
-        v = v->u.arr.items[0];
+        ck_assert(qc_is_array(v) && qc_arr_len(v) == 1);
+        v = qc_arr_at(v, 0);
     }
     ck_assert_int_eq(v->kind, QC_VINT);
 }

@@ -164,9 +164,9 @@ START_TEST(interned_names)
     qc_replies *r = qc_replies_read(qc_test_arena, src, false, qc_test_diag);
     ck_assert(r->canonical);
     const qc_value *schema = qc_obj_get(r->e[1].v, "return");
-    const qc_value *ms = qc_obj_get(schema->u.arr.items[0], "members");
-    ck_assert_ptr_eq(qc_obj_get_str(ms->u.arr.items[0], "name"),
-                     qc_obj_get_str(ms->u.arr.items[1], "name"));
+    const qc_value *ms = qc_obj_get(qc_arr_at(schema, 0), "members");
+    ck_assert_ptr_eq(qc_obj_get_str(qc_arr_at(ms, 0), "name"),
+                     qc_obj_get_str(qc_arr_at(ms, 1), "name"));
     ck_assert_uint_eq(qc_soundness_check(qc_test_arena, schema, NULL, qc_test_diag), 1);
     ck_assert_str_eq(qc_test_first_code(), "schema-duplicate-member");
 }

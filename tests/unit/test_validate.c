@@ -586,8 +586,8 @@ START_TEST(logs_with_text_and_single_quotes)
     ck_assert(!qc_qmplog_is_command(log.msgs[1]));
     ck_assert_str_eq(qc_obj_get_str(log.msgs[2], "execute"), "blockdev-add");
     ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[2], "arguments"), "node-name"), "it's");
-    ck_assert_uint_eq(qc_source_line(qc_loc_src(log.msgs[2]->loc), log.msgs[2]->loc.off), 5);
-    ck_assert_uint_eq(qc_source_line(qc_loc_src(log.msgs[3]->loc), log.msgs[3]->loc.off), 7);
+    ck_assert_uint_eq(qc_source_line(qc_loc_src(qc_value_loc(log.msgs[2])), qc_value_loc(log.msgs[2]).off), 5);
+    ck_assert_uint_eq(qc_source_line(qc_loc_src(qc_value_loc(log.msgs[3])), qc_value_loc(log.msgs[3]).off), 7);
     ck_assert_str_eq(qc_obj_get_str(log.msgs[4], "execute"), "stop");
     ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[5], "arguments"), "s"),
                      "say \"hi\" 'now'");
@@ -627,8 +627,8 @@ START_TEST(log_messages_keep_their_columns)
         const qc_value *m = log.msgs[i];
         uint32_t off = qc_source_line_offset(src, (unsigned)i + 1) + at[i];
         ck_assert_int_eq(src->text[off], '{');
-        ck_assert_uint_eq(qc_source_line(qc_loc_src(m->loc), m->loc.off), i + 1);
-        ck_assert_uint_eq(qc_source_column(qc_loc_src(m->loc), m->loc.off),
+        ck_assert_uint_eq(qc_source_line(qc_loc_src(qc_value_loc(m)), qc_value_loc(m).off), i + 1);
+        ck_assert_uint_eq(qc_source_column(qc_loc_src(qc_value_loc(m)), qc_value_loc(m).off),
                           qc_source_column(src, off));
     }
 }
