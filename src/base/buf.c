@@ -32,6 +32,15 @@ void qc_buf_reserve(qc_buf *b, size_t extra)
     b->cap = cap;
 }
 
+void qc_buf_drop_front(qc_buf *b, size_t n)
+{
+    if (!n)
+        return;
+    memmove(b->data, b->data + n, b->len - n);
+    b->len -= n;
+    b->data[b->len] = '\0';
+}
+
 void qc_buf_append(qc_buf *b, const char *s, size_t n)
 {
     qc_buf_reserve(b, n);

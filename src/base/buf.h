@@ -23,6 +23,8 @@ void qc_buf_vprintf(qc_buf *b, const char *fmt, va_list ap);
 /* Appends N spaces. */
 void qc_buf_indent(qc_buf *b, size_t n);
 void qc_buf_reset(qc_buf *b);
+/* Removes the first N bytes of B's text (N at most its length). */
+void qc_buf_drop_front(qc_buf *b, size_t n);
 /* Hands the data over to the caller (malloc'ed) and resets B. */
 char *qc_buf_steal(qc_buf *b);
 void qc_buf_free(qc_buf *b);

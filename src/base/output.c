@@ -75,13 +75,32 @@ static bool write_all(int fd, const char *data, size_t len)
     return true;
 }
 
+/* What is written: LEN bytes at DATA, or the pieces PRODUCE hands out. */
+typedef struct text {
+    const char *data;
+    size_t len;
+    qc_output_producer *produce;
+    void *ctx;
+} text;
+
+static bool piece_to_fd(void *fd, const char *data, size_t len)
+{
+    return write_all(*(int *)fd, data, len);
+}
+
+static bool write_text(int fd, const text *t)
+{
+    if (!t->produce)
+        return write_all(fd, t->data, t->len);
+    return t->produce(t->ctx, piece_to_fd, &fd);
+}
+
 /* Straight to standard output or error: anything stdio still holds goes
  * first, and a failure is seen here, once, not at some later flush. */
-static bool write_own(qc_diag *d, int fd, const char *path, const char *data,
-                      size_t len)
+static bool write_own(qc_diag *d, int fd, const char *path, const text *t)
 {
     FILE *f = fd == STDOUT_FILENO ? stdout : stderr;
-    if (fflush(f) != 0 || !write_all(fd, data, len)) {
+    if (fflush(f) != 0 || !write_text(fd, t)) {
         if (!path)
             return fail(d, "io-error", "cannot write to standard output: %s",
                         strerror(errno));
@@ -106,14 +125,13 @@ static int own_descriptor(const struct stat *st)
 
 /* A FIFO, a terminal or a device: opened and written, never replaced.  A
  * FIFO waits for its reader, as the shell's '>' does. */
-static bool write_in_place(qc_diag *d, const char *path, const char *data,
-                           size_t len)
+static bool write_in_place(qc_diag *d, const char *path, const text *t)
 {
     int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return fail(d, "io-error", "cannot open '%s' for writing: %s", path,
                     strerror(errno));
-    bool ok = write_all(fd, data, len);
+    bool ok = write_text(fd, t);
     int err = errno;
     if (close(fd) != 0 && ok) {
         ok = false;
@@ -426,7 +444,7 @@ static bool resolve(qc_diag *d, const char *path, unsigned flags, dest *to)
  * owner, group and mode the target has (or a new file gets), synced.
  * Returns its name (malloc'ed), or NULL after reporting. */
 static char *stage(qc_diag *d, const char *path, const dest *to,
-                   const char *data, size_t len, unsigned flags)
+                   const text *t, unsigned flags)
 {
     char *dir = dir_of(to->target);
     char *tmp = join(dir, ".qapic-XXXXXX");
@@ -442,7 +460,7 @@ static char *stage(qc_diag *d, const char *path, const dest *to,
     bool ok = take_over(d, path, fd, to->existed ? &to->old : NULL,
                         to->target, flags);
     if (ok) {
-        ok = write_all(fd, data, len) && fsync(fd) == 0;
+        ok = write_text(fd, t) && fsync(fd) == 0;
         int err = errno;
         if (close(fd) != 0 && ok) {
             ok = false;
@@ -475,22 +493,22 @@ static bool commit(qc_diag *d, const char *path, const dest *to,
 
 /* Writes PATH, of kind DEST_OWN or DEST_IN_PLACE, straight. */
 static bool write_straight(qc_diag *d, const char *path, const dest *to,
-                           const char *data, size_t len)
+                           const text *t)
 {
     if (to->kind == DEST_OWN)
-        return write_own(d, to->fd, path, data, len);
-    return write_in_place(d, path, data, len);
+        return write_own(d, to->fd, path, t);
+    return write_in_place(d, path, t);
 }
 
-static bool write_named(qc_diag *d, const char *path, const char *data,
-                        size_t len, unsigned flags)
+static bool write_named(qc_diag *d, const char *path, const text *t,
+                        unsigned flags)
 {
     dest to;
     if (!resolve(d, path, flags, &to))
         return false;
     if (to.kind != DEST_REPLACE)
-        return write_straight(d, path, &to, data, len);
-    char *tmp = stage(d, path, &to, data, len, flags);
+        return write_straight(d, path, &to, t);
+    char *tmp = stage(d, path, &to, t, flags);
     bool ok = tmp && commit(d, path, &to, tmp);
     if (ok) {
         char *dir = dir_of(to.target);
@@ -533,12 +551,28 @@ static bool is_stdout(const char *path)
     return !path || !strcmp(path, "-");
 }
 
+/* Writes T as qc_output_write says. */
+static bool write_path(qc_diag *d, const char *path, const text *t,
+                       unsigned flags)
+{
+    if (is_stdout(path))
+        return write_own(d, STDOUT_FILENO, NULL, t);
+    return write_named(d, path, t, flags);
+}
+
 bool qc_output_write(qc_diag *d, const char *path, const char *data,
                      size_t len, unsigned flags)
 {
-    if (is_stdout(path))
-        return write_own(d, STDOUT_FILENO, NULL, data, len);
-    return write_named(d, path, data, len, flags);
+    text t = { data, len, NULL, NULL };
+    return write_path(d, path, &t, flags);
+}
+
+bool qc_output_write_pieces(qc_diag *d, const char *path,
+                            qc_output_producer *produce, void *ctx,
+                            unsigned flags)
+{
+    text t = { NULL, 0, produce, ctx };
+    return write_path(d, path, &t, flags);
 }
 
 bool qc_output_may_write(qc_diag *d, const char *path, unsigned flags)
@@ -569,7 +603,8 @@ bool qc_output_write_new(qc_diag *d, const char *path, const char *data,
     if (*existed)
         return true;
     dest to = { .kind = DEST_REPLACE, .target = xstrdup(path) };
-    char *tmp = stage(d, path, &to, data, len, 0);
+    text t = { data, len, NULL, NULL };
+    char *tmp = stage(d, path, &to, &t, 0);
     bool ok = false;
     if (tmp) {
         /* link, not rename: a file made meanwhile is kept. */
@@ -635,7 +670,8 @@ bool qc_output_set_add(qc_output_set *s, qc_diag *d, const char *path,
         return false;
     }
     if (e.to.kind == DEST_REPLACE) {
-        e.tmp = stage(d, path, &e.to, data, len, s->flags);
+        text t = { data, len, NULL, NULL };
+        e.tmp = stage(d, path, &e.to, &t, s->flags);
         if (!e.tmp) {
             free(e.to.target);
             s->failed = true;
@@ -713,10 +749,12 @@ bool qc_output_set_commit(qc_output_set *s, qc_diag *d, size_t *nchanged)
     bool ok = !s->failed;
     /* The files written straight first: one of them may fail (a full
      * device) while no regular file has been replaced yet. */
-    for (size_t i = 0; ok && i < s->n; i++)
-        if (s->e[i].to.kind != DEST_REPLACE)
-            ok = write_straight(d, s->e[i].path, &s->e[i].to, s->e[i].data,
-                                s->e[i].len);
+    for (size_t i = 0; ok && i < s->n; i++) {
+        if (s->e[i].to.kind != DEST_REPLACE) {
+            text t = { s->e[i].data, s->e[i].len, NULL, NULL };
+            ok = write_straight(d, s->e[i].path, &s->e[i].to, &t);
+        }
+    }
     bool renamed = false;
     for (size_t i = 0; ok && i < s->n; i++) {
         if (s->e[i].to.kind != DEST_REPLACE)

@@ -55,6 +55,19 @@ enum {
 bool qc_output_write(qc_diag *d, const char *path, const char *data,
                      size_t len, unsigned flags);
 
+/* Text handed out a piece at a time: a producer calls WRITE(WCTX, DATA,
+ * LEN) for each piece, in order, and returns false as soon as a call
+ * does (the write failed: errno says why) or when it cannot go on. */
+typedef bool qc_output_piece_fn(void *wctx, const char *data, size_t len);
+typedef bool qc_output_producer(void *ctx, qc_output_piece_fn *write,
+                                void *wctx);
+
+/* qc_output_write of the text PRODUCE hands out (called once), for a text
+ * too large to hold whole. */
+bool qc_output_write_pieces(qc_diag *d, const char *path,
+                            qc_output_producer *produce, void *ctx,
+                            unsigned flags);
+
 /* The same, except that a regular file PATH already holding exactly DATA
  * is not touched.  *CHANGED (may be NULL) tells whether PATH was written.
  * Standard output and other non-regular files are always written. */

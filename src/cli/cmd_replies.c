@@ -202,7 +202,6 @@ static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
 static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
 {
     bool io = false, bad = false;
-    qc_buf out = QC_BUF_INIT;
 
     for (int i = 0; i < n; i++) {
         qc_arena *a = qc_arena_new();
@@ -213,40 +212,54 @@ static int run_fix(qc_cli *cli, struct rargs *ra, int n, char **files)
             continue;
         }
         /* Most files are already right: a quick skimming read proves it
-         * (its diagnostics are dropped: the full read repeats them). */
+         * (its diagnostics are dropped: the full read repeats them; its
+         * tree too, in an arena of its own, so that a large file is not
+         * held twice). */
         qc_diag *quiet = qc_diag_new();
-        qc_replies *r = qc_replies_read(a, src, QC_REPLIES_ENTRIES, quiet);
+        qc_arena *skim = qc_arena_new();
+        qc_replies *r = qc_replies_read(skim, src, QC_REPLIES_ENTRIES, quiet);
         bool fixed = qc_replies_is_fixed(r);
         qc_diag_free(quiet);
         if (fixed) {
             file_result(&cli->out, files[i], "unchanged");
+            qc_arena_free(skim);
             qc_arena_free(a);
             continue;
         }
-        r = qc_replies_read(a, src, true, cli->diag);
-        if (!qc_replies_render_fixed(a, r, &out, cli->diag)) {
+        if (r->canonical) {
+            /* Its returns were skimmed: read again, whole. */
+            qc_arena_free(skim);
+            skim = NULL;
+            r = qc_replies_read(a, src, QC_REPLIES_FULL, cli->diag);
+        } else {
+            /* The grammar read it whole: only its diagnostics went. */
+            qc_replies_report_syntax(skim, r, cli->diag);
+        }
+        /* The rendering is compared and written a piece at a time: it
+         * can be several times the size of the text. */
+        size_t k;
+        if (!qc_replies_prepare_fixed(a, r, cli->diag)) {
             bad = true;
             file_result(&cli->out, files[i], "not rewritten");
-        } else if (out.len == src->len && !memcmp(out.data, src->text, out.len)) {
+        } else if (!qc_replies_fixed_differs(r, &k)) {
             file_result(&cli->out, files[i], "unchanged");
         } else if (ra->check_only) {
             bad = true;
             /* Say where the first difference is. */
-            size_t k = 0;
-            while (k < out.len && k < src->len && out.data[k] == src->text[k])
-                k++;
             qc_error(cli->diag, qc_loc_make(src, (uint32_t)k), "replies-not-canonical",
                      "not in canonical form with libvirt's numbering; 'qapic replies fix' would rewrite it from here on");
             file_result(&cli->out, files[i], "would be rewritten");
-        } else if (qc_output_write(cli->diag, files[i], out.data, out.len,
-                                   ra->output_flags)) {
+        } else if (qc_output_write_pieces(cli->diag, files[i],
+                                          qc_replies_write_fixed, r,
+                                          ra->output_flags)) {
             file_result(&cli->out, files[i], "rewritten");
         } else {
             io = true;
         }
+        if (skim)
+            qc_arena_free(skim);
         qc_arena_free(a);
     }
-    qc_buf_free(&out);
     if (io)
         qc_cli_hint_force(cli);
     return io ? QC_EXIT_USAGE : bad ? QC_EXIT_PROBLEMS : QC_EXIT_OK;

@@ -73,9 +73,13 @@ typedef enum {
 /* Reads SRC (as loaded by qc_source_load, not NEWLINE-ensured), building
  * what MODE says.  Syntax errors are reported to D; the entries around
  * them are still read.  Never returns NULL.  SRC's text is changed while
- * reading and restored before the function returns. */
+ * reading (the scanner's NUL after a token) and restored before the
+ * function returns. */
 qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,
                             qc_diag *d);
+
+/* Reports the syntax errors of R to D again (as qc_replies_read did). */
+void qc_replies_report_syntax(qc_arena *a, const qc_replies *r, qc_diag *d);
 
 /* qc_replies_read with the grammar alone, as when the fast path declines
  * (QC_REPLIES_FULL, never canonical), for the tests that hold the two readers
@@ -112,5 +116,15 @@ bool qc_replies_is_fixed(const qc_replies *r);
  * command/reply pair of objects, duplicate keys. */
 bool qc_replies_render_fixed(qc_arena *a, qc_replies *r, qc_buf *out,
                              qc_diag *d);
+
+/* The same in three steps, for a dump too large to render whole:
+ * qc_replies_prepare_fixed() checks (as above) and renumbers R;
+ * qc_replies_fixed_differs() then tells whether the rendering differs
+ * from R's text, and *AT where it starts to; qc_replies_write_fixed() is
+ * a qc_output_producer (base/output.h) of the rendering, for CTX R. */
+bool qc_replies_prepare_fixed(qc_arena *a, qc_replies *r, qc_diag *d);
+bool qc_replies_fixed_differs(const qc_replies *r, size_t *at);
+bool qc_replies_write_fixed(void *ctx, bool (*write)(void *, const char *, size_t),
+                            void *wctx);
 
 #endif

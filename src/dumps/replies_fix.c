@@ -1,6 +1,7 @@
 /* Rewriting capability dumps canonically, with libvirt's numbering. */
 #include "dumps/replies_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,8 +51,7 @@ bool qc_replies_is_fixed(const qc_replies *r)
     return true;
 }
 
-bool qc_replies_render_fixed(qc_arena *a, qc_replies *r, qc_buf *out,
-                             qc_diag *d)
+bool qc_replies_prepare_fixed(qc_arena *a, qc_replies *r, qc_diag *d)
 {
     qc_rcheck c = { a, r, NULL, 0 };
     qc_loc at = qc_loc_make(r->src, 0);
@@ -92,7 +92,6 @@ bool qc_replies_render_fixed(qc_arena *a, qc_replies *r, qc_buf *out,
         return false;
     }
     long seq = 1;
-    qc_buf_reset(out);
     for (size_t i = 0; i < r->n; i += 2) {
         qc_rentry *cmd = &r->e[i], *rep = &r->e[i + 1];
         if (!strcmp(cmd->execute, "qmp_capabilities"))
@@ -101,12 +100,102 @@ bool qc_replies_render_fixed(qc_arena *a, qc_replies *r, qc_buf *out,
         set_id(a, cmd->v, id, false);
         set_id(a, rep->v, id, !qc_obj_member(rep->v, "return"));
         cmd->id = rep->id = id;
-        if (i)
-            qc_buf_append(out, "\n\n", 2);
-        qc_json_write(out, cmd->v, 2, 0);
-        qc_buf_append(out, "\n\n", 2);
-        qc_json_write(out, rep->v, 2, 0);
     }
-    qc_buf_putc(out, '\n');
     return true;
+}
+
+/* Renders prepared R into B, handing B to SINK a piece at a time (and
+ * once more, FINAL, at the end). */
+static void render(const qc_replies *r, qc_buf *b, qc_json_sink *sink,
+                   void *ctx)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (i)
+            qc_buf_append(b, "\n\n", 2);
+        qc_json_write_pieces(b, r->e[i].v, 2, sink, ctx);
+    }
+    qc_buf_putc(b, '\n');
+    sink(ctx, b, true);
+}
+
+/* Collects the whole rendering (the pieces stay in the buffer). */
+static void keep_all(void *ctx, qc_buf *b, bool final)
+{
+    (void)ctx;
+    (void)b;
+    (void)final;
+}
+
+bool qc_replies_render_fixed(qc_arena *a, qc_replies *r, qc_buf *out,
+                             qc_diag *d)
+{
+    if (!qc_replies_prepare_fixed(a, r, d))
+        return false;
+    qc_buf_reset(out);
+    render(r, out, keep_all, NULL);
+    return true;
+}
+
+struct differ {
+    const char *text;           /* R's */
+    size_t len, pos;            /* compared up to POS */
+    bool differs;
+};
+
+/* Compares a piece of the rendering with the text from POS on. */
+static void compare_piece(void *ctx, qc_buf *b, bool final)
+{
+    struct differ *df = ctx;
+    if (!df->differs && b->len) {
+        size_t n = b->len, k = 0;
+        size_t left = df->len - df->pos;
+        const char *t = df->text + df->pos;
+        while (k < n && k < left && b->data[k] == t[k])
+            k++;
+        df->pos += k;
+        df->differs = k < n;
+    }
+    qc_buf_reset(b);
+    if (final && df->pos < df->len)
+        df->differs = true;
+}
+
+bool qc_replies_fixed_differs(const qc_replies *r, size_t *at)
+{
+    struct differ df = { r->src->text, r->src->len, 0, false };
+    qc_buf b = QC_BUF_INIT;
+    render(r, &b, compare_piece, &df);
+    qc_buf_free(&b);
+    *at = df.pos;
+    return df.differs;
+}
+
+struct writer {
+    bool (*write)(void *, const char *, size_t);
+    void *wctx;
+    bool failed;
+    int err;
+};
+
+static void write_piece(void *ctx, qc_buf *b, bool final)
+{
+    struct writer *w = ctx;
+    (void)final;
+    if (!w->failed && b->len && !w->write(w->wctx, b->data, b->len)) {
+        w->failed = true;
+        w->err = errno;
+    }
+    qc_buf_reset(b);
+}
+
+bool qc_replies_write_fixed(void *ctx, bool (*write)(void *, const char *, size_t),
+                            void *wctx)
+{
+    struct writer w = { write, wctx, false, 0 };
+    qc_buf b = QC_BUF_INIT;
+    render(ctx, &b, write_piece, &w);
+    qc_buf_free(&b);
+    if (w.failed)
+        errno = w.err;          /* the caller says why */
+    return !w.failed;
 }

@@ -84,88 +84,123 @@ static size_t lead_spaces(const char *s, size_t n)
     return k;
 }
 
+/* The comparison of an entry's text with its canonical rendering, line by
+ * line, as the rendering is written (a piece at a time: the rendering of
+ * a large entry is several times its text). */
+struct entry_cmp {
+    qc_rcheck *c;
+    struct fmt *f;
+    size_t i;
+    const char *t;              /* the dump's text */
+    const char *ap, *aend;      /* the entry's text not yet compared */
+    bool done;                  /* a difference reported, or the end */
+};
+
+/* Compares the expected line [EP, EE) (ENL: a line break follows it) with
+ * the next line of the text, and reports the first difference. */
+static void compare_line(struct entry_cmp *s, const char *ep, const char *ee,
+                         bool enl)
+{
+    qc_rcheck *c = s->c;
+    struct fmt *f = s->f;
+    size_t i = s->i;
+    const char *t = s->t, *ap = s->ap;
+    const char *anl = memchr(ap, '\n', (size_t)(s->aend - ap));
+    const char *ae = anl ? anl : s->aend;
+    size_t alen = (size_t)(ae - ap), elen = (size_t)(ee - ep);
+    if (alen && ap[alen - 1] == '\r') {
+        if (!f->crlf) {
+            QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + alen - 1 - t)), "replies-crlf",
+                   "line ends in CR LF; capability dumps use LF line ends only");
+            f->crlf = true;
+        }
+        alen--;
+    }
+    s->done = true;
+    if (alen != elen || memcmp(ap, ep, alen)) {
+        size_t k = 0;
+        while (k < alen && k < elen && ap[k] == ep[k])
+            k++;
+        size_t as = lead_spaces(ap, alen), es = lead_spaces(ep, elen);
+        const char *hi = NULL;
+        for (size_t j = 0; j < alen; j++)
+            if ((unsigned char)ap[j] >= 0x80) {
+                hi = ap + j;
+                break;
+            }
+        /* A window of the expected line around the difference. */
+        size_t from = k > 40 ? k - 40 : 0;
+        size_t to = elen - from > 80 ? from + 80 : elen;
+        const char *snip = qc_arena_printf(c->a, "%s%.*s%s",
+            from ? "..." : "", (int)(to - from), ep + from,
+            to < elen ? "..." : "");
+        if (hi) {
+            QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(hi - t)), "replies-non-ascii",
+                   "%s: non-ASCII character; capability dumps are ASCII-only and write it as a \\u escape: expected `%s`",
+                   qc_rcheck_label(c, i), snip);
+        } else if (as != es && alen - as == elen - es
+                   && !memcmp(ap + as, ep + es, alen - as)) {
+            QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap - t)), "replies-indent",
+                   "%s: indented by %zu spaces, expected %zu (2 per level)",
+                   qc_rcheck_label(c, i), as, es);
+        } else if (!anl && enl) {
+            QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - t)), "replies-format",
+                   "%s: not in canonical form: the line continues where a line break is expected; expected `%s`",
+                   qc_rcheck_label(c, i), snip);
+        } else if (k == alen && k > 0 && k < elen
+                   && ((ap[k - 1] == '{' && ep[k] == '}')
+                       || (ap[k - 1] == '[' && ep[k] == ']'))) {
+            /* Libvirt's older JSON writer (yajl) broke empty
+             * containers over two lines. */
+            QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - 1 - t)), "replies-format",
+                   "%s: not in canonical form: empty %s written over two lines (older libvirt layout); expected `%s`",
+                   qc_rcheck_label(c, i), ap[k - 1] == '{' ? "object" : "array", snip);
+        } else {
+            QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - t)), "replies-format",
+                   "%s: not in canonical form (2-space indent, \": \" after keys, one member or element per line); expected `%s`",
+                   qc_rcheck_label(c, i), snip);
+        }
+        return;
+    }
+    if (!anl || !enl) {
+        if (anl || enl)
+            QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ae - t)), "replies-format",
+                   "%s: not in canonical form: %s", qc_rcheck_label(c, i),
+                   anl ? "more lines than expected" : "fewer lines than expected");
+        return;
+    }
+    s->ap = anl + 1;
+    s->done = false;
+}
+
+/* The sink of the rendering: compares its whole lines (and at the end
+ * its last one), and drops them. */
+static void compare_piece(void *ctx, qc_buf *b, bool final)
+{
+    struct entry_cmp *s = ctx;
+    const char *ep = b->data ? b->data : "", *eend = ep + b->len;
+    while (!s->done) {
+        const char *enl = memchr(ep, '\n', (size_t)(eend - ep));
+        if (!enl)
+            break;
+        compare_line(s, ep, enl, true);
+        ep = enl + 1;
+    }
+    if (final && !s->done)
+        compare_line(s, ep, eend, false);
+    qc_buf_drop_front(b, s->done ? b->len
+                                 : (size_t)(ep - (b->data ? b->data : "")));
+}
+
 /* Compares entry I's text with its canonical rendering, line by line, and
  * reports the first line that differs. */
 static void check_entry_text(qc_rcheck *c, struct fmt *f, size_t i)
 {
     const qc_rentry *e = &c->r->e[i];
     const char *t = c->r->src->text;
-    const char *ap = t + e->start, *aend = t + e->end;
-
+    struct entry_cmp s = { c, f, i, t, t + e->start, t + e->end, false };
     qc_buf_reset(&f->buf);
-    qc_json_write(&f->buf, e->v, 2, 0);
-    const char *ep = f->buf.data, *eend = f->buf.data + f->buf.len;
-    if ((size_t)(aend - ap) == f->buf.len && !memcmp(ap, ep, f->buf.len))
-        return;
-
-    for (;;) {
-        const char *anl = memchr(ap, '\n', (size_t)(aend - ap));
-        const char *enl = memchr(ep, '\n', (size_t)(eend - ep));
-        const char *ae = anl ? anl : aend, *ee = enl ? enl : eend;
-        size_t alen = (size_t)(ae - ap), elen = (size_t)(ee - ep);
-        if (alen && ap[alen - 1] == '\r') {
-            if (!f->crlf) {
-                QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + alen - 1 - t)), "replies-crlf",
-                       "line ends in CR LF; capability dumps use LF line ends only");
-                f->crlf = true;
-            }
-            alen--;
-        }
-        if (alen != elen || memcmp(ap, ep, alen)) {
-            size_t k = 0;
-            while (k < alen && k < elen && ap[k] == ep[k])
-                k++;
-            size_t as = lead_spaces(ap, alen), es = lead_spaces(ep, elen);
-            const char *hi = NULL;
-            for (size_t j = 0; j < alen; j++)
-                if ((unsigned char)ap[j] >= 0x80) {
-                    hi = ap + j;
-                    break;
-                }
-            /* A window of the expected line around the difference. */
-            size_t from = k > 40 ? k - 40 : 0;
-            size_t to = elen - from > 80 ? from + 80 : elen;
-            const char *snip = qc_arena_printf(c->a, "%s%.*s%s",
-                from ? "..." : "", (int)(to - from), ep + from,
-                to < elen ? "..." : "");
-            if (hi) {
-                QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(hi - t)), "replies-non-ascii",
-                       "%s: non-ASCII character; capability dumps are ASCII-only and write it as a \\u escape: expected `%s`",
-                       qc_rcheck_label(c, i), snip);
-            } else if (as != es && alen - as == elen - es
-                       && !memcmp(ap + as, ep + es, alen - as)) {
-                QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap - t)), "replies-indent",
-                       "%s: indented by %zu spaces, expected %zu (2 per level)",
-                       qc_rcheck_label(c, i), as, es);
-            } else if (!anl && enl) {
-                QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - t)), "replies-format",
-                       "%s: not in canonical form: the line continues where a line break is expected; expected `%s`",
-                       qc_rcheck_label(c, i), snip);
-            } else if (k == alen && k > 0 && k < elen
-                       && ((ap[k - 1] == '{' && ep[k] == '}')
-                           || (ap[k - 1] == '[' && ep[k] == ']'))) {
-                /* Libvirt's older JSON writer (yajl) broke empty
-                 * containers over two lines. */
-                QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - 1 - t)), "replies-format",
-                       "%s: not in canonical form: empty %s written over two lines (older libvirt layout); expected `%s`",
-                       qc_rcheck_label(c, i), ap[k - 1] == '{' ? "object" : "array", snip);
-            } else {
-                QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - t)), "replies-format",
-                       "%s: not in canonical form (2-space indent, \": \" after keys, one member or element per line); expected `%s`",
-                       qc_rcheck_label(c, i), snip);
-            }
-            return;
-        }
-        if (!anl || !enl) {
-            if (anl || enl)
-                QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ae - t)), "replies-format",
-                       "%s: not in canonical form: %s", qc_rcheck_label(c, i),
-                       anl ? "more lines than expected" : "fewer lines than expected");
-            return;
-        }
-        ap = anl + 1;
-        ep = enl + 1;
-    }
+    qc_json_write_pieces(&f->buf, e->v, 2, compare_piece, &s);
 }
 
 void qc_replies_check_format(qc_rcheck *c)

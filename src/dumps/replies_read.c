@@ -99,19 +99,13 @@ static uint32_t find_resync(const char *t, size_t len, uint32_t from)
 static void slow_read(qc_arena *a, qc_source *src, qc_replies *r,
                       struct qc_rentvec *ents)
 {
-    /* The scanner leaves a NUL behind where it stops at a syntax error,
-     * and re-synchronising blanks out what was read: the text is put back
-     * from this copy afterwards. */
-    char *saved = malloc(src->len + 1);
-    uint32_t blanked = 0;
+    /* After a syntax error, the parse goes on where the text can be
+     * resynchronised (find_resync). */
+    uint32_t resume = 0;
 
-    if (!saved)
-        abort();
-    memcpy(saved, src->text, src->len);
     for (unsigned round = 0;; round++) {
         qc_parse_result pr;
-        qc_parse(a, src, QC_DIALECT_STREAM, &pr);
-        memcpy(src->text + blanked, saved + blanked, src->len - blanked);
+        qc_parse_from(a, src, QC_DIALECT_STREAM, resume, &pr);
         for (size_t i = 0; i < pr.nitems; i++) {
             qc_value *v = pr.items[i].value;
             if (!v)
@@ -125,8 +119,8 @@ static void slow_read(qc_arena *a, qc_source *src, qc_replies *r,
             break;
         r->syntax_errors++;
         uint32_t err = pr.error->loc.off;
-        uint32_t bstart = ents->n && ents->e[ents->n - 1].end > blanked
-                        ? ents->e[ents->n - 1].end : blanked;
+        uint32_t bstart = ents->n && ents->e[ents->n - 1].end > resume
+                        ? ents->e[ents->n - 1].end : resume;
         bstart = skip_ws(src->text, src->len, bstart);
         if (bstart > err)
             bstart = err;
@@ -141,15 +135,8 @@ static void slow_read(qc_arena *a, qc_source *src, qc_replies *r,
         e->error = pr.error;
         if (!rs || round >= MAX_RESYNC)
             break;
-        /* Blank out what was read (newlines stay, so lines and offsets
-         * do not move) and parse the rest. */
-        for (uint32_t i = blanked; i < rs; i++)
-            if (src->text[i] != '\n')
-                src->text[i] = ' ';
-        blanked = rs;
+        resume = rs;
     }
-    memcpy(src->text, saved, src->len);
-    free(saved);
 }
 
 /* ---- Roles and pairs: strict alternation, command first. */
@@ -214,6 +201,12 @@ static qc_replies *read_replies(qc_arena *a, qc_source *src,
         memcpy(r->e, ents.e, ents.n * sizeof *r->e);
     free(ents.e);
     pair_up(r);
+    qc_replies_report_syntax(a, r, d);
+    return r;
+}
+
+void qc_replies_report_syntax(qc_arena *a, const qc_replies *r, qc_diag *d)
+{
     for (size_t i = 0; i < r->n; i++) {
         const qc_syntax_error *err = r->e[i].error;
         if (!err)
@@ -222,7 +215,6 @@ static qc_replies *read_replies(qc_arena *a, qc_source *src,
                                      qc_replies_label(a, r, i), err->message);
         qc_diag_show_column(dg);
     }
-    return r;
 }
 
 qc_replies *qc_replies_read(qc_arena *a, qc_source *src, qc_replies_mode mode,

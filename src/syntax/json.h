@@ -15,4 +15,15 @@
  * compact one-line form with ", " and ": " separators. */
 void qc_json_write(qc_buf *b, const qc_value *v, int indent, int level);
 
+/* Takes text from B as qc_json_write_pieces writes it: FINAL is set once,
+ * at the end.  It may remove any part of B's text from its start. */
+typedef void qc_json_sink(void *ctx, qc_buf *b, bool final);
+
+/* Like qc_json_write at level 0, but hands the text to SINK whenever B
+ * holds QC_JSON_PIECE bytes or more (after an element or member), so
+ * that B needs not hold the whole of a large value's text. */
+#define QC_JSON_PIECE ((size_t)64 << 10)
+void qc_json_write_pieces(qc_buf *b, const qc_value *v, int indent,
+                          qc_json_sink *sink, void *ctx);
+
 #endif

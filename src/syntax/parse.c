@@ -302,6 +302,12 @@ qc_value qc_ps_array(struct qc_pstate *ps, const struct qc_tok *t,
 void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
               qc_parse_result *out)
 {
+    qc_parse_from(a, src, dialect, 0, out);
+}
+
+void qc_parse_from(qc_arena *a, const qc_source *src, qc_dialect dialect,
+                   uint32_t start, qc_parse_result *out)
+{
     struct qc_pstate ps;
     memset(&ps, 0, sizeof ps);
     ps.arena = a;
@@ -320,7 +326,10 @@ void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
     qc_yy_init_classes();
     qc_yylex_init_extra(&ps.ls, &ps.scanner);
     /* The text ends in two NULs, so flex scans it in place. */
-    YY_BUFFER_STATE buf = qc_yy_scan_buffer(src->text, src->len + 2, ps.scanner);
+    if (start > src->len)
+        start = (uint32_t)src->len;
+    YY_BUFFER_STATE buf = qc_yy_scan_buffer(src->text + start,
+                                            src->len - start + 2, ps.scanner);
     if (!buf) {
         set_error(&ps, 0, "syntax-internal", "cannot set up the scanner", false);
     } else {

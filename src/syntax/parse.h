@@ -122,6 +122,10 @@ typedef struct qc_parse_result {
  * makes it).  Never reports to a sink; see qc_parse_report for that. */
 void qc_parse(qc_arena *a, const qc_source *src, qc_dialect dialect,
               qc_parse_result *out);
+/* The same from offset START of SRC's text on (locations stay offsets
+ * from its start): for a reader that resumes after a syntax error. */
+void qc_parse_from(qc_arena *a, const qc_source *src, qc_dialect dialect,
+                   uint32_t start, qc_parse_result *out);
 /* Gives back the memory of R's list of items (not of the values and doc
  * blocks): for a caller done with the list before the arena is freed. */
 void qc_parse_release(qc_arena *a, qc_parse_result *r);
