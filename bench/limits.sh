@@ -70,6 +70,16 @@ elif shape == 'all-errors-dups':
 elif shape == 'keys':
     w('s.json', "{ 'struct': 'Abc', 'data': {" + ', '.join("'m%d': 'int'" % i for i in range(n)) + "} }\n")
     print(os.path.join(d, 's.json'))
+elif shape == 'json-zeros':
+    w('s.json', '[' + ','.join(['0'] * n) + ']\n')
+    print(os.path.join(d, 's.json'))
+elif shape == 'dump-compact':
+    w('s.replies', '{"execute":"qmp_capabilities","id":"libvirt-1"}\n\n{"return":{},"id":"libvirt-1"}\n\n'
+      + '{"execute":"query-x","id":"libvirt-2"}\n\n{"return":[' + ','.join(['0'] * n) + '],"id":"libvirt-2"}\n')
+    print(os.path.join(d, 's.replies'))
+elif shape == 'commands':
+    w('s.json', ''.join("{'command':'c%d'}\n" % i for i in range(n)))
+    print(os.path.join(d, 's.json'))
 elif shape == 'nested-[':
     w('s.json', '[' * n + '\n')
     print(os.path.join(d, 's.json'))
@@ -135,14 +145,15 @@ for n in 1000 10000 100000 1000000; do
 done
 
 echo
-header "schemas (check) and QMP logs (validate):"
+header "schemas (check), QMP logs (validate), JSON (parse), dumps (replies fix --check):"
 printf "{ 'struct': 'Abc', 'data': {} }\n" >"$tmp/small.json"
 # structs and empty-structs: many tiny definitions, the most memory an
 # input byte takes (peak KiB against bytes: about 12 times).
 for shape in include-chain includes-wide base-chain base-chain-reversed \
-             branch-in-unions structs empty-structs keys nested-[ nested-log; do
+             branch-in-unions structs empty-structs commands keys nested-[ nested-log \
+             json-zeros dump-compact; do
     for n in 1000 3000 10000 100000 1000000 3000000; do
-        [ "$n" -gt "$LIMITS_MAX" ] && [ "$shape" != empty-structs ] && break
+        case $shape in empty-structs|commands|json-zeros|dump-compact) ;; *) [ "$n" -gt "$LIMITS_MAX" ] && break ;; esac
         [ "$n" -gt $((3 * LIMITS_MAX)) ] && break
         # 1,000,000 files or structs of a chain say nothing 100,000 do not
         case $shape in include*-*|base-*) [ "$n" -gt 100000 ] && break ;; esac
@@ -152,6 +163,10 @@ for shape in include-chain includes-wide base-chain base-chain-reversed \
         bytes=$(du -sb "$tmp/in" | cut -f 1)
         if [ "$shape" = nested-log ]; then
             measure "$shape" "$n" "$bytes" validate --schema "$tmp/small.json" --calls "$file"
+        elif [ "$shape" = json-zeros ]; then
+            measure "$shape" "$n" "$bytes" parse --dialect=json "$file"
+        elif [ "$shape" = dump-compact ]; then
+            measure "$shape" "$n" "$bytes" replies fix --check "$file"
         else
             measure "$shape" "$n" "$bytes" check "$file"
         fi

@@ -96,6 +96,18 @@ struct entry_cmp {
     bool done;                  /* a difference reported, or the end */
 };
 
+/* A window of the expected line EP (ELEN bytes) around offset K, where
+ * the text differs. */
+static const char *expected_window(qc_rcheck *c, const char *ep, size_t elen,
+                                   size_t k)
+{
+    size_t from = k > 40 ? k - 40 : 0;
+    size_t to = elen - from > 80 ? from + 80 : elen;
+    return qc_arena_printf(c->a, "%s%.*s%s", from ? "..." : "",
+                           (int)(to - from), ep + from,
+                           to < elen ? "..." : "");
+}
+
 /* Compares the expected line [EP, EE) (ENL: a line break follows it) with
  * the next line of the text, and reports the first difference. */
 static void compare_line(struct entry_cmp *s, const char *ep, const char *ee,
@@ -128,16 +140,10 @@ static void compare_line(struct entry_cmp *s, const char *ep, const char *ee,
                 hi = ap + j;
                 break;
             }
-        /* A window of the expected line around the difference. */
-        size_t from = k > 40 ? k - 40 : 0;
-        size_t to = elen - from > 80 ? from + 80 : elen;
-        const char *snip = qc_arena_printf(c->a, "%s%.*s%s",
-            from ? "..." : "", (int)(to - from), ep + from,
-            to < elen ? "..." : "");
         if (hi) {
             QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(hi - t)), "replies-non-ascii",
                    "%s: non-ASCII character; capability dumps are ASCII-only and write it as a \\u escape: expected `%s`",
-                   qc_rcheck_label(c, i), snip);
+                   qc_rcheck_label(c, i), expected_window(c, ep, elen, k));
         } else if (as != es && alen - as == elen - es
                    && !memcmp(ap + as, ep + es, alen - as)) {
             QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap - t)), "replies-indent",
@@ -146,7 +152,7 @@ static void compare_line(struct entry_cmp *s, const char *ep, const char *ee,
         } else if (!anl && enl) {
             QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - t)), "replies-format",
                    "%s: not in canonical form: the line continues where a line break is expected; expected `%s`",
-                   qc_rcheck_label(c, i), snip);
+                   qc_rcheck_label(c, i), expected_window(c, ep, elen, k));
         } else if (k == alen && k > 0 && k < elen
                    && ((ap[k - 1] == '{' && ep[k] == '}')
                        || (ap[k - 1] == '[' && ep[k] == ']'))) {
@@ -154,11 +160,12 @@ static void compare_line(struct entry_cmp *s, const char *ep, const char *ee,
              * containers over two lines. */
             QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - 1 - t)), "replies-format",
                    "%s: not in canonical form: empty %s written over two lines (older libvirt layout); expected `%s`",
-                   qc_rcheck_label(c, i), ap[k - 1] == '{' ? "object" : "array", snip);
+                   qc_rcheck_label(c, i), ap[k - 1] == '{' ? "object" : "array",
+                   expected_window(c, ep, elen, k));
         } else {
             QC_RREPORT(c, qc_rcheck_at(c, (uint32_t)(ap + k - t)), "replies-format",
                    "%s: not in canonical form (2-space indent, \": \" after keys, one member or element per line); expected `%s`",
-                   qc_rcheck_label(c, i), snip);
+                   qc_rcheck_label(c, i), expected_window(c, ep, elen, k));
         }
         return;
     }

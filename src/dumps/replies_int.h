@@ -34,8 +34,17 @@ typedef struct qc_rcheck {
     size_t problems;
 } qc_rcheck;
 
+/* Whether a report would be dropped (no sink, or its error limit
+ * reached): QC_RREPORT then counts the problem without even formatting
+ * its message (a dump of a million bad entries has a million). */
+static inline bool qc_rcheck_quiet(const qc_rcheck *c)
+{
+    return !c->d || qc_diag_limit_reached(c->d);
+}
+
 #define QC_RREPORT(c, loc, code, ...) \
-    ((c)->problems++, qc_error((c)->d, (loc), (code), __VA_ARGS__))
+    ((c)->problems++, qc_rcheck_quiet(c) ? (qc_diagnostic *)NULL \
+                      : qc_error((c)->d, (loc), (code), __VA_ARGS__))
 
 static inline qc_loc qc_rcheck_at(const qc_rcheck *c, uint32_t off)
 {

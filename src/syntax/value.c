@@ -28,9 +28,9 @@ static size_t digits(const char *t)
     return n;
 }
 
-/* The longest match of JSON's number at the start of the text, as the
- * scanner matched it: two numbers may follow each other in a stream
- * ("01" is 0 and 1). */
+/* The longest match of JSON's number at the start of the text: where the
+ * scanner ended the number (what follows it in the source is no part of
+ * a number, or the scanner would have refused the run). */
 size_t qc_num_len(const qc_value *v)
 {
     const char *t = v->u.num.text;
@@ -177,22 +177,6 @@ qc_value *qc_value_new_string(qc_arena *a, const char *s)
     return v;
 }
 
-void qc_value_set_string(qc_arena *a, qc_value *v, const char *s, size_t len)
-{
-    v->kind = QC_VSTRING;
-    v->len_before = 0;
-    v->u.str.s = s;
-    if (memchr(s, '\0', len)) {
-        uint32_t n = (uint32_t)len;
-        char *copy = qc_arena_alloc_text(a, sizeof n + len + 1);
-        memcpy(copy, &n, sizeof n);
-        memcpy(copy + sizeof n, s, len);
-        copy[sizeof n + len] = '\0';
-        v->u.str.s = copy + sizeof n;
-        v->len_before = 1;
-    }
-}
-
 /* A block of N entries of SIZE bytes with its count in front; the
  * entries' address. */
 static void *counted_block(qc_arena *a, size_t n, size_t size)
@@ -202,13 +186,20 @@ static void *counted_block(qc_arena *a, size_t n, size_t size)
     return b + 1;
 }
 
+/* The same holding a copy of the N entries at FROM. */
+static void *counted_copy(qc_arena *a, const void *from, size_t n, size_t size)
+{
+    void *p = counted_block(a, n, size);
+    if (n)
+        memcpy(p, from, n * size);
+    return p;
+}
+
 void qc_value_set_items(qc_arena *a, qc_value *v, const qc_value *items,
                         size_t n)
 {
     v->kind = QC_VARRAY;
-    v->u.arr.items = counted_block(a, n, sizeof *items);
-    if (n)
-        memcpy(v->u.arr.items, items, n * sizeof *items);
+    v->u.arr.items = counted_copy(a, items, n, sizeof *items);
 }
 
 void qc_value_set_item_ptrs(qc_arena *a, qc_value *v, qc_value *const *items,
@@ -231,7 +222,5 @@ void qc_value_set_members(qc_arena *a, qc_value *v, const qc_member *mems,
                           size_t n)
 {
     v->kind = QC_VOBJECT;
-    v->u.obj.members = counted_block(a, n, sizeof *mems);
-    if (n)
-        memcpy(v->u.obj.members, mems, n * sizeof *mems);
+    v->u.obj.members = counted_copy(a, mems, n, sizeof *mems);
 }

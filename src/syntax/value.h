@@ -143,9 +143,6 @@ static inline qc_member *qc_value_push_member(qc_value *v)
 /* The same from a vector of pointers to the values (copied). */
 void qc_value_set_item_ptrs(qc_arena *a, qc_value *v, qc_value *const *items,
                             size_t n);
-/* Makes V the string S of LEN bytes, which must outlive it, and may hold
- * NUL bytes (then it is copied into A, its length in front). */
-void qc_value_set_string(qc_arena *a, qc_value *v, const char *s, size_t len);
 
 /* The location of the key of member M of object OBJ. */
 static inline qc_loc qc_member_loc(const qc_value *obj, const qc_member *m)

@@ -115,6 +115,69 @@ else
     skip "input limits: the memory of a stream" "not measured under ${QAPIC_WRAPPER:-$SAN_FLAGS}"
 fi
 
+# Dense inputs, the most values a byte can make, take less than ten
+# times their size at their peak, in every reader: JSON, dumps (the
+# canonical fast reader, the grammar, the canonical rendering compared
+# and rewritten a piece at a time), QMP logs.  Each value was 40 bytes
+# and more (a pointer to a value of 32), and a non-canonical dump was
+# rendered whole to be compared: 17 to 27 times.
+peak_of() {
+    python3 - "$@" <<'PY'
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+}
+# dense NAME FILE ARGS...: qapic ARGS peaks below ten times FILE's size.
+dense() {
+    local name=$1 file=$2
+    shift 2
+    local kb bytes
+    kb=$(peak_of "$QAPIC" "$@")
+    bytes=$(stat -c %s "$file")
+    check "input limits: $name peaks below 10 times its size ($kb KB for $bytes bytes)" \
+        test "$((kb * 1024))" -lt "$((10 * bytes))"
+}
+if [ -z "$QAPIC_WRAPPER" ] && [ -z "${SAN_FLAGS:-}" ]; then
+    python3 - "$T" <<'PY'
+import sys
+d = sys.argv[1]
+zeros = ','.join(['0'] * 4000000)
+with open(d + '/zeros.json', 'w') as f:
+    f.write('[' + zeros + ']\n')
+with open(d + '/compact.replies', 'w') as f:
+    f.write('{"execute":"qmp_capabilities","id":"libvirt-1"}\n\n'
+            '{"return":{},"id":"libvirt-1"}\n\n'
+            '{"execute":"query-x","id":"libvirt-2"}\n\n'
+            '{"return":[' + zeros + '],"id":"libvirt-2"}\n')
+with open(d + '/canonical.replies', 'w') as f:
+    f.write('{\n  "execute": "qmp_capabilities",\n  "id": "libvirt-1"\n}\n\n'
+            '{\n  "return": {\n  },\n  "id": "libvirt-1"\n}\n\n'
+            '{\n  "execute": "query-x",\n  "id": "libvirt-2"\n}\n\n'
+            '{\n  "return": [\n' + ',\n'.join(['    0'] * 2000000)
+            + '\n  ],\n  "id": "libvirt-2"\n}\n')
+with open(d + '/zeros.log', 'w') as f:
+    f.write('{"execute": "x", "arguments": {"a": [' + zeros + ']}}\n')
+with open(d + '/keys.json', 'w') as f:
+    f.write('{' + ','.join(['"":0'] * 2000000) + '}\n')
+PY
+    dense "a JSON array of zeros" "$T/zeros.json" parse --dialect=json "$T/zeros.json"
+    dense "a JSON object of empty keys" "$T/keys.json" parse --dialect=json "$T/keys.json"
+    dense "a dump of zeros, compact" "$T/compact.replies" replies check "$T/compact.replies"
+    dense "a dump of zeros, compact (fix --check)" "$T/compact.replies" replies fix --check "$T/compact.replies"
+    cp "$T/compact.replies" "$T/fixed.replies"
+    dense "a dump of zeros, compact (fix)" "$T/compact.replies" replies fix "$T/fixed.replies"
+    run_limited replies fix --check "$T/fixed.replies"
+    check "input limits: the dump of zeros rewritten a piece at a time is canonical" \
+        test "$STATUS" -eq 0
+    dense "a dump of zeros, canonical" "$T/canonical.replies" replies check "$T/canonical.replies"
+    dense "a QMP log of zeros" "$T/zeros.log" validate --schema "$T/small.json" --calls "$T/zeros.log"
+    rm -f "$T"/zeros.* "$T"/*.replies "$T/keys.json"
+else
+    skip "input limits: the memory of dense inputs" "not measured under ${QAPIC_WRAPPER:-$SAN_FLAGS}"
+fi
+
 # Exactly at the limit is within it.
 head -c 99 /dev/zero | tr '\0' ' ' >"$T/at.json"
 echo >>"$T/at.json"

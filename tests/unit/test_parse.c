@@ -208,6 +208,41 @@ START_TEST(json_errors)
     expect_syntax_error("{}\n\n{\"a\" 1}", ST, 3, 6, "syntax-unexpected");
 }
 
+/* Values are 16 bytes: a string's length is kept only when it holds a
+ * NUL, and a number is its text in the source, up to where the scanner
+ * ended it. */
+START_TEST(json_strings_and_numbers_in_place)
+{
+    struct run t;
+    parse_text(&t, "[\"a\\u0000b\", \"\", \"xyz\", {\"k\\u0000\": 1}]",
+               QC_DIALECT_JSON);
+    ck_assert_ptr_null(t.r.error);
+    const qc_value *a = t.r.items[0].value;
+    ck_assert_uint_eq(qc_arr_len(a), 4);
+    ck_assert_uint_eq(qc_str_len(qc_arr_at(a, 0)), 3);
+    ck_assert_int_eq(memcmp(qc_arr_at(a, 0)->u.str.s, "a\0b", 4), 0);
+    ck_assert_uint_eq(qc_str_len(qc_arr_at(a, 1)), 0);
+    ck_assert_uint_eq(qc_str_len(qc_arr_at(a, 2)), 3);
+    ck_assert(!qc_value_equal(qc_arr_at(a, 0), qc_arr_at(a, 2), false));
+    const qc_member *m = qc_obj_at(qc_arr_at(a, 3), 0);
+    ck_assert_uint_eq(m->key_len, 2);
+    ck_assert_uint_eq(qc_num_i(&m->value), 1);
+
+    /* A number ends where the scanner ended it: "-5]" at the ']'. */
+    parse_text(&t, "0 1.5e+3,-5]", QC_DIALECT_JSON);
+    ck_assert_ptr_nonnull(t.r.error);
+    parse_text(&t, "0\n1.5e+3 [-5]", QC_DIALECT_STREAM);
+    ck_assert_ptr_null(t.r.error);
+    ck_assert_uint_eq(t.r.nitems, 3);
+    ck_assert_uint_eq(qc_num_len(t.r.items[0].value), 1);
+    ck_assert_uint_eq(qc_num_len(t.r.items[1].value), 6);
+    ck_assert_int_eq(t.r.items[1].value->kind, QC_VNUMBER);
+    const qc_value *e = qc_arr_at(t.r.items[2].value, 0);
+    ck_assert_uint_eq(qc_num_len(e), 2);
+    ck_assert_int_eq(qc_num_i(e), -5);
+}
+END_TEST
+
 START_TEST(stream_values)
 {
     struct run t;
@@ -245,6 +280,7 @@ Suite *qc_suite_parse(void)
     tcase_add_test(tc, schema_lexical_errors);
     tcase_add_test(tc, error_order_relative_to_items);
     tcase_add_test(tc, json_numbers_exact);
+    tcase_add_test(tc, json_strings_and_numbers_in_place);
     tcase_add_test(tc, json_strings);
     tcase_add_test(tc, json_errors);
     tcase_add_test(tc, stream_values);
