@@ -64,6 +64,9 @@ elif shape == 'structs':
 elif shape == 'empty-structs':
     w('s.json', ''.join("{ 'struct': 'Sx%d', 'data': {} }\n" % i for i in range(n)))
     print(os.path.join(d, 's.json'))
+elif shape == 'all-errors-dups':
+    w('s.json', "{ 'struct': 'Abc', 'data': {} }\n" * n)
+    print(os.path.join(d, 's.json'))
 elif shape == 'keys':
     w('s.json', "{ 'struct': 'Abc', 'data': {" + ', '.join("'m%d': 'int'" % i for i in range(n)) + "} }\n")
     print(os.path.join(d, 's.json'))
@@ -169,6 +172,18 @@ for shape in include-chain includes-wide base-chain base-chain-reversed \
         fi
         [ "$LAST_STATUS" = 124 ] && break    # timed out: larger ones would too
     done
+done
+
+# Every problem of a schema reported, each in a definition and with a
+# note (a definition repeated): what the sink keeps of each diagnostic.
+for n in 1000 10000 100000 1000000; do
+    [ "$n" -gt "$LIMITS_MAX" ] && break
+    rm -rf "$tmp/in"
+    mkdir "$tmp/in"
+    file=$(gen all-errors-dups "$n" "$tmp/in")
+    measure "all-errors-dups" "$n" "$(stat -c %s "$file")" check \
+        --max-errors=0 "$file"
+    [ "$LAST_STATUS" = 124 ] && break
 done
 rm -rf "$tmp/in"
 

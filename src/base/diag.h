@@ -3,9 +3,13 @@
  *
  * Diagnostics are buffered; their locations are resolved (path, line,
  * column, include chain) when reported, so sources may be freed before the
- * flush.  On flush the first error reported keeps first
- * place (it is the one the reference implementation would stop at), and the
- * others follow sorted by file (in order of first mention) and offset. */
+ * flush.  Each costs a record of 28 bytes and its message text (a message
+ * equal to a recent one is kept once), and its definition and notes if
+ * it has them: a run that keeps every problem of a hostile input
+ * (--max-errors=0) holds them all.  On flush the first error reported
+ * keeps first place (it is the one the reference implementation would
+ * stop at), and the others follow sorted by file (in order of first
+ * mention) and offset. */
 #ifndef QC_DIAG_H
 #define QC_DIAG_H
 
@@ -75,6 +79,7 @@ bool qc_diag_flush(qc_diag *d, FILE *out);
 
 /* Iteration, for tests: the Nth buffered diagnostic (0-based), or NULL. */
 const qc_diagnostic *qc_diag_get(const qc_diag *d, size_t n);
+/* Its text, good until the next report to its sink (the texts grow). */
 const char *qc_diagnostic_message(const qc_diagnostic *dg);
 const char *qc_diagnostic_code(const qc_diagnostic *dg);
 /* Where it was reported (path NULL: no location). */

@@ -41,8 +41,15 @@ static struct source_group *last_group;
 struct qc_source_lines {
     uint32_t *starts;            /* starts[i] is the offset of line i+1 */
     size_t n;
-    uint32_t col_line_start, col_off;
-    unsigned col;
+    /* The last columns computed, two (diagnostics come mostly in text
+     * order: the next one on the same line counts on from the nearest
+     * before it, so a line of a million problems is not read a million
+     * times, even when each has a note pointing back at another place
+     * that moves on too: each keeps a place of its own). */
+    struct qc_source_col {
+        uint32_t line_start, off;
+        unsigned col;           /* 0: unused */
+    } col_cache[2];
 };
 
 static void unregister_group(void *arg)
@@ -436,10 +443,19 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
     struct qc_source_lines *cache = src->lines_;
     unsigned col = 1;
     uint32_t i = start, stop = off < src->len ? off : (uint32_t)src->len;
-    if (cache->col && cache->col_line_start == start
-        && cache->col_off <= stop) {
-        i = cache->col_off;
-        col = cache->col;
+    /* Count on from the nearest place before, which moves on; with none,
+     * an unused place is taken, or one on another line. */
+    struct qc_source_col *slot = cache->col_cache, *from = NULL;
+    for (int k = 0; k < 2; k++)
+        if (slot[k].col && slot[k].line_start == start && slot[k].off <= stop
+            && (!from || slot[k].off > from->off))
+            from = &slot[k];
+    if (from) {
+        i = from->off;
+        col = from->col;
+    } else {
+        from = !slot[0].col || slot[0].line_start != start ? &slot[0]
+                                                           : &slot[1];
     }
     for (; i < stop; i++) {
         if (stop - i >= 8 && plain8(src->text + i)) {
@@ -455,8 +471,8 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
         else
             col++;
     }
-    cache->col_line_start = start;
-    cache->col_off = stop;
-    cache->col = col;
+    from->line_start = start;
+    from->off = stop;
+    from->col = col;
     return col;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/source.h"
 #include "base/visible.h"
@@ -171,6 +172,99 @@ START_TEST(source_freed_before_flush)
 }
 END_TEST
 
+/* Many diagnostics (pages of them), reported out of order in two files:
+ * the first error first, then by file in order of first mention, offset
+ * and report order, each with its own message (texts equal to a recent
+ * one are shared, different ones never). */
+#define MANY 3000
+
+struct want { unsigned file, off, seq; };
+
+static int cmp_want(const void *pa, const void *pb)
+{
+    const struct want *a = pa, *b = pb;
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    if (a->off != b->off)
+        return a->off < b->off ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+START_TEST(many_out_of_order)
+{
+    qc_buf t = QC_BUF_INIT;
+    for (unsigned i = 0; i < MANY; i++)
+        qc_buf_puts(&t, "x\n");
+    qc_source *f[2] = {
+        qc_source_from_mem(qc_test_arena, "b.json", t.data, t.len, true),
+        qc_source_from_mem(qc_test_arena, "a.json", t.data, t.len, true),
+    };
+    static struct want w[MANY];
+    for (unsigned i = 0; i < MANY; i++) {
+        unsigned line = (i * 7919u) % (MANY / 2);   /* each line twice */
+        w[i] = (struct want){ (i / 3) % 2, 2 * line, i };
+        if (i % 5 == 0)
+            qc_error(qc_test_diag, qc_loc_make(f[w[i].file], w[i].off), "c",
+                     "same");
+        else
+            qc_warning(qc_test_diag, qc_loc_make(f[w[i].file], w[i].off),
+                       "c", "m%u", i);
+    }
+    for (unsigned i = 0; i < MANY; i++) {
+        const qc_diagnostic *dg = qc_diag_get(qc_test_diag, i);
+        char m[16];
+        snprintf(m, sizeof m, "m%u", i);
+        ck_assert_str_eq(qc_diagnostic_message(dg), i % 5 ? m : "same");
+        ck_assert_uint_eq(qc_diagnostic_line(dg), w[i].off / 2 + 1);
+        ck_assert_str_eq(qc_diagnostic_path(dg),
+                         w[i].file ? "a.json" : "b.json");
+    }
+    qsort(w + 1, MANY - 1, sizeof *w, cmp_want);    /* 0: the first error */
+    qc_buf want = QC_BUF_INIT;
+    for (unsigned k = 0; k < MANY; k++) {
+        qc_buf_printf(&want, "%s:%u:1: ", w[k].file ? "a.json" : "b.json",
+                      w[k].off / 2 + 1);
+        if (w[k].seq % 5)
+            qc_buf_printf(&want, "warning: m%u\n", w[k].seq);
+        else
+            qc_buf_puts(&want, "error: same\n");
+    }
+    char *out = qc_test_flushed(qc_test_diag);
+    ck_assert_str_eq(out, want.data);
+    free(out);
+    qc_buf_free(&want);
+    qc_buf_free(&t);
+}
+END_TEST
+
+/* A handle stays good while others are reported after it. */
+START_TEST(handle_decorated_later)
+{
+    qc_diagnostic *first = qc_error(qc_test_diag, qc_loc_make(src, OFF_XYZ),
+                                    "c", "first");
+    for (unsigned i = 0; i < 1000; i++)
+        qc_warning(qc_test_diag, qc_loc_make(src, OFF_LINE3), "c", "w%u", i);
+    qc_diag_in_definition(first, "struct", "Foo");
+    qc_diag_note(first, qc_loc_make(src, 0), NULL, NULL, "see %s", "here");
+    qc_diag_note(first, qc_loc_make(NULL, 0), NULL, NULL, "and this");
+    qc_diag_show_column(first);
+    ck_assert_str_eq(qc_diagnostic_message(first), "first");
+    char *s = qc_diagnostic_format(qc_test_diag, first);
+    ck_assert_str_eq(s, "f.json: In struct 'Foo':\n"
+                        "f.json:2:3: error: first\n"
+                        "f.json:1:1: note: see here\n"
+                        "qapic: note: and this\n");
+    free(s);
+    qc_diag_set_format(qc_test_diag, QC_DIAG_QEMU);
+    s = qc_diagnostic_format(qc_test_diag, first);
+    ck_assert_str_eq(s, "f.json: In struct 'Foo':\n"
+                        "f.json:2:3: first\n"
+                        "f.json:1: see here\n"
+                        "qapic: and this\n");
+    free(s);
+}
+END_TEST
+
 /* Schema text is read with Python's universal newlines, as QEMU does:
  * CR LF and a lone CR become LF; JSON sources keep their bytes. */
 START_TEST(schema_newlines)
@@ -191,7 +285,8 @@ END_TEST
 
 /* Columns asked in any order, forward, backward, across lines, with tabs
  * and multi-byte characters, equal those counted from the line's start
- * (the column of the last answer is reused for the next on its line). */
+ * (the last two answers are counted on from for the next on their line),
+ * also for two places moving on in turn, as a diagnostic and its note. */
 START_TEST(columns_in_any_order)
 {
     static const char text[] = "ab\t\xc3\xa9xyz\tq\n\t1234567890abcdefgh\xe2\x82\xacz\n";
@@ -223,6 +318,11 @@ START_TEST(columns_in_any_order)
         ck_assert_uint_eq(qc_source_column(s, off), want[off]);
     for (uint32_t off = 0; off < sizeof text - 1; off++)
         ck_assert_uint_eq(qc_source_column(s, off), want[off]);
+    for (uint32_t off = 14; off < sizeof text - 1; off++) {
+        ck_assert_uint_eq(qc_source_column(s, off), want[off]);
+        ck_assert_uint_eq(qc_source_column(s, off - 13), want[off - 13]);
+        ck_assert_uint_eq(qc_source_column(s, 1), want[1]);
+    }
     qc_arena_free(a2);
 }
 END_TEST
@@ -340,6 +440,8 @@ Suite *qc_suite_diag(void)
     tcase_add_test(tc, accessors);
     tcase_add_test(tc, no_location);
     tcase_add_test(tc, source_freed_before_flush);
+    tcase_add_test(tc, many_out_of_order);
+    tcase_add_test(tc, handle_decorated_later);
     tcase_add_test(tc, schema_newlines);
     tcase_add_test(tc, columns_in_any_order);
     tcase_add_test(tc, visible_text);
