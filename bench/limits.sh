@@ -80,6 +80,10 @@ elif shape == 'dump-compact':
 elif shape == 'commands':
     w('s.json', ''.join("{'command':'c%d'}\n" % i for i in range(n)))
     print(os.path.join(d, 's.json'))
+elif shape == 'dup-keys-log':
+    w('s.log', '{"execute": "x", "arguments": {' + ','.join('"k%d": 0' % (i % (n // 2 + 1)) for i in range(n)) + '}}\n'
+      + '{' + ','.join('"k%d": 0' % i for i in range(n)) + ', "execute": "x"}\n')
+    print(os.path.join(d, 's.log'))
 elif shape == 'nested-[':
     w('s.json', '[' * n + '\n')
     print(os.path.join(d, 's.json'))
@@ -151,7 +155,7 @@ printf "{ 'struct': 'Abc', 'data': {} }\n" >"$tmp/small.json"
 # input byte takes (peak KiB against bytes: about 12 times).
 for shape in include-chain includes-wide base-chain base-chain-reversed \
              branch-in-unions structs empty-structs commands keys nested-[ nested-log \
-             json-zeros dump-compact; do
+             json-zeros dump-compact dup-keys-log; do
     for n in 1000 3000 10000 100000 1000000 3000000; do
         case $shape in empty-structs|commands|json-zeros|dump-compact) ;; *) [ "$n" -gt "$LIMITS_MAX" ] && break ;; esac
         [ "$n" -gt $((3 * LIMITS_MAX)) ] && break
@@ -163,6 +167,9 @@ for shape in include-chain includes-wide base-chain base-chain-reversed \
         bytes=$(du -sb "$tmp/in" | cut -f 1)
         if [ "$shape" = nested-log ]; then
             measure "$shape" "$n" "$bytes" validate --schema "$tmp/small.json" --calls "$file"
+        elif [ "$shape" = dup-keys-log ]; then
+            # every problem reported, in QMP's key order (not the text's)
+            measure "$shape" "$n" "$bytes" validate --max-errors=0 --schema "$tmp/small.json" --calls "$file"
         elif [ "$shape" = json-zeros ]; then
             measure "$shape" "$n" "$bytes" parse --dialect=json "$file"
         elif [ "$shape" = dump-compact ]; then

@@ -50,7 +50,19 @@ struct qc_source_lines {
         uint32_t line_start, off;
         unsigned col;           /* 0: unused */
     } col_cache[2];
+    /* The columns every MARK_EVERY bytes of the last long lines asked
+     * about out of order (a line of a hundred thousand problems reported
+     * in another order than the text's, QMP's key order say, would be
+     * read from its start for each): marks[k] is the column at byte
+     * line_start + k * MARK_EVERY. */
+    struct qc_source_marks {
+        uint32_t line_start, n;
+        unsigned *marks;        /* NULL: unused */
+    } marks[2];
+    unsigned next_marks;
 };
+
+#define MARK_EVERY 4096u
 
 static void unregister_group(void *arg)
 {
@@ -437,9 +449,57 @@ uint32_t qc_source_line_offset(const qc_source *src, unsigned line)
     return l->starts[line - 1];
 }
 
+/* The column after the text [I, STOP) of SRC, from column COL at I. */
+static unsigned count_columns(const qc_source *src, uint32_t i, uint32_t stop,
+                              unsigned col)
+{
+    for (; i < stop; i++) {
+        if (stop - i >= 8 && plain8(src->text + i)) {
+            col += 8;
+            i += 7;
+            continue;
+        }
+        unsigned char c = (unsigned char)src->text[i];
+        if (qc_utf8_is_cont(c))
+            continue;           /* the same character */
+        if (c == '\t')
+            col = (col + 7) % 8 + 1;
+        else
+            col++;
+    }
+    return col;
+}
+
+/* The marks of the line starting at START (ending at END), made when it
+ * has none yet. */
+static const struct qc_source_marks *line_marks(const qc_source *src,
+                                                uint32_t start, uint32_t end)
+{
+    struct qc_source_lines *l = src->lines_;
+    for (int k = 0; k < 2; k++)
+        if (l->marks[k].marks && l->marks[k].line_start == start)
+            return &l->marks[k];
+    struct qc_source_marks *m = &l->marks[l->next_marks];
+    l->next_marks ^= 1;
+    uint32_t n = (end - start) / MARK_EVERY + 1;
+    if (!m->marks || m->n < n)
+        m->marks = qc_arena_alloc_uninit(src->arena, n * sizeof *m->marks);
+    m->line_start = start;
+    m->n = n;
+    unsigned col = 1;
+    m->marks[0] = col;
+    for (uint32_t k = 1; k < n; k++) {
+        uint32_t at = start + k * MARK_EVERY;
+        col = count_columns(src, at - MARK_EVERY, at, col);
+        m->marks[k] = col;
+    }
+    return m;
+}
+
 unsigned qc_source_column(const qc_source *src, uint32_t off)
 {
-    uint32_t start = qc_source_line_offset(src, qc_source_line(src, off));
+    unsigned line = qc_source_line(src, off);
+    uint32_t start = qc_source_line_offset(src, line);
     struct qc_source_lines *cache = src->lines_;
     unsigned col = 1;
     uint32_t i = start, stop = off < src->len ? off : (uint32_t)src->len;
@@ -457,20 +517,19 @@ unsigned qc_source_column(const qc_source *src, uint32_t off)
         from = !slot[0].col || slot[0].line_start != start ? &slot[0]
                                                            : &slot[1];
     }
-    for (; i < stop; i++) {
-        if (stop - i >= 8 && plain8(src->text + i)) {
-            col += 8;
-            i += 7;
-            continue;
+    if (stop - i > 16 * MARK_EVERY) {
+        /* A long way to count: from the mark before STOP, made once. */
+        const struct qc_source_marks *m =
+            line_marks(src, start, qc_source_line_offset(src, line + 1));
+        uint32_t k = (stop - start) / MARK_EVERY;
+        if (k >= m->n)
+            k = m->n - 1;
+        if (start + k * MARK_EVERY > i) {
+            i = start + k * MARK_EVERY;
+            col = m->marks[k];
         }
-        unsigned char c = (unsigned char)src->text[i];
-        if (qc_utf8_is_cont(c))
-            continue;           /* the same character */
-        if (c == '\t')
-            col = (col + 7) % 8 + 1;
-        else
-            col++;
     }
+    col = count_columns(src, i, stop, col);
     from->line_start = start;
     from->off = stop;
     from->col = col;

@@ -14,6 +14,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -272,12 +273,48 @@ static bool members(struct vs *v, const qc_vtype *t, const qc_value *val,
     return true;
 }
 
+/* Sets REPEAT[I] for each member I of object VAL whose key an earlier
+ * member has (the others are left alone).  In time linear in the members
+ * (a log may hold an object of a million): hashed when there are many. */
+static void mark_repeats(const qc_value *val, bool *repeat)
+{
+    size_t n = qc_obj_len(val);
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++)
+            if (!first_of_key(val, i))
+                repeat[i] = true;
+        return;
+    }
+    size_t cap = 64;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slots = calloc(cap, sizeof *slots);   /* member + 1, 0: free */
+    if (!slots)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        const qc_member *m = qc_obj_at(val, i);
+        uint32_t h = 2166136261u;
+        for (uint32_t k = 0; k < m->key_len; k++)
+            h = (h ^ (unsigned char)m->key[k]) * 16777619u;
+        for (size_t s = h & (cap - 1);; s = (s + 1) & (cap - 1)) {
+            if (!slots[s]) {
+                slots[s] = (uint32_t)i + 1;
+                break;
+            }
+            const qc_member *o = qc_obj_at(val, slots[s] - 1);
+            if (o->key_len == m->key_len && !memcmp(o->key, m->key, m->key_len)) {
+                repeat[i] = true;
+                break;
+            }
+        }
+    }
+    free(slots);
+}
+
 /* Marks duplicate keys of VAL as used (reported by check_duplicates). */
 static void mark_duplicates(const qc_value *val, bool *used)
 {
-    for (size_t i = 1; i < qc_obj_len(val); i++)
-        if (!first_of_key(val, i))
-            used[i] = true;
+    mark_repeats(val, used);
 }
 
 /* Reports the keys of VAL not in USED: as unexpected, or, for the
@@ -454,10 +491,16 @@ static bool has_duplicates(const qc_value *val)
             if (has_duplicates(qc_arr_at(val, i)))
                 return true;
     } else if (qc_is_object(val)) {
-        for (size_t i = 0; i < qc_obj_len(val); i++)
-            if ((i && !first_of_key(val, i))
-                || has_duplicates(&val->u.obj.members[i].value))
-                return true;
+        size_t n = qc_obj_len(val);
+        bool *repeat = calloc(n ? n : 1, sizeof *repeat);
+        if (!repeat)
+            abort();
+        mark_repeats(val, repeat);
+        bool found = false;
+        for (size_t i = 0; i < n && !found; i++)
+            found = repeat[i] || has_duplicates(&val->u.obj.members[i].value);
+        free(repeat);
+        return found;
     }
     return false;
 }
@@ -475,16 +518,22 @@ static void check_duplicates(struct vs *v, const qc_value *val)
     }
     if (!qc_is_object(val))
         return;
-    for (size_t i = 0; i < qc_obj_len(val); i++) {
+    size_t n = qc_obj_len(val);
+    bool *repeat = calloc(n ? n : 1, sizeof *repeat);
+    if (!repeat)
+        abort();
+    mark_repeats(val, repeat);
+    for (size_t i = 0; i < n; i++) {
         const qc_member *m = &val->u.obj.members[i];
         size_t mark = path_key(v, m->key);
-        if (!first_of_key(val, i))
+        if (repeat[i])
             problem(v, &m->value, "qmp-duplicate-member", "member '%s' appears twice",
                     m->key);
         else
             check_duplicates(v, &m->value);
         path_restore(v, mark);
     }
+    free(repeat);
 }
 
 /* Sorts the key indices ORDER[0..N) of object CMD into QEMU's QDict order:
@@ -493,6 +542,31 @@ static void check_duplicates(struct vs *v, const qc_value *val)
 static void qdict_order(const qc_value *cmd, size_t *order, unsigned *bucket,
                         size_t n)
 {
+    if (n > 32) {
+        /* Counted into the 512 buckets (a hostile message may have a
+         * million keys), the later key of a bucket first, as below. */
+        size_t *start = calloc(513, sizeof *start);
+        if (!start)
+            abort();
+        for (size_t i = 0; i < n; i++) {
+            bucket[i] = qc_qdict_bucket(cmd->u.obj.members[i].key);
+            start[bucket[i] + 1]++;
+        }
+        for (unsigned b = 0; b < 512; b++)
+            start[b + 1] += start[b];
+        unsigned *of = malloc(n * sizeof *of);
+        if (!of)
+            abort();
+        memcpy(of, bucket, n * sizeof *of);
+        for (size_t i = n; i-- > 0;) {
+            size_t at = start[of[i]]++;
+            order[at] = i;
+            bucket[at] = of[i];
+        }
+        free(of);
+        free(start);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned h = qc_qdict_bucket(cmd->u.obj.members[i].key);
         size_t j = i;
@@ -523,10 +597,14 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
     unsigned *buckets = n <= 16 ? small_buckets
                                 : qc_arena_alloc(v->a, n * sizeof *buckets);
     qdict_order(cmd, order, buckets, n);
+    bool small_repeat[16];
+    bool *repeat = n <= 16 ? small_repeat : qc_arena_alloc(v->a, n * sizeof *repeat);
+    memset(repeat, 0, (n <= 16 ? 16 : n) * sizeof *repeat);
+    mark_repeats(cmd, repeat);
     const char *exec_key = NULL;
     for (size_t i = 0; i < n; i++) {
         const qc_member *m = &cmd->u.obj.members[order[i]];
-        if (!first_of_key(cmd, order[i]))
+        if (repeat[order[i]])
             continue;       /* a duplicate, reported already */
         size_t mark = path_key(v, m->key);
         if (!strcmp(m->key, "execute")

@@ -327,6 +327,50 @@ START_TEST(columns_in_any_order)
 }
 END_TEST
 
+/* A long line's columns asked in a scrambled order come from marks every
+ * few KiB: right across tabs and multi-byte characters that straddle
+ * them, on the line and on the one after. */
+START_TEST(columns_of_a_long_line_in_any_order)
+{
+    size_t n = 2000000;
+    char *text = malloc(n + 8);
+    ck_assert_ptr_nonnull(text);
+    for (size_t i = 0; i < n;) {
+        size_t r = (i * 7919) % 13;
+        if (r == 0 && i + 3 <= n) {
+            memcpy(text + i, "\xe2\x82\xac", 3);
+            i += 3;
+        } else {
+            text[i++] = r == 1 ? '\t' : 'a' + (char)r;
+        }
+    }
+    text[n / 2] = '\n';
+    text[n] = '\n';
+    qc_arena *a2 = qc_arena_new();
+    qc_source *s = qc_source_from_mem(a2, "long.json", text, n + 1, false);
+    unsigned *want = malloc((n + 1) * sizeof *want);
+    ck_assert_ptr_nonnull(want);
+    unsigned col = 1;
+    for (size_t i = 0; i <= n; i++) {
+        want[i] = col;
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n')
+            col = 1;
+        else if ((c & 0xc0) != 0x80)
+            col = c == '\t' ? (col + 7) % 8 + 1 : col + 1;
+    }
+    for (size_t k = 0; k < 3000; k++) {
+        uint32_t off = (uint32_t)(((uint64_t)k * 2654435761u) % n);
+        ck_assert_msg(qc_source_column(s, off) == want[off],
+                      "offset %u: column %u, want %u", off,
+                      qc_source_column(s, off), want[off]);
+    }
+    qc_arena_free(a2);
+    free(want);
+    free(text);
+}
+END_TEST
+
 /* Sources are numbered while their arena lives, also when two arenas
  * read sources in turn; freeing one arena frees the numbers of its
  * sources only, for later sources. */
@@ -444,6 +488,7 @@ Suite *qc_suite_diag(void)
     tcase_add_test(tc, handle_decorated_later);
     tcase_add_test(tc, schema_newlines);
     tcase_add_test(tc, columns_in_any_order);
+    tcase_add_test(tc, columns_of_a_long_line_in_any_order);
     tcase_add_test(tc, visible_text);
     tcase_add_test(tc, text_formats_escape);
     suite_add_tcase(s, tc);
