@@ -10,6 +10,17 @@
 
 /* The hash of the string S the maps use (FNV-1a): callers that look a
  * name up many times compute it once and use the _hashed calls. */
+/* The same hash of the N bytes at S (which may hold NULs). */
+static inline uint32_t qc_hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
 static inline uint32_t qc_hash_str(const char *s)
 {
     uint32_t h = 2166136261u;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hashmap.h"
 #include "schema/introspect.h"
 
 #define MAX_DEPTH 1000      /* schema loops, absurd nesting */
@@ -293,9 +294,7 @@ static void mark_repeats(const qc_value *val, bool *repeat)
         abort();
     for (size_t i = 0; i < n; i++) {
         const qc_member *m = qc_obj_at(val, i);
-        uint32_t h = 2166136261u;
-        for (uint32_t k = 0; k < m->key_len; k++)
-            h = (h ^ (unsigned char)m->key[k]) * 16777619u;
+        uint32_t h = qc_hash_bytes(m->key, m->key_len);
         for (size_t s = h & (cap - 1);; s = (s + 1) & (cap - 1)) {
             if (!slots[s]) {
                 slots[s] = (uint32_t)i + 1;
@@ -492,14 +491,16 @@ static bool has_duplicates(const qc_value *val)
                 return true;
     } else if (qc_is_object(val)) {
         size_t n = qc_obj_len(val);
-        bool *repeat = calloc(n ? n : 1, sizeof *repeat);
+        bool small[16] = { false };
+        bool *repeat = n <= 16 ? small : calloc(n, sizeof *repeat);
         if (!repeat)
             abort();
         mark_repeats(val, repeat);
         bool found = false;
         for (size_t i = 0; i < n && !found; i++)
             found = repeat[i] || has_duplicates(&val->u.obj.members[i].value);
-        free(repeat);
+        if (repeat != small)
+            free(repeat);
         return found;
     }
     return false;
@@ -519,7 +520,8 @@ static void check_duplicates(struct vs *v, const qc_value *val)
     if (!qc_is_object(val))
         return;
     size_t n = qc_obj_len(val);
-    bool *repeat = calloc(n ? n : 1, sizeof *repeat);
+    bool small[16] = { false };
+    bool *repeat = n <= 16 ? small : calloc(n, sizeof *repeat);
     if (!repeat)
         abort();
     mark_repeats(val, repeat);
@@ -533,7 +535,8 @@ static void check_duplicates(struct vs *v, const qc_value *val)
             check_duplicates(v, &m->value);
         path_restore(v, mark);
     }
-    free(repeat);
+    if (repeat != small)
+        free(repeat);
 }
 
 /* Sorts the key indices ORDER[0..N) of object CMD into QEMU's QDict order:
