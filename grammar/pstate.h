@@ -44,8 +44,9 @@ struct qc_pstate {
     qc_dialect dialect;
     void *scanner;
     struct qc_lexstate ls;
-    /* The items read so far (malloc): copied into the arena at the end,
-     * so that a schema of many definitions keeps 16 bytes an item. */
+    /* The items read so far, in an array of qc_arena_grow: a large one
+     * grows in place, never copied (a stream of small values has as
+     * many items as values, 16 bytes each); with room for one more. */
     qc_item *items;
     size_t nitems, capitems;
     /* The members and elements read so far of the objects and arrays

@@ -271,7 +271,7 @@ static size_t check_log(calls_ctx *cc, compat_args *ca, const qc_ruleset *rs,
     }
     size_t n = 0, ncalls = 0;
     unsigned errors = qc_diag_error_count(cli->diag);
-    qc_value **vals = qc_parse_json(ca->a, s, true, cli->diag, &n);
+    qc_value *vals = qc_parse_json(ca->a, s, true, cli->diag, &n);
     if (!vals) {
         /* An empty log is fine; a broken one was reported. */
         if (qc_diag_error_count(cli->diag) != errors)
@@ -279,7 +279,7 @@ static size_t check_log(calls_ctx *cc, compat_args *ca, const qc_ruleset *rs,
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        const qc_value *msg = vals[i];
+        const qc_value *msg = &vals[i];
         const char *cmd = qc_compat_call_name(msg);
         qc_compat_check_call(ca->a, rs, msg, on_rule_violation, cc);
         if (!cmd)

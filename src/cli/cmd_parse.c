@@ -53,7 +53,7 @@ static void print_items(qc_buf *b, const qc_parse_result *r)
 {
     bool first = true;
     for (size_t i = 0; i < r->nitems; i++) {
-        if (r->items[i].doc)
+        if (qc_item_doc(&r->items[i]))
             continue;
         if (!first)
             qc_buf_append(b, "\n\n", 2);

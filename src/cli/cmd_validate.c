@@ -284,11 +284,11 @@ static bool validate_operand(run *r, const qc_vschema *s, const char *arg,
                                  arg, strlen(arg), false);
     }
     size_t n = 0;
-    qc_value **vals = qc_qmp_parse(a, src, r->cli->diag, &n);
+    qc_value *vals = qc_qmp_parse(a, src, r->cli->diag, &n);
     if (!vals && qc_diag_error_count(r->cli->diag))
         r->invalid = true;
     for (size_t k = 0; k < n; k++)
-        validate_one(r, s, vals[k]);
+        validate_one(r, s, &vals[k]);
     return true;
 }
 
@@ -332,9 +332,9 @@ static bool validate_log(run *r, const qc_vschema *s, const char *path)
                                          log.n)))
         return false;
     for (size_t k = 0; k < log.n; k++)
-        if (qc_qmplog_is_command(log.msgs[k])) {
-            validate_one(r, s, log.msgs[k]);
-            note_negotiation(r, log.msgs[k]);
+        if (qc_qmplog_is_command(&log.msgs[k])) {
+            validate_one(r, s, &log.msgs[k]);
+            note_negotiation(r, &log.msgs[k]);
         }
     r->va->vo.no_oob = false;
     return true;

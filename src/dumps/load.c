@@ -9,11 +9,11 @@
 #include "syntax/parse.h"
 
 /* Index of the "execute": COMMAND object at or after FROM, or N. */
-static size_t find_execute(qc_value *const *vals, size_t n, size_t from,
+static size_t find_execute(const qc_value *vals, size_t n, size_t from,
                            const char *command)
 {
     for (size_t i = from; i < n; i++) {
-        const char *ex = qc_obj_get_str(vals[i], "execute");
+        const char *ex = qc_obj_get_str(&vals[i], "execute");
         if (ex && !strcmp(ex, command))
             return i;
     }
@@ -24,13 +24,13 @@ static size_t find_execute(qc_value *const *vals, size_t n, size_t from,
  * The reply is the value right after the command (dumps alternate
  * strictly); an error reply does not end the search, a later attempt may
  * have succeeded. */
-static const qc_value *find_return(qc_value *const *vals, size_t n,
+static const qc_value *find_return(const qc_value *vals, size_t n,
                                    const char *command)
 {
     for (size_t i = find_execute(vals, n, 0, command); i < n;
          i = find_execute(vals, n, i + 1, command)) {
         if (i + 1 < n) {
-            const qc_value *r = qc_obj_get(vals[i + 1], "return");
+            const qc_value *r = qc_obj_get(&vals[i + 1], "return");
             if (r)
                 return r;
         }
@@ -39,18 +39,18 @@ static const qc_value *find_return(qc_value *const *vals, size_t n,
 }
 
 qc_ischema *qc_ischema_from_json(qc_arena *a, qc_diag *d,
-                                 const qc_source *src, qc_value **vals,
+                                 const qc_source *src, const qc_value *vals,
                                  size_t n)
 {
-    if (n == 1 && qc_is_array(vals[0]))
-        return qc_ischema_new(a, vals[0]);
+    if (n == 1 && qc_is_array(&vals[0]))
+        return qc_ischema_new(a, &vals[0]);
     const qc_value *ret = find_return(vals, n, "query-qmp-schema");
-    if (!ret && n == 1 && qc_is_array(qc_obj_get(vals[0], "return")))
-        ret = qc_obj_get(vals[0], "return");
+    if (!ret && n == 1 && qc_is_array(qc_obj_get(&vals[0], "return")))
+        ret = qc_obj_get(&vals[0], "return");
     if (!ret) {
         size_t i = find_execute(vals, n, 0, "query-qmp-schema");
         if (i < n)
-            qc_error(d, qc_value_loc(vals[i]), "ischema-no-schema-reply",
+            qc_error(d, qc_value_loc(&vals[i]), "ischema-no-schema-reply",
                      "the query-qmp-schema command in this dump has no "
                      "successful reply");
         else
@@ -116,12 +116,12 @@ static bool load_json(qc_arena *a, qc_diag *d, const qc_source *src,
 {
     out->origin = QC_ORIGIN_JSON;
     size_t n = 0;
-    qc_value **vals = qc_parse_json(a, src, true, d, &n);
+    qc_value *vals = qc_parse_json(a, src, true, d, &n);
     if (!vals)
         return false;
-    if (n == 1 && (qc_is_array(vals[0])
-                   || (qc_obj_get(vals[0], "return")
-                       && !qc_obj_get(vals[0], "execute"))))
+    if (n == 1 && (qc_is_array(&vals[0])
+                   || (qc_obj_get(&vals[0], "return")
+                       && !qc_obj_get(&vals[0], "execute"))))
         out->origin = QC_ORIGIN_INTROSPECTION;
     qc_version_of_reply(find_return(vals, n, "query-version"), &out->version);
     out->schema = qc_ischema_from_json(a, d, src, vals, n);
@@ -155,7 +155,7 @@ bool qc_ischema_load_build(qc_arena *a, qc_diag *d, const qc_options *opts,
 }
 
 qc_vschema *qc_vschema_from_json(qc_arena *a, qc_diag *d, const qc_source *src,
-                                 qc_value **vals, size_t n)
+                                 const qc_value *vals, size_t n)
 {
     qc_ischema *s = qc_ischema_from_json(a, d, src, vals, n);
     if (!s)

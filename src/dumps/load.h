@@ -59,7 +59,7 @@ bool qc_ischema_load_build(qc_arena *a, qc_diag *d, const qc_options *opts,
 /* The schema in the JSON values VALS (N > 0) read from SRC, or NULL after
  * reporting that they hold none. */
 qc_ischema *qc_ischema_from_json(qc_arena *a, qc_diag *d,
-                                 const qc_source *src, qc_value **vals,
+                                 const qc_source *src, const qc_value *vals,
                                  size_t n);
 
 /* The validator's view of the schema of the file PATH (see vschema.h): a
@@ -77,6 +77,6 @@ qc_vschema *qc_vschema_load(qc_arena *a, qc_diag *d, const qc_options *opts,
  * (a dump or introspection JSON), with the version of its query-version
  * reply; NULL after reporting that they hold none. */
 qc_vschema *qc_vschema_from_json(qc_arena *a, qc_diag *d, const qc_source *src,
-                                 qc_value **vals, size_t n);
+                                 const qc_value *vals, size_t n);
 
 #endif

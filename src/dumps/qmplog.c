@@ -138,7 +138,7 @@ static bool parses(qc_arena *a, const char *path, const char *text, size_t len)
     qc_diag *quiet = qc_diag_new();
     qc_source *one = qc_source_from_mem(a, path, text, len, false);
     size_t n = 0;
-    qc_value **v = qc_parse_json(a, one, false, quiet, &n);
+    qc_value *v = qc_parse_json(a, one, false, quiet, &n);
     bool ok = v && n == 1 && qc_diag_error_count(quiet) == 0;
     qc_diag_free(quiet);
     return ok;
@@ -150,7 +150,7 @@ void qc_qmplog_read(qc_arena *a, const qc_source *src, qc_qmplog *out)
     out->src = src;
     qc_diag *quiet = qc_diag_new();
     size_t n = 0;
-    qc_value **v = qc_parse_json(a, src, true, quiet, &n);
+    qc_value *v = qc_parse_json(a, src, true, quiet, &n);
     bool plain = qc_diag_error_count(quiet) == 0;
     qc_diag_free(quiet);
     if (plain) {
@@ -200,11 +200,11 @@ void qc_qmplog_read(qc_arena *a, const qc_source *src, qc_qmplog *out)
     out->src = conv;
 }
 
-qc_value **qc_qmp_parse(qc_arena *a, const qc_source *src, qc_diag *d,
+qc_value *qc_qmp_parse(qc_arena *a, const qc_source *src, qc_diag *d,
                         size_t *n)
 {
     qc_diag *quiet = qc_diag_new();
-    qc_value **v = qc_parse_json(a, src, true, quiet, n);
+    qc_value *v = qc_parse_json(a, src, true, quiet, n);
     bool ok = qc_diag_error_count(quiet) == 0;
     qc_diag_free(quiet);
     if (ok)

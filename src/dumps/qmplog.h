@@ -20,7 +20,7 @@
 #include "syntax/value.h"
 
 typedef struct qc_qmplog {
-    qc_value **msgs;        /* the messages in order */
+    qc_value *msgs;         /* the messages in order */
     size_t n;
     /* The text the messages are located in: SRC itself when it is a
      * plain JSON stream, else a copy with the same path, lines and
@@ -41,7 +41,7 @@ void qc_qmplog_read(qc_arena *a, const qc_source *src, qc_qmplog *out);
 /* Parses SRC as a stream of JSON values in QEMU's dialect (which also
  * takes single-quoted strings), reporting syntax errors to D (located by
  * line and column of SRC's text).  The values, or NULL with *N = 0. */
-qc_value **qc_qmp_parse(qc_arena *a, const qc_source *src, qc_diag *d,
+qc_value *qc_qmp_parse(qc_arena *a, const qc_source *src, qc_diag *d,
                         size_t *n);
 
 /* True when MSG is a command: an object with "execute" or "exec-oob". */

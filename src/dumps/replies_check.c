@@ -351,8 +351,8 @@ static void check_commands(qc_rcheck *c, const qc_replies_opts *o)
                                                 r->src->text + e->start,
                                                 e->end - e->start, false);
             size_t n = 0;
-            qc_value **v = qc_parse_json(c->a, one, false, c->d, &n);
-            ret = v && n ? qc_obj_get(v[0], "return") : NULL;
+            qc_value *v = qc_parse_json(c->a, one, false, c->d, &n);
+            ret = v && n ? qc_obj_get(&v[0], "return") : NULL;
         }
         qc_version v;
         if (qc_version_of_reply(ret, &v)

@@ -261,11 +261,11 @@ static bool doc_block(struct loader *L, const qc_parse_result *r, size_t i,
     if (r->error && r->error->before_doc_end && r->error->after_item == i + 1) {
         /* The bad token right after the block comes before the block's
          * closing checks. */
-        if (qc_doc_parse_lines(L->a, L->d, it->doc, L->opts))
+        if (qc_doc_parse_lines(L->a, L->d, qc_item_doc(it), L->opts))
             qc_parse_report(L->d, r->error);
         return false;
     }
-    *cur_doc = qc_doc_parse(L->a, L->d, it->doc, L->opts);
+    *cur_doc = qc_doc_parse(L->a, L->d, qc_item_doc(it), L->opts);
     if (!*cur_doc)
         return false;
     qc_ptrvec_push(L->a, &L->ast->docs, *cur_doc);
@@ -297,7 +297,7 @@ static bool load_parsed(struct loader *L, const qc_source *src,
     for (size_t i = 0; i < r->nitems; i++) {
         if (r->error && r->error->after_item == i)
             break;
-        if (r->items[i].doc) {
+        if (qc_item_doc(&r->items[i])) {
             if (!L->opts->no_doc_checks && !doc_block(L, r, i, &cur_doc))
                 return false;
         } else if (!top_level(L, src, &r->items[i].value, &cur_doc, io_error)) {

@@ -94,16 +94,29 @@ void qc_ps_internal_error(struct qc_pstate *ps, const char *msg)
     set_error(ps, ps->ls.tok_off, "syntax-internal", msg, false);
 }
 
+/* Makes room for one more item and the terminating one. */
+static void room_for_item(struct qc_pstate *ps)
+{
+    if (ps->nitems + 1 < ps->capitems)
+        return;
+    size_t cap = ps->capitems ? 2 * ps->capitems : 8;
+    ps->items = qc_arena_grow(ps->arena, ps->items,
+                              ps->capitems * sizeof *ps->items,
+                              cap * sizeof *ps->items);
+    ps->capitems = cap;
+}
+
 static void add_item(struct qc_pstate *ps, const qc_value *v, qc_docblock *doc)
 {
-    if (ps->nitems == ps->capitems)
-        ps->items = qc_grow(ps->items, &ps->capitems, sizeof *ps->items);
+    room_for_item(ps);
     qc_item *it = &ps->items[ps->nitems++];
-    if (v)
+    if (v) {
         it->value = *v;
-    else
+    } else {
         memset(&it->value, 0, sizeof it->value);
-    it->doc = doc;
+        it->value.kind = QC_VDOCBLOCK_;
+        it->value.u.doc_ = doc;
+    }
     ps->tokens_since_item = 0;
     ps->last_item_is_value = v != NULL;
 }
@@ -354,21 +367,20 @@ void qc_parse_from(qc_arena *a, const qc_source *src, qc_dialect dialect,
     free(ps.keysets);
     free(ps.objs);
     free(ps.ls.doc_bounds);
+    room_for_item(&ps);
+    memset(&ps.items[ps.nitems], 0, sizeof *ps.items);
     out->nitems = ps.nitems;
-    out->items = qc_arena_grow(a, NULL, 0,
-                               (ps.nitems + 1) * sizeof *out->items);
-    if (ps.nitems)
-        memcpy(out->items, ps.items, ps.nitems * sizeof *out->items);
-    memset(&out->items[ps.nitems], 0, sizeof *out->items);
-    free(ps.items);
+    out->items = ps.items;
+    out->cap_ = ps.capitems;
     out->error = ps.error;
 }
 
 void qc_parse_release(qc_arena *a, qc_parse_result *r)
 {
-    qc_arena_release(a, r->items, (r->nitems + 1) * sizeof *r->items);
+    qc_arena_release(a, r->items, r->cap_ * sizeof *r->items);
     r->items = NULL;
     r->nitems = 0;
+    r->cap_ = 0;
 }
 
 void qc_parse_report(qc_diag *d, const qc_syntax_error *err)
@@ -377,8 +389,8 @@ void qc_parse_report(qc_diag *d, const qc_syntax_error *err)
     qc_diag_show_column(dg);
 }
 
-qc_value **qc_parse_json(qc_arena *a, const qc_source *src, bool stream,
-                         qc_diag *d, size_t *n)
+qc_value *qc_parse_json(qc_arena *a, const qc_source *src, bool stream,
+                        qc_diag *d, size_t *n)
 {
     qc_parse_result r;
     qc_parse(a, src, stream ? QC_DIALECT_STREAM : QC_DIALECT_JSON, &r);
@@ -387,9 +399,9 @@ qc_value **qc_parse_json(qc_arena *a, const qc_source *src, bool stream,
         *n = 0;
         return NULL;
     }
-    qc_value **vals = qc_arena_alloc(a, (r.nitems + 1) * sizeof *vals);
-    for (size_t i = 0; i < r.nitems; i++)
-        vals[i] = qc_item_value(&r.items[i]);
+    /* The JSON dialects have no doc blocks: the items are the values. */
+    _Static_assert(sizeof(qc_item) == sizeof(qc_value),
+                   "an item is a value");
     *n = r.nitems;
-    return vals;
+    return &r.items[0].value;
 }

@@ -89,17 +89,22 @@ static inline bool qc_docblock_next(const qc_docblock *blk, qc_docline *l)
     return true;
 }
 
-/* A top-level value or, when DOC is set, a doc block.  The value is
- * held here: a schema has one per definition. */
+/* A top-level value or a doc block (a value of kind QC_VDOCBLOCK_):
+ * 16 bytes, as many as there are values in a stream of them. */
 typedef struct qc_item {
     qc_value value;
-    qc_docblock *doc;
 } qc_item;
+
+/* The doc block item IT is, or NULL for a value. */
+static inline qc_docblock *qc_item_doc(const qc_item *it)
+{
+    return it->value.kind == QC_VDOCBLOCK_ ? it->value.u.doc_ : NULL;
+}
 
 /* The value of item IT, or NULL for a doc block. */
 static inline qc_value *qc_item_value(qc_item *it)
 {
-    return it->doc ? NULL : &it->value;
+    return it->value.kind == QC_VDOCBLOCK_ ? NULL : &it->value;
 }
 
 typedef struct qc_syntax_error {
@@ -121,9 +126,10 @@ typedef struct qc_syntax_error {
 } qc_syntax_error;
 
 typedef struct qc_parse_result {
-    qc_item *items;
+    qc_item *items;             /* followed by one of no value (zeros) */
     size_t nitems;
     qc_syntax_error *error;     /* NULL on success */
+    size_t cap_;                /* private: the items' room (qc_parse_release) */
 } qc_parse_result;
 
 /* Parses SRC (whose text is followed by two NUL bytes, as qc_source_load
@@ -142,8 +148,9 @@ void qc_parse_release(qc_arena *a, qc_parse_result *r);
 void qc_parse_report(qc_diag *d, const qc_syntax_error *err);
 
 /* Convenience for the JSON dialects: parse and report; returns the values
- * or NULL (with *N = 0) after reporting the error. */
-qc_value **qc_parse_json(qc_arena *a, const qc_source *src, bool stream,
+ * (an array of *N, the parse's items) or NULL (with *N = 0) after
+ * reporting the error. */
+qc_value *qc_parse_json(qc_arena *a, const qc_source *src, bool stream,
                          qc_diag *d, size_t *n);
 
 /* Deepest nesting of arrays and objects accepted. */

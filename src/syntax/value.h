@@ -23,7 +23,12 @@ typedef enum {
     QC_VNUMBER,   /* any other number: only its text is meaningful */
     QC_VARRAY,
     QC_VOBJECT,
+    /* Not a JSON value: what stands for a doc block among the top-level
+     * items of a parse (qc_item_doc in parse.h), never inside a value. */
+    QC_VDOCBLOCK_,
 } qc_vkind;
+
+struct qc_docblock;
 
 typedef struct qc_value qc_value;
 
@@ -56,6 +61,7 @@ struct qc_value {
         struct {
             qc_member *members; /* in source order; count in front */
         } obj;
+        struct qc_docblock *doc_;   /* QC_VDOCBLOCK_ */
     } u;
 };
 

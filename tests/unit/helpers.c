@@ -39,9 +39,9 @@ qc_source *qc_test_source(const char *text, bool schema)
                               schema);
 }
 
-qc_value **qc_test_json(const char *text, bool stream, size_t *n)
+qc_value *qc_test_json(const char *text, bool stream, size_t *n)
 {
-    qc_value **v = qc_parse_json(qc_test_arena, qc_test_source(text, false),
+    qc_value *v = qc_parse_json(qc_test_arena, qc_test_source(text, false),
                                  stream, qc_test_diag, n);
     ck_assert_msg(v != NULL, "test JSON does not parse: %s", text);
     return v;
@@ -50,9 +50,9 @@ qc_value **qc_test_json(const char *text, bool stream, size_t *n)
 qc_value *qc_test_json1(const char *text)
 {
     size_t n;
-    qc_value **v = qc_test_json(text, false, &n);
+    qc_value *v = qc_test_json(text, false, &n);
     ck_assert_uint_eq(n, 1);
-    return v[0];
+    return &v[0];
 }
 
 char *qc_test_flushed(qc_diag *d)

@@ -33,7 +33,7 @@ qc_source *qc_test_source(const char *text, bool schema);
 
 /* TEXT parsed as JSON (STREAM: a sequence of values); asserts that it
  * parses.  *N gets the number of values. */
-qc_value **qc_test_json(const char *text, bool stream, size_t *n);
+qc_value *qc_test_json(const char *text, bool stream, size_t *n);
 /* The one JSON value TEXT holds. */
 qc_value *qc_test_json1(const char *text);
 

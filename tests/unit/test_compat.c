@@ -151,12 +151,12 @@ START_TEST(calls)
     static const unsigned want_line[] = { 1, 2, 0, 0, 5, 0 };
     qc_ruleset rs = load_rules(calls_yaml);
     size_t n = 0;
-    qc_value **vals = qc_test_json(log, true, &n);
+    qc_value *vals = qc_test_json(log, true, &n);
     ck_assert_uint_eq(n, 6);
     for (size_t i = 0; i < n; i++) {
         count_cb_calls = 0;
         last_line = 0;
-        size_t got = qc_compat_check_call(qc_test_arena, &rs, vals[i], on_violation, NULL);
+        size_t got = qc_compat_check_call(qc_test_arena, &rs, &vals[i], on_violation, NULL);
         ck_assert_msg(got == want[i] && count_cb_calls == want[i],
                       "message %zu: %zu violations, want %u", i + 1, got, want[i]);
         ck_assert_uint_eq(last_line, want_line[i]);

@@ -36,9 +36,9 @@ static void run_text(struct run *t, const char *text, qc_std std)
     t->src = qc_test_source(text, true);
     qc_parse(t->a, t->src, QC_DIALECT_SCHEMA, &t->r);
     for (size_t i = 0; i < t->r.nitems; i++) {
-        if (!t->r.items[i].doc)
+        if (!qc_item_doc(&t->r.items[i]))
             continue;
-        qc_doc *doc = qc_doc_parse(t->a, t->d, t->r.items[i].doc, &o);
+        qc_doc *doc = qc_doc_parse(t->a, t->d, qc_item_doc(&t->r.items[i]), &o);
         if (!doc) {
             t->failed = true;
             return;

@@ -116,22 +116,22 @@ END_TEST
 START_TEST(key_orders)
 {
     size_t n;
-    qc_value **v = qc_test_json("{\"name\": \"m\", \"meta-type\": \"command\","
+    qc_value *v = qc_test_json("{\"name\": \"m\", \"meta-type\": \"command\","
                          " \"arg-type\": \"0\", \"ret-type\": \"1\","
                          " \"variants\": [{\"type\": \"t\", \"case\": \"c\"}]}",
                          false, &n);
     static const char *const sorted[] = {
         "arg-type", "meta-type", "name", "ret-type", "variants" };
-    qc_introspect_order_keys(v[0], QC_KEY_ORDER_SORTED);
+    qc_introspect_order_keys(&v[0], QC_KEY_ORDER_SORTED);
     for (size_t i = 0; i < 5; i++)
-        ck_assert_str_eq(v[0]->u.obj.members[i].key, sorted[i]);
-    qc_introspect_order_keys(v[0], QC_KEY_ORDER_QEMU);
+        ck_assert_str_eq(v[0].u.obj.members[i].key, sorted[i]);
+    qc_introspect_order_keys(&v[0], QC_KEY_ORDER_QEMU);
     /* QEMU's reply order: buckets 39, 263, 269, 429, 466. */
     static const char *const qemu[] = {
         "name", "variants", "ret-type", "meta-type", "arg-type" };
     for (size_t i = 0; i < 5; i++)
-        ck_assert_str_eq(v[0]->u.obj.members[i].key, qemu[i]);
-    const qc_value *x = qc_obj_get(v[0], "variants");
+        ck_assert_str_eq(v[0].u.obj.members[i].key, qemu[i]);
+    const qc_value *x = qc_obj_get(&v[0], "variants");
     ck_assert_str_eq(qc_arr_at(x, 0)->u.obj.members[0].key, "case");
     ck_assert_str_eq(qc_arr_at(x, 0)->u.obj.members[1].key, "type");
 }

@@ -69,7 +69,7 @@ START_TEST(schema_escape_and_doc_lines)
                QC_DIALECT_SCHEMA);
     ck_assert_ptr_null(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 2);
-    const qc_docblock *doc = t.r.items[0].doc;
+    const qc_docblock *doc = qc_item_doc(&t.r.items[0]);
     ck_assert_ptr_nonnull(doc);
     ck_assert(doc->complete);
     ck_assert_uint_eq(doc->n, 5);

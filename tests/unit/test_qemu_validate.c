@@ -391,10 +391,10 @@ static const qc_vschema *live_view(qc_arena *a, qapic_client *c)
     qc_source *src = qc_source_from_mem(a, "query-qmp-schema", text, strlen(text), false);
     qc_diag *d = qc_diag_new();
     size_t n = 0;
-    qc_value **v = qc_parse_json(a, src, false, d, &n);
+    qc_value *v = qc_parse_json(a, src, false, d, &n);
     qc_diag_free(d);
     ck_assert(v && n == 1);
-    return qc_vschema_from_ischema(a, qc_ischema_new(a, v[0]), NULL);
+    return qc_vschema_from_ischema(a, qc_ischema_new(a, &v[0]), NULL);
 }
 
 typedef struct phase {
@@ -414,12 +414,12 @@ static bool compare_one(phase *p, target *t, qc_arena *a, const char *text,
     qc_source *src = qc_source_from_mem(a, "call", text, strlen(text), false);
     qc_diag *d = qc_diag_new();
     size_t n = 0;
-    qc_value **v = qc_parse_json(a, src, false, d, &n);
+    qc_value *v = qc_parse_json(a, src, false, d, &n);
     qc_diag_free(d);
     ck_assert_msg(v && n == 1, "generated bad JSON: %s", text);
     verdict vs, vl;
-    judge(a, p->src, v[0], p->allow, &vs);
-    judge(a, p->live, v[0], p->allow, &vl);
+    judge(a, p->src, &v[0], p->allow, &vs);
+    judge(a, p->live, &v[0], p->allow, &vl);
 
     st->sent++;
     struct json_object *reply = NULL;
@@ -467,7 +467,7 @@ static bool compare_one(phase *p, target *t, qc_arena *a, const char *text,
     if (src_bad == qemu_refused) {
         st->agreed++;
         /* A 'gen': false command's handler words its own errors. */
-        const qc_vcommand *c = qc_vschema_command(p->src, qc_obj_get_str(v[0], "execute"));
+        const qc_vcommand *c = qc_vschema_command(p->src, qc_obj_get_str(&v[0], "execute"));
         if (qemu_refused && !(c && c->gen != QC_GEN_NORMAL)
             && !first_agrees(&PATTERNS[pat], dtext, &vs)) {
             st->first_mismatch++;

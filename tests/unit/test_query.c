@@ -48,8 +48,8 @@ static const char schema_text[] =
 static qc_ischema *schema(void)
 {
     size_t n;
-    qc_value **v = qc_test_json(schema_text, false, &n);
-    return qc_ischema_new(qc_test_arena, v[0]);
+    qc_value *v = qc_test_json(schema_text, false, &n);
+    return qc_ischema_new(qc_test_arena, &v[0]);
 }
 
 START_TEST(index_by_name)
@@ -78,14 +78,14 @@ START_TEST(index_many)
                       i ? "," : "", i);
     qc_buf_putc(&b, ']');
     size_t n;
-    qc_value **v = qc_test_json(b.data, false, &n);
+    qc_value *v = qc_test_json(b.data, false, &n);
     qc_buf_free(&b);
-    qc_ischema *s = qc_ischema_new(qc_test_arena, v[0]);
+    qc_ischema *s = qc_ischema_new(qc_test_arena, &v[0]);
     ck_assert_uint_eq(qc_ischema_size(s), 3000);
     for (int i = 0; i < 3000; i += 7) {
         char name[16];
         snprintf(name, sizeof name, "%d", i);
-        ck_assert_ptr_eq(qc_ischema_lookup(s, name), qc_arr_at(v[0], i));
+        ck_assert_ptr_eq(qc_ischema_lookup(s, name), qc_arr_at(&v[0], i));
     }
     ck_assert_ptr_null(qc_ischema_lookup(s, "3000"));
 }
@@ -94,7 +94,7 @@ END_TEST
 START_TEST(find_return)
 {
     size_t n;
-    qc_value **v = qc_test_json(
+    qc_value *v = qc_test_json(
         "{\"execute\": \"qmp_capabilities\", \"id\": \"1\"}\n\n"
         "{\"return\": {}, \"id\": \"1\"}\n\n"
         "{\"execute\": \"query-qmp-schema\", \"id\": \"2\"}\n\n"
@@ -105,17 +105,17 @@ START_TEST(find_return)
         true, &n);
     ck_assert_uint_eq(n, 7);
     /* The error reply does not end the search for the schema. */
-    qc_ischema *s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(v[0])), v, n);
+    qc_ischema *s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(&v[0])), v, n);
     ck_assert_ptr_nonnull(s);
-    ck_assert_ptr_eq(qc_ischema_array(s), qc_obj_get(v[5], "return"));
+    ck_assert_ptr_eq(qc_ischema_array(s), qc_obj_get(&v[5], "return"));
     /* A command without a successful reply: located at the command. */
-    s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(v[0])), v, 4);
+    s = qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(&v[0])), v, 4);
     ck_assert_ptr_null(s);
     const qc_diagnostic *dg = qc_diag_get(qc_test_diag, 0);
     ck_assert_str_eq(qc_diagnostic_code(dg), "ischema-no-schema-reply");
     ck_assert_uint_eq(qc_diagnostic_line(dg), 5);
     /* None sent at all: located at the start of the file. */
-    ck_assert_ptr_null(qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(v[0])), v, 2));
+    ck_assert_ptr_null(qc_ischema_from_json(qc_test_arena, qc_test_diag, qc_loc_src(qc_value_loc(&v[0])), v, 2));
     ck_assert_uint_eq(qc_diagnostic_line(qc_diag_get(qc_test_diag, 1)), 1);
 }
 END_TEST

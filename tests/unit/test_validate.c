@@ -582,14 +582,14 @@ START_TEST(logs_with_text_and_single_quotes)
     ck_assert(!log.plain);
     ck_assert_uint_eq(log.n, 6);
     ck_assert_uint_eq(log.skipped, 1);
-    ck_assert(qc_qmplog_is_command(log.msgs[0]));
-    ck_assert(!qc_qmplog_is_command(log.msgs[1]));
-    ck_assert_str_eq(qc_obj_get_str(log.msgs[2], "execute"), "blockdev-add");
-    ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[2], "arguments"), "node-name"), "it's");
-    ck_assert_uint_eq(qc_source_line(qc_loc_src(qc_value_loc(log.msgs[2])), qc_value_loc(log.msgs[2]).off), 5);
-    ck_assert_uint_eq(qc_source_line(qc_loc_src(qc_value_loc(log.msgs[3])), qc_value_loc(log.msgs[3]).off), 7);
-    ck_assert_str_eq(qc_obj_get_str(log.msgs[4], "execute"), "stop");
-    ck_assert_str_eq(qc_obj_get_str(qc_obj_get(log.msgs[5], "arguments"), "s"),
+    ck_assert(qc_qmplog_is_command(&log.msgs[0]));
+    ck_assert(!qc_qmplog_is_command(&log.msgs[1]));
+    ck_assert_str_eq(qc_obj_get_str(&log.msgs[2], "execute"), "blockdev-add");
+    ck_assert_str_eq(qc_obj_get_str(qc_obj_get(&log.msgs[2], "arguments"), "node-name"), "it's");
+    ck_assert_uint_eq(qc_source_line(qc_loc_src(qc_value_loc(&log.msgs[2])), qc_value_loc(&log.msgs[2]).off), 5);
+    ck_assert_uint_eq(qc_source_line(qc_loc_src(qc_value_loc(&log.msgs[3])), qc_value_loc(&log.msgs[3]).off), 7);
+    ck_assert_str_eq(qc_obj_get_str(&log.msgs[4], "execute"), "stop");
+    ck_assert_str_eq(qc_obj_get_str(qc_obj_get(&log.msgs[5], "arguments"), "s"),
                      "say \"hi\" 'now'");
     /* A plain stream is taken as it is. */
     qc_qmplog_read(qc_test_arena, qc_test_source("{\"a\": 1} {\"b\": 2}", false), &log);
@@ -597,12 +597,12 @@ START_TEST(logs_with_text_and_single_quotes)
     ck_assert_uint_eq(log.n, 2);
     /* QEMU's dialect in command arguments: 'x' is "x". */
     size_t n = 0;
-    qc_value **v = qc_qmp_parse(qc_test_arena,
+    qc_value *v = qc_qmp_parse(qc_test_arena,
                                 qc_test_source("{'execute': 'a\\'b', 'id': \"c'd\"}", false),
                                 qc_test_diag, &n);
     ck_assert_uint_eq(n, 1);
-    ck_assert_str_eq(qc_obj_get_str(v[0], "execute"), "a'b");
-    ck_assert_str_eq(qc_obj_get_str(v[0], "id"), "c'd");
+    ck_assert_str_eq(qc_obj_get_str(&v[0], "execute"), "a'b");
+    ck_assert_str_eq(qc_obj_get_str(&v[0], "id"), "c'd");
     ck_assert_ptr_null(qc_qmp_parse(qc_test_arena, qc_test_source("{'a' 1}", false),
                                     qc_test_diag, &n));
     ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 1);
@@ -624,7 +624,7 @@ START_TEST(log_messages_keep_their_columns)
     ck_assert_uint_eq(log.n, 3);
     static const uint32_t at[] = { 4, 15, 10 };     /* bytes of the '{'s */
     for (size_t i = 0; i < 3; i++) {
-        const qc_value *m = log.msgs[i];
+        const qc_value *m = &log.msgs[i];
         uint32_t off = qc_source_line_offset(src, (unsigned)i + 1) + at[i];
         ck_assert_int_eq(src->text[off], '{');
         ck_assert_uint_eq(qc_source_line(qc_loc_src(qc_value_loc(m)), qc_value_loc(m).off), i + 1);
