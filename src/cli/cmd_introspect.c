@@ -15,7 +15,7 @@
 #include "base/source.h"
 #include "cli/cli.h"
 #include "schema/introspect.h"
-#include "syntax/json.h"
+#include "schema/schema.h"
 
 enum {
     OPT_CONFIG = QC_OPT_FIRST_PRIVATE,
@@ -104,6 +104,17 @@ static int handle_opt(qc_cli *cli, void *ctx, int opt, const char *arg)
     return -1;
 }
 
+struct introspection {
+    const qc_schema *s;
+    const qc_introspect_opts *o;
+};
+
+static bool produce(void *ctx, qc_output_piece_fn *write, void *wctx)
+{
+    const struct introspection *it = ctx;
+    return qc_introspect_write(it->s, it->o, write, wctx);
+}
+
 static int run(qc_cli *cli, int argc, char **argv)
 {
     intro_args ia = { 0 };
@@ -128,25 +139,25 @@ static int run(qc_cli *cli, int argc, char **argv)
     ia.io.nsymbols = ia.symbols.n;
 
     bool io_error = false;
-    qc_value *arr = qc_introspect_file(ia.a, cli->diag, &cli->opts,
-                                       argv[first], &ia.io, &io_error);
-    if (!arr) {
+    qc_schema *s = qc_schema_build(ia.a, cli->diag, &cli->opts, argv[first],
+                                   &io_error);
+    if (!s) {
         qc_cli_hint_doc_checks(cli);
         rc = io_error ? QC_EXIT_USAGE : QC_EXIT_PROBLEMS;
         goto out;
     }
-    /* "-o -" is standard output too. */
+    /* Written as it is made: a large schema's text is never held whole.
+     * "-o -" is standard output too. */
     bool to_file = ia.output && strcmp(ia.output, "-");
-    qc_buf file = QC_BUF_INIT, *b = to_file ? &file : &cli->out;
-    qc_json_write(b, arr, 2, 0);
-    qc_buf_putc(b, '\n');
+    struct introspection it = { s, &ia.io };
     rc = QC_EXIT_OK;
-    if (to_file && !qc_output_write(cli->diag, ia.output, file.data, file.len,
-                                    ia.output_flags)) {
-        qc_cli_hint_force(cli);
+    if (!qc_output_write_pieces(cli->diag, to_file ? ia.output : NULL,
+                                produce, &it,
+                                to_file ? ia.output_flags : 0)) {
+        if (to_file)
+            qc_cli_hint_force(cli);
         rc = QC_EXIT_USAGE;
     }
-    qc_buf_free(&file);
 out:
     qc_arena_free(ia.a);
     return rc;

@@ -12,6 +12,7 @@
 
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/output.h"
 #include "schema/options.h"
 #include "syntax/value.h"
 
@@ -37,6 +38,14 @@ struct qc_schema;
 /* The SchemaInfo array of a checked schema, allocated from A. */
 qc_value *qc_introspect(qc_arena *a, const struct qc_schema *schema,
                         const qc_introspect_opts *o);
+
+/* Writes that array as qc_json_write at level 0 with an indent of 2 and
+ * a newline would, a piece at a time to WRITE (base/output.h): each entry
+ * is made, written and forgotten, so that the text and the tree of a
+ * large schema's are never held whole.  False once WRITE failed. */
+bool qc_introspect_write(const struct qc_schema *schema,
+                         const qc_introspect_opts *o,
+                         qc_output_piece_fn *write, void *wctx);
 
 /* Loads, checks and introspects the schema at PATH.  Returns NULL after
  * reporting; *IO_ERROR (may be NULL) tells an unreadable file from a bad

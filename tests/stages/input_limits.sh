@@ -161,6 +161,8 @@ with open(d + '/zeros.log', 'w') as f:
     f.write('{"execute": "x", "arguments": {"a": [' + zeros + ']}}\n')
 with open(d + '/keys.json', 'w') as f:
     f.write('{' + ','.join(['"":0'] * 2000000) + '}\n')
+with open(d + '/stream.json', 'w') as f:
+    f.write('0\n' * 4000000)
 PY
     dense "a JSON array of zeros" "$T/zeros.json" parse --dialect=json "$T/zeros.json"
     dense "a JSON object of empty keys" "$T/keys.json" parse --dialect=json "$T/keys.json"
@@ -173,7 +175,11 @@ PY
         test "$STATUS" -eq 0
     dense "a dump of zeros, canonical" "$T/canonical.replies" replies check "$T/canonical.replies"
     dense "a QMP log of zeros" "$T/zeros.log" validate --schema "$T/small.json" --calls "$T/zeros.log"
-    rm -f "$T"/zeros.* "$T"/*.replies "$T/keys.json"
+    # A stream of top-level values: each was an item pointing to a copy of
+    # it, items copied once more at the end (25 times).
+    dense "a JSON stream of zeros" "$T/stream.json" parse --dialect=stream "$T/stream.json"
+    dense "a QMP log of top-level zeros" "$T/stream.json" validate --schema "$T/small.json" --calls "$T/stream.json"
+    rm -f "$T"/zeros.* "$T"/*.replies "$T/keys.json" "$T/stream.json"
 else
     skip "input limits: the memory of dense inputs" "not measured under ${QAPIC_WRAPPER:-$SAN_FLAGS}"
 fi
