@@ -8,8 +8,9 @@
  * it has them: a run that keeps every problem of a hostile input
  * (--max-errors=0) holds them all.  On flush the first error reported
  * keeps first place (it is the one the reference implementation would
- * stop at), and the others follow sorted by file (in order of first
- * mention) and offset. */
+ * stop at), and the others follow sorted by file (each source read is
+ * one, even when freed and read again: in order of first mention) and
+ * offset. */
 #ifndef QC_DIAG_H
 #define QC_DIAG_H
 
