@@ -530,6 +530,8 @@ const qc_diagnostic *qc_diag_get(const qc_diag *d, size_t n)
     return n < d->n ? record(d, n) : NULL;
 }
 
+size_t qc_diag_count(const qc_diag *d) { return d->n; }
+
 static textref message_of(const qc_diagnostic *dg)
 {
     return (textref)dg->message_hi << 32 | dg->message_lo;

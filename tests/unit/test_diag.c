@@ -120,6 +120,7 @@ START_TEST(first_error_first_then_sorted)
     qc_error(qc_test_diag, qc_loc_make(src, OFF_LINE3), "c", "first reported");
     qc_warning(qc_test_diag, qc_loc_make(src, OFF_XYZ), "c", "a warning");
     qc_error(qc_test_diag, qc_loc_make(src, 0), "c", "earliest in file");
+    ck_assert_uint_eq(qc_diag_count(qc_test_diag), 3);
     char *out = qc_test_flushed(qc_test_diag);
     ck_assert_str_eq(out,
                      "f.json:3:1: error: first reported\n"
@@ -128,6 +129,7 @@ START_TEST(first_error_first_then_sorted)
     free(out);
     /* The buffer is empty after a flush; the count stays. */
     ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
+    ck_assert_uint_eq(qc_diag_count(qc_test_diag), 0);
     ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 2);
 }
 END_TEST
