@@ -77,6 +77,13 @@ elif shape == 'dump-compact':
     w('s.replies', '{"execute":"qmp_capabilities","id":"libvirt-1"}\n\n{"return":{},"id":"libvirt-1"}\n\n'
       + '{"execute":"query-x","id":"libvirt-2"}\n\n{"return":[' + ','.join(['0'] * n) + '],"id":"libvirt-2"}\n')
     print(os.path.join(d, 's.replies'))
+elif shape == 'dumps-many':
+    # n small dumps, each with a problem: a trailing blank line
+    os.makedirs(os.path.join(d, 'dumps'))
+    for i in range(n):
+        w('dumps/d%d.replies' % i, '{\n  "execute": "qmp_capabilities",\n  "id": "libvirt-1"\n}\n\n'
+          '{\n  "return": {},\n  "id": "libvirt-1"\n}\n\n')
+    print(os.path.join(d, 'dumps'))
 elif shape == 'commands':
     w('s.json', ''.join("{'command':'c%d'}\n" % i for i in range(n)))
     print(os.path.join(d, 's.json'))
@@ -190,6 +197,21 @@ for n in 1000 10000 100000 1000000; do
     file=$(gen all-errors-dups "$n" "$tmp/in")
     measure "all-errors-dups" "$n" "$(stat -c %s "$file")" check \
         --max-errors=0 "$file"
+    [ "$LAST_STATUS" = 124 ] && break
+done
+
+# Many small dumps in one run, each with its problems, the result lines
+# or the report of each file's problems (--format=json): linear in the
+# number of files.
+for n in 1000 5000 20000; do
+    [ "$n" -gt "$LIMITS_MAX" ] && break
+    rm -rf "$tmp/in"
+    mkdir "$tmp/in"
+    dir=$(gen dumps-many "$n" "$tmp/in")
+    bytes=$(du -sb "$dir" | cut -f 1)
+    measure "dumps-many" "$n" "$bytes" replies check --max-errors=0 "$dir"/*.replies
+    measure "dumps-many-json" "$n" "$bytes" replies check --max-errors=0 \
+        --format=json "$dir"/*.replies
     [ "$LAST_STATUS" = 124 ] && break
 done
 rm -rf "$tmp/in"

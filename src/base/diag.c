@@ -62,14 +62,12 @@ struct page {
 
 #define PER_PAGE ((PAGE_BYTES - sizeof(struct page)) / sizeof(qc_diagnostic))
 
-/* A file as diagnostics name it.  Diagnostics are grouped for sorting by
- * the source object they were reported in (GROUP: the first file of the
- * same object); a source freed and another made at its address with a
- * different path or chain is another file of the same group. */
+/* A file as diagnostics name it: one per source they were reported in,
+ * known by its serial (its address and number may be a later source's
+ * once it is freed: a run that checks one file after another makes each
+ * where the last was), so the same path read twice is two files. */
 struct file {
-    const void *src;           /* identity only; never dereferenced */
     textref path;              /* 0: no location */
-    uint32_t group;
     uint32_t rank;             /* the flush's: order of first mention */
     uint32_t nchain;           /* includers, innermost first */
     textref *chain_path;
@@ -89,9 +87,10 @@ struct note {
     textref message;
 };
 
-/* Open addressing from a pointer to a number, for files and codes. */
-struct ptrmap {
-    const void **keys;
+/* Open addressing from a key that is not 0 to a number: codes by their
+ * address, files by their source's serial. */
+struct keymap {
+    uint64_t *keys;
     uint32_t *vals;
     size_t cap, n;
 };
@@ -113,10 +112,10 @@ struct qc_diag {
     size_t nruns, runs_cap;
     struct file *files;
     size_t nfiles, files_cap;
-    struct ptrmap file_of;     /* source -> its latest file */
+    struct keymap file_of;     /* source serial -> its file */
     const char **codes;
     size_t ncodes, codes_cap;
-    struct ptrmap code_of;     /* code string -> its number */
+    struct keymap code_of;     /* code string -> its number */
     struct extra *extras;
     size_t nextras, extras_cap;
     struct note *notes;
@@ -166,11 +165,11 @@ bool qc_diag_parse_format(const char *name, qc_diag_format *fmt)
     return true;
 }
 
-static size_t ptr_slot(const struct ptrmap *m, const void *key)
+static size_t key_slot(const struct keymap *m, uint64_t key)
 {
-    uintptr_t h = (uintptr_t)key;
+    uint64_t h = key;
     h ^= h >> 17;
-    h *= (uintptr_t)0x9e3779b97f4a7c15u;
+    h *= (uint64_t)0x9e3779b97f4a7c15u;
     size_t i = (size_t)(h >> 7) & (m->cap - 1);
     while (m->keys[i] && m->keys[i] != key)
         i = (i + 1) & (m->cap - 1);
@@ -178,11 +177,11 @@ static size_t ptr_slot(const struct ptrmap *m, const void *key)
 }
 
 /* The number stored under KEY, or UINT32_MAX. */
-static uint32_t ptrmap_get(const struct ptrmap *m, const void *key)
+static uint32_t keymap_get(const struct keymap *m, uint64_t key)
 {
     if (!m->cap)
         return UINT32_MAX;
-    size_t i = ptr_slot(m, key);
+    size_t i = key_slot(m, key);
     return m->keys[i] ? m->vals[i] : UINT32_MAX;
 }
 
@@ -195,25 +194,25 @@ static void *grow(qc_diag *d, void *p, size_t *cap, size_t size)
     return qc_arena_grow(d->arena, p, old, *cap * size);
 }
 
-static void ptrmap_put(qc_diag *d, struct ptrmap *m, const void *key,
+static void keymap_put(qc_diag *d, struct keymap *m, uint64_t key,
                        uint32_t val)
 {
     if (2 * (m->n + 1) > m->cap) {
-        struct ptrmap old = *m;
+        struct keymap old = *m;
         m->cap = old.cap ? 2 * old.cap : 16;
         m->keys = qc_arena_grow(d->arena, NULL, 0, m->cap * sizeof *m->keys);
         memset(m->keys, 0, m->cap * sizeof *m->keys);
         m->vals = qc_arena_grow(d->arena, NULL, 0, m->cap * sizeof *m->vals);
         for (size_t i = 0; i < old.cap; i++)
             if (old.keys[i]) {
-                size_t j = ptr_slot(m, old.keys[i]);
+                size_t j = key_slot(m, old.keys[i]);
                 m->keys[j] = old.keys[i];
                 m->vals[j] = old.vals[i];
             }
         qc_arena_release(d->arena, old.keys, old.cap * sizeof *old.keys);
         qc_arena_release(d->arena, old.vals, old.cap * sizeof *old.vals);
     }
-    size_t i = ptr_slot(m, key);
+    size_t i = key_slot(m, key);
     if (!m->keys[i])
         m->n++;
     m->keys[i] = key;
@@ -287,29 +286,13 @@ static textref text_str(qc_diag *d, const char *s)
     return text(d, s, strlen(s));
 }
 
-/* Does file F name SRC as it is now: its path and includers? */
-static bool file_matches(const qc_diag *d, const struct file *f,
-                         const qc_source *src)
-{
-    if (strcmp(str(d, f->path), src->path))
-        return false;
-    uint32_t n = 0;
-    for (const qc_source *s = src; s->parent && n < 256; s = s->parent, n++)
-        if (n >= f->nchain || strcmp(str(d, f->chain_path[n]), s->parent->path)
-            || f->chain_line[n] != qc_source_line(s->parent, s->parent_off))
-            return false;
-    return n == f->nchain;
-}
-
-static uint32_t new_file(qc_diag *d, const qc_source *src, uint32_t group)
+static uint32_t new_file(qc_diag *d, const qc_source *src)
 {
     if (d->nfiles == d->files_cap)
         d->files = grow(d, d->files, &d->files_cap, sizeof *d->files);
     uint32_t k = (uint32_t)d->nfiles++;
     struct file *f = &d->files[k];
     memset(f, 0, sizeof *f);
-    f->src = src;
-    f->group = group == UINT32_MAX ? k : group;
     if (!src)
         return k;
     f->path = text_str(d, src->path);
@@ -327,18 +310,19 @@ static uint32_t new_file(qc_diag *d, const qc_source *src, uint32_t group)
     return k;
 }
 
-/* The file of SRC (file 0 is no location). */
+/* The file of SRC (file 0 is no location).  A source's path and
+ * includers are set before anything is reported in it, and stay. */
 static uint32_t file_of(qc_diag *d, const qc_source *src)
 {
     if (!d->nfiles)
-        new_file(d, NULL, UINT32_MAX);
+        new_file(d, NULL);
     if (!src)
         return 0;
-    uint32_t k = ptrmap_get(&d->file_of, src);
-    if (k != UINT32_MAX && file_matches(d, &d->files[k], src))
+    uint32_t k = keymap_get(&d->file_of, src->serial);
+    if (k != UINT32_MAX)
         return k;
-    k = new_file(d, src, k == UINT32_MAX ? UINT32_MAX : d->files[k].group);
-    ptrmap_put(d, &d->file_of, src, k);
+    k = new_file(d, src);
+    keymap_put(d, &d->file_of, src->serial, k);
     return k;
 }
 
@@ -356,7 +340,7 @@ static uint32_t code_of(qc_diag *d, const char *code)
 {
     if (d->ncodes && d->codes[d->ncodes - 1] == code)
         return (uint32_t)d->ncodes - 1;     /* the common case: the last */
-    uint32_t k = ptrmap_get(&d->code_of, code);
+    uint32_t k = keymap_get(&d->code_of, (uintptr_t)code);
     if (k != UINT32_MAX)
         return k;
     if (d->ncodes == CODES_MAX)
@@ -365,7 +349,7 @@ static uint32_t code_of(qc_diag *d, const char *code)
         d->codes = grow(d, d->codes, &d->codes_cap, sizeof *d->codes);
     k = (uint32_t)d->ncodes++;
     d->codes[k] = code;
-    ptrmap_put(d, &d->code_of, code, k);
+    keymap_put(d, &d->code_of, (uintptr_t)code, k);
     return k;
 }
 
@@ -545,6 +529,8 @@ const qc_diagnostic *qc_diag_get(const qc_diag *d, size_t n)
 {
     return n < d->n ? record(d, n) : NULL;
 }
+
+size_t qc_diag_count(const qc_diag *d) { return d->n; }
 
 static textref message_of(const qc_diagnostic *dg)
 {
@@ -728,8 +714,8 @@ static bool before(const qc_diag *d, const qc_diagnostic *a,
     return ra != rb ? ra < rb : a->off < b->off;
 }
 
-/* Ranks the files by first mention (of their group); returns whether the
- * records but SKIP are already in order, the common case. */
+/* Ranks the files by first mention; returns whether the records but
+ * SKIP are already in order, the common case. */
 static bool rank_files(qc_diag *d, size_t skip)
 {
     for (size_t i = 0; i < d->nfiles; i++)
@@ -739,10 +725,9 @@ static bool rank_files(qc_diag *d, size_t skip)
     const qc_diagnostic *prev = NULL;
     for (size_t i = 0; i < d->n; i++) {
         const qc_diagnostic *dg = record(d, i);
-        struct file *g = &d->files[d->files[dg->file].group];
-        if (g->rank == UINT32_MAX)
-            g->rank = next++;
-        d->files[dg->file].rank = g->rank;
+        struct file *f = &d->files[dg->file];
+        if (f->rank == UINT32_MAX)
+            f->rank = next++;
         if (i == skip)
             continue;
         if (prev && before(d, dg, prev))

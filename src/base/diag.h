@@ -8,8 +8,9 @@
  * it has them: a run that keeps every problem of a hostile input
  * (--max-errors=0) holds them all.  On flush the first error reported
  * keeps first place (it is the one the reference implementation would
- * stop at), and the others follow sorted by file (in order of first
- * mention) and offset. */
+ * stop at), and the others follow sorted by file (each source read is
+ * one, even when freed and read again: in order of first mention) and
+ * offset. */
 #ifndef QC_DIAG_H
 #define QC_DIAG_H
 
@@ -77,8 +78,11 @@ bool qc_diag_limit_reached(const qc_diag *d);
  * take them (a full disk, a closed descriptor). */
 bool qc_diag_flush(qc_diag *d, FILE *out);
 
-/* Iteration, for tests: the Nth buffered diagnostic (0-based), or NULL. */
+/* Iteration: the Nth buffered diagnostic (0-based), or NULL; and how
+ * many are buffered (those of one step are the ones from the count
+ * before it to the count after). */
 const qc_diagnostic *qc_diag_get(const qc_diag *d, size_t n);
+size_t qc_diag_count(const qc_diag *d);
 /* Its text, good until the next report to its sink (the texts grow). */
 const char *qc_diagnostic_message(const qc_diagnostic *dg);
 const char *qc_diagnostic_code(const qc_diagnostic *dg);

@@ -34,6 +34,9 @@ struct source_group {
 };
 static struct source_group *last_group;
 
+/* The serial of the last source made (0: none yet). */
+static uint64_t last_serial;
+
 /* The line index of a source, and the last column computed (diagnostics
  * come mostly in text order: the next one on the same line counts on
  * from there, so a line of a million problems is not read a million
@@ -94,6 +97,7 @@ static void register_source(qc_source *s)
         s->id = (uint32_t)table_len++;
     }
     qc_source_table_[s->id] = s;
+    s->serial = ++last_serial;
     struct source_group *g = last_group;
     if (!g || g->arena != s->arena) {
         g = qc_arena_alloc(s->arena, sizeof *g);

@@ -18,10 +18,13 @@ typedef struct qc_source {
     const struct qc_source *parent; /* includer, or NULL */
     uint32_t parent_off;         /* offset of the include directive in parent */
     uint32_t id;                 /* its number in locations (qc_loc) */
+    uint64_t serial;             /* never another source's in the process,
+                                    as its id and address may be once it is
+                                    freed: what tells sources apart after */
     qc_arena *arena;             /* owner; also holds the line index */
     /* Private to source.c: the line index, made by the first question
      * about lines (most sources are never asked), and the sources of the
-     * same arena (a schema may have a hundred thousand: 64 bytes each). */
+     * same arena (a schema may have a hundred thousand: 72 bytes each). */
     struct qc_source_lines *lines_;
     const struct qc_source *older_;
 } qc_source;

@@ -157,9 +157,7 @@ static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
         qc_buf_puts(out, "{\n  \"files\": [");
     for (int i = 0; i < n; i++) {
         qc_arena *a = qc_arena_new();
-        size_t before = 0;
-        while (qc_diag_get(cli->diag, before))
-            before++;
+        size_t before = qc_diag_count(cli->diag);
         qc_source *src = qc_cli_read(cli, a, files[i]);
         size_t problems = 0, entries = 0;
         const char *status;
@@ -177,11 +175,8 @@ static int run_check(qc_cli *cli, struct rargs *ra, int n, char **files)
         total += problems;
         bad |= problems > 0;
         if (ra->json) {
-            size_t after = before;
-            while (qc_diag_get(cli->diag, after))
-                after++;
             json_file(out, files[i], status, entries, cli->diag, before,
-                      after, i == 0);
+                      qc_diag_count(cli->diag), i == 0);
         } else if (!src) {
             file_result(out, files[i], "unreadable");
         } else if (problems) {

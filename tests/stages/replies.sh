@@ -4,6 +4,81 @@
 # may crash the run or keep the files after it from being checked.
 . "$TOP/tests/stages/lib.sh"
 
+# --- many dumps in one run: each file's diagnostics together -----------------
+#
+# Each dump is read, checked and freed before the next, whose source may
+# then be made at the same address: the diagnostics must still be told
+# apart by file, in the order the files were given, each file's by place
+# (only the first error of the run keeps first place).  Small dumps made
+# here, of different sizes: N pairs of qmp_capabilities, the second with
+# wrong ids, no schema, a blank line at the end.
+
+# problem_dump FILE N
+problem_dump() {
+    local i
+    : >"$1"
+    for ((i = 1; i <= $2; i++)); do
+        printf '{\n  "execute": "qmp_capabilities",\n  "id": "libvirt-%d"\n}\n\n{\n  "return": {},\n  "id": "libvirt-%d"\n}\n\n' \
+            "$i" "$((i == 2 ? 7 : i))" >>"$1"
+    done
+}
+
+# in_file_order NAME LAYOUT FILES-IN-ORDER: PASS if the diagnostics in
+# $ERR (LAYOUT gcc or json) name the files in that order, one run of
+# lines each, and each file's come by place but the run's first.
+in_file_order() {
+    local name=$1 layout=$2 want=$3
+    local lines got bad
+    if [ "$layout" = json ]; then
+        lines=$(sed -E 's/^\{"file": "([^"]*)", "line": ([0-9]+), "column": ([0-9]+),.*/\1 \2 \3/' "$ERR")
+    else
+        lines=$(sed -E 's/^(.*):([0-9]+):([0-9]+): .*/\1 \2 \3/' "$ERR")
+    fi
+    got=$(awk 'NR > 1 && $1 != last { printf " " } $1 != last { printf "%s", $1; last = $1 }' <<<"$lines")
+    bad=$(awk 'NR > 1 && $1 == f && ($2 < l || ($2 == l && $3 < c)) { print; exit }
+               NR > 1 { f = $1; l = $2; c = $3 }' <<<"$lines")
+    if [ "$got" != "$want" ]; then
+        fail "$name" "files in the order '$got', expected '$want'"
+    elif [ -n "$bad" ]; then
+        fail "$name" "out of place in its file: $bad"
+    else
+        pass "$name"
+    fi
+}
+
+# Run in their directory, named short.
+mkdir -p "$TMPDIR/many"
+cd "$TMPDIR/many" || exit 1
+many=()
+for n in 1 4 2 5 3 2 6 1; do
+    f=d${#many[@]}-$n.replies
+    problem_dump "$f" "$n"
+    many+=("$f")
+done
+want=$(printf '%s ' "${many[@]}")
+want=${want% }
+run_qapic replies check --max-errors=0 "${many[@]}"
+if [ "$STATUS" -eq 1 ] && [ "$(grep -c ': [0-9]* problems\?$' "$OUT")" -eq ${#many[@]} ]; then
+    in_file_order replies/many-files-text gcc "$want"
+else
+    fail replies/many-files-text "$(describe_status "$STATUS"): $(head -n 1 "$ERR")"
+fi
+run_qapic replies check --max-errors=0 --diag-format=json "${many[@]}"
+in_file_order replies/many-files-json json "$want"
+# The report of --format=json lists each file's problems with it.
+run_qapic replies check --max-errors=0 --format=json "${many[@]}"
+if [ "$(grep -c '"status": "problems"' "$OUT")" -eq ${#many[@]} ] &&
+   [ "$(grep -c '"code": "replies-no-schema"' "$OUT")" -eq ${#many[@]} ]; then
+    in_file_order replies/many-files-report-json gcc "$want"
+else
+    fail replies/many-files-report-json "$(describe_status "$STATUS"): $(head -n 1 "$ERR")"
+fi
+# A file given twice is read twice: two files of the same name.
+run_qapic replies check --max-errors=0 d1-4.replies d3-5.replies d1-4.replies
+in_file_order replies/many-files-same-twice gcc \
+    "d1-4.replies d3-5.replies d1-4.replies"
+cd "$TOP" || exit 1
+
 need_corpus "replies tests" || exit 0
 R=$CORPUS/replies
 if ! ls "$R"/*.replies >/dev/null 2>&1; then

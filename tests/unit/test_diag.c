@@ -120,6 +120,7 @@ START_TEST(first_error_first_then_sorted)
     qc_error(qc_test_diag, qc_loc_make(src, OFF_LINE3), "c", "first reported");
     qc_warning(qc_test_diag, qc_loc_make(src, OFF_XYZ), "c", "a warning");
     qc_error(qc_test_diag, qc_loc_make(src, 0), "c", "earliest in file");
+    ck_assert_uint_eq(qc_diag_count(qc_test_diag), 3);
     char *out = qc_test_flushed(qc_test_diag);
     ck_assert_str_eq(out,
                      "f.json:3:1: error: first reported\n"
@@ -128,6 +129,7 @@ START_TEST(first_error_first_then_sorted)
     free(out);
     /* The buffer is empty after a flush; the count stays. */
     ck_assert_ptr_null(qc_diag_get(qc_test_diag, 0));
+    ck_assert_uint_eq(qc_diag_count(qc_test_diag), 0);
     ck_assert_uint_eq(qc_diag_error_count(qc_test_diag), 2);
 }
 END_TEST
@@ -401,6 +403,39 @@ START_TEST(source_numbers_by_arena)
 }
 END_TEST
 
+/* Sources read one after another, each freed before the next (as
+ * "replies check" does with its files): a later one may be made where an
+ * earlier one was, under the same number, and with the same path (a file
+ * given twice).  Their serials differ, and the diagnostics of each stay
+ * together, in the order of the files, each file's by place. */
+#define ONE_BY_ONE 12
+
+START_TEST(sources_freed_one_after_another)
+{
+    qc_buf want = QC_BUF_INIT;
+    uint64_t serials[ONE_BY_ONE];
+    for (unsigned i = 0; i < ONE_BY_ONE; i++) {
+        char path[16];
+        snprintf(path, sizeof path, "f%u.json", i % (ONE_BY_ONE - 2));
+        qc_arena *a = qc_arena_new();
+        qc_source *s = qc_source_from_mem(a, path, text, sizeof text - 1,
+                                          true);
+        serials[i] = s->serial;
+        for (unsigned j = 0; j < i; j++)
+            ck_assert(serials[j] != s->serial);
+        qc_warning(qc_test_diag, qc_loc_make(s, OFF_LINE3), "c", "late %u", i);
+        qc_warning(qc_test_diag, qc_loc_make(s, OFF_XYZ), "c", "early %u", i);
+        qc_buf_printf(&want, "%s:2:3: warning: early %u\n"
+                             "%s:3:1: warning: late %u\n", path, i, path, i);
+        qc_arena_free(a);
+    }
+    char *out = qc_test_flushed(qc_test_diag);
+    ck_assert_str_eq(out, want.data);
+    free(out);
+    qc_buf_free(&want);
+}
+END_TEST
+
 /* qc_source_read_kept names the source with the string given;
  * qc_source_read with a copy. */
 START_TEST(source_path_kept)
@@ -484,6 +519,7 @@ Suite *qc_suite_diag(void)
     tcase_add_test(tc, accessors);
     tcase_add_test(tc, no_location);
     tcase_add_test(tc, source_freed_before_flush);
+    tcase_add_test(tc, sources_freed_one_after_another);
     tcase_add_test(tc, many_out_of_order);
     tcase_add_test(tc, handle_decorated_later);
     tcase_add_test(tc, schema_newlines);
