@@ -195,7 +195,7 @@ void cg_doc_definition(cg *g, qc_emit *out, const cg_ent *x,
         qc_buf_puts(&b, lead);
     /* Implicit types borrow the doc of their definition for the members
      * only; their own text is the lead. */
-    const qc_doc *doc = x->doc && x->doc == x->e->doc ? x->doc : NULL;
+    const qc_doc *doc = x->doc && x->doc == qc_entity_doc(x->e) ? x->doc : NULL;
     const char *body = cg_doc_body(doc);
     if (body) {
         paragraph(&b);
@@ -204,7 +204,7 @@ void cg_doc_definition(cg *g, qc_emit *out, const cg_ent *x,
     if (doc)
         sections(&b, doc);
     features_paragraph(g, &b, x);
-    cond_paragraph(&b, x->e->cond);
+    cond_paragraph(&b, qc_entity_cond(x->e));
     if (tail) {
         paragraph(&b);
         qc_buf_puts(&b, tail);

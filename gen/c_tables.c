@@ -137,13 +137,13 @@ static void common_fields(tctx *t, const cg_ent *x, const char *flags)
     flags = flags_of(t, flags, x->features, x->nfeatures);
     if (strcmp(flags, "0"))
         qc_emit_f(o, ".flags = %s,\n", flags);
-    if (x->e->cond)
-        qc_emit_f(o, ".cond = %s,\n", cond_ref(t, x->e->cond));
+    if (qc_entity_cond(x->e))
+        qc_emit_f(o, ".cond = %s,\n", cond_ref(t, qc_entity_cond(x->e)));
     size_t kept;
     const char *fs = features_ref(t, x->features, x->nfeatures, &kept);
     if (kept)
         qc_emit_f(o, ".features = %s,\n.nfeatures = %z,\n", fs, kept);
-    const char *doc = cg_doc_body(x->doc && x->doc == x->e->doc ? x->doc
+    const char *doc = cg_doc_body(x->doc && x->doc == qc_entity_doc(x->e) ? x->doc
                                                                 : NULL);
     if (doc)
         qc_emit_f(o, ".doc = %S,\n", doc);
@@ -304,8 +304,8 @@ static void list_desc(tctx *t, const cg_ent *x)
         "    .name = %S,\n    .kind = QAPIC_KIND_LIST,\n"
         "    .size = sizeof(qapic_list),\n", x->desc, x->e->name);
     /* An array's condition is its element type's. */
-    if (x->e->cond)
-        qc_emit_f(&t->body, "    .cond = %s,\n", cond_ref(t, x->e->cond));
+    if (qc_entity_cond(x->e))
+        qc_emit_f(&t->body, "    .cond = %s,\n", cond_ref(t, qc_entity_cond(x->e)));
     qc_emit_f(&t->body, "    .u.list.element = &%s,\n};\n", el->desc);
 }
 

@@ -77,7 +77,7 @@ static void claim(cg *g, const char *ident, const qc_entity *e,
         return;
     qc_loc loc = { 0 };
     if (e && e->has_info)
-        loc = e->loc;
+        loc = qc_entity_loc(e);
     qc_diagnostic *dg = qc_error(g->d, loc, "gen-name-clash",
                                  "C identifier '%s' of %s clashes with that "
                                  "of %s", ident, describe_owner(g, o),
@@ -86,7 +86,7 @@ static void claim(cg *g, const char *ident, const qc_entity *e,
         qc_diag_in_definition(dg, qc_entity_defn_meta(e),
                               qc_entity_defn_name(e));
     if (prev->e && prev->e->has_info)
-        qc_diag_note(dg, prev->e->loc, qc_entity_defn_meta(prev->e),
+        qc_diag_note(dg, qc_entity_loc(prev->e), qc_entity_defn_meta(prev->e),
                      qc_entity_defn_name(prev->e), "the other definition");
     g->failed = true;
 }
@@ -236,7 +236,7 @@ static bool need_type(cg *g, const qc_entity *user, const char *what,
 {
     if (!type || cg_of(g, type)->in)
         return true;
-    qc_loc loc = user->has_info ? user->loc : (qc_loc){ 0 };
+    qc_loc loc = qc_entity_loc(user);
     /* Implicit types are named after the definition they belong to. */
     const char *of = qc_entity_is_implicit(user) && qc_entity_defn_name(user)
         ? qc_gen_cat(g->a, qc_entity_defn_meta(user), " '",
@@ -258,11 +258,11 @@ static bool need_type(cg *g, const qc_entity *user, const char *what,
  * definition it belongs to (q_obj_migrate-arg: migrate's). */
 static const qc_doc *doc_of(const cg *g, const qc_entity *e)
 {
-    if (!e || e->doc || e->kind != QC_ENT_OBJECT || !qc_entity_defn_name(e)
+    if (!e || qc_entity_doc(e) || e->kind != QC_ENT_OBJECT || !qc_entity_defn_name(e)
         || !strcmp(qc_entity_defn_name(e), e->name))
-        return e ? e->doc : NULL;
+        return e ? qc_entity_doc(e) : NULL;
     const qc_entity *owner = qc_schema_lookup(g->s, qc_entity_defn_name(e));
-    return owner ? owner->doc : NULL;
+    return owner ? qc_entity_doc(owner) : NULL;
 }
 
 static void make_field(cg *g, cg_field *f, const qc_smember *m,
@@ -341,7 +341,7 @@ static bool prefix_usable(cg *g, const qc_entity *e)
     if (!p || !*p || qc_gen_is_identifier(p)
         || (p[0] >= '0' && p[0] <= '9' && qc_gen_is_identifier(p + 1)))
         return true;
-    qc_diagnostic *dg = qc_error(g->d, e->loc, "gen-bad-enum-prefix",
+    qc_diagnostic *dg = qc_error(g->d, qc_entity_loc(e), "gen-bad-enum-prefix",
                                  "'prefix' '%s' of %s cannot be part of a C "
                                  "identifier", p, qc_entity_describe(g->a, e));
     qc_diag_in_definition(dg, qc_entity_defn_meta(e),
@@ -397,14 +397,14 @@ static void keep_entities(cg *g)
             continue;
         /* An array's condition is its element type's, which may come
          * later (forward references): see below. */
-        x->in = e->kind == QC_ENT_BUILTIN || cg_cond_kept(g, e->cond);
+        x->in = e->kind == QC_ENT_BUILTIN || cg_cond_kept(g, qc_entity_cond(e));
         x->cname = qc_c_name(g->a, e->name, false);
         x->doc = doc_of(g, e);
         x->features = qc_arena_alloc(g->a,
-                                     (e->nfeatures + 1) * sizeof *x->features);
-        for (size_t j = 0; j < e->nfeatures; j++)
-            if (cg_cond_kept(g, e->features[j]->cond))
-                x->features[x->nfeatures++] = e->features[j];
+                                     (qc_entity_nfeatures(e) + 1) * sizeof *x->features);
+        for (size_t j = 0; j < qc_entity_nfeatures(e); j++)
+            if (cg_cond_kept(g, qc_entity_features(e)[j]->cond))
+                x->features[x->nfeatures++] = qc_entity_features(e)[j];
     }
     for (size_t i = 0; i < g->s->n_entities; i++) {
         cg_ent *x = &g->ents[i];

@@ -53,11 +53,11 @@ static void print_items(qc_buf *b, const qc_parse_result *r)
 {
     bool first = true;
     for (size_t i = 0; i < r->nitems; i++) {
-        if (!r->items[i].value)
+        if (r->items[i].doc)
             continue;
         if (!first)
             qc_buf_append(b, "\n\n", 2);
-        qc_json_write(b, r->items[i].value, 2, 0);
+        qc_json_write(b, &r->items[i].value, 2, 0);
         first = false;
     }
     if (!first)

@@ -107,7 +107,7 @@ static void slow_read(qc_arena *a, qc_source *src, qc_replies *r,
         qc_parse_result pr;
         qc_parse_from(a, src, QC_DIALECT_STREAM, resume, &pr);
         for (size_t i = 0; i < pr.nitems; i++) {
-            qc_value *v = pr.items[i].value;
+            qc_value *v = qc_item_value(&pr.items[i]);
             if (!v)
                 continue;
             qc_rentry *e = qc_rentvec_push(ents);

@@ -217,7 +217,7 @@ qc_vschema *qc_vschema_from_model(qc_arena *a, const qc_schema *s,
                     .all_true = symbols == NULL };
     for (size_t i = 0; i < s->n_entities; i++) {
         const qc_entity *e = s->entities[i];
-        if (e->kind != QC_ENT_COMMAND || !holds(&m, e->cond))
+        if (e->kind != QC_ENT_COMMAND || !holds(&m, qc_entity_cond(e)))
             continue;
         qc_vcommand *c = qc_arena_alloc(a, sizeof *c);
         c->name = e->name;
@@ -225,7 +225,7 @@ qc_vschema *qc_vschema_from_model(qc_arena *a, const qc_schema *s,
         c->ret = e->ret_type ? model_type(&m, e->ret_type) : NULL;
         c->boxed = e->boxed;
         c->allow_oob = e->allow_oob;
-        c->features = special_features(&m, e->features, e->nfeatures);
+        c->features = special_features(&m, qc_entity_features(e), qc_entity_nfeatures(e));
         c->gen = e->gen ? QC_GEN_NORMAL : QC_GEN_FALSE;
         add_command(a, m.v, c);
         model_fill(&m);

@@ -54,7 +54,7 @@ static const qc_value *parse_args(qc_arena *a, const char *text)
     qc_parse(a, src, QC_DIALECT_JSON, &r);
     /* The table is ours and tested: a row that does not parse is sent
      * without arguments, which the schema check then refuses. */
-    return !r.error && r.nitems == 1 ? r.items[0].value : NULL;
+    return !r.error && r.nitems == 1 ? qc_item_value(&r.items[0]) : NULL;
 }
 
 qc_probe_plan *qc_probe_plan_default(qc_arena *a)

@@ -99,7 +99,7 @@ static qc_value *take_reply(qc_probe_session *s, const char *id,
             *failure = dg;
             return NULL;
         }
-        qc_value *v = r.items[0].value;
+        qc_value *v = qc_item_value(&r.items[0]);
         if (qc_is_object(v) && (qc_obj_get(v, "return") || qc_obj_get(v, "error"))
             && !reply) {
             const char *got = qc_obj_get_str(v, "id");

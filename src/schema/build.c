@@ -50,7 +50,6 @@ static void module_add(qc_builder *b, qc_smodule *m, qc_entity *e)
         m->cap_ = (uint32_t)cap;
     }
     m->entities[m->n++] = e;
-    e->module = m;
 }
 
 static void reject_name(qc_builder *b, const char *name)
@@ -69,9 +68,9 @@ static void note_rejected(qc_builder *b, const qc_expr *x)
         "enum", "struct", "union", "alternate", "command", "event",
     };
     bool named = false;
-    if (qc_is_object(x->value))
+    if (qc_is_object(&x->value))
         for (size_t i = 0; i < sizeof(metas) / sizeof(*metas); i++) {
-            const char *name = qc_obj_get_str(x->value, metas[i]);
+            const char *name = qc_obj_get_str(&x->value, metas[i]);
             if (name) {
                 reject_name(b, name);
                 named = true;
@@ -87,7 +86,7 @@ static void note_rejected(qc_builder *b, const qc_expr *x)
 /* Defining DFN failed (a duplicate): forget everything it created, its
  * implicit types and arrays and the features first seen there, as if it
  * were not there; references to what it defined fail silently. */
-static void drop_definition(qc_builder *b, const qc_defn *dfn, size_t n_ents,
+static void drop_definition(qc_builder *b, const qc_expr *dfn, size_t n_ents,
                             size_t n_features)
 {
     for (size_t i = n_ents; i < b->ents.n; i++) {
@@ -102,7 +101,7 @@ static void drop_definition(qc_builder *b, const qc_defn *dfn, size_t n_ents,
         qc_hashmap_put(b->features, ff->name, NULL);
     }
     b->feature_order.n = n_features;
-    qc_sb_skip_doc(b, dfn->expr->doc);
+    qc_sb_skip_doc(b, dfn->doc);
 }
 
 /* Notes a failed check; true when checking should stop altogether. */
@@ -151,8 +150,8 @@ static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,
      * more than growing once (QEMU's schema needs no growth).  Include
      * directives define no name. */
     size_t ndefs = 0;
-    for (size_t i = 0; i < ast->exprs.n; i++)
-        ndefs += !((const qc_expr *)ast->exprs.items[i])->include;
+    for (size_t i = 0; i < ast->n_exprs; i++)
+        ndefs += !ast->exprs[i].include_;
     b->s->names = qc_names_new(a, ndefs + ndefs / 4 + 64);
     b->mod_of = qc_arena_alloc(a, (ast->modules.n + 1) * sizeof(*b->mod_of));
     b->features = qc_hashmap_new(a);
@@ -171,27 +170,27 @@ static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,
 }
 
 /* QEMU's _def_exprs.  Definitions the expression checks rejected are left
- * out (DEFNS[i] NULL), silently: see lookup_ref in check.c.  False when
- * the error limit is reached. */
-static bool define_all(qc_builder *b, qc_defn **defns, bool exprs_ok)
+ * out (their meta is NULL), silently: see lookup_ref in check.c.  False
+ * when the error limit is reached. */
+static bool define_all(qc_builder *b, bool exprs_ok)
 {
     const qc_schema_ast *ast = b->s->ast;
-    for (size_t i = 0; i < ast->exprs.n; i++) {
-        const qc_expr *x = ast->exprs.items[i];
-        if (x->include) {
-            qc_entity *e = qc_sb_new_entity(b, QC_ENT_INCLUDE, NULL, NULL, x);
-            e->included = module_for(b, x->include);
+    for (size_t i = 0; i < ast->n_exprs; i++) {
+        const qc_expr *x = &ast->exprs[i];
+        if (x->include_) {
+            qc_entity *e = qc_sb_new_entity(b, QC_ENT_INCLUDE, NULL, x);
+            e->included = module_for(b, qc_expr_include(ast, x));
             qc_sb_add_entity(b, e);
             continue;
         }
-        if (!defns[i]) {
+        if (!x->meta_) {
             if (!exprs_ok)
                 note_rejected(b, x);
             continue;
         }
         size_t n_ents = b->ents.n, n_features = b->feature_order.n;
-        if (!qc_sb_define(b, defns[i])) {
-            drop_definition(b, defns[i], n_ents, n_features);
+        if (!qc_sb_define(b, x)) {
+            drop_definition(b, x, n_ents, n_features);
             if (failed(b))
                 return false;
         }
@@ -208,19 +207,19 @@ static bool check_all(qc_builder *b)
         qc_entity *e = b->ents.items[i];
         if (e->state_ == QC_ST_FAILED) {
             /* failed while checking an entity that refers to it */
-            qc_sb_skip_doc(b, e->doc);
+            qc_sb_skip_doc(b, qc_entity_doc(e));
             continue;
         }
         if (!qc_sb_check_entity(b, e)) {
             e->state_ = QC_ST_FAILED;
-            qc_sb_skip_doc(b, e->doc);
+            qc_sb_skip_doc(b, qc_entity_doc(e));
             if (failed(b))
                 return false;
             continue;
         }
         if (!qc_sb_connect_doc(b, e, NULL)) {
             /* a doc connected halfway would fail its check for nothing */
-            qc_sb_skip_doc(b, e->doc);
+            qc_sb_skip_doc(b, qc_entity_doc(e));
             if (failed(b))
                 return false;
         }
@@ -253,7 +252,7 @@ static void assign_modules(qc_builder *b)
         const qc_entity *where = e;
         if (e->kind == QC_ENT_ARRAY)
             where = e->element_type;
-        const qc_source *src = where->has_info ? qc_loc_src(where->loc) : NULL;
+        const qc_source *src = qc_loc_src(qc_entity_loc(where));
         if (!src) {
             module_add(b, b->mods.items[0], e);
             continue;
@@ -289,16 +288,15 @@ qc_schema *qc_schema_build(qc_arena *a, qc_diag *d, const qc_options *o,
     qc_schema_ast *ast = qc_arena_alloc(a, sizeof(*ast));
     if (!qc_schema_load(a, d, o, path, ast, io_error))
         return NULL;
-    qc_defn **defns;
     /* Definitions that passed are still modelled and checked. */
-    bool exprs_ok = qc_check_exprs(a, d, o, ast, &defns);
+    bool exprs_ok = qc_check_exprs(a, d, o, ast);
     if (!exprs_ok && qc_diag_limit_reached(d))
         return NULL;
     qc_builder b;
     init(&b, a, d, o, ast);
     qc_sb_define_predefineds(&b);
     b.failed = !exprs_ok;
-    if (!define_all(&b, defns, exprs_ok) || !check_all(&b) || b.failed)
+    if (!define_all(&b, exprs_ok) || !check_all(&b) || b.failed)
         return NULL;
     assign_modules(&b);
     return finish(&b);

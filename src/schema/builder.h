@@ -86,21 +86,23 @@ qc_diagnostic *qc_sb_error(qc_builder *b, qc_loc loc, const char *meta,
 
 /* An error located at entity E, in its definition's context. */
 #define QC_SB_ERR(b, e, code, ...) \
-    qc_sb_error((b), (e)->loc, qc_entity_defn_meta(e), \
+    qc_sb_error((b), qc_entity_loc((e)), qc_entity_defn_meta(e), \
                 qc_entity_defn_name(e), (code), \
                 __VA_ARGS__)
 
 /* define.c */
 /* Defines the entities of DFN (and its implicit types); false when one of
  * them is defined already (reported). */
-bool qc_sb_define(qc_builder *b, const qc_defn *dfn);
+bool qc_sb_define(qc_builder *b, const qc_expr *x);
 /* The builtins, their arrays, q_empty and QType. */
 void qc_sb_define_predefineds(qc_builder *b);
 /* Appends E to the entity list. */
 void qc_sb_add_entity(qc_builder *b, qc_entity *e);
 qc_entity *qc_sb_new_entity(qc_builder *b, qc_entity_kind kind,
-                            const char *name, const qc_defn *dfn,
-                            const qc_expr *x);
+                            const char *name, const qc_expr *x);
+/* Gives E its condition and features (NULL and 0: none). */
+void qc_sb_set_extra(qc_builder *b, qc_entity *e, qc_cond *cond,
+                     qc_feature **features, uint32_t nfeatures);
 qc_smember *qc_sb_new_member(qc_builder *b, qc_role role, const char *name,
                              const qc_expr *x);
 

@@ -96,14 +96,14 @@ static bool check_feature_clash(qc_builder *b, const qc_entity *ctx,
 
 static bool check_definition(qc_builder *b, qc_entity *e)
 {
-    if (!check_feature_clash(b, e, e->features, e->nfeatures, e->name))
+    if (!check_feature_clash(b, e, qc_entity_features(e), qc_entity_nfeatures(e), e->name))
         return false;
     if (qc_entity_is_type(e))
-        for (size_t i = 0; i < e->nfeatures; i++)
-            if (e->features[i]->special) {
+        for (size_t i = 0; i < qc_entity_nfeatures(e); i++)
+            if (qc_entity_features(e)[i]->special) {
                 QC_SB_ERR(b, e, "qapi-special-feature-on-type",
                     "feature '%s' cannot be used on types",
-                    e->features[i]->name);
+                    qc_entity_features(e)[i]->name);
                 return false;
             }
     return true;
@@ -348,7 +348,7 @@ static void add_empty_branches(qc_builder *b, qc_entity *e, const qc_smember *tm
         if (qc_hashmap_get(cases, ev->name))
             continue;
         qc_smember *v = qc_sb_new_member(b, QC_ROLE_BRANCH, ev->name, NULL);
-        v->loc = e->loc;
+        v->loc = qc_entity_loc(e);
         v->type_name = "q_empty";
         v->cond = ev->cond;
         v->defined_in = tm->defined_in;
@@ -456,6 +456,7 @@ static bool object_body(qc_builder *b, qc_entity *e, seen s)
     if (!check_definition(b, e))
         return false;
     if (e->base_name_) {
+        /* resolved in place: the name is read before it is overwritten */
         e->base = resolve_type(b, e->base_name_, e, "'base'");
         if (!e->base)
             return false;
@@ -669,7 +670,7 @@ bool qc_sb_check_entity(qc_builder *b, qc_entity *e)
                 e->element_name);
             return false;
         }
-        e->cond = e->element_type->cond;
+        qc_sb_set_extra(b, e, qc_entity_cond(e->element_type), NULL, 0);
         return true;
     case QC_ENT_OBJECT:
         return check_object(b, e);

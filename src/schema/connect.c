@@ -21,13 +21,19 @@ bool qc_sb_doc_skipped(const qc_builder *b, const qc_doc *doc)
     return false;
 }
 
-static bool connect_features(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
+/* The entity whose doc is connected: the context of the diagnostics,
+ * found once for all of its members. */
+struct where {
+    qc_loc loc;
+    const char *meta, *name;
+};
+
+static bool connect_features(qc_builder *b, qc_doc *doc, const struct where *w,
                              qc_feature **fs, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!qc_doc_connect_feature(doc, b->d, fs[i]->name, ctx->loc,
-                                    qc_entity_defn_meta(ctx),
-                                    qc_entity_defn_name(ctx)))
+        if (!qc_doc_connect_feature(doc, b->d, fs[i]->name, w->loc, w->meta,
+                                    w->name))
             return false;
     return true;
 }
@@ -43,7 +49,7 @@ static bool doc_describes(const qc_doc *doc, const char *member)
 }
 
 /* EXEMPT: the doc's definition is in the documentation-exceptions. */
-static bool connect_member(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
+static bool connect_member(qc_builder *b, qc_doc *doc, const struct where *w,
                            const qc_smember *m, bool exempt)
 {
     const char *role = m->role == QC_ROLE_VALUE ? "value"
@@ -52,23 +58,22 @@ static bool connect_member(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
         /* the rejected expression may have been the pragma exempting it:
          * neither complain nor check this doc later */
         qc_sb_skip_doc(b, doc);
-        return connect_features(b, doc, ctx, m->features, m->nfeatures);
+        return connect_features(b, doc, w, m->features, m->nfeatures);
     }
     if (!qc_doc_connect_member(b->a, doc, b->d, m->name, role, exempt,
-                               m->loc, qc_entity_defn_meta(ctx),
-                               qc_entity_defn_name(ctx)))
+                               m->loc, w->meta, w->name))
         return false;
-    return connect_features(b, doc, ctx, m->features, m->nfeatures);
+    return connect_features(b, doc, w, m->features, m->nfeatures);
 }
 
-static bool connect_members(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
+static bool connect_members(qc_builder *b, qc_doc *doc, const struct where *w,
                             qc_smember **ms, size_t n)
 {
     bool exempt = doc->symbol
         && qc_pragma_lists(&b->s->ast->pragma.documentation_exceptions,
                            doc->symbol);
     for (size_t i = 0; i < n; i++)
-        if (!connect_member(b, doc, ctx, ms[i], exempt))
+        if (!connect_member(b, doc, w, ms[i], exempt))
             return false;
     return true;
 }
@@ -76,26 +81,29 @@ static bool connect_members(qc_builder *b, qc_doc *doc, const qc_entity *ctx,
 bool qc_sb_connect_doc(qc_builder *b, qc_entity *e, qc_doc *doc)
 {
     if (!doc)
-        doc = e->doc;
+        doc = qc_entity_doc(e);
     if (!doc || b->o->no_doc_checks)
         return true;
-    if (!connect_features(b, doc, e, e->features, e->nfeatures))
+    struct where w = { qc_entity_loc(e), qc_entity_defn_meta(e),
+                       qc_entity_defn_name(e) };
+    if (!connect_features(b, doc, &w, qc_entity_features(e),
+                          qc_entity_nfeatures(e)))
         return false;
     switch (e->kind) {
     case QC_ENT_ENUM:
-        if (!connect_members(b, doc, e, e->values, e->nvalues))
+        if (!connect_members(b, doc, &w, e->values, e->nvalues))
             return false;
         break;
     case QC_ENT_OBJECT:
         if (e->base && qc_entity_is_implicit(e->base)
             && !qc_sb_connect_doc(b, e->base, doc))
             return false;
-        if (!connect_members(b, doc, e, e->local_members,
+        if (!connect_members(b, doc, &w, e->local_members,
                              e->nlocal_members))
             return false;
         break;
     case QC_ENT_ALTERNATE:
-        if (!connect_members(b, doc, e, e->variants->variants,
+        if (!connect_members(b, doc, &w, e->variants->variants,
                              e->variants->n))
             return false;
         break;

@@ -50,11 +50,11 @@ void qc_dump_summary(qc_buf *b, const qc_schema *s)
         qc_buf_putc(b, ')');
         if (e->ret_type)
             qc_buf_printf(b, " -> %s", e->ret_type->name);
-        for (size_t j = 0; j < e->nfeatures; j++)
-            qc_buf_printf(b, " [%s]", e->features[j]->name);
-        if (e->cond) {
+        for (size_t j = 0; j < qc_entity_nfeatures(e); j++)
+            qc_buf_printf(b, " [%s]", qc_entity_features(e)[j]->name);
+        if (qc_entity_cond(e)) {
             qc_buf_puts(b, " if ");
-            qc_cond_repr(b, e->cond);
+            qc_cond_repr(b, qc_entity_cond(e));
         }
         qc_buf_putc(b, '\n');
     }

@@ -46,8 +46,8 @@ static const char *py_bool(bool v)
 /* What follows every definition: its condition and features. */
 static void print_tail(qc_buf *b, const qc_entity *e)
 {
-    print_if(b, e->cond, 4);
-    print_features(b, e->features, e->nfeatures, 4);
+    print_if(b, qc_entity_cond(e), 4);
+    print_features(b, qc_entity_features(e), qc_entity_nfeatures(e), 4);
 }
 
 static void v_module(void *ctx, const qc_smodule *m)
@@ -82,7 +82,7 @@ static void v_array(void *ctx, const qc_entity *e)
     if (!e->has_info)
         return;
     qc_buf_printf(b, "array %s %s\n", e->name, e->element_type->name);
-    print_if(b, e->cond, 4);
+    print_if(b, qc_entity_cond(e), 4);
 }
 
 static void v_object(void *ctx, const qc_entity *e)

@@ -488,9 +488,9 @@ static bool check_flags(ctx *c, const qc_value *e)
     return true;
 }
 
-/* The kinds of definition, by their key; M_* index metas[]. */
+/* The kinds of definition, by their key; M_* index qc_expr_metas[]. */
 enum { M_ENUM, M_STRUCT, M_UNION, M_ALTERNATE, M_COMMAND, M_EVENT, M_COUNT };
-static const char *const metas[M_COUNT] = {
+const char *const qc_expr_metas[M_COUNT] = {
     "enum", "struct", "union", "alternate", "command", "event",
 };
 
@@ -507,13 +507,13 @@ static int meta_of(const char *key)
     case 'c': i = M_COMMAND; break;
     default: return -1;
     }
-    return strcmp(key, metas[i]) ? -1 : i;
+    return strcmp(key, qc_expr_metas[i]) ? -1 : i;
 }
 
 /* The rules for the name of a definition of kind K. */
 static bool check_defn_name(ctx *c, int k, const char *name)
 {
-    const char *meta = metas[k];
+    const char *meta = qc_expr_metas[k];
     if (k == M_EVENT)
         return check_name_upper(c, name, WHAT(meta));
     if (k == M_COMMAND)
@@ -545,13 +545,13 @@ static bool check_defn_doc(ctx *c, const qc_expr *x, int k,
                     "the documentation comment is for '%s'",
                     x->doc->symbol ? x->doc->symbol : "");
     return qc_doc_check_expr(x->doc, c->d, k == M_COMMAND,
-                             qc_obj_get(x->value, "returns") != NULL);
+                             qc_obj_get(&x->value, "returns") != NULL);
 }
 
 /* The keys of each kind of definition, and its own checks. */
 static bool check_defn_body(ctx *c, const qc_value *e, int k)
 {
-    const char *meta = metas[k];
+    const char *meta = qc_expr_metas[k];
     switch (k) {
     case M_ENUM: {
         static const char *const req[] = { "enum", "data", NULL };
@@ -595,9 +595,9 @@ static bool check_defn_body(ctx *c, const qc_value *e, int k)
 
 /* One definition, in check_exprs order: kind and name, doc, keys and
  * body, condition, features, flags. */
-static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
+static bool check_expr(ctx *c, qc_expr *x)
 {
-    const qc_value *e = x->value;
+    const qc_value *e = &x->value;
     int k = -1, nmeta = 0;
     /* One pass over the keys: a meta key counts once, however often it
      * is there (a key holding a NUL counts as the text before it). */
@@ -617,8 +617,9 @@ static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
         return fail(c, "qapi-expr-kind",
                     "a definition needs exactly one of the keys 'enum', "
                     "'struct', 'union', 'alternate', 'command', 'event'");
-    const char *meta = metas[k];
-    const qc_value *namev = qc_obj_get(e, meta);
+    const char *meta = qc_expr_metas[k];
+    const qc_member *namem = qc_obj_member(e, meta);
+    const qc_value *namev = namem ? &namem->value : NULL;
     if (!qc_is_string(namev))
         return fail(c, "qapi-name-not-string", "'%s' requires a string name",
                     meta);
@@ -631,31 +632,26 @@ static bool check_expr(ctx *c, const qc_expr *x, qc_defn **out)
         || !check_flags(c, e))
         return false;
 
-    qc_defn *dfn = qc_arena_alloc(c->a, sizeof(*dfn));
-    dfn->expr = x;
-    dfn->meta = meta;
-    dfn->name = name;
-    *out = dfn;
+    x->meta_ = (unsigned)k + 1;
+    size_t at = (size_t)(namem - qc_obj_at(e, 0)) + 1;
+    x->name_member_ = at < (1u << 29) ? (uint32_t)at : 0;
     return true;
 }
 
 bool qc_check_exprs(qc_arena *a, qc_diag *d, const qc_options *o,
-                    const qc_schema_ast *ast, qc_defn ***defns)
+                    qc_schema_ast *ast)
 {
-    size_t n = ast->exprs.n;
-    qc_defn **out = qc_arena_alloc(a, (n ? n : 1) * sizeof(*out));
     bool ok = true;
-    for (size_t i = 0; i < n; i++) {
-        const qc_expr *x = ast->exprs.items[i];
-        if (x->include || !qc_is_object(x->value))
+    for (size_t i = 0; i < ast->n_exprs; i++) {
+        qc_expr *x = &ast->exprs[i];
+        if (x->include_ || !qc_is_object(&x->value))
             continue;
         ctx c = { a, d, o, &ast->pragma, qc_expr_loc(x), NULL, NULL };
-        if (!check_expr(&c, x, &out[i])) {
+        if (!check_expr(&c, x)) {
             ok = false;
             if (qc_diag_limit_reached(d))
                 break;
         }
     }
-    *defns = out;
     return ok;
 }

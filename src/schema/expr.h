@@ -14,18 +14,29 @@
 #include "schema/loader.h"
 #include "schema/options.h"
 
-/* What the checker learnt about one definition. */
-typedef struct qc_defn {
-    const qc_expr *expr;
-    const char *meta;     /* "enum", "struct", "union", "alternate",
-                             "command", "event" */
-    const char *name;
-} qc_defn;
-
-/* Checks every definition of AST and sets *DEFNS to an arena array
- * parallel to AST->exprs (entries for include directives and for rejected
- * definitions are NULL).  Returns false after reporting errors. */
+/* Checks every definition of AST, noting the kind of those that pass
+ * (qc_expr_meta).  Returns false after reporting errors. */
 bool qc_check_exprs(qc_arena *a, qc_diag *d, const qc_options *o,
-                    const qc_schema_ast *ast, qc_defn ***defns);
+                    qc_schema_ast *ast);
+
+/* The kinds of definition, by their key (qc_expr.meta_ - 1). */
+extern const char *const qc_expr_metas[6];
+
+/* "enum", "struct", "union", "alternate", "command" or "event" when X
+ * is a definition that passed the expression checks, else NULL. */
+static inline const char *qc_expr_meta(const qc_expr *x)
+{
+    return x->meta_ ? qc_expr_metas[x->meta_ - 1] : NULL;
+}
+
+/* The name of definition X, which passed the checks, else NULL. */
+static inline const char *qc_expr_name(const qc_expr *x)
+{
+    if (!x->meta_)
+        return NULL;
+    if (x->name_member_)
+        return qc_obj_at(&x->value, x->name_member_ - 1)->value.u.str.s;
+    return qc_obj_get_str(&x->value, qc_expr_meta(x));
+}
 
 #endif

@@ -123,8 +123,8 @@ static void emit(gen *g, qc_value *o, const char *name, const char *meta,
 {
     obj_put(o, "name", qc_value_new_string(g->a, name));
     obj_put(o, "meta-type", qc_value_new_string(g->a, meta));
-    put_features(g, o, e->features, e->nfeatures);
-    if (cond_true(g, e->cond))
+    put_features(g, o, qc_entity_features(e), qc_entity_nfeatures(e));
+    if (cond_true(g, qc_entity_cond(e)))
         qc_ptrvec_push(g->a, &g->out, o);
 }
 
@@ -183,7 +183,7 @@ static void gen_array(gen *g, const qc_entity *e)
     /* Arrays carry no features of their own. */
     obj_put(o, "name", qc_value_new_string(g->a, qc_arena_printf(g->a, "[%s]", elem)));
     obj_put(o, "meta-type", qc_value_new_string(g->a, "array"));
-    if (cond_true(g, e->cond))
+    if (cond_true(g, qc_entity_cond(e)))
         qc_ptrvec_push(g->a, &g->out, o);
 }
 

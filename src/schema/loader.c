@@ -112,6 +112,23 @@ static bool load_file(struct loader *L, const char *path, const char *name,
                       const qc_source *parent, const qc_value *incl,
                       bool *io_error);
 
+/* Appends the expression V (with DOC) to the list. */
+static void new_expr(struct loader *L, const qc_value *v, qc_doc *doc)
+{
+    qc_schema_ast *ast = L->ast;
+    if (ast->n_exprs == ast->cap_exprs_) {
+        size_t cap = ast->cap_exprs_ ? 2 * ast->cap_exprs_ : 64;
+        ast->exprs = qc_arena_grow(L->a, ast->exprs,
+                                   ast->cap_exprs_ * sizeof *ast->exprs,
+                                   cap * sizeof *ast->exprs);
+        ast->cap_exprs_ = cap;
+    }
+    qc_expr *x = &ast->exprs[ast->n_exprs++];
+    memset(x, 0, sizeof *x);
+    x->value = *v;
+    x->doc = doc;
+}
+
 static bool include_directive(struct loader *L, const qc_source *src,
                               const qc_value *v, bool *io_error)
 {
@@ -135,11 +152,10 @@ static bool include_directive(struct loader *L, const qc_source *src,
                  name->u.str.s);
         return false;
     }
-    qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
-    e->value = (qc_value *)v;
-    qc_ptrvec_push(L->a, &L->ast->exprs, e);
+    size_t slot = L->ast->n_exprs;
+    new_expr(L, v, NULL);
     if (f) {                       /* already read: recorded, not re-read */
-        e->include = f;
+        L->ast->exprs[slot].include_ = f->index + 1;
         return true;
     }
     if (L->depth >= QC_MAX_INCLUDE_DEPTH) {
@@ -152,7 +168,8 @@ static bool include_directive(struct loader *L, const qc_source *src,
     }
     if (!load_file(L, joined, mod_name, src, v, io_error))
         return false;
-    e->include = qc_hashmap_get(L->files, mod_name);
+    f = qc_hashmap_get(L->files, mod_name);
+    L->ast->exprs[slot].include_ = f->index + 1;
     return true;
 }
 
@@ -230,10 +247,7 @@ static bool top_level(struct loader *L, const qc_source *src,
                  "with '@NAME:'");
         return false;
     }
-    qc_expr *e = qc_arena_alloc(L->a, sizeof *e);
-    e->value = (qc_value *)v;
-    e->doc = doc;
-    qc_ptrvec_push(L->a, &L->ast->exprs, e);
+    new_expr(L, v, doc);
     return true;
 }
 
@@ -286,7 +300,7 @@ static bool load_parsed(struct loader *L, const qc_source *src,
         if (r->items[i].doc) {
             if (!L->opts->no_doc_checks && !doc_block(L, r, i, &cur_doc))
                 return false;
-        } else if (!top_level(L, src, r->items[i].value, &cur_doc, io_error)) {
+        } else if (!top_level(L, src, &r->items[i].value, &cur_doc, io_error)) {
             return false;
         }
     }

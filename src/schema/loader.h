@@ -30,17 +30,28 @@ typedef struct qc_module {
                                 includes the file read now, or is it) */
 } qc_module;
 
+/* A top-level expression: 32 bytes, a schema may have a million.  The
+ * expression checks (schema/expr.h) note the kind of the definitions
+ * that pass them (qc_expr_meta, qc_expr_name). */
 typedef struct qc_expr {
-    qc_value *value;         /* the top-level object; its location, the
+    qc_value value;          /* the top-level object; its location, the
                                 first token, is QEMU's info (qc_expr_loc) */
     qc_doc *doc;             /* definition doc, or NULL */
-    /* Include directives stay in the list (QEMU records them too): */
-    const qc_module *include;/* the included module, or NULL for definitions */
+    /* An include directive (QEMU records directives in the list too):
+     * 1 + the index in qc_schema_ast.modules of the module it names;
+     * 0 for definitions. */
+    uint32_t include_;
+    /* Private to the expression checks: 1 + the kind of a definition
+     * that passed them, 0 for a directive or a definition not (yet)
+     * checked or rejected; and 1 + the index of the member naming it
+     * (0: to be looked up, for an index too large). */
+    uint32_t meta_ : 3;
+    uint32_t name_member_ : 29;
 } qc_expr;
 
 static inline qc_loc qc_expr_loc(const qc_expr *x)
 {
-    return qc_value_loc(x->value);
+    return qc_value_loc(&x->value);
 }
 
 /* A pragma's list of names: as written (the last setting of it), and a
@@ -64,11 +75,23 @@ typedef struct qc_pragma {
 
 typedef struct qc_schema_ast {
     const char *root_path;
-    qc_ptrvec exprs;         /* qc_expr *, in order */
+    /* In order, held here: keep no pointer to one while loading (the
+     * array grows). */
+    qc_expr *exprs;
+    size_t n_exprs;
+    size_t cap_exprs_;
     qc_ptrvec docs;          /* qc_doc *, every doc block in order */
     qc_ptrvec modules;       /* qc_module *, root first, then first-include order */
     qc_pragma pragma;        /* one pragma for the whole schema */
 } qc_schema_ast;
+
+/* The module include directive X of AST includes, or NULL when X is a
+ * definition. */
+static inline const qc_module *qc_expr_include(const qc_schema_ast *ast,
+                                               const qc_expr *x)
+{
+    return x->include_ ? ast->modules.items[x->include_ - 1] : NULL;
+}
 
 /* Returns false after reporting the first error (parsing stops at the first
  * error, as QEMU's does).  An unreadable root schema is reported without a

@@ -108,30 +108,37 @@ typedef struct qc_variants {
     size_t n;
 } qc_variants;
 
-/* An entity per definition, and more: a schema may have a million, so
- * the fields are ordered so that none is padded, and those of one kind
- * share their storage with those of the others (the union below): read
- * a kind's fields only on an entity of that kind. */
-struct qc_entity {
-    qc_entity_kind kind;
-    unsigned char state_;   /* private to the builder (builder.h) */
-    bool has_info;          /* loc is meaningful (QEMU's info is not None) */
-    const char *name;       /* NULL for includes */
-    qc_loc loc;             /* src == NULL for builtins, their arrays,
-                               q_empty and QType (QEMU's info is None);
-                               implicit types: the definition needing them */
-    qc_doc *doc;            /* definition doc, or NULL */
+/* What few entities have, kept aside (qc_entity_cond, _features). */
+typedef struct qc_entity_extra {
     qc_cond *cond;          /* NULL: unconditional.  Arrays: the element's */
     qc_feature **features;
     uint32_t nfeatures;
-    uint32_t index;         /* position in qc_schema.entities */
-    qc_smodule *module;
+} qc_entity_extra;
 
-    /* The definition whose location this is (QEMU's info.defn_meta and
-     * defn_name: qc_entity_defn_meta and _name), which gives the "In META
-     * 'NAME':" context of diagnostics.  Never NULL: builtins have
-     * qc_no_defn, whose meta and name are NULL. */
-    const qc_defn *defn;
+/* An entity per definition, and more: a schema may have a million, so
+ * an entity holds little -- its location and doc are its definition's
+ * (qc_entity_loc, qc_entity_doc), its condition and features are aside
+ * -- and is allocated only as long as its kind's fields: those of one
+ * kind share their storage with those of the others (the union below),
+ * so read a kind's fields only on an entity of that kind. */
+struct qc_entity {
+    qc_entity_kind kind : 8;
+    unsigned char state_;   /* private to the builder (builder.h) */
+    bool has_info;          /* it has a location (QEMU's info is not None):
+                               not builtins, their arrays, q_empty and QType;
+                               implicit types have the definition's needing
+                               them */
+    bool has_doc_;          /* private: its definition's doc is its */
+    uint32_t index;         /* position in qc_schema.entities */
+    const char *name;       /* NULL for includes */
+    qc_entity_extra *extra_;/* private: NULL for none of it */
+
+    /* The definition (or include directive) whose location this is
+     * (QEMU's info.defn_meta and defn_name: qc_entity_defn_meta and
+     * _name), which gives the "In META 'NAME':" context of diagnostics.
+     * Never NULL: builtins have qc_no_defn, whose meta and name are
+     * NULL, as are an include directive's. */
+    const qc_expr *defn;
 
     /* Its meta (qc_entity_meta) and json_type (qc_entity_json_type)
      * follow from the kind (and the name, for builtins). */
@@ -145,8 +152,13 @@ struct qc_entity {
             const char *prefix;     /* NULL if not given */
         };
         struct {            /* QC_ENT_OBJECT and QC_ENT_ALTERNATE */
-            qc_entity *base;        /* objects: NULL if none (unions
+            /* Until checked, the name of the base (private to the
+             * builder); then the base. */
+            union {
+                qc_entity *base;    /* objects: NULL if none (unions
                                        always have one); alternates: NULL */
+                const char *base_name_;
+            };
             qc_smember **local_members;   /* own members, source order */
             /* Flat: base members first, then own; NULL-terminated, and
              * local_members itself when they are the same.  Read only. */
@@ -156,17 +168,22 @@ struct qc_entity {
             /* Unions and alternates (tag 'type', QType); NULL for
              * structs. */
             qc_variants *variants;
-            const char *base_name_; /* private to the builder */
         };
         struct {            /* QC_ENT_ARRAY */
             qc_entity *element_type;
             const char *element_name;
         };
         struct {            /* QC_ENT_COMMAND and QC_ENT_EVENT */
-            qc_entity *arg_type;    /* object, or NULL for no arguments */
-            qc_entity *ret_type;    /* commands: NULL for no 'returns' */
-            /* Private to the builder (builder.h). */
-            const char *arg_name_, *ret_name_;
+            /* Until checked, the names of the types (private to the
+             * builder); then the types. */
+            union {
+                qc_entity *arg_type;    /* object, or NULL for none */
+                const char *arg_name_;
+            };
+            union {
+                qc_entity *ret_type;    /* commands: NULL for no 'returns' */
+                const char *ret_name_;
+            };
             bool boxed;
             bool gen, success_response, allow_oob, allow_preconfig,
                 coroutine;
@@ -209,16 +226,44 @@ static inline const char *qc_entity_json_type(const qc_entity *e)
     }
 }
 
-extern const qc_defn qc_no_defn;
+extern const qc_expr qc_no_defn;
 
 /* The meta and name of the definition whose location E's is, or NULL. */
 static inline const char *qc_entity_defn_meta(const qc_entity *e)
 {
-    return e->defn->meta;
+    return qc_expr_meta(e->defn);
 }
 static inline const char *qc_entity_defn_name(const qc_entity *e)
 {
-    return e->defn->name;
+    return qc_expr_name(e->defn);
+}
+
+/* Where E is defined (no source when it has no location). */
+static inline qc_loc qc_entity_loc(const qc_entity *e)
+{
+    return e->has_info ? qc_expr_loc(e->defn) : (qc_loc){ 0, 0 };
+}
+
+/* E's definition doc, or NULL. */
+static inline qc_doc *qc_entity_doc(const qc_entity *e)
+{
+    return e->has_doc_ ? e->defn->doc : NULL;
+}
+
+/* E's condition: NULL when unconditional.  Arrays: the element's. */
+static inline qc_cond *qc_entity_cond(const qc_entity *e)
+{
+    return e->extra_ ? e->extra_->cond : NULL;
+}
+
+/* E's features (qc_entity_nfeatures of them). */
+static inline qc_feature **qc_entity_features(const qc_entity *e)
+{
+    return e->extra_ ? e->extra_->features : NULL;
+}
+static inline uint32_t qc_entity_nfeatures(const qc_entity *e)
+{
+    return e->extra_ ? e->extra_->nfeatures : 0;
 }
 
 /* True for builtins, enums, objects, alternates and arrays. */

@@ -96,20 +96,23 @@ void qc_ps_internal_error(struct qc_pstate *ps, const char *msg)
     set_error(ps, ps->ls.tok_off, "syntax-internal", msg, false);
 }
 
-static void add_item(struct qc_pstate *ps, qc_value *v, qc_docblock *doc)
+static void add_item(struct qc_pstate *ps, const qc_value *v, qc_docblock *doc)
 {
     if (ps->nitems == ps->capitems)
         ps->items = qc_grow(ps->items, &ps->capitems, sizeof *ps->items);
-    ps->items[ps->nitems++] = (qc_item){ v, doc };
+    qc_item *it = &ps->items[ps->nitems++];
+    if (v)
+        it->value = *v;
+    else
+        memset(&it->value, 0, sizeof it->value);
+    it->doc = doc;
     ps->tokens_since_item = 0;
     ps->last_item_is_value = v != NULL;
 }
 
 void qc_ps_add_value(struct qc_pstate *ps, const qc_value *v)
 {
-    qc_value *top = qc_arena_alloc_uninit(ps->arena, sizeof *top);
-    *top = *v;
-    add_item(ps, top, NULL);
+    add_item(ps, v, NULL);
 }
 
 void qc_ps_doc(struct qc_pstate *ps, const struct qc_tok *t, bool complete)
@@ -369,7 +372,7 @@ void qc_parse_from(qc_arena *a, const qc_source *src, qc_dialect dialect,
                                (ps.nitems + 1) * sizeof *out->items);
     if (ps.nitems)
         memcpy(out->items, ps.items, ps.nitems * sizeof *out->items);
-    out->items[ps.nitems] = (qc_item){ NULL, NULL };
+    memset(&out->items[ps.nitems], 0, sizeof *out->items);
     free(ps.items);
     out->error = ps.error;
 }
@@ -399,7 +402,7 @@ qc_value **qc_parse_json(qc_arena *a, const qc_source *src, bool stream,
     }
     qc_value **vals = qc_arena_alloc(a, (r.nitems + 1) * sizeof *vals);
     for (size_t i = 0; i < r.nitems; i++)
-        vals[i] = r.items[i].value;
+        vals[i] = qc_item_value(&r.items[i]);
     *n = r.nitems;
     return vals;
 }

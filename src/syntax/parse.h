@@ -89,10 +89,18 @@ static inline bool qc_docblock_next(const qc_docblock *blk, qc_docline *l)
     return true;
 }
 
+/* A top-level value or, when DOC is set, a doc block.  The value is
+ * held here: a schema has one per definition. */
 typedef struct qc_item {
-    qc_value *value;            /* exactly one of value and doc is set */
+    qc_value value;
     qc_docblock *doc;
 } qc_item;
+
+/* The value of item IT, or NULL for a doc block. */
+static inline qc_value *qc_item_value(qc_item *it)
+{
+    return it->doc ? NULL : &it->value;
+}
 
 typedef struct qc_syntax_error {
     qc_loc loc;

@@ -303,7 +303,7 @@ START_TEST(connect_and_check)
     qc_doc *doc = one_doc(&t,
         "##\n# @AorB:\n# @a: a\n# @b: b\n# @aa: a\n# @bb: b\n"
         "#\n# Features:\n# @f: x\n# @g: y\n##\n{ 'alternate': 'AorB' }\n");
-    qc_loc defn = qc_value_loc(t.r.items[1].value);
+    qc_loc defn = qc_value_loc(&t.r.items[1].value);
     ck_assert(qc_doc_connect_feature(doc, t.d, "f", defn, "alternate",
                                      "AorB"));
     ck_assert(qc_doc_connect_member(t.a, doc, t.d, "a", "branch", false,
@@ -336,7 +336,7 @@ START_TEST(undocumented)
 {
     struct run t;
     qc_doc *doc = one_doc(&t, "##\n# @foo:\n##\n{ 'command': 'foo' }\n");
-    qc_loc defn = qc_value_loc(t.r.items[1].value);
+    qc_loc defn = qc_value_loc(&t.r.items[1].value);
     ck_assert(!qc_doc_connect_member(t.a, doc, t.d, "x", "member", false,
                                      defn, "command", "foo"));
     ck_assert(!qc_doc_connect_feature(doc, t.d, "undoc", defn,

@@ -10,33 +10,36 @@
 #include "schema/naming.h"
 
 /* Loads TEXT (t.json in the scratch directory) and checks its
- * expressions; *DEFNS gets the result, parallel to the expressions. */
-static bool check_text(const char *text, qc_schema_ast *ast, qc_defn ***defns)
+ * expressions, which get the meta and name of those that pass. */
+static bool check_text(const char *text, qc_schema_ast *ast)
 {
     qc_options o = QC_OPTIONS_DEFAULT;
     qc_test_write_file("t.json", text);
     ck_assert(qc_schema_load(qc_test_arena, qc_test_diag, &o,
                              qc_test_path("t.json"), ast, NULL));
-    return qc_check_exprs(qc_test_arena, qc_test_diag, &o, ast, defns);
+    return qc_check_exprs(qc_test_arena, qc_test_diag, &o, ast);
 }
 
 START_TEST(definitions)
 {
     qc_test_write_file("inc.json", "{ 'enum': 'Enm', 'data': [ 'a' ] }\n");
     qc_schema_ast ast;
-    qc_defn **defns;
     ck_assert(!check_text("{ 'include': 'inc.json' }\n"
                           "{ 'command': 'do-it', 'data': { 'x': 'Enm' } }\n"
                           "{ 'struct': 'bad', 'data': {} }\n"
-                          "{ 'event': 'HAPPENED' }\n", &ast, &defns));
-    ck_assert_uint_eq(ast.exprs.n, 5);      /* the include stays in the list */
-    ck_assert_ptr_null(defns[0]);           /* the include */
-    ck_assert_str_eq(defns[1]->meta, "enum");
-    ck_assert_str_eq(defns[1]->name, "Enm");
-    ck_assert_str_eq(defns[2]->meta, "command");
-    ck_assert_str_eq(defns[2]->name, "do-it");
-    ck_assert_ptr_null(defns[3]);           /* rejected: not CamelCase */
-    ck_assert_str_eq(defns[4]->name, "HAPPENED");
+                          "{ 'event': 'HAPPENED' }\n", &ast));
+    ck_assert_uint_eq(ast.n_exprs, 5);      /* the include stays in the list */
+    ck_assert_ptr_null(qc_expr_meta(&ast.exprs[0]));  /* the include */
+    ck_assert_ptr_nonnull(qc_expr_include(&ast, &ast.exprs[0]));
+    ck_assert_str_eq(qc_expr_meta(&ast.exprs[1]), "enum");
+    ck_assert_str_eq(qc_expr_name(&ast.exprs[1]), "Enm");
+    ck_assert_ptr_null(qc_expr_include(&ast, &ast.exprs[1]));
+    ck_assert_str_eq(qc_expr_meta(&ast.exprs[2]), "command");
+    ck_assert_str_eq(qc_expr_name(&ast.exprs[2]), "do-it");
+    ck_assert_ptr_null(qc_expr_meta(&ast.exprs[3]));  /* rejected: not CamelCase */
+    ck_assert_ptr_null(qc_expr_include(&ast, &ast.exprs[3]));
+    ck_assert_str_eq(qc_expr_meta(&ast.exprs[4]), "event");
+    ck_assert_str_eq(qc_expr_name(&ast.exprs[4]), "HAPPENED");
     ck_assert_str_eq(qc_test_first_code(), "qapi-name-case");
     ck_assert_uint_eq(qc_test_first_line(), 3);
     /* The "In struct 'bad':" context of the diagnostic. */

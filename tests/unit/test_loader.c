@@ -55,11 +55,12 @@ START_TEST(include_repeat_is_skipped)
     ck_assert_str_eq(((qc_module *)l.ast.modules.items[1])->name, "sub/a.json");
     ck_assert_str_eq(((qc_module *)l.ast.modules.items[2])->name, "sub/b.json");
     /* include a, include b, B, A, include a (again, recorded), R */
-    ck_assert_uint_eq(l.ast.exprs.n, 6);
-    const qc_expr *e0 = l.ast.exprs.items[0], *e4 = l.ast.exprs.items[4];
-    ck_assert_ptr_nonnull(e0->include);
-    ck_assert_ptr_eq(e0->include, e4->include);
-    ck_assert_str_eq(qc_obj_get_str(((qc_expr *)l.ast.exprs.items[2])->value, "struct"), "B");
+    ck_assert_uint_eq(l.ast.n_exprs, 6);
+    const qc_expr *e0 = &l.ast.exprs[0], *e4 = &l.ast.exprs[4];
+    ck_assert_ptr_nonnull(qc_expr_include(&l.ast, e0));
+    ck_assert_ptr_eq(qc_expr_include(&l.ast, e0), qc_expr_include(&l.ast, e4));
+    ck_assert_ptr_null(qc_expr_include(&l.ast, &l.ast.exprs[2]));
+    ck_assert_str_eq(qc_obj_get_str(&l.ast.exprs[2].value, "struct"), "B");
 }
 
 START_TEST(include_loop)
@@ -230,11 +231,11 @@ START_TEST(strings_of_parses_in_turn)
     ck_assert_uint_eq(r2.nitems, 1);
     ck_assert_ptr_null(r1.error);
     ck_assert_ptr_null(r2.error);
-    ck_assert_str_eq(qc_obj_get_str(r1.items[0].value, "struct"), "First");
-    const qc_value *data = qc_obj_get(r1.items[0].value, "data");
+    ck_assert_str_eq(qc_obj_get_str(&r1.items[0].value, "struct"), "First");
+    const qc_value *data = qc_obj_get(&r1.items[0].value, "data");
     ck_assert_str_eq(qc_obj_get_str(data, "one"), "int");
-    ck_assert_str_eq(qc_obj_get_str(r2.items[0].value, "struct"), "Second");
-    data = qc_obj_get(r2.items[0].value, "data");
+    ck_assert_str_eq(qc_obj_get_str(&r2.items[0].value, "struct"), "Second");
+    data = qc_obj_get(&r2.items[0].value, "data");
     ck_assert_str_eq(qc_obj_get_str(data, "five"), "number");
     qc_parse_release(a, &r2);
     qc_parse_release(a, &r1);

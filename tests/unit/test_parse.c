@@ -46,7 +46,7 @@ START_TEST(schema_values_and_locations)
                QC_DIALECT_SCHEMA);
     ck_assert_ptr_null(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 1);
-    const qc_value *v = t.r.items[0].value;
+    const qc_value *v = &t.r.items[0].value;
     ck_assert_int_eq(v->kind, QC_VOBJECT);
     ck_assert_uint_eq(qc_source_line(t.src, qc_value_loc(v).off), 2);
     ck_assert_uint_eq(qc_source_column(t.src, qc_value_loc(v).off), 1);
@@ -85,7 +85,7 @@ START_TEST(schema_escape_and_doc_lines)
         ck_assert_uint_eq(qc_source_line(t.src, l.loc.off), i + 1);
     }
     ck_assert(!qc_docblock_next(doc, &l));
-    ck_assert_str_eq(qc_obj_get_str(t.r.items[1].value, "a"), "b\\c");
+    ck_assert_str_eq(qc_obj_get_str(&t.r.items[1].value, "a"), "b\\c");
 }
 
 START_TEST(schema_tab_columns)
@@ -153,7 +153,7 @@ START_TEST(json_numbers_exact)
                " 18446744073709551616, 1.5, -0, 1e3, 0.0]",
                QC_DIALECT_JSON);
     ck_assert_ptr_null(t.r.error);
-    const qc_value *a = t.r.items[0].value;
+    const qc_value *a = &t.r.items[0].value;
     ck_assert_uint_eq(qc_arr_len(a), 11);
     const qc_value *v[11];
     for (size_t i = 0; i < 11; i++)
@@ -183,7 +183,7 @@ START_TEST(json_strings)
     parse_text(&t, "{\"k\\u00e9\": \"a\\n\\\"\\\\\\/\\ud83d\\ude00\\u0000z\"}",
                QC_DIALECT_JSON);
     ck_assert_ptr_null(t.r.error);
-    const qc_member *m = &t.r.items[0].value->u.obj.members[0];
+    const qc_member *m = &t.r.items[0].value.u.obj.members[0];
     ck_assert_str_eq(m->key, "k\xc3\xa9");
     const qc_value *s = &m->value;
     ck_assert_uint_eq(qc_str_len(s), 11);
@@ -219,7 +219,7 @@ START_TEST(json_strings_and_numbers_in_place)
     parse_text(&t, "[\"a\\u0000b\", \"\", \"xyz\", {\"k\\u0000\": 1}]",
                QC_DIALECT_JSON);
     ck_assert_ptr_null(t.r.error);
-    const qc_value *a = t.r.items[0].value;
+    const qc_value *a = &t.r.items[0].value;
     ck_assert_uint_eq(qc_arr_len(a), 4);
     ck_assert_uint_eq(qc_str_len(qc_arr_at(a, 0)), 3);
     ck_assert_int_eq(memcmp(qc_arr_at(a, 0)->u.str.s, "a\0b", 4), 0);
@@ -236,10 +236,10 @@ START_TEST(json_strings_and_numbers_in_place)
     parse_text(&t, "0\n1.5e+3 [-5]", QC_DIALECT_STREAM);
     ck_assert_ptr_null(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 3);
-    ck_assert_uint_eq(qc_num_len(t.r.items[0].value), 1);
-    ck_assert_uint_eq(qc_num_len(t.r.items[1].value), 6);
-    ck_assert_int_eq(t.r.items[1].value->kind, QC_VNUMBER);
-    const qc_value *e = qc_arr_at(t.r.items[2].value, 0);
+    ck_assert_uint_eq(qc_num_len(&t.r.items[0].value), 1);
+    ck_assert_uint_eq(qc_num_len(&t.r.items[1].value), 6);
+    ck_assert_int_eq(t.r.items[1].value.kind, QC_VNUMBER);
+    const qc_value *e = qc_arr_at(&t.r.items[2].value, 0);
     ck_assert_uint_eq(qc_num_len(e), 2);
     ck_assert_int_eq(qc_num_i(e), -5);
 }
@@ -277,7 +277,7 @@ START_TEST(interned_strings)
     parse_text(&t, "{ 'struct': 'S', 'data': { 'int': 'int' }, 'if' : 'x' }\n",
                QC_DIALECT_SCHEMA);
     ck_assert_ptr_null(t.r.error);
-    const qc_value *v = t.r.items[0].value;
+    const qc_value *v = &t.r.items[0].value;
     ck_assert_ptr_eq(qc_obj_at(v, 0)->key, interned("struct"));
     ck_assert_uint_eq(qc_obj_at(v, 0)->key_len, 6);
     ck_assert_str_eq(qc_obj_at(v, 0)->value.u.str.s, "S");
@@ -292,7 +292,7 @@ START_TEST(interned_strings)
     parse_text(&t, "{\"data\": \"return\", \"d\\u0061ta\": 1,"
                " \"data\\u0000\": \"id\", \"\": \"\"}", QC_DIALECT_JSON);
     ck_assert_ptr_null(t.r.error);
-    v = t.r.items[0].value;
+    v = &t.r.items[0].value;
     ck_assert_ptr_eq(qc_obj_at(v, 0)->key, data);
     ck_assert_ptr_eq(qc_obj_at(v, 0)->value.u.str.s, interned("return"));
     ck_assert(!qc_obj_at(v, 0)->value.len_before);
@@ -320,9 +320,9 @@ START_TEST(stream_values)
     parse_text(&t, "{\"a\": 1}\n\n[]\n  null true \"x\" -2.5e-3", QC_DIALECT_STREAM);
     ck_assert_ptr_null(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 6);
-    ck_assert_int_eq(t.r.items[2].value->kind, QC_VNULL);
-    ck_assert_uint_eq(qc_source_line(t.src, qc_value_loc(t.r.items[1].value).off), 3);
-    ck_assert_str_eq(qc_num_strdup(qc_test_arena, t.r.items[5].value), "-2.5e-3");
+    ck_assert_int_eq(t.r.items[2].value.kind, QC_VNULL);
+    ck_assert_uint_eq(qc_source_line(t.src, qc_value_loc(&t.r.items[1].value).off), 3);
+    ck_assert_str_eq(qc_num_strdup(qc_test_arena, &t.r.items[5].value), "-2.5e-3");
     parse_text(&t, "", QC_DIALECT_STREAM);
     ck_assert_ptr_null(t.r.error);
     ck_assert_uint_eq(t.r.nitems, 0);
