@@ -91,12 +91,11 @@ static void drop_definition(qc_builder *b, const qc_expr *dfn, size_t n_ents,
 {
     for (size_t i = n_ents; i < b->ents.n; i++) {
         qc_entity *e = b->ents.items[i];
-        if (e->name && qc_hashmap_get(b->s->by_name, e->name) == e) {
-            qc_hashmap_put(b->s->by_name, e->name, NULL);
+        if (e->name && qc_names_remove(b->s->names, b->s->entities, e))
             reject_name(b, e->name);
-        }
     }
     b->ents.n = n_ents;
+    b->s->n_entities = n_ents;
     for (size_t i = n_features; i < b->feature_order.n; i++) {
         qc_feat_first *ff = b->feature_order.items[i];
         qc_hashmap_put(b->features, ff->name, NULL);
@@ -153,7 +152,7 @@ static void init(qc_builder *b, qc_arena *a, qc_diag *d, const qc_options *o,
     size_t ndefs = 0;
     for (size_t i = 0; i < ast->n_exprs; i++)
         ndefs += !ast->exprs[i].include_;
-    b->s->by_name = qc_hashmap_new_sized(a, ndefs + ndefs / 4 + 64);
+    b->s->names = qc_names_new(a, ndefs + ndefs / 4 + 64);
     b->mod_of = qc_arena_alloc(a, (ast->modules.n + 1) * sizeof(*b->mod_of));
     b->features = qc_hashmap_new(a);
     static const char *const special[] = { "deprecated", "unstable" };

@@ -54,34 +54,32 @@ void qc_sb_add_entity(qc_builder *b, qc_entity *e)
 {
     e->index = b->ents.n;
     qc_ptrvec_push(b->a, &b->ents, e);
+    /* current while the model is made: the checks look names up */
+    b->s->entities = (qc_entity **)b->ents.items;
+    b->s->n_entities = b->ents.n;
 }
 
 static bool def_definition(qc_builder *b, qc_entity *e)
 {
     qc_sb_add_entity(b, e);
-    qc_entity *prev = qc_hashmap_put_new(b->s->by_name, e->name, e);
+    qc_entity *prev = qc_names_put_new(b->s->names, b->s->entities, e);
     if (prev == e)
         return true;
-    if (prev) {
-        if (prev->has_info) {
-            if (!b->contested)
-                b->contested = qc_hashmap_new(b->a);
-            qc_hashmap_put(b->contested, e->name, prev);
-            qc_diagnostic *dg = QC_SB_ERR(b, e, "qapi-duplicate-definition",
-                                    "'%s' is defined more than once",
-                                    e->name);
-            qc_diag_note(dg, qc_entity_loc(prev), qc_entity_defn_meta(prev),
-                         qc_entity_defn_name(prev),
-                         "previous definition");
-        } else {
-            QC_SB_ERR(b, e, "qapi-duplicate-definition", "%s is already defined",
-                qc_entity_describe(b->a, prev));
-        }
-        return false;
+    if (prev->has_info) {
+        if (!b->contested)
+            b->contested = qc_hashmap_new(b->a);
+        qc_hashmap_put(b->contested, e->name, prev);
+        qc_diagnostic *dg = QC_SB_ERR(b, e, "qapi-duplicate-definition",
+                                "'%s' is defined more than once",
+                                e->name);
+        qc_diag_note(dg, qc_entity_loc(prev), qc_entity_defn_meta(prev),
+                     qc_entity_defn_name(prev),
+                     "previous definition");
+    } else {
+        QC_SB_ERR(b, e, "qapi-duplicate-definition", "%s is already defined",
+            qc_entity_describe(b->a, prev));
     }
-    /* a dropped definition's name (its entry is NULL) */
-    qc_hashmap_put(b->s->by_name, e->name, e);
-    return true;
+    return false;
 }
 
 static const char *make_array_type(qc_builder *b, const char *elem,
@@ -89,7 +87,7 @@ static const char *make_array_type(qc_builder *b, const char *elem,
                                    bool *ok)
 {
     const char *name = qc_arena_concat(b->a, elem, "List", NULL);
-    qc_entity *prev = qc_hashmap_get(b->s->by_name, name);
+    qc_entity *prev = qc_schema_lookup(b->s, name);
     if (!qc_entity_is_type(prev)) {
         qc_entity *e = qc_sb_new_entity(b, QC_ENT_ARRAY, name, x);
         e->element_name = elem;
@@ -219,7 +217,7 @@ static const char *make_implicit_object(qc_builder *b, const char *owner,
     if (!n)
         return NULL;
     const char *name = qc_arena_concat(b->a, "q_obj_", owner, suffix);
-    if (qc_hashmap_get(b->s->by_name, name))
+    if (qc_schema_lookup(b->s, name))
         return name;    /* a duplicate owner, reported next */
     qc_entity *e = new_object(b, name, x);
     qc_sb_set_extra(b, e, cond, NULL, 0);

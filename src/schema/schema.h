@@ -45,6 +45,7 @@
 #include "schema/doc.h"
 #include "schema/expr.h"
 #include "schema/loader.h"
+#include "schema/names.h"
 #include "schema/options.h"
 
 /* ---- Entities --------------------------------------------------------- */
@@ -302,7 +303,7 @@ typedef struct qc_schema {
     const char **feature_names;
     size_t n_feature_names;
     qc_entity *the_empty_object; /* q_empty */
-    qc_hashmap *by_name;        /* private */
+    qc_names *names;            /* private: by name (names.h) */
 } qc_schema;
 
 /* Loads, checks and models the schema at PATH with options O.  Returns
@@ -315,7 +316,7 @@ qc_schema *qc_schema_build(qc_arena *a, qc_diag *d, const qc_options *o,
  * look names up all the time. */
 static inline qc_entity *qc_schema_lookup(const qc_schema *s, const char *name)
 {
-    return s ? qc_hashmap_get(s->by_name, name) : NULL;
+    return s ? qc_names_get(s->names, s->entities, name) : NULL;
 }
 
 /* Named type, or NULL if absent or not a type. */

@@ -3,6 +3,7 @@
  * error into a qc_syntax_error. */
 #include "syntax/parse.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "pstate.h"
 #define YYSTYPE QC_YYSTYPE
 #include "lexer.h"
+#include "syntax/interned.h"
 
 int qc_yyparse(struct qc_pstate *ps);
 void qc_yy_restore_text(void *scanner);
@@ -197,6 +199,14 @@ qc_value qc_ps_number(struct qc_pstate *ps, const struct qc_tok *t)
     return v;
 }
 
+/* The value of the key set (below) for the key of member I of its
+ * object: not the key, which may be a string of the program's that an
+ * earlier key is too (syntax/interned.h). */
+static inline void *key_tag(size_t i)
+{
+    return (void *)(uintptr_t)(i + 1);
+}
+
 /* The key set of the object whose members start at BASE, made when it
  * first has KEYSET_MIN of them; NULL for keys holding a NUL byte. */
 static qc_hashmap *keyset_for(struct qc_pstate *ps, size_t base)
@@ -209,7 +219,7 @@ static qc_hashmap *keyset_for(struct qc_pstate *ps, size_t base)
         const qc_member *m = &ps->mems[i];
         if (strlen(m->key) != m->key_len)
             return NULL;
-        qc_hashmap_put(keys, m->key, (void *)m->key);
+        qc_hashmap_put(keys, m->key, key_tag(i - base));
     }
     if (ps->nkeysets == ps->capkeysets)
         ps->keysets = qc_grow(ps->keysets, &ps->capkeysets,
@@ -226,8 +236,10 @@ static bool repeated_key(struct qc_pstate *ps, size_t base, const char *s,
 {
     qc_hashmap *keys = ps->nmems - base >= KEYSET_MIN
                        && strlen(s) == len ? keyset_for(ps, base) : NULL;
-    if (keys)
-        return qc_hashmap_put_new(keys, s, (void *)s) != s;
+    if (keys) {
+        void *tag = key_tag(ps->nmems - base);
+        return qc_hashmap_put_new(keys, s, tag) != tag;
+    }
     for (size_t i = base; i < ps->nmems; i++) {
         const qc_member *m = &ps->mems[i];
         if (m->key_len == len && !memcmp(m->key, s, len))
@@ -343,6 +355,7 @@ void qc_parse_from(qc_arena *a, const qc_source *src, qc_dialect dialect,
     ps.ls.start_token = dialect == QC_DIALECT_SCHEMA ? START_SCHEMA
                       : dialect == QC_DIALECT_JSON ? START_JSON : START_STREAM;
     qc_yy_init_classes();
+    qc_interned_init();
     qc_yylex_init_extra(&ps.ls, &ps.scanner);
     /* The text ends in two NULs, so flex scans it in place. */
     if (start > src->len)

@@ -2,10 +2,12 @@
  * dialects, each syntax error with its location, number exactness. */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
+#include "syntax/interned.h"
 #include "syntax/parse.h"
 
 /* One parse of TEXT, in the run's arena. */
@@ -243,6 +245,75 @@ START_TEST(json_strings_and_numbers_in_place)
 }
 END_TEST
 
+/* qc_interned of S, which it reads as it reads a source's text: with
+ * sixteen bytes after it. */
+static const char *interned(const char *s)
+{
+    static char text[64];
+    qc_interned_init();
+    memset(text, 0, sizeof text);
+    memcpy(text, s, strlen(s));
+    return qc_interned(text, strlen(s));
+}
+
+/* Keys of schemas and strings of JSON texts that the program has are
+ * its strings, not copies, and read as the copies would; strings with
+ * an escape or a NUL byte, and schema values, are copies.  Repeated keys
+ * are found all the same, also in an object large enough to have its
+ * keys hashed. */
+START_TEST(interned_strings)
+{
+    struct run t;
+    const char *data = interned("data");
+    ck_assert_ptr_nonnull(data);
+    ck_assert_str_eq(data, "data");
+    ck_assert_ptr_null(interned("dat"));
+    ck_assert_ptr_null(interned("datum"));
+    ck_assert_ptr_null(interned("data-x"));
+    ck_assert_str_eq(interned("command-returns-exceptions"),
+                     "command-returns-exceptions");
+    ck_assert_ptr_null(interned("command-returns-exceptionz"));
+
+    parse_text(&t, "{ 'struct': 'S', 'data': { 'int': 'int' }, 'if' : 'x' }\n",
+               QC_DIALECT_SCHEMA);
+    ck_assert_ptr_null(t.r.error);
+    const qc_value *v = &t.r.items[0].value;
+    ck_assert_ptr_eq(qc_obj_at(v, 0)->key, interned("struct"));
+    ck_assert_uint_eq(qc_obj_at(v, 0)->key_len, 6);
+    ck_assert_str_eq(qc_obj_at(v, 0)->value.u.str.s, "S");
+    ck_assert_ptr_eq(qc_obj_at(v, 1)->key, data);
+    const qc_member *m = qc_obj_at(&qc_obj_at(v, 1)->value, 0);
+    ck_assert_ptr_eq(m->key, interned("int"));
+    ck_assert_ptr_ne(m->value.u.str.s, m->key);     /* a value: copied */
+    ck_assert_str_eq(m->value.u.str.s, "int");
+    ck_assert_str_eq(qc_obj_at(v, 2)->key, "if");   /* ' :': a copy */
+    ck_assert_uint_eq(qc_source_column(t.src, qc_obj_at(v, 1)->key_off), 18);
+
+    parse_text(&t, "{\"data\": \"return\", \"d\\u0061ta\": 1,"
+               " \"data\\u0000\": \"id\", \"\": \"\"}", QC_DIALECT_JSON);
+    ck_assert_ptr_null(t.r.error);
+    v = &t.r.items[0].value;
+    ck_assert_ptr_eq(qc_obj_at(v, 0)->key, data);
+    ck_assert_ptr_eq(qc_obj_at(v, 0)->value.u.str.s, interned("return"));
+    ck_assert(!qc_obj_at(v, 0)->value.len_before);
+    ck_assert_ptr_ne(qc_obj_at(v, 1)->key, data);   /* an escape: a copy */
+    ck_assert_str_eq(qc_obj_at(v, 1)->key, "data");
+    ck_assert_uint_eq(qc_obj_at(v, 2)->key_len, 5); /* a NUL: a copy */
+    ck_assert_ptr_ne(qc_obj_at(v, 2)->key, data);
+    ck_assert_ptr_eq(qc_obj_at(v, 2)->value.u.str.s, interned("id"));
+    ck_assert_str_eq(qc_obj_at(v, 3)->key, "");
+    ck_assert_ptr_eq(qc_obj_get(v, "data"), &qc_obj_at(v, 0)->value);
+
+    expect_syntax_error("{ 'data': 'b',\n  'data': 'c' }", QC_DIALECT_SCHEMA,
+                        2, 11, "qapi-duplicate-key");
+    char big[512] = "{ ";
+    for (int i = 0; i < 20; i++)
+        snprintf(big + strlen(big), sizeof big - strlen(big), "'k%d': 'v',\n", i);
+    strcat(big, "  'data': 'a', 'base': 'b', 'data': 'c' }");
+    expect_syntax_error(big, QC_DIALECT_SCHEMA, 21, 37, "qapi-duplicate-key");
+}
+END_TEST
+
 START_TEST(stream_values)
 {
     struct run t;
@@ -284,6 +355,7 @@ Suite *qc_suite_parse(void)
     tcase_add_test(tc, json_strings);
     tcase_add_test(tc, json_errors);
     tcase_add_test(tc, stream_values);
+    tcase_add_test(tc, interned_strings);
     tcase_add_test(tc, deep_nesting_is_an_error);
     suite_add_tcase(s, tc);
     return s;
