@@ -73,6 +73,9 @@ elif shape == 'keys':
 elif shape == 'json-zeros':
     w('s.json', '[' + ','.join(['0'] * n) + ']\n')
     print(os.path.join(d, 's.json'))
+elif shape == 'stream-zeros':
+    w('s.json', '0\n' * n)
+    print(os.path.join(d, 's.json'))
 elif shape == 'dump-compact':
     w('s.replies', '{"execute":"qmp_capabilities","id":"libvirt-1"}\n\n{"return":{},"id":"libvirt-1"}\n\n'
       + '{"execute":"query-x","id":"libvirt-2"}\n\n{"return":[' + ','.join(['0'] * n) + '],"id":"libvirt-2"}\n')
@@ -84,7 +87,7 @@ elif shape == 'dumps-many':
         w('dumps/d%d.replies' % i, '{\n  "execute": "qmp_capabilities",\n  "id": "libvirt-1"\n}\n\n'
           '{\n  "return": {},\n  "id": "libvirt-1"\n}\n\n')
     print(os.path.join(d, 'dumps'))
-elif shape == 'commands':
+elif shape in ('commands', 'introspect-commands'):
     w('s.json', ''.join("{'command':'c%d'}\n" % i for i in range(n)))
     print(os.path.join(d, 's.json'))
 elif shape == 'dup-keys-log':
@@ -158,13 +161,14 @@ done
 echo
 header "schemas (check), QMP logs (validate), JSON (parse), dumps (replies fix --check):"
 printf "{ 'struct': 'Abc', 'data': {} }\n" >"$tmp/small.json"
-# structs and empty-structs: many tiny definitions, the most memory an
-# input byte takes (peak KiB against bytes: about 12 times).
+# structs, empty-structs and commands: many tiny definitions, the most
+# memory a schema's byte takes (peak KiB against bytes: 7 to 9 times);
+# stream-zeros: a top-level value every two bytes (9 times).
 for shape in include-chain includes-wide base-chain base-chain-reversed \
              branch-in-unions structs empty-structs commands keys nested-[ nested-log \
-             json-zeros dump-compact dup-keys-log; do
+             introspect-commands json-zeros stream-zeros dump-compact dup-keys-log; do
     for n in 1000 3000 10000 100000 1000000 3000000; do
-        case $shape in empty-structs|commands|json-zeros|dump-compact) ;; *) [ "$n" -gt "$LIMITS_MAX" ] && break ;; esac
+        case $shape in empty-structs|*commands|*-zeros|dump-compact) ;; *) [ "$n" -gt "$LIMITS_MAX" ] && break ;; esac
         [ "$n" -gt $((3 * LIMITS_MAX)) ] && break
         # 1,000,000 files or structs of a chain say nothing 100,000 do not
         case $shape in include*-*|base-*) [ "$n" -gt 100000 ] && break ;; esac
@@ -179,6 +183,10 @@ for shape in include-chain includes-wide base-chain base-chain-reversed \
             measure "$shape" "$n" "$bytes" validate --max-errors=0 --schema "$tmp/small.json" --calls "$file"
         elif [ "$shape" = json-zeros ]; then
             measure "$shape" "$n" "$bytes" parse --dialect=json "$file"
+        elif [ "$shape" = stream-zeros ]; then
+            measure "$shape" "$n" "$bytes" parse --dialect=stream "$file"
+        elif [ "$shape" = introspect-commands ]; then
+            measure "$shape" "$n" "$bytes" introspect -o /dev/null "$file"
         elif [ "$shape" = dump-compact ]; then
             measure "$shape" "$n" "$bytes" replies fix --check "$file"
         else

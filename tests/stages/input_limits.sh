@@ -163,6 +163,8 @@ with open(d + '/keys.json', 'w') as f:
     f.write('{' + ','.join(['"":0'] * 2000000) + '}\n')
 with open(d + '/stream.json', 'w') as f:
     f.write('0\n' * 4000000)
+with open(d + '/commands.json', 'w') as f:
+    f.write(''.join("{ 'command': 'c%d' }\n" % i for i in range(500000)))
 PY
     dense "a JSON array of zeros" "$T/zeros.json" parse --dialect=json "$T/zeros.json"
     dense "a JSON object of empty keys" "$T/keys.json" parse --dialect=json "$T/keys.json"
@@ -179,7 +181,13 @@ PY
     # it, items copied once more at the end (25 times).
     dense "a JSON stream of zeros" "$T/stream.json" parse --dialect=stream "$T/stream.json"
     dense "a QMP log of top-level zeros" "$T/stream.json" validate --schema "$T/small.json" --calls "$T/stream.json"
-    rm -f "$T"/zeros.* "$T"/*.replies "$T/keys.json" "$T/stream.json"
+    # A schema of nothing but the smallest definitions: each cost some
+    # 330 bytes (14 times), and its introspection held its tree and text
+    # whole (30 times).
+    dense "a schema of the smallest commands" "$T/commands.json" check "$T/commands.json"
+    dense "a schema of the smallest commands, introspected" "$T/commands.json" \
+        introspect -o /dev/null "$T/commands.json"
+    rm -f "$T"/zeros.* "$T"/*.replies "$T/keys.json" "$T/stream.json" "$T/commands.json"
 else
     skip "input limits: the memory of dense inputs" "not measured under ${QAPIC_WRAPPER:-$SAN_FLAGS}"
 fi
