@@ -50,10 +50,10 @@ static int fuzz_one(const uint8_t *data, size_t size, qc_dialect dialect,
 
     qc_parse(a, src, dialect, &res);
     for (size_t i = 0; i < res.nitems; i++) {
-        if (res.items[i].value)
-            total += fuzz_walk(res.items[i].value, 0);
-        else if (res.items[i].doc)
-            total += res.items[i].doc->n;
+        if (qc_item_value(&res.items[i]))
+            total += fuzz_walk(qc_item_value(&res.items[i]), 0);
+        else
+            total += qc_item_doc(&res.items[i])->n;
     }
     if (res.error) {
         qc_diag *d = qc_diag_new();

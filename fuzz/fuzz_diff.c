@@ -18,7 +18,7 @@ static qc_ischema *load(qc_arena *a, qc_diag *d, const char *text, size_t len)
 {
     qc_source *src = qc_source_from_mem(a, "fuzz-input", text, len, false);
     size_t n = 0;
-    qc_value **vals = qc_parse_json(a, src, true, d, &n);
+    qc_value *vals = qc_parse_json(a, src, true, d, &n);
     return vals ? qc_ischema_from_json(a, d, src, vals, n) : NULL;
 }
 

@@ -50,11 +50,11 @@ static const qc_ischema *fuzz_ischema(void)
     qc_source *src = qc_source_from_mem(a, "fuzz-schema.json", fuzz_ischema_json,
                                         sizeof fuzz_ischema_json - 1, false);
     size_t n = 0;
-    qc_value **v = qc_parse_json(a, src, false, d, &n);
+    qc_value *v = qc_parse_json(a, src, false, d, &n);
     qc_diag_free(d);
     if (!v || n != 1)
         abort();
-    return s = qc_ischema_new(a, v[0]);
+    return s = qc_ischema_new(a, &v[0]);
 }
 
 #endif

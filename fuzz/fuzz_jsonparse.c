@@ -155,16 +155,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     qc_source *src = qc_source_from_mem(a, "fuzz.json", text, size, false);
     qc_parse_result r;
     qc_parse(a, src, QC_DIALECT_JSON, &r);
-    bool qc_ok = !r.error && r.nitems == 1 && r.items[0].value;
+    bool qc_ok = !r.error && r.nitems == 1 && qc_item_value(&r.items[0]);
     bool nul_key = memmem(text, size, "\\u0000", 6) != NULL;
-    if (qc_ok && has_dup_keys(r.items[0].value))
+    if (qc_ok && has_dup_keys(&r.items[0].value))
         nul_key = true;    /* as unusable for the comparison */
     if (!nul_key && rt_ok != qc_ok)
         differ(rt_ok ? "only the runtime accepts the text"
                      : "only the tool accepts the text",
                r.error ? r.error->message : NULL);
     if (!nul_key && rt_ok && qc_ok)
-        same(r.items[0].value, j);
+        same(&r.items[0].value, j);
     json_object_put(j);
     qc_arena_free(a);
     return 0;

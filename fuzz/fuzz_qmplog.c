@@ -171,10 +171,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     int64_t last = -1;
     for (size_t k = 0; k < log.n; k++) {
-        if (!qc_is_object(log.msgs[k]) && !log.plain)
+        if (!qc_is_object(&log.msgs[k]) && !log.plain)
             broken("a message that is not an object");
-        if (qc_is_object(log.msgs[k]))
-            check_place(src, log.src, log.msgs[k], &last);
+        if (qc_is_object(&log.msgs[k]))
+            check_place(src, log.src, &log.msgs[k], &last);
     }
 
     qc_diag *d = qc_diag_new();
@@ -183,20 +183,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                   : NULL;
     qc_diag_free(d);
     for (size_t k = 0; k < log.n; k++) {
-        if (!qc_qmplog_is_command(log.msgs[k]))
+        if (!qc_qmplog_is_command(&log.msgs[k]))
             continue;
         for (size_t i = 0; i < nviews; i++)
-            validate_both_ways(a, views[i], log.msgs[k], o, log.src);
+            validate_both_ways(a, views[i], &log.msgs[k], o, log.src);
         if (own)
-            validate_both_ways(a, own, log.msgs[k], o, log.src);
+            validate_both_ways(a, own, &log.msgs[k], o, log.src);
     }
 
     /* The same bytes as command operands: QEMU's dialect. */
     d = qc_diag_new();
     size_t n = 0;
-    qc_value **vals = qc_qmp_parse(a, src, d, &n);
+    qc_value *vals = qc_qmp_parse(a, src, d, &n);
     for (size_t k = 0; vals && k < n; k++)
-        validate_both_ways(a, views[0], vals[k], o, qc_loc_src(qc_value_loc(vals[k])));
+        validate_both_ways(a, views[0], &vals[k], o, qc_loc_src(qc_value_loc(&vals[k])));
     qc_diag_free(d);
     qc_arena_free(a);
     return 0;

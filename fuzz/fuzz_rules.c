@@ -67,9 +67,9 @@ static size_t reports(qc_arena *a, const qc_ruleset *rs)
 }
 
 /* The calls above, parsed once. */
-static qc_value **recorded_calls(size_t *n)
+static qc_value *recorded_calls(size_t *n)
 {
-    static qc_value **msgs;
+    static qc_value *msgs;
     static size_t count;
     if (!msgs) {
         qc_arena *a = qc_arena_new();
@@ -96,9 +96,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     total += fuzz_format_all(d);
     total += reports(a, &rs);
     size_t n, seen = 0;
-    qc_value **msgs = recorded_calls(&n);
+    qc_value *msgs = recorded_calls(&n);
     for (size_t i = 0; i < n; i++)
-        qc_compat_check_call(a, &rs, msgs[i], on_violation, &seen);
+        qc_compat_check_call(a, &rs, &msgs[i], on_violation, &seen);
     total += seen;
     (void)total;
     qc_arena_free(a);
