@@ -40,13 +40,15 @@ typedef enum {
 typedef struct qc_rentry {
     qc_value *v;              /* NULL: a syntax error inside the entry */
     uint32_t start, end;      /* its text: first byte .. past the last */
-    qc_rentry_kind kind;
-    qc_rentry_role role;
-    long pair;                /* index of its command or reply, or -1 */
+    qc_rentry_kind kind : 8;
+    qc_rentry_role role : 8;
+    bool skimmed;             /* its "return" was checked, not kept */
+    /* Index of its command or reply, or -1 (inputs are below 4 GiB:
+     * fewer entries than that). */
+    int32_t pair;
     const char *execute;      /* command name (replies: their command's) */
     const char *id;           /* its "id" when a string, else NULL */
     const struct qc_syntax_error *error;  /* for QC_RENTRY_BROKEN */
-    bool skimmed;             /* its "return" was checked, not kept */
 } qc_rentry;
 
 typedef struct qc_replies {

@@ -199,7 +199,7 @@ static void check_reply_id(qc_rcheck *c, size_t i)
     else if (cmd->id && strcmp(e->id, cmd->id))
         QC_RREPORT(c, qc_value_loc(idv), "replies-id-mismatch",
                    "%s: reply id '%s' differs from its command's id '%s' (entry %ld)",
-                   qc_rcheck_label(c, i), e->id, cmd->id, e->pair + 1);
+                   qc_rcheck_label(c, i), e->id, cmd->id, (long)e->pair + 1);
 }
 
 /* libvirt's numbering: "libvirt-N", N from 1 at each qmp_capabilities. */

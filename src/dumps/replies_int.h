@@ -11,7 +11,10 @@
 #include "dumps/replies.h"
 
 /* Growable array of entries (malloc), copied into the arena at the end. */
+/* The entries read so far, in an array of qc_arena_grow of arena A (a
+ * large one grows in place: a dump of small entries has many). */
 struct qc_rentvec {
+    qc_arena *a;
     qc_rentry *e;
     size_t n, cap;
 };

@@ -10,11 +10,11 @@
 
 qc_rentry *qc_rentvec_push(struct qc_rentvec *v)
 {
-    if (v->n == v->cap) {
-        v->cap = v->cap ? 2 * v->cap : 64;
-        v->e = realloc(v->e, v->cap * sizeof *v->e);
-        if (!v->e)
-            abort();
+    if (v->n + 1 >= v->cap) {      /* and room for the entry ending them */
+        size_t cap = v->cap ? 2 * v->cap : 64;
+        v->e = qc_arena_grow(v->a, v->e, v->cap * sizeof *v->e,
+                             cap * sizeof *v->e);
+        v->cap = cap;
     }
     qc_rentry *e = &v->e[v->n++];
     memset(e, 0, sizeof *e);
@@ -177,8 +177,8 @@ static void pair_up(qc_replies *r)
             e->role = QC_RROLE_ORPHAN;
         } else {
             e->role = QC_RROLE_REPLY;
-            e->pair = last;
-            r->e[last].pair = (long)i;
+            e->pair = (int32_t)last;
+            r->e[last].pair = (int32_t)i;
             e->execute = r->e[last].execute;
             want_command = true;
         }
@@ -189,17 +189,19 @@ static qc_replies *read_replies(qc_arena *a, qc_source *src,
                                 qc_replies_mode mode, bool fast, qc_diag *d)
 {
     qc_replies *r = qc_arena_alloc(a, sizeof *r);
-    struct qc_rentvec ents = { NULL, 0, 0 };
+    struct qc_rentvec ents = { a, NULL, 0, 0 };
 
     r->src = src;
     r->canonical = fast && qc_replies_fast_read(a, src, &ents, mode);
     if (!r->canonical)
         slow_read(a, src, r, &ents);
+    /* The entries stay where they were read, followed by one of zeros. */
+    if (!ents.e)
+        ents.e = qc_arena_alloc(a, sizeof *ents.e);
+    else
+        memset(&ents.e[ents.n], 0, sizeof *ents.e);
     r->n = ents.n;
-    r->e = qc_arena_alloc(a, (ents.n + 1) * sizeof *r->e);
-    if (ents.n)
-        memcpy(r->e, ents.e, ents.n * sizeof *r->e);
-    free(ents.e);
+    r->e = ents.e;
     pair_up(r);
     qc_replies_report_syntax(a, r, d);
     return r;
