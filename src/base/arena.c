@@ -357,6 +357,13 @@ void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new)
     return n->data;
 }
 
+void *qc_arena_grow_array(qc_arena *a, void *p, size_t *cap, size_t size)
+{
+    size_t old = *cap * size;
+    *cap = *cap ? 2 * *cap : 16;
+    return qc_arena_grow(a, p, old, *cap * size);
+}
+
 void qc_ptrvec_grow(qc_arena *a, qc_ptrvec *v)
 {
     size_t cap = v->cap ? v->cap * 2 : 8;

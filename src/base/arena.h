@@ -121,6 +121,11 @@ char *qc_arena_vprintf(qc_arena *a, const char *fmt, va_list ap);
  * into a big array across its growth. */
 void *qc_arena_grow(qc_arena *a, void *p, size_t old, size_t new);
 
+/* P, an array of qc_arena_grow of *CAP items of SIZE bytes (NULL and 0
+ * at first), made twice as long (16 items at first), *CAP updated: the
+ * doubling of an array that grows by one item at a time. */
+void *qc_arena_grow_array(qc_arena *a, void *p, size_t *cap, size_t size);
+
 /* Gives back P, an array of SIZE bytes from qc_arena_grow that is no
  * longer used: a big one's block is freed now, a small one stays in the
  * arena, where a later qc_arena_grow may reuse it. */

@@ -185,15 +185,6 @@ static uint32_t keymap_get(const struct keymap *m, uint64_t key)
     return m->keys[i] ? m->vals[i] : UINT32_MAX;
 }
 
-/* *CAP doubled (at least 16) for the array P of items of SIZE bytes, in
- * the sink's arena. */
-static void *grow(qc_diag *d, void *p, size_t *cap, size_t size)
-{
-    size_t old = *cap * size;
-    *cap = *cap ? 2 * *cap : 16;
-    return qc_arena_grow(d->arena, p, old, *cap * size);
-}
-
 static void keymap_put(qc_diag *d, struct keymap *m, uint64_t key,
                        uint32_t val)
 {
@@ -289,7 +280,7 @@ static textref text_str(qc_diag *d, const char *s)
 static uint32_t new_file(qc_diag *d, const qc_source *src)
 {
     if (d->nfiles == d->files_cap)
-        d->files = grow(d, d->files, &d->files_cap, sizeof *d->files);
+        d->files = qc_arena_grow_array(d->arena, d->files, &d->files_cap, sizeof *d->files);
     uint32_t k = (uint32_t)d->nfiles++;
     struct file *f = &d->files[k];
     memset(f, 0, sizeof *f);
@@ -346,7 +337,7 @@ static uint32_t code_of(qc_diag *d, const char *code)
     if (d->ncodes == CODES_MAX)
         abort();                /* codes are the program's literals */
     if (d->ncodes == d->codes_cap)
-        d->codes = grow(d, d->codes, &d->codes_cap, sizeof *d->codes);
+        d->codes = qc_arena_grow_array(d->arena, d->codes, &d->codes_cap, sizeof *d->codes);
     k = (uint32_t)d->ncodes++;
     d->codes[k] = code;
     keymap_put(d, &d->code_of, (uintptr_t)code, k);
@@ -374,10 +365,10 @@ static void new_page(qc_diag *d)
             p = q;
         }
         if (d->nruns == d->runs_cap)
-            d->runs = grow(d, d->runs, &d->runs_cap, sizeof *d->runs);
+            d->runs = qc_arena_grow_array(d->arena, d->runs, &d->runs_cap, sizeof *d->runs);
         d->runs[d->nruns++] = p;
         while (d->npages + n > d->pages_cap)
-            d->pages = grow(d, d->pages, &d->pages_cap, sizeof *d->pages);
+            d->pages = qc_arena_grow_array(d->arena, d->pages, &d->pages_cap, sizeof *d->pages);
         for (size_t i = 0; i < n; i++)
             d->pages[d->npages + i] = (struct page *)(p + i * PAGE_BYTES);
         d->pages_free = n;
@@ -471,7 +462,7 @@ static struct extra *extra_of(qc_diag *d, qc_diagnostic *dg)
 {
     if (!dg->extra) {
         if (d->nextras == d->extras_cap)
-            d->extras = grow(d, d->extras, &d->extras_cap, sizeof *d->extras);
+            d->extras = qc_arena_grow_array(d->arena, d->extras, &d->extras_cap, sizeof *d->extras);
         memset(&d->extras[d->nextras], 0, sizeof *d->extras);
         dg->extra = (uint32_t)++d->nextras;
     }
@@ -514,7 +505,7 @@ void qc_diag_note(qc_diagnostic *dg, qc_loc loc, const char *meta,
     n.message = vformat(d, fmt, ap);
     va_end(ap);
     if (d->nnotes == d->notes_cap)
-        d->notes = grow(d, d->notes, &d->notes_cap, sizeof *d->notes);
+        d->notes = qc_arena_grow_array(d->arena, d->notes, &d->notes_cap, sizeof *d->notes);
     d->notes[d->nnotes++] = n;
     uint32_t k = (uint32_t)d->nnotes;
     struct extra *x = extra_of(d, dg);

@@ -147,14 +147,12 @@ static int run(qc_cli *cli, int argc, char **argv)
         goto out;
     }
     /* Written as it is made: a large schema's text is never held whole.
-     * "-o -" is standard output too. */
-    bool to_file = ia.output && strcmp(ia.output, "-");
+     * No -o, or "-o -", is standard output. */
     struct introspection it = { s, &ia.io };
     rc = QC_EXIT_OK;
-    if (!qc_output_write_pieces(cli->diag, to_file ? ia.output : NULL,
-                                produce, &it,
-                                to_file ? ia.output_flags : 0)) {
-        if (to_file)
+    if (!qc_output_write_pieces(cli->diag, ia.output, produce, &it,
+                                ia.output_flags)) {
+        if (ia.output && strcmp(ia.output, "-"))
             qc_cli_hint_force(cli);
         rc = QC_EXIT_USAGE;
     }

@@ -10,12 +10,8 @@
 
 qc_rentry *qc_rentvec_push(struct qc_rentvec *v)
 {
-    if (v->n + 1 >= v->cap) {      /* and room for the entry ending them */
-        size_t cap = v->cap ? 2 * v->cap : 64;
-        v->e = qc_arena_grow(v->a, v->e, v->cap * sizeof *v->e,
-                             cap * sizeof *v->e);
-        v->cap = cap;
-    }
+    if (v->n + 1 >= v->cap)        /* and room for the entry ending them */
+        v->e = qc_arena_grow_array(v->a, v->e, &v->cap, sizeof *v->e);
     qc_rentry *e = &v->e[v->n++];
     memset(e, 0, sizeof *e);
     e->pair = -1;

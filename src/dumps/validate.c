@@ -310,6 +310,30 @@ static void mark_repeats(const qc_value *val, bool *repeat)
     free(slots);
 }
 
+/* The marks of mark_repeats for object VAL: on the stack for objects of
+ * up to 16 members (most), allocated for larger ones (repeats_free). */
+struct repeats {
+    bool small[16];
+    bool *of;
+};
+
+static const bool *repeats_of(struct repeats *r, const qc_value *val)
+{
+    size_t n = qc_obj_len(val);
+    memset(r->small, 0, sizeof r->small);
+    r->of = n <= 16 ? r->small : calloc(n, sizeof *r->of);
+    if (!r->of)
+        abort();
+    mark_repeats(val, r->of);
+    return r->of;
+}
+
+static void repeats_free(struct repeats *r)
+{
+    if (r->of != r->small)
+        free(r->of);
+}
+
 /* Marks duplicate keys of VAL as used (reported by check_duplicates). */
 static void mark_duplicates(const qc_value *val, bool *used)
 {
@@ -490,17 +514,12 @@ static bool has_duplicates(const qc_value *val)
             if (has_duplicates(qc_arr_at(val, i)))
                 return true;
     } else if (qc_is_object(val)) {
-        size_t n = qc_obj_len(val);
-        bool small[16] = { false };
-        bool *repeat = n <= 16 ? small : calloc(n, sizeof *repeat);
-        if (!repeat)
-            abort();
-        mark_repeats(val, repeat);
+        struct repeats r;
+        const bool *repeat = repeats_of(&r, val);
         bool found = false;
-        for (size_t i = 0; i < n && !found; i++)
+        for (size_t i = 0; i < qc_obj_len(val) && !found; i++)
             found = repeat[i] || has_duplicates(&val->u.obj.members[i].value);
-        if (repeat != small)
-            free(repeat);
+        repeats_free(&r);
         return found;
     }
     return false;
@@ -519,13 +538,9 @@ static void check_duplicates(struct vs *v, const qc_value *val)
     }
     if (!qc_is_object(val))
         return;
-    size_t n = qc_obj_len(val);
-    bool small[16] = { false };
-    bool *repeat = n <= 16 ? small : calloc(n, sizeof *repeat);
-    if (!repeat)
-        abort();
-    mark_repeats(val, repeat);
-    for (size_t i = 0; i < n; i++) {
+    struct repeats r;
+    const bool *repeat = repeats_of(&r, val);
+    for (size_t i = 0; i < qc_obj_len(val); i++) {
         const qc_member *m = &val->u.obj.members[i];
         size_t mark = path_key(v, m->key);
         if (repeat[i])
@@ -535,8 +550,7 @@ static void check_duplicates(struct vs *v, const qc_value *val)
             check_duplicates(v, &m->value);
         path_restore(v, mark);
     }
-    if (repeat != small)
-        free(repeat);
+    repeats_free(&r);
 }
 
 /* Sorts the key indices ORDER[0..N) of object CMD into QEMU's QDict order:
@@ -600,10 +614,8 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
     unsigned *buckets = n <= 16 ? small_buckets
                                 : qc_arena_alloc(v->a, n * sizeof *buckets);
     qdict_order(cmd, order, buckets, n);
-    bool small_repeat[16];
-    bool *repeat = n <= 16 ? small_repeat : qc_arena_alloc(v->a, n * sizeof *repeat);
-    memset(repeat, 0, (n <= 16 ? 16 : n) * sizeof *repeat);
-    mark_repeats(cmd, repeat);
+    struct repeats r;
+    const bool *repeat = repeats_of(&r, cmd);
     const char *exec_key = NULL;
     for (size_t i = 0; i < n; i++) {
         const qc_member *m = &cmd->u.obj.members[order[i]];
@@ -645,6 +657,7 @@ static void check_envelope(struct vs *v, const qc_value *cmd, envelope *env)
         }
         path_restore(v, mark);
     }
+    repeats_free(&r);
     if (!exec_key && !env->fatal) {
         path_key(v, "execute");
         problem(v, cmd, "qmp-bad-command", "the command has no 'execute'");

@@ -116,13 +116,9 @@ static bool load_file(struct loader *L, const char *path, const char *name,
 static void new_expr(struct loader *L, const qc_value *v, qc_doc *doc)
 {
     qc_schema_ast *ast = L->ast;
-    if (ast->n_exprs == ast->cap_exprs_) {
-        size_t cap = ast->cap_exprs_ ? 2 * ast->cap_exprs_ : 64;
-        ast->exprs = qc_arena_grow(L->a, ast->exprs,
-                                   ast->cap_exprs_ * sizeof *ast->exprs,
-                                   cap * sizeof *ast->exprs);
-        ast->cap_exprs_ = cap;
-    }
+    if (ast->n_exprs == ast->cap_exprs_)
+        ast->exprs = qc_arena_grow_array(L->a, ast->exprs, &ast->cap_exprs_,
+                                         sizeof *ast->exprs);
     qc_expr *x = &ast->exprs[ast->n_exprs++];
     memset(x, 0, sizeof *x);
     x->value = *v;

@@ -99,13 +99,9 @@ void qc_ps_internal_error(struct qc_pstate *ps, const char *msg)
 /* Makes room for one more item and the terminating one. */
 static void room_for_item(struct qc_pstate *ps)
 {
-    if (ps->nitems + 1 < ps->capitems)
-        return;
-    size_t cap = ps->capitems ? 2 * ps->capitems : 8;
-    ps->items = qc_arena_grow(ps->arena, ps->items,
-                              ps->capitems * sizeof *ps->items,
-                              cap * sizeof *ps->items);
-    ps->capitems = cap;
+    if (ps->nitems + 1 >= ps->capitems)
+        ps->items = qc_arena_grow_array(ps->arena, ps->items, &ps->capitems,
+                                        sizeof *ps->items);
 }
 
 static void add_item(struct qc_pstate *ps, const qc_value *v, qc_docblock *doc)
